@@ -1,0 +1,73 @@
+// CSV reading and writing as lynguine does it through pandas 1.5:
+// pd.read_csv(filename, dtype=..., header=..., delimiter=..., quotechar=...)
+// and df.to_csv(sep=..., quotechar=..., header=True, index=False).
+//
+// The reader is a hand-written single-pass RFC 4180 tokenizer (quoted
+// fields with delimiters, newlines and doubled quotes; CRLF, CR or LF line
+// ends; a leading UTF-8 BOM; blank lines skipped) followed by pandas' type
+// inference per column: int64, float64 (ints with gaps, inf/Infinity),
+// bool (True/TRUE/true, False/FALSE/false; with gaps: object), uint64,
+// otherwise object strings. pandas' default NA markers are missing values
+// ("", "NA", "N/A", "NaN", "null", ...; "None" stays a string). Fields are
+// string_views into the file text, so parsing allocates only per column and
+// per output string.
+//
+// Thread safety: free functions on caller-owned data; safe from any
+// thread. The FileCache passed through IoContext synchronises itself.
+#ifndef LYNGUINE_ACCESS_CSV_FORMAT_H_
+#define LYNGUINE_ACCESS_CSV_FORMAT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "access/registry.h"
+#include "core/frame.h"
+#include "core/status.h"
+#include "core/value.h"
+
+namespace lyn::access {
+
+struct CsvOptions {
+  char delimiter = ',';
+  char quotechar = '"';
+  // Row (counting non-blank lines from 0) holding the column names;
+  // nullopt (`header: null`) means none: columns are the ints 0..n-1.
+  std::optional<int64_t> header = 0;
+  // lynguine `dtypes` entries: field name -> lynguine type function name
+  // (str_type, int_type, float_type, bool_type).
+  std::vector<std::pair<std::string, std::string>> dtypes;
+};
+
+// Reads `header`, `delimiter`, `quotechar` and `dtypes` from a description.
+Result<CsvOptions> csv_options_from_details(const Map& details);
+
+// Parses CSV text held in memory. `shown` names the file in error messages.
+// Errors: EmptyDataError "No columns to parse from file", ParserError
+// (ragged rows with too many fields, EOF inside a quoted field),
+// UnicodeDecodeError (invalid UTF-8), ValueError (bad dtype conversions),
+// KeyError (unknown dtype name).
+Result<Frame> parse_csv(std::string_view text, const CsvOptions& options,
+                        std::string_view shown = "<string>");
+
+// The "csv" reader: resolves and confines `filename` (+ `directory`), reads
+// through ctx.cache when set.
+Result<Frame> read_csv(const Map& details, const IoContext& ctx);
+
+// pandas' to_csv(index=False) text: header line, "\n" line ends, minimal
+// quoting, floats as Python repr, missing values empty.
+std::string format_csv(const Frame& frame, char delimiter = ',', char quotechar = '"');
+
+// The "csv" writer (atomic write).
+Status write_csv(const Frame& frame, const Map& details, const IoContext& ctx);
+
+// The path text lynguine shows for a description: os.path.join(directory,
+// filename) or the bare filename.
+std::string shown_filename(const Map& details);
+
+}  // namespace lyn::access
+
+#endif  // LYNGUINE_ACCESS_CSV_FORMAT_H_

@@ -1,0 +1,61 @@
+// The formats every lynguine user meets first: a YAML file of records and
+// a markdown file with front matter (one record, its body as `content`).
+#include "access/file_io.h"
+#include "access/markdown_format.h"
+#include "access/registry.h"
+#include "core/yaml.h"
+
+namespace lyn::access {
+
+namespace {
+
+Result<Value> load_yaml_file(const std::string& path, const std::string& shown) {
+  auto text = read_text_file(path, shown);
+  if (!text.ok()) return text.error();
+  if (!is_valid_utf8(*text))
+    return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
+  auto v = parse_yaml(*text, path);
+  if (!v.ok()) {
+    return Error::value("Error reading yaml file \"" + path + "\", error: " + v.error().message);
+  }
+  return v;
+}
+
+Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  std::string shown = details.find("filename")->as_string();
+  auto load = [&]() { return load_yaml_file(path, shown); };
+  if (ctx.cache) {
+    auto data = ctx.cache->get<Value>(path, "yaml", load);
+    if (!data.ok()) return data.error();
+    return frame_from_data(**data);
+  }
+  LYN_TRY_ASSIGN(data, load());
+  return frame_from_data(data);
+}
+
+Result<Frame> read_markdown(const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  std::string shown = details.find("filename")->as_string();
+  LYN_TRY_ASSIGN(fm, load_markdown_file(path, shown, ctx.cache));
+  if (fm->header_broken) return Frame::from_records(List{Value(Map{})});
+  Map record = fm->fields;
+  record.set("content", Value(fm->content));
+  return Frame::from_records(List{Value(std::move(record))});
+}
+
+Status write_yaml(const Frame& frame, const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  return write_file_atomic(path, dump_yaml(Value(frame.to_records())),
+                           details.find("filename")->as_string());
+}
+
+}  // namespace
+
+void register_core_formats(Registry& r) {
+  r.add_reader("yaml", read_yaml);
+  r.add_reader("markdown", read_markdown);
+  r.add_writer("yaml", write_yaml);
+}
+
+}  // namespace lyn::access

@@ -1,0 +1,149 @@
+#include "access/json_format.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "access/csv_format.h"
+#include "access/file_io.h"
+#include "core/json.h"
+
+namespace lyn::access {
+
+Result<Frame> frame_from_python_data(const Value& data) {
+  if (data.is_map()) {
+    const Map& m = data.as_map();
+    bool any_map = std::any_of(m.begin(), m.end(), [](const auto& kv) { return kv.second.is_map(); });
+    if (any_map) {
+      // {column: {index: value}}: the index is the union of the inner keys.
+      std::vector<std::string> index;
+      for (const auto& [col, inner] : m) {
+        if (!inner.is_map()) continue;
+        for (const auto& [k, _] : inner.as_map())
+          if (std::find(index.begin(), index.end(), k) == index.end()) index.push_back(k);
+      }
+      Frame f;
+      for (const auto& [col, inner] : m) {
+        Column c;
+        c.name = Value(col);
+        c.values.reserve(index.size());
+        for (const auto& k : index) {
+          if (inner.is_map()) {
+            const Value* v = inner.as_map().find(k);
+            c.values.push_back(v ? *v : Value::nan());
+          } else {
+            c.values.push_back(inner);
+          }
+        }
+        c.dtype = infer_dtype(c.values);
+        f.columns.push_back(std::move(c));
+      }
+      Column idx;
+      idx.dtype = "object";
+      for (const auto& k : index) idx.values.emplace_back(k);
+      f.index = std::move(idx);
+      return f;
+    }
+    return frame_from_data(data);
+  }
+  if (data.is_list()) {
+    const List& l = data.as_list();
+    bool all_maps = std::all_of(l.begin(), l.end(), [](const Value& v) { return v.is_map(); });
+    if (all_maps) return Frame::from_records(l);
+    bool any_map = std::any_of(l.begin(), l.end(), [](const Value& v) { return v.is_map(); });
+    if (any_map) return Error::value("Mixing dicts with non-Series may lead to ambiguous ordering.");
+    // Rows of lists (or scalars, one column): integer column names.
+    size_t width = 0;
+    bool any_list = false;
+    for (const auto& v : l) {
+      if (v.is_list()) {
+        any_list = true;
+        width = std::max(width, v.as_list().size());
+      }
+    }
+    if (!any_list) width = 1;
+    Frame f;
+    for (size_t j = 0; j < width; ++j) {
+      Column c;
+      c.name = Value(static_cast<int64_t>(j));
+      c.values.reserve(l.size());
+      for (const auto& v : l) {
+        if (!any_list) {
+          c.values.push_back(v);
+        } else if (v.is_list()) {
+          c.values.push_back(j < v.as_list().size() ? v.as_list()[j] : Value());
+        } else {
+          return Error::value("DataFrame constructor not properly called!");
+        }
+      }
+      c.dtype = infer_dtype(c.values);
+      f.columns.push_back(std::move(c));
+    }
+    return f;
+  }
+  return frame_from_data(data);
+}
+
+Result<Frame> read_json(const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  std::string shown = shown_filename(details);
+  auto load = [&]() -> Result<Value> {
+    auto text = read_text_file(path, shown);
+    if (!text.ok()) return text.error();
+    if (!is_valid_utf8(*text))
+      return Error{"UnicodeDecodeError",
+                   "'utf-8' codec can't decode file " + py_string_repr(shown) +
+                       ": invalid utf-8 data",
+                   400};
+    auto v = parse_json(*text);
+    // lynguine logs a JSONDecodeError and reads the file as {}.
+    if (!v.ok()) return Value(Map{});
+    return v;
+  };
+  if (ctx.cache) {
+    auto data = ctx.cache->get<Value>(path, "json", std::function<Result<Value>()>(load));
+    if (!data.ok()) return data.error();
+    return frame_from_python_data(**data);
+  }
+  LYN_TRY_ASSIGN(data, load());
+  return frame_from_python_data(data);
+}
+
+namespace {
+
+void append_cell(std::string& out, const Value& v) {
+  if (v.is_float() && !std::isfinite(v.as_float())) {
+    double d = v.as_float();
+    out += std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+    return;
+  }
+  append_json(out, v);
+}
+
+}  // namespace
+
+std::string format_json_records(const Frame& frame) {
+  std::string out = "[";
+  const size_t nrows = frame.num_rows();
+  std::vector<std::string> keys;
+  for (const auto& c : frame.columns) keys.push_back(c.key());
+  for (size_t i = 0; i < nrows; ++i) {
+    if (i) out += ", ";
+    out += '{';
+    for (size_t j = 0; j < frame.columns.size(); ++j) {
+      if (j) out += ", ";
+      append_json_string(out, keys[j]);
+      out += ": ";
+      append_cell(out, frame.columns[j].values[i]);
+    }
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
+Status write_json(const Frame& frame, const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  return write_file_atomic(path, format_json_records(frame), shown_filename(details));
+}
+
+}  // namespace lyn::access

@@ -1,0 +1,105 @@
+#include "access/markdown_format.h"
+
+#include "access/file_io.h"
+#include "core/yaml.h"
+
+namespace lyn {
+
+namespace {
+
+bool is_py_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+         (c >= '\x1c' && c <= '\x1f');
+}
+
+std::string_view py_strip(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && is_py_space(s[b])) ++b;
+  while (e > b && is_py_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+// python-frontmatter's boundary: a line of three or more dashes, optionally
+// followed by whitespace. Returns the end of the boundary line (after its
+// newline) when `pos` starts one, else npos.
+size_t boundary_at(std::string_view s, size_t pos) {
+  size_t i = pos;
+  while (i < s.size() && s[i] == '-') ++i;
+  if (i - pos < 3) return std::string_view::npos;
+  while (i < s.size() && s[i] != '\n' && is_py_space(s[i])) ++i;
+  if (i == s.size()) return i;
+  if (s[i] != '\n') return std::string_view::npos;
+  return i + 1;
+}
+
+}  // namespace
+
+Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view source_name) {
+  std::string_view text = py_strip(raw);
+  FrontMatter out;
+  size_t fm_start = boundary_at(text, 0);
+  if (fm_start == std::string_view::npos) {
+    out.content = std::string(text);
+    return out;
+  }
+  // Find the closing boundary at the start of a later line.
+  size_t line = fm_start;
+  size_t fm_end = std::string_view::npos, body_start = 0;
+  while (line < text.size()) {
+    size_t after = boundary_at(text, line);
+    if (after != std::string_view::npos) {
+      fm_end = line;
+      body_start = after;
+      break;
+    }
+    size_t nl = text.find('\n', line);
+    if (nl == std::string_view::npos) break;
+    line = nl + 1;
+  }
+  if (fm_end == std::string_view::npos) {
+    // No closing line: python-frontmatter treats the whole text as content.
+    out.content = std::string(text);
+    return out;
+  }
+  std::string_view header = text.substr(fm_start, fm_end - fm_start);
+  auto parsed = parse_yaml(header, source_name);
+  if (!parsed.ok()) {
+    return Error{"FileFormatError", parsed.error().message, 400};
+  }
+  if (parsed->is_map()) out.fields = std::move(parsed->as_map());
+  out.content = std::string(py_strip(text.substr(body_start)));
+  return out;
+}
+
+Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string& path,
+                                                              std::string_view shown,
+                                                              FileCache* cache) {
+  auto load = [&]() -> Result<FrontMatter> {
+    auto text = read_text_file(path, shown);
+    if (!text.ok()) return text.error();
+    if (!is_valid_utf8(*text))
+      return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
+    auto fm = parse_front_matter(*text, path);
+    if (!fm.ok()) {
+      FrontMatter broken;
+      broken.header_broken = true;
+      return broken;
+    }
+    return fm;
+  };
+  if (cache) return cache->get<FrontMatter>(path, "markdown", load);
+  auto r = load();
+  if (!r.ok()) return r.error();
+  return std::make_shared<const FrontMatter>(std::move(r).value());
+}
+
+std::string dump_front_matter(const Map& fields, std::string_view content) {
+  std::string out = "---\n";
+  if (!fields.empty()) out += dump_yaml(Value(fields));
+  out += "---\n\n";
+  out += content;
+  if (!content.empty() && content.back() != '\n') out += '\n';
+  return out;
+}
+
+}  // namespace lyn

@@ -1,0 +1,42 @@
+// Markdown with YAML front matter, as python-frontmatter reads it: an
+// optional `---` line, YAML, a closing `---` line, then the body, which
+// lynguine keeps as the `content` field.
+//
+// Thread safety: free functions; safe from any thread.
+#ifndef LYNGUINE_ACCESS_MARKDOWN_FORMAT_H_
+#define LYNGUINE_ACCESS_MARKDOWN_FORMAT_H_
+
+#include <string>
+#include <string_view>
+
+#include <memory>
+
+#include "access/file_cache.h"
+#include "core/status.h"
+#include "core/value.h"
+
+namespace lyn {
+
+struct FrontMatter {
+  Map fields;           // the YAML header (empty when there is none)
+  std::string content;  // the body, stripped as python-frontmatter strips it
+  bool header_broken = false;  // the header was not valid YAML
+};
+
+// Splits and parses. A header that is not valid YAML, or not a mapping, is
+// an error of type "FileFormatError".
+Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view source_name);
+
+// Reads a markdown file (through `cache` when given). As lynguine does, a
+// header that is not valid YAML reads as no fields and no content, with
+// header_broken set. Errors: missing file, unreadable, not UTF-8.
+Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string& path,
+                                                              std::string_view shown,
+                                                              FileCache* cache);
+
+// Writes front matter and content back (python-frontmatter's dumps layout).
+std::string dump_front_matter(const Map& fields, std::string_view content);
+
+}  // namespace lyn
+
+#endif  // LYNGUINE_ACCESS_MARKDOWN_FORMAT_H_

@@ -1,0 +1,74 @@
+// Reader and writer registry: lynguine's read_data and write_data dispatch
+// on the `type` field of a data-source description. Each format lives in its
+// own file and registers itself here by name; a new format plugs in with one
+// register call and no change elsewhere.
+//
+// Thread safety: the registry is filled once, on first use, under a
+// std::call_once; afterwards it is read-only and safe from any thread.
+// Readers and writers themselves must be re-entrant (no shared mutable state
+// beyond the FileCache, which synchronises itself).
+#ifndef LYNGUINE_ACCESS_REGISTRY_H_
+#define LYNGUINE_ACCESS_REGISTRY_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "access/file_cache.h"
+#include "config/paths.h"
+#include "core/frame.h"
+#include "core/status.h"
+#include "core/value.h"
+
+namespace lyn::access {
+
+// What a reader or writer needs besides the description itself.
+struct IoContext {
+  PathPolicy paths;            // base directory for relative paths + confinement
+  FileCache* cache = nullptr;  // optional parsed-file cache
+};
+
+using ReaderFn = std::function<Result<Frame>(const Map& details, const IoContext& ctx)>;
+using WriterFn =
+    std::function<Status(const Frame& frame, const Map& details, const IoContext& ctx)>;
+
+class Registry {
+ public:
+  static Registry& instance();
+
+  void add_reader(std::string type, ReaderFn fn);
+  void add_writer(std::string type, WriterFn fn);
+  const ReaderFn* reader(std::string_view type) const;
+  const WriterFn* writer(std::string_view type) const;
+  std::vector<std::string> reader_types() const;
+
+ private:
+  std::vector<std::pair<std::string, ReaderFn>> readers_;
+  std::vector<std::pair<std::string, WriterFn>> writers_;
+};
+
+// Registration hooks, one per group of format files (see registry.cc).
+void register_core_formats(Registry& r);     // yaml, markdown (formats_core.cc)
+void register_tabular_formats(Registry& r);  // csv, json, local, stacks (formats_tabular.cc)
+void register_file_formats(Registry& r);     // directories, list, auto, bibtex, excel
+
+// The file a description names: `filename` (joined to `directory` when
+// given), resolved and confined by ctx.paths. Errors name the file as the
+// description gave it.
+Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx);
+
+// lynguine's io.read_data: checks `type`, dispatches, then applies the item
+// options (index, columns, mapping, rename/ignore/select columns, ...).
+Result<Frame> read_data(const Value& details, const IoContext& ctx);
+// lynguine's io.write_data.
+Status write_data(const Frame& frame, const Value& details, const IoContext& ctx);
+
+// The item options lynguine's finalize_data applies after any reader.
+// Defined with the tabular formats.
+Result<Frame> finalize_frame(Frame frame, const Map& details);
+
+}  // namespace lyn::access
+
+#endif  // LYNGUINE_ACCESS_REGISTRY_H_

@@ -1,0 +1,152 @@
+// Math filters: python-liquid's, with Python int / float semantics and
+// Decimal arithmetic whenever a float is involved.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "assess/liquid/decimal.h"
+#include "assess/liquid/filter_util.h"
+#include "assess/liquid/number.h"
+
+namespace lyn::liquid {
+
+namespace {
+
+RValue num_in(const RValue& v) { return to_number(v, RValue(0)); }
+
+RValue int_or_float(double d) {
+  if (std::isfinite(d) && std::fabs(d) < 1e38) return RValue(static_cast<Int>(d));
+  throw FilterError{"cannot convert float to integer"};
+}
+
+Int floor_div(Int a, Int b) {
+  Int q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+Int floor_mod(Int a, Int b) {
+  Int r = a % b;
+  if (r != 0 && ((r < 0) != (b < 0))) r += b;
+  return r;
+}
+
+RValue int_op(Int a, Int b, DecimalOp op) {
+  Int r;
+  bool overflow = false;
+  switch (op) {
+    case DecimalOp::kAdd:
+      overflow = __builtin_add_overflow(a, b, &r);
+      break;
+    case DecimalOp::kSub:
+      overflow = __builtin_sub_overflow(a, b, &r);
+      break;
+    case DecimalOp::kMul:
+      overflow = __builtin_mul_overflow(a, b, &r);
+      break;
+    case DecimalOp::kMod:
+      r = floor_mod(a, b);
+      break;
+  }
+  if (overflow) {
+    double x = static_cast<double>(a), y = static_cast<double>(b);
+    return RValue(op == DecimalOp::kAdd ? x + y : op == DecimalOp::kSub ? x - y : x * y);
+  }
+  return RValue(r);
+}
+
+RValue arith(const RValue& in, const Args& a, DecimalOp op) {
+  RValue x = num_in(in);
+  RValue y = num_in(a[0]);
+  if (x.is_int() && y.is_int()) {
+    if (op == DecimalOp::kMod && y.as_int() == 0) throw FilterError{"modulo: can't divide by 0"};
+    return int_op(x.as_int(), y.as_int(), op);
+  }
+  return RValue(decimal_op(x, y, op));
+}
+
+RValue f_plus(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kAdd); }
+RValue f_minus(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kSub); }
+RValue f_times(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kMul); }
+RValue f_modulo(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kMod); }
+
+RValue f_divided_by(const RValue& in, const Args& a, const KwArgs&) {
+  RValue x = num_in(in);
+  RValue y = num_in(a[0]);
+  if (x.is_int() && y.is_int()) {
+    if (y.as_int() == 0) throw FilterError{"divided_by: can't divide by 0"};
+    return RValue(floor_div(x.as_int(), y.as_int()));
+  }
+  double d = y.to_double();
+  if (d == 0) throw FilterError{"divided_by: can't divide by 0"};
+  return RValue(x.to_double() / d);
+}
+
+RValue f_abs(const RValue& in, const Args&, const KwArgs&) {
+  RValue x = num_in(in);
+  if (x.is_int()) return RValue(x.as_int() < 0 ? -x.as_int() : x.as_int());
+  return RValue(std::fabs(x.as_float()));
+}
+
+RValue f_ceil(const RValue& in, const Args&, const KwArgs&) {
+  RValue x = num_in(in);
+  if (x.is_int()) return x;
+  return int_or_float(std::ceil(x.as_float()));
+}
+
+RValue f_floor(const RValue& in, const Args&, const KwArgs&) {
+  RValue x = num_in(in);
+  if (x.is_int()) return x;
+  return int_or_float(std::floor(x.as_float()));
+}
+
+// Python's `x < y` for ints and floats.
+bool num_less(const RValue& x, const RValue& y) {
+  bool ok;
+  return less_than(x, y, ok);
+}
+
+RValue f_at_least(const RValue& in, const Args& a, const KwArgs&) {
+  RValue x = num_in(in), y = num_in(a[0]);
+  return num_less(x, y) ? y : x;  // max() keeps the first on a tie
+}
+
+RValue f_at_most(const RValue& in, const Args& a, const KwArgs&) {
+  RValue x = num_in(in), y = num_in(a[0]);
+  return num_less(y, x) ? y : x;  // min() keeps the first on a tie
+}
+
+RValue f_round(const RValue& in, const Args& a, const KwArgs&) {
+  RValue x = num_in(in);
+  int64_t nd = 0;
+  if (!a.empty() && a[0].truthy() && !(a[0].is_number() && a[0].to_double() == 0))
+    nd = to_int_arg(a[0], 0);
+  if (nd == 0) {
+    if (x.is_int()) return x;
+    return int_or_float(std::nearbyint(x.as_float()));  // ties to even
+  }
+  if (nd < 0) return RValue(0);
+  if (x.is_int()) return x;
+  double d = x.as_float();
+  if (!std::isfinite(d) || nd > 300) return x;
+  // printf rounds the exact binary value, ties to even, as Python does.
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(nd), d);
+  return RValue(std::strtod(buf, nullptr));
+}
+
+}  // namespace
+
+const std::vector<FilterDef>& math_filters() {
+  static const std::vector<FilterDef> defs = {
+      {"plus", f_plus, 1, 1},         {"minus", f_minus, 1, 1},
+      {"times", f_times, 1, 1},       {"modulo", f_modulo, 1, 1},
+      {"divided_by", f_divided_by, 1, 1}, {"abs", f_abs, 0, 0},
+      {"ceil", f_ceil, 0, 0},         {"floor", f_floor, 0, 0},
+      {"at_least", f_at_least, 1, 1}, {"at_most", f_at_most, 1, 1},
+      {"round", f_round, 0, 1},
+  };
+  return defs;
+}
+
+}  // namespace lyn::liquid

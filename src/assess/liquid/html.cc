@@ -1,0 +1,202 @@
+#include "assess/liquid/html.h"
+
+#include <cctype>
+#include <cstdlib>
+
+#include "assess/liquid/utf8.h"
+
+namespace lyn::liquid {
+
+namespace {
+
+struct Entity {
+  const char* name;
+  char32_t cp;
+};
+
+// The named references most often met in text; html.unescape knows all of
+// HTML5's, these cover Latin-1, typography and common symbols.
+constexpr Entity kEntities[] = {
+    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
+    {"apos", '\''},     {"nbsp", 0xA0},     {"iexcl", 0xA1},    {"cent", 0xA2},
+    {"pound", 0xA3},    {"curren", 0xA4},   {"yen", 0xA5},      {"brvbar", 0xA6},
+    {"sect", 0xA7},     {"uml", 0xA8},      {"copy", 0xA9},     {"ordf", 0xAA},
+    {"laquo", 0xAB},    {"not", 0xAC},      {"shy", 0xAD},      {"reg", 0xAE},
+    {"macr", 0xAF},     {"deg", 0xB0},      {"plusmn", 0xB1},   {"sup2", 0xB2},
+    {"sup3", 0xB3},     {"acute", 0xB4},    {"micro", 0xB5},    {"para", 0xB6},
+    {"middot", 0xB7},   {"cedil", 0xB8},    {"sup1", 0xB9},     {"ordm", 0xBA},
+    {"raquo", 0xBB},    {"frac14", 0xBC},   {"frac12", 0xBD},   {"frac34", 0xBE},
+    {"iquest", 0xBF},   {"Agrave", 0xC0},   {"Aacute", 0xC1},   {"Acirc", 0xC2},
+    {"Atilde", 0xC3},   {"Auml", 0xC4},     {"Aring", 0xC5},    {"AElig", 0xC6},
+    {"Ccedil", 0xC7},   {"Egrave", 0xC8},   {"Eacute", 0xC9},   {"Ecirc", 0xCA},
+    {"Euml", 0xCB},     {"Igrave", 0xCC},   {"Iacute", 0xCD},   {"Icirc", 0xCE},
+    {"Iuml", 0xCF},     {"ETH", 0xD0},      {"Ntilde", 0xD1},   {"Ograve", 0xD2},
+    {"Oacute", 0xD3},   {"Ocirc", 0xD4},    {"Otilde", 0xD5},   {"Ouml", 0xD6},
+    {"times", 0xD7},    {"Oslash", 0xD8},   {"Ugrave", 0xD9},   {"Uacute", 0xDA},
+    {"Ucirc", 0xDB},    {"Uuml", 0xDC},     {"Yacute", 0xDD},   {"THORN", 0xDE},
+    {"szlig", 0xDF},    {"agrave", 0xE0},   {"aacute", 0xE1},   {"acirc", 0xE2},
+    {"atilde", 0xE3},   {"auml", 0xE4},     {"aring", 0xE5},    {"aelig", 0xE6},
+    {"ccedil", 0xE7},   {"egrave", 0xE8},   {"eacute", 0xE9},   {"ecirc", 0xEA},
+    {"euml", 0xEB},     {"igrave", 0xEC},   {"iacute", 0xED},   {"icirc", 0xEE},
+    {"iuml", 0xEF},     {"eth", 0xF0},      {"ntilde", 0xF1},   {"ograve", 0xF2},
+    {"oacute", 0xF3},   {"ocirc", 0xF4},    {"otilde", 0xF5},   {"ouml", 0xF6},
+    {"divide", 0xF7},   {"oslash", 0xF8},   {"ugrave", 0xF9},   {"uacute", 0xFA},
+    {"ucirc", 0xFB},    {"uuml", 0xFC},     {"yacute", 0xFD},   {"thorn", 0xFE},
+    {"yuml", 0xFF},     {"ndash", 0x2013},  {"mdash", 0x2014},  {"lsquo", 0x2018},
+    {"rsquo", 0x2019},  {"sbquo", 0x201A},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
+    {"bdquo", 0x201E},  {"dagger", 0x2020}, {"Dagger", 0x2021}, {"bull", 0x2022},
+    {"hellip", 0x2026}, {"permil", 0x2030}, {"prime", 0x2032},  {"lsaquo", 0x2039},
+    {"rsaquo", 0x203A}, {"euro", 0x20AC},   {"trade", 0x2122},  {"larr", 0x2190},
+    {"uarr", 0x2191},   {"rarr", 0x2192},   {"darr", 0x2193},   {"harr", 0x2194},
+    {"ne", 0x2260},     {"le", 0x2264},     {"ge", 0x2265},     {"infin", 0x221E},
+    {"minus", 0x2212},  {"alpha", 0x3B1},   {"beta", 0x3B2},    {"gamma", 0x3B3},
+    {"delta", 0x3B4},   {"pi", 0x3C0},      {"sigma", 0x3C3},   {"mu", 0x3BC},
+    {"lambda", 0x3BB},  {"theta", 0x3B8},   {"omega", 0x3C9},   {"epsilon", 0x3B5},
+    {"OElig", 0x152},   {"oelig", 0x153},   {"Scaron", 0x160},  {"scaron", 0x161},
+    {"Yuml", 0x178},    {"fnof", 0x192},    {"circ", 0x2C6},    {"tilde", 0x2DC},
+    {"ensp", 0x2002},   {"emsp", 0x2003},   {"thinsp", 0x2009}, {"zwnj", 0x200C},
+    {"zwj", 0x200D},    {"lrm", 0x200E},    {"rlm", 0x200F},
+};
+
+// Entities python recognises even without the trailing ';' (HTML5 legacy).
+bool legacy_without_semicolon(std::string_view name) {
+  static constexpr const char* kLegacy[] = {"amp", "lt", "gt", "quot", "nbsp", "copy", "reg"};
+  for (const char* l : kLegacy)
+    if (name == l) return true;
+  return false;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+size_t ifind(std::string_view hay, std::string_view needle, size_t from) {
+  for (size_t i = from; i + needle.size() <= hay.size(); ++i)
+    if (iequals(hay.substr(i, needle.size()), needle)) return i;
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#x27;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string html_unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] != '&') {
+      out += s[i++];
+      continue;
+    }
+    // Numeric reference.
+    if (i + 2 < s.size() && s[i + 1] == '#') {
+      size_t j = i + 2;
+      bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
+      if (hex) ++j;
+      size_t start = j;
+      while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j]))
+                                  : std::isdigit(static_cast<unsigned char>(s[j]))))
+        ++j;
+      if (j > start) {
+        unsigned long cp = std::strtoul(std::string(s.substr(start, j - start)).c_str(), nullptr,
+                                        hex ? 16 : 10);
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+        utf8_append(out, static_cast<char32_t>(cp));
+        if (j < s.size() && s[j] == ';') ++j;
+        i = j;
+        continue;
+      }
+    }
+    size_t j = i + 1;
+    while (j < s.size() && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+    std::string_view name = s.substr(i + 1, j - i - 1);
+    bool semi = j < s.size() && s[j] == ';';
+    bool done = false;
+    if (!name.empty() && (semi || legacy_without_semicolon(name))) {
+      for (const Entity& e : kEntities) {
+        if (name == e.name) {
+          utf8_append(out, e.cp);
+          i = j + (semi ? 1 : 0);
+          done = true;
+          break;
+        }
+      }
+    }
+    if (!done) out += s[i++];
+  }
+  return out;
+}
+
+std::string strip_html(std::string_view s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] != '<') {
+      out += s[i++];
+      continue;
+    }
+    std::string_view rest = s.substr(i);
+    if (rest.substr(0, 4) == "<!--") {
+      size_t e = s.find("-->", i + 4);
+      if (e != std::string_view::npos) {
+        i = e + 3;
+        continue;
+      }
+    }
+    bool handled = false;
+    for (std::string_view tag : {std::string_view("script"), std::string_view("style")}) {
+      if (rest.size() > tag.size() && iequals(rest.substr(1, tag.size()), tag)) {
+        size_t e = ifind(s, std::string("</") + std::string(tag), i);
+        if (e != std::string_view::npos) {
+          size_t gt = s.find('>', e);
+          if (gt != std::string_view::npos) {
+            i = gt + 1;
+            handled = true;
+          }
+        }
+      }
+      if (handled) break;
+    }
+    if (handled) continue;
+    size_t gt = s.find('>', i + 1);
+    if (gt == std::string_view::npos) {
+      out += s[i++];
+      continue;
+    }
+    i = gt + 1;
+  }
+  return out;
+}
+
+}  // namespace lyn::liquid

@@ -1,0 +1,416 @@
+#include "assess/liquid/render.h"
+
+#include <algorithm>
+
+#include "assess/liquid/number.h"
+
+namespace lyn::liquid {
+
+namespace {
+
+template <typename T>
+T* find_slot(std::vector<std::pair<std::string, T>>& v, std::string_view key) {
+  for (auto& kv : v)
+    if (kv.first == key) return &kv.second;
+  return nullptr;
+}
+
+// Restores a frame stack size and loop pointer on scope exit.
+struct FrameGuard {
+  std::vector<std::pair<std::string_view, RValue>>& frames;
+  size_t size;
+  const LoopState*& loop;
+  const LoopState* saved;
+  ~FrameGuard() {
+    frames.resize(size);
+    loop = saved;
+  }
+};
+
+}  // namespace
+
+void Renderer::render_top(const Block& block) {
+  for (const NodePtr& n : block.nodes) {
+    try {
+      render_node(*n);
+    } catch (const FilterError&) {
+      // LAX: the failing node keeps what it wrote; go on with the next.
+    }
+  }
+}
+
+Renderer::Flow Renderer::render_block(const Block& block) {
+  if (block.blank && !block.nodes.empty()) {
+    // Blank control-flow blocks run for their side effects only.
+    std::string scratch;
+    std::string* saved = out_;
+    out_ = &scratch;
+    Flow f = Flow::kNormal;
+    try {
+      for (const NodePtr& n : block.nodes) {
+        f = render_node(*n);
+        if (f != Flow::kNormal) break;
+      }
+    } catch (...) {
+      out_ = saved;
+      throw;
+    }
+    out_ = saved;
+    return f;
+  }
+  for (const NodePtr& n : block.nodes) {
+    Flow f = render_node(*n);
+    if (f != Flow::kNormal) return f;
+  }
+  return Flow::kNormal;
+}
+
+RValue Renderer::lookup(std::string_view name) const {
+  for (auto it = frames_.rbegin(); it != frames_.rend(); ++it)
+    if (it->first == name) return it->second;
+  for (const auto& kv : locals_)
+    if (kv.first == name) return kv.second;
+  if (const Value* v = globals_.find(name)) return RValue::from(*v);
+  for (const auto& kv : counters_)
+    if (kv.first == name) return RValue(kv.second);
+  return RValue();
+}
+
+void Renderer::assign(const std::string& name, RValue v) {
+  if (RValue* slot = find_slot(locals_, name)) {
+    *slot = std::move(v);
+    return;
+  }
+  locals_.emplace_back(name, std::move(v));
+}
+
+int64_t& Renderer::counter(const std::string& name) {
+  if (int64_t* c = find_slot(counters_, name)) return *c;
+  counters_.emplace_back(name, 0);
+  return counters_.back().second;
+}
+
+RValue Renderer::eval(const Expr& e) {
+  switch (e.kind) {
+    case Expr::Kind::kLiteral:
+      return e.literal;
+    case Expr::Kind::kPath: {
+      RValue v = e.root == "forloop" && loop_ && !loop_->tablerow ? RValue(loop_)
+                 : e.root == "tablerowloop" && loop_ && loop_->tablerow ? RValue(loop_)
+                                                                         : lookup(e.root);
+      for (const PathSegment& seg : e.segments) {
+        if (v.is_undefined()) return v;
+        switch (seg.kind) {
+          case PathSegment::Kind::kKey:
+            v = get_member(v, seg.key);
+            break;
+          case PathSegment::Kind::kIndex:
+            v = get_index(v, RValue(seg.index));
+            break;
+          case PathSegment::Kind::kDynamic:
+            v = get_index(v, eval(*seg.expr));
+            break;
+        }
+      }
+      return v;
+    }
+    case Expr::Kind::kRange: {
+      RValue a = to_number(eval(*e.left), RValue(0));
+      RValue b = to_number(eval(*e.right), RValue(0));
+      auto as_i = [](const RValue& x) {
+        return x.is_int() ? static_cast<int64_t>(x.as_int()) : static_cast<int64_t>(x.as_float());
+      };
+      return RValue(Range{as_i(a), as_i(b)});
+    }
+    case Expr::Kind::kCompare: {
+      RValue a = eval(*e.left);
+      RValue b = eval(*e.right);
+      bool ok = true;
+      switch (e.op) {
+        case CompareOp::kEq:
+          return RValue(equals(a, b));
+        case CompareOp::kNe:
+          return RValue(!equals(a, b));
+        case CompareOp::kContains:
+          return RValue(contains(a, b));
+        case CompareOp::kLt: {
+          bool r = less_than(a, b, ok);
+          if (!ok) throw FilterError{"cannot compare"};
+          return RValue(r);
+        }
+        case CompareOp::kGt: {
+          bool r = less_than(b, a, ok);
+          if (!ok) throw FilterError{"cannot compare"};
+          return RValue(r);
+        }
+        case CompareOp::kLe: {
+          bool r = less_than(b, a, ok);
+          if (!ok) throw FilterError{"cannot compare"};
+          return RValue(!r);
+        }
+        case CompareOp::kGe: {
+          bool r = less_than(a, b, ok);
+          if (!ok) throw FilterError{"cannot compare"};
+          return RValue(!r);
+        }
+      }
+      return RValue(false);
+    }
+    case Expr::Kind::kAnd:
+      return RValue(eval_condition(*e.left) && eval_condition(*e.right));
+    case Expr::Kind::kOr:
+      return RValue(eval_condition(*e.left) || eval_condition(*e.right));
+  }
+  return RValue();
+}
+
+RValue Renderer::eval_filtered(const FilteredExpr& fe) {
+  if (!fe.expr) return RValue();
+  RValue v = eval(*fe.expr);
+  for (const FilterCall& f : fe.filters) {
+    if (!f.def) throw FilterError{"unknown filter '" + f.name + "'"};
+    int n = static_cast<int>(f.args.size());
+    if (n < f.def->min_args || n > f.def->max_args)
+      throw FilterError{f.name + ": wrong number of arguments"};
+    Args args;
+    args.reserve(f.args.size());
+    for (const ExprPtr& a : f.args) args.push_back(eval(*a));
+    KwArgs kwargs;
+    for (const auto& kw : f.kwargs) kwargs.emplace_back(kw.first, eval(*kw.second));
+    v = f.def->fn(v, args, kwargs);
+  }
+  return v;
+}
+
+RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
+  RValue it = eval(*node.iterable);
+  RList items;
+  if (it.is_map()) {
+    for (const auto& kv : it.ref()->as_map())
+      items.push_back(RValue(RList{RValue::borrow(kv.first), RValue::from(kv.second)}));
+  } else if (it.is_list()) {
+    items = it.items();
+  } else if (it.is_string()) {
+    items.push_back(it);
+  } else if (!it.is_none()) {
+    throw FilterError{"expected an iterable"};
+  }
+  int64_t offset = 0;
+  if (node.offset_continue) {
+    for (const auto& kv : stop_index_)
+      if (kv.first == node.loop_name) offset = kv.second;
+  } else if (node.offset) {
+    RValue o = eval(*node.offset);
+    if (!o.is_none()) offset = to_int_arg(o, 0);
+  }
+  int64_t limit = -1;
+  if (node.limit) {
+    RValue l = eval(*node.limit);
+    if (!l.is_none()) limit = to_int_arg(l, 0);
+    // python-liquid ignores a literal `limit:0`.
+    if (limit == 0 && node.limit->kind == Expr::Kind::kLiteral) limit = -1;
+  }
+  if (offset < 0) offset = 0;
+  int64_t size = static_cast<int64_t>(items.size());
+  int64_t begin = std::min(offset, size);
+  int64_t end = limit < 0 ? size : std::min(size, begin + limit);
+  RList out(items.begin() + begin, items.begin() + end);
+  if (node.reversed) std::reverse(out.begin(), out.end());
+  offset_out = end;
+  return out;
+}
+
+Renderer::Flow Renderer::render_for(const ForNode& node) {
+  int64_t stop = 0;
+  RList items = loop_items(node, stop);
+  if (int64_t* s = find_slot(stop_index_, node.loop_name))
+    *s = stop;
+  else
+    stop_index_.emplace_back(node.loop_name, stop);
+  if (items.empty()) {
+    if (node.alternative) return render_block(*node.alternative);
+    return Flow::kNormal;
+  }
+  LoopState state;
+  state.name = node.loop_name;
+  state.length = static_cast<int64_t>(items.size());
+  state.parent = loop_;
+  FrameGuard guard{frames_, frames_.size(), loop_, loop_};
+  frames_.emplace_back(node.var, RValue());
+  size_t slot = frames_.size() - 1;
+  loop_ = &state;
+  for (size_t i = 0; i < items.size(); ++i) {
+    state.index0 = static_cast<int64_t>(i);
+    frames_[slot].second = items[i];
+    Flow f = render_block(node.body);
+    if (f == Flow::kBreak) break;
+  }
+  return Flow::kNormal;
+}
+
+void Renderer::render_tablerow(const ForNode& node) {
+  int64_t stop = 0;
+  RList items = loop_items(node, stop);
+  LoopState state;
+  state.name = node.loop_name;
+  state.tablerow = true;
+  state.length = static_cast<int64_t>(items.size());
+  state.parent = loop_;
+  if (node.cols) {
+    RValue c = eval(*node.cols);
+    state.cols = c.is_none() ? 0 : to_int_arg(c, 0);
+  }
+  int64_t cols = state.cols > 0 ? state.cols : state.length;
+  FrameGuard guard{frames_, frames_.size(), loop_, loop_};
+  frames_.emplace_back(node.var, RValue());
+  size_t slot = frames_.size() - 1;
+  loop_ = &state;
+  *out_ += "<tr class=\"row1\">\n";
+  for (size_t i = 0; i < items.size(); ++i) {
+    state.index0 = static_cast<int64_t>(i);
+    frames_[slot].second = items[i];
+    int64_t col0 = cols > 0 ? state.index0 % cols : 0;
+    if (i > 0 && col0 == 0) {
+      *out_ += "</tr>\n<tr class=\"row" + std::to_string(state.index0 / cols + 1) + "\">";
+    }
+    *out_ += "<td class=\"col" + std::to_string(col0 + 1) + "\">";
+    Flow f = render_block(node.body);
+    *out_ += "</td>";
+    if (f == Flow::kBreak) break;
+  }
+  *out_ += "</tr>\n";
+}
+
+Renderer::Flow Renderer::render_case(const CaseNode& node) {
+  RValue subject = eval(*node.subject);
+  bool matched = false;
+  for (const CaseNode::When& w : node.whens) {
+    if (w.values.empty()) {
+      if (!matched) {
+        Flow f = render_block(w.body);
+        if (f != Flow::kNormal) return f;
+      }
+      continue;
+    }
+    for (const ExprPtr& v : w.values) {
+      if (equals(eval(*v), subject)) {
+        matched = true;
+        Flow f = render_block(w.body);
+        if (f != Flow::kNormal) return f;
+        break;
+      }
+    }
+  }
+  return Flow::kNormal;
+}
+
+void Renderer::render_cycle(const CycleNode& node) {
+  std::string key = node.group ? py_str(eval(*node.group)) : node.key;
+  int64_t* idx = find_slot(cycles_, key);
+  if (!idx) {
+    cycles_.emplace_back(key, 0);
+    idx = &cycles_.back().second;
+  }
+  int64_t n = static_cast<int64_t>(node.items.size());
+  RValue v = eval(*node.items[static_cast<size_t>(*idx % n)]);
+  ++*idx;
+  append_output(*out_, v);
+}
+
+Renderer::Flow Renderer::render_node(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::kText:
+      *out_ += static_cast<const TextNode&>(node).text;
+      return Flow::kNormal;
+    case Node::Kind::kOutput:
+      append_output(*out_, eval_filtered(static_cast<const OutputNode&>(node).value));
+      return Flow::kNormal;
+    case Node::Kind::kIf: {
+      const auto& n = static_cast<const IfNode&>(node);
+      bool first = true;
+      for (const auto& br : n.branches) {
+        bool c = eval_condition(*br.first);
+        if (first && n.negate_first) c = !c;
+        first = false;
+        if (c) return render_block(br.second);
+      }
+      if (n.alternative) return render_block(*n.alternative);
+      return Flow::kNormal;
+    }
+    case Node::Kind::kCase:
+      return render_case(static_cast<const CaseNode&>(node));
+    case Node::Kind::kFor:
+      return render_for(static_cast<const ForNode&>(node));
+    case Node::Kind::kTablerow:
+      render_tablerow(static_cast<const ForNode&>(node));
+      return Flow::kNormal;
+    case Node::Kind::kAssign: {
+      const auto& n = static_cast<const AssignNode&>(node);
+      assign(n.name, eval_filtered(n.value));
+      return Flow::kNormal;
+    }
+    case Node::Kind::kCapture: {
+      const auto& n = static_cast<const CaptureNode&>(node);
+      std::string buf;
+      std::string* saved = out_;
+      out_ = &buf;
+      Flow f;
+      try {
+        f = render_block(n.body);
+      } catch (...) {
+        out_ = saved;
+        throw;
+      }
+      out_ = saved;
+      assign(n.name, RValue(std::move(buf)));
+      return f;
+    }
+    case Node::Kind::kCycle:
+      render_cycle(static_cast<const CycleNode&>(node));
+      return Flow::kNormal;
+    case Node::Kind::kIncrement: {
+      int64_t& c = counter(static_cast<const CounterNode&>(node).name);
+      *out_ += std::to_string(c);
+      ++c;
+      return Flow::kNormal;
+    }
+    case Node::Kind::kDecrement: {
+      int64_t& c = counter(static_cast<const CounterNode&>(node).name);
+      --c;
+      *out_ += std::to_string(c);
+      return Flow::kNormal;
+    }
+    case Node::Kind::kBreak:
+      return Flow::kBreak;
+    case Node::Kind::kContinue:
+      return Flow::kContinue;
+    case Node::Kind::kIfChanged: {
+      std::string buf;
+      std::string* saved = out_;
+      out_ = &buf;
+      try {
+        render_block(static_cast<const BlockNode&>(node).body);
+      } catch (...) {
+        out_ = saved;
+        throw;
+      }
+      out_ = saved;
+      if (buf != ifchanged_) {
+        *out_ += buf;
+        ifchanged_ = std::move(buf);
+      }
+      return Flow::kNormal;
+    }
+    case Node::Kind::kBlock: {
+      const Block& b = static_cast<const BlockNode&>(node).body;
+      for (const NodePtr& n : b.nodes) {
+        Flow f = render_node(*n);
+        if (f != Flow::kNormal) return f;
+      }
+      return Flow::kNormal;
+    }
+  }
+  return Flow::kNormal;
+}
+
+}  // namespace lyn::liquid

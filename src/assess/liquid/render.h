@@ -1,0 +1,61 @@
+// Liquid renderer: walks a parsed template against a context, with
+// python-liquid's LAX error handling: a render error (unknown filter, bad
+// argument, incomparable types) abandons the failing top-level node, keeping
+// what it already wrote, and rendering goes on with the next one. A
+// FatalError (ValueError, OverflowError, InvalidOperation) propagates.
+//
+// Thread safety: a Renderer holds the mutable state of one render (locals,
+// counters, loop stack); use one per render. The template and context are
+// only read.
+#ifndef LYNGUINE_ASSESS_LIQUID_RENDER_H_
+#define LYNGUINE_ASSESS_LIQUID_RENDER_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "assess/liquid/ast.h"
+#include "assess/liquid/loop_state.h"
+#include "core/value.h"
+
+namespace lyn::liquid {
+
+class Renderer {
+ public:
+  Renderer(const Map& globals, std::string& out) : globals_(globals), out_(&out) {}
+  // Renders the top-level nodes. Throws FatalError.
+  void render_top(const Block& block);
+
+ private:
+  enum class Flow { kNormal, kBreak, kContinue };
+  Flow render_block(const Block& block);
+  Flow render_node(const Node& node);
+  Flow render_for(const ForNode& node);
+  void render_tablerow(const ForNode& node);
+  Flow render_case(const CaseNode& node);
+  void render_cycle(const CycleNode& node);
+
+  RValue eval(const Expr& e);
+  RValue eval_filtered(const FilteredExpr& fe);
+  bool eval_condition(const Expr& e) { return eval(e).truthy(); }
+  RValue lookup(std::string_view name) const;
+  void assign(const std::string& name, RValue v);
+  // Items to loop over, after offset / limit / reversed.
+  RList loop_items(const ForNode& node, int64_t& offset_out);
+  int64_t& counter(const std::string& name);
+
+  const Map& globals_;
+  std::string* out_;
+  std::vector<std::pair<std::string_view, RValue>> frames_;  // loop variables
+  std::vector<std::pair<std::string, RValue>> locals_;       // assign / capture
+  std::vector<std::pair<std::string, int64_t>> counters_;    // increment / decrement
+  std::vector<std::pair<std::string, int64_t>> cycles_;
+  std::vector<std::pair<std::string, int64_t>> stop_index_;  // offset:continue
+  std::string ifchanged_;
+  const LoopState* loop_ = nullptr;
+};
+
+}  // namespace lyn::liquid
+
+#endif  // LYNGUINE_ASSESS_LIQUID_RENDER_H_

@@ -1,0 +1,399 @@
+#include "assess/liquid/rvalue.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "assess/liquid/loop_state.h"
+#include "assess/liquid/utf8.h"
+
+namespace lyn::liquid {
+
+namespace {
+
+bool parse_int128(std::string_view s, Int& out) {
+  bool neg = false;
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+  if (i == s.size()) return false;
+  Int v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    if (__builtin_mul_overflow(v, static_cast<Int>(10), &v)) return false;
+    if (__builtin_add_overflow(v, static_cast<Int>(s[i] - '0'), &v)) return false;
+  }
+  out = neg ? -v : v;
+  return true;
+}
+
+}  // namespace
+
+RValue RValue::from(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return RValue(Nil{});
+    case Value::Kind::kBool:
+      return RValue(v.as_bool());
+    case Value::Kind::kInt:
+      return RValue(static_cast<Int>(v.as_int()));
+    case Value::Kind::kFloat:
+      return RValue(v.as_float());
+    case Value::Kind::kString:
+      return borrow(v.as_string());
+    case Value::Kind::kBigInt: {
+      Int i;
+      if (parse_int128(v.as_bigint().digits, i)) return RValue(i);
+      break;
+    }
+    default:
+      break;
+  }
+  RValue r;
+  r.v_ = &v;
+  return r;
+}
+
+bool RValue::is_list() const {
+  auto k = kind();
+  if (k == Kind::kList || k == Kind::kRange) return true;
+  return k == Kind::kRef && ref()->is_list();
+}
+
+RList RValue::items() const {
+  switch (kind()) {
+    case Kind::kList:
+      return *list_ptr();
+    case Kind::kRange: {
+      RList out;
+      const Range& r = range();
+      for (int64_t i = r.start; i <= r.stop; ++i) out.emplace_back(i);
+      return out;
+    }
+    case Kind::kRef:
+      if (ref()->is_list()) {
+        RList out;
+        out.reserve(ref()->as_list().size());
+        for (const Value& v : ref()->as_list()) out.push_back(from(v));
+        return out;
+      }
+      return {};
+    default:
+      return {};
+  }
+}
+
+size_t RValue::size() const {
+  switch (kind()) {
+    case Kind::kList:
+      return list_ptr()->size();
+    case Kind::kRange:
+      return range().stop >= range().start ? range().stop - range().start + 1 : 0;
+    case Kind::kStr:
+    case Kind::kStrRef:
+      return utf8_length(str());
+    case Kind::kRef:
+      if (ref()->is_list()) return ref()->as_list().size();
+      if (ref()->is_map()) return ref()->as_map().size();
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+std::string int_str(Int i) {
+  if (i == 0) return "0";
+  bool neg = i < 0;
+  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(i) : static_cast<unsigned __int128>(i);
+  char buf[48];
+  int p = 48;
+  while (u) {
+    buf[--p] = static_cast<char>('0' + static_cast<int>(u % 10));
+    u /= 10;
+  }
+  if (neg) buf[--p] = '-';
+  return std::string(buf + p, 48 - p);
+}
+
+namespace {
+
+void append_value_repr(std::string& out, const Value& v) { out += lyn::py_repr(v); }
+
+void append_loop_str(std::string& out, const LoopState* l) {
+  out += l->tablerow ? "TableRow(" : "ForLoop(";
+  out += l->name;
+  out += ")";
+}
+
+}  // namespace
+
+void append_py_str(std::string& out, const RValue& v) {
+  switch (v.kind()) {
+    case RValue::Kind::kUndefined:
+      return;
+    case RValue::Kind::kNil:
+      out += "None";
+      return;
+    case RValue::Kind::kBool:
+      out += v.as_bool() ? "True" : "False";
+      return;
+    case RValue::Kind::kInt:
+      out += int_str(v.as_int());
+      return;
+    case RValue::Kind::kFloat:
+      out += lyn::py_float_repr(v.as_float());
+      return;
+    case RValue::Kind::kStr:
+    case RValue::Kind::kStrRef:
+      out += v.str();
+      return;
+    case RValue::Kind::kRange:
+      out += "range(" + std::to_string(v.range().start) + ", " +
+             std::to_string(v.range().stop + 1) + ")";
+      return;
+    case RValue::Kind::kRef:
+      out += lyn::py_str(*v.ref());
+      return;
+    case RValue::Kind::kList: {
+      out += '[';
+      bool first = true;
+      for (const RValue& item : *v.list_ptr()) {
+        if (!first) out += ", ";
+        first = false;
+        append_py_repr(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case RValue::Kind::kLoop:
+      append_loop_str(out, v.loop());
+      return;
+    case RValue::Kind::kEmpty:
+    case RValue::Kind::kBlank:
+      return;
+  }
+}
+
+void append_py_repr(std::string& out, const RValue& v) {
+  switch (v.kind()) {
+    case RValue::Kind::kStr:
+    case RValue::Kind::kStrRef:
+      out += lyn::py_string_repr(v.str());
+      return;
+    case RValue::Kind::kRef:
+      append_value_repr(out, *v.ref());
+      return;
+    default:
+      append_py_str(out, v);
+  }
+}
+
+std::string py_str(const RValue& v) {
+  if (v.is_string()) return std::string(v.str());
+  std::string out;
+  append_py_str(out, v);
+  return out;
+}
+
+void append_output(std::string& out, const RValue& v) {
+  switch (v.kind()) {
+    case RValue::Kind::kNil:
+      return;
+    case RValue::Kind::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case RValue::Kind::kRange:
+      out += std::to_string(v.range().start) + ".." + std::to_string(v.range().stop);
+      return;
+    case RValue::Kind::kList:
+      for (const RValue& item : *v.list_ptr()) append_py_str(out, item);
+      return;
+    case RValue::Kind::kRef:
+      if (v.ref()->is_list()) {
+        for (const Value& item : v.ref()->as_list()) out += lyn::py_str(item);
+        return;
+      }
+      out += lyn::py_str(*v.ref());
+      return;
+    default:
+      append_py_str(out, v);
+  }
+}
+
+namespace {
+
+bool is_blank_string(std::string_view s) {
+  for (char c : s)
+    if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) return false;
+  return true;
+}
+
+bool equals_empty(const RValue& v) {
+  if (v.is_string()) return v.str().empty();
+  if (v.is_list() || v.is_map()) return v.size() == 0;
+  return false;
+}
+
+bool equals_blank(const RValue& v) {
+  if (v.is_none()) return true;
+  if (v.is_bool()) return !v.as_bool();
+  if (v.is_string()) return is_blank_string(v.str());
+  if (v.is_list() || v.is_map()) return v.size() == 0;
+  return false;
+}
+
+bool num_eq(const RValue& a, const RValue& b) {
+  if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
+  double x = a.to_double(), y = b.to_double();
+  return x == y;
+}
+
+}  // namespace
+
+bool equals(const RValue& a, const RValue& b) {
+  using K = RValue::Kind;
+  K ka = a.kind(), kb = b.kind();
+  if (kb == K::kEmpty || kb == K::kBlank) {
+    if (ka == K::kEmpty || ka == K::kBlank) return ka == kb;
+    return kb == K::kEmpty ? equals_empty(a) : equals_blank(a);
+  }
+  if (ka == K::kEmpty || ka == K::kBlank) return equals(b, a);
+  if (a.is_none() || b.is_none()) return a.is_none() && b.is_none();
+  if (a.is_bool() || b.is_bool()) return a.is_bool() && b.is_bool() && a.as_bool() == b.as_bool();
+  if (a.is_number() && b.is_number()) return num_eq(a, b);
+  if (a.is_string() || b.is_string()) return a.is_string() && b.is_string() && a.str() == b.str();
+  if (ka == K::kRange && kb == K::kRange)
+    return a.range().start == b.range().start && a.range().stop == b.range().stop;
+  if (ka == K::kRange || kb == K::kRange) return false;
+  if (a.is_list() && b.is_list()) {
+    if (ka == K::kRef && kb == K::kRef) return *a.ref() == *b.ref();
+    RList x = a.items(), y = b.items();
+    if (x.size() != y.size()) return false;
+    for (size_t i = 0; i < x.size(); ++i)
+      if (!equals(x[i], y[i])) return false;
+    return true;
+  }
+  if (ka == K::kRef && kb == K::kRef) return *a.ref() == *b.ref();
+  if (ka == K::kLoop && kb == K::kLoop) return a.loop() == b.loop();
+  return false;
+}
+
+bool less_than(const RValue& a, const RValue& b, bool& ok) {
+  ok = true;
+  if (a.is_string() && b.is_string()) return a.str() < b.str();
+  if (a.is_number() && b.is_number()) {
+    if (a.is_int() && b.is_int()) return a.as_int() < b.as_int();
+    return a.to_double() < b.to_double();
+  }
+  ok = false;
+  return false;
+}
+
+bool contains(const RValue& a, const RValue& b) {
+  if (a.is_string()) {
+    std::string needle = py_str(b);
+    return a.str().find(needle) != std::string_view::npos;
+  }
+  if (a.is_map()) {
+    if (!b.is_string()) return false;
+    return a.ref()->as_map().contains(b.str());
+  }
+  if (a.is_list()) {
+    for (const RValue& item : a.items())
+      if (equals(item, b)) return true;
+    return false;
+  }
+  return false;
+}
+
+namespace {
+
+RValue loop_member(const LoopState& l, std::string_view key) {
+  int64_t i = l.index0;
+  if (!l.tablerow) {
+    if (key == "index") return RValue(i + 1);
+    if (key == "index0") return RValue(i);
+    if (key == "rindex") return RValue(l.length - i);
+    if (key == "rindex0") return RValue(l.length - i - 1);
+    if (key == "first") return RValue(i == 0);
+    if (key == "last") return RValue(i == l.length - 1);
+    if (key == "length") return RValue(l.length);
+    if (key == "name") return RValue(l.name);
+    if (key == "parentloop") return l.parent ? RValue(l.parent) : RValue();
+    return RValue();
+  }
+  int64_t cols = l.cols > 0 ? l.cols : l.length;
+  if (cols <= 0) cols = 1;
+  int64_t col0 = i % cols;
+  if (key == "index") return RValue(i + 1);
+  if (key == "index0") return RValue(i);
+  if (key == "rindex") return RValue(l.length - i);
+  if (key == "rindex0") return RValue(l.length - i - 1);
+  if (key == "first") return RValue(i == 0);
+  if (key == "last") return RValue(i == l.length - 1);
+  if (key == "length") return RValue(l.length);
+  if (key == "col") return RValue(col0 + 1);
+  if (key == "col0") return RValue(col0);
+  if (key == "col_first") return RValue(col0 == 0);
+  if (key == "col_last") return RValue(col0 == cols - 1 || i == l.length - 1);
+  if (key == "row") return RValue(i / cols + 1);
+  return RValue();
+}
+
+RValue list_member(const RValue& v, std::string_view key) {
+  if (key == "size") return RValue(static_cast<int64_t>(v.size()));
+  if (key == "first" || key == "last") {
+    size_t n = v.size();
+    if (n == 0) return RValue(Nil{});
+    size_t idx = key == "first" ? 0 : n - 1;
+    if (v.kind() == RValue::Kind::kRef) return RValue::from(v.ref()->as_list()[idx]);
+    if (v.is_range()) return RValue(v.range().start + static_cast<int64_t>(idx));
+    return (*v.list_ptr())[idx];
+  }
+  return RValue();
+}
+
+}  // namespace
+
+RValue get_member(const RValue& v, std::string_view key) {
+  switch (v.kind()) {
+    case RValue::Kind::kRef: {
+      const Value& r = *v.ref();
+      if (r.is_map()) {
+        if (const Value* f = r.as_map().find(key)) return RValue::from(*f);
+        if (key == "size") return RValue(static_cast<int64_t>(r.as_map().size()));
+        return RValue();
+      }
+      if (r.is_list()) return list_member(v, key);
+      return RValue();
+    }
+    case RValue::Kind::kList:
+    case RValue::Kind::kRange:
+      return list_member(v, key);
+    case RValue::Kind::kStr:
+    case RValue::Kind::kStrRef:
+      if (key == "size") return RValue(static_cast<int64_t>(v.size()));
+      return RValue();
+    case RValue::Kind::kLoop:
+      return loop_member(*v.loop(), key);
+    default:
+      return RValue();
+  }
+}
+
+RValue get_index(const RValue& v, const RValue& key) {
+  if (key.is_string()) return get_member(v, key.str());
+  if (!key.is_int() || !v.is_list()) return RValue();
+  Int n = static_cast<Int>(v.size());
+  Int i = key.as_int();
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return RValue();
+  switch (v.kind()) {
+    case RValue::Kind::kRef:
+      return RValue::from(v.ref()->as_list()[static_cast<size_t>(i)]);
+    case RValue::Kind::kRange:
+      return RValue(v.range().start + static_cast<int64_t>(i));
+    default:
+      return (*v.list_ptr())[static_cast<size_t>(i)];
+  }
+}
+
+}  // namespace lyn::liquid

@@ -1,0 +1,116 @@
+#include "assess/talk_field.h"
+
+#include "access/markdown_format.h"
+#include "config/interface.h"
+#include "core/text.h"
+
+namespace lyn {
+
+namespace {
+
+// The config fallback: the first existing config file, confined like every
+// other path; any failure (missing, outside the roots, not YAML) counts as
+// "not there", as it does in lynguine.
+std::optional<Value> config_value(const TalkFieldQuery& q, const PathPolicy& policy) {
+  Interface::LoadOptions opts;
+  opts.user_files = q.config_files;
+  opts.directory = ".";
+  auto iface = Interface::from_file(opts, policy);
+  if (!iface.ok()) return std::nullopt;
+  return iface->get(q.field);
+}
+
+// lynguine's _make_json_serializable: dates and datetimes become their
+// isoformat(), inside lists and mappings too.
+Value json_ready(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kDate:
+      return Value(iso_date(v.as_date()));
+    case Value::Kind::kDateTime:
+      return Value(iso_datetime(v.as_datetime()));
+    case Value::Kind::kList: {
+      List out;
+      out.reserve(v.as_list().size());
+      for (const auto& item : v.as_list()) out.push_back(json_ready(item));
+      return Value(std::move(out));
+    }
+    case Value::Kind::kMap: {
+      Map out;
+      for (const auto& [k, item] : v.as_map()) out.set(k, json_ready(item));
+      return Value(std::move(out));
+    }
+    default:
+      return v;
+  }
+}
+
+}  // namespace
+
+Result<TalkFieldAnswer> lookup_talk_field(const TalkFieldQuery& q, const PathPolicy& policy,
+                                          FileCache* cache) {
+  LYN_TRY_ASSIGN(path, policy.resolve(q.markdown_file));
+  TalkFieldAnswer answer;
+  auto fm = load_markdown_file(path, q.markdown_file, cache);
+  if (!fm.ok()) {
+    if (fm.error().type != "FileNotFoundError") {
+      // Unreadable or not text: lynguine's server answers "" for these.
+      answer.outcome = TalkLookup::kNotFound;
+      return answer;
+    }
+    answer.outcome = TalkLookup::kMarkdownMissing;
+    if (auto v = config_value(q, policy)) {
+      answer.value = std::move(*v);
+      answer.has_value = true;
+    }
+    return answer;
+  }
+  if (q.field != "content") {
+    if (const Value* v = (*fm)->fields.find(q.field)) {
+      answer.outcome = TalkLookup::kFound;
+      answer.has_value = true;
+      answer.value = *v;
+      return answer;
+    }
+  }
+  if (auto v = config_value(q, policy)) {
+    answer.outcome = TalkLookup::kFound;
+    answer.has_value = true;
+    answer.value = std::move(*v);
+  }
+  return answer;
+}
+
+std::string mdfield_text(const TalkFieldAnswer& a) {
+  if (a.outcome != TalkLookup::kFound) return "";
+  return expand_vars(py_str(a.value));
+}
+
+Result<Value> talk_field_json_value(const std::string& field, const TalkFieldAnswer& a) {
+  if (!a.has_value) return Value("");
+  Value v = json_ready(a.value);
+  if (v.is_list() && field == "categories") {
+    std::string joined = "['";
+    bool first = true;
+    size_t i = 0;
+    for (const auto& item : v.as_list()) {
+      if (!item.is_string()) {
+        std::string tname = item.is_int() ? "int" : item.is_float() ? "float" : item.is_bool() ? "bool"
+                            : item.is_null() ? "NoneType" : item.is_list() ? "list" : "dict";
+        return Error{"TypeError",
+                     "sequence item " + std::to_string(i) + ": expected str instance, " + tname +
+                         " found",
+                     422};
+      }
+      if (!first) joined += "', '";
+      first = false;
+      joined += item.as_string();
+      ++i;
+    }
+    joined += "']";
+    return Value(joined);
+  }
+  if (v.is_string()) return Value(expand_vars(v.as_string()));
+  return v;
+}
+
+}  // namespace lyn

@@ -1,0 +1,43 @@
+// The CLI's subcommands. Each takes the arguments after its name and
+// returns the process exit code. Errors go to stderr as lynguine-shaped
+// JSON ({"status":"error","error_type","error_message"}).
+//
+// Thread safety: single-threaded entry points.
+#ifndef LYNGUINE_CLI_COMMANDS_H_
+#define LYNGUINE_CLI_COMMANDS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/api_caller.h"
+
+namespace lyn::cli {
+
+int run_field(const std::vector<std::string>& args);
+int run_mdfield(const std::vector<std::string>& args);
+int run_read(const std::vector<std::string>& args);
+int run_write(const std::vector<std::string>& args);
+int run_call(const std::vector<std::string>& args);
+int run_serve_command(const std::vector<std::string>& args);
+
+// Options every data command accepts.
+struct CommonOptions {
+  bool server = false;  // --server or LYNGUINE_USE_SERVER=1
+  std::string root;     // --root (direct mode)
+  std::vector<std::string> extra_roots;
+};
+
+// The caller for these options: the server when asked (falling back to
+// direct mode with a warning), else direct mode.
+std::unique_ptr<client::ApiCaller> make_caller(const CommonOptions& o);
+
+// Prints an error in lynguine's shape on stderr; returns the exit code 1.
+int fail(const std::string& type, const std::string& message);
+
+// The absolute form of `p` relative to the current directory.
+std::string absolute_path(const std::string& p);
+
+}  // namespace lyn::cli
+
+#endif  // LYNGUINE_CLI_COMMANDS_H_

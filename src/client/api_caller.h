@@ -1,0 +1,51 @@
+// ApiCaller: how the CLI reaches lynguine's API -- in this process (direct
+// mode, calling service::Api) or through a running server (started on
+// demand). Both give the same JSON; the CLI prints from it either way, so
+// its output is byte-identical in the two modes.
+//
+// Thread safety: one caller per thread (the server caller holds one
+// keep-alive connection).
+#ifndef LYNGUINE_CLIENT_API_CALLER_H_
+#define LYNGUINE_CLIENT_API_CALLER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "service/api.h"
+
+namespace lyn::client {
+
+struct CallResult {
+  int status = 0;
+  std::string body;  // JSON text
+};
+
+class ApiCaller {
+ public:
+  virtual ~ApiCaller() = default;
+  virtual CallResult call(std::string_view method, std::string_view path,
+                          std::string_view body) = 0;
+  // Whether paths must be sent absolute (a server may have another cwd).
+  virtual bool remote() const = 0;
+};
+
+// Direct mode: the API in this process, rooted at `root`.
+std::unique_ptr<ApiCaller> make_direct_caller(service::ApiOptions options);
+
+struct ServerCallerOptions {
+  std::string host;           // empty: LYNGUINE_SERVER_HOST or 127.0.0.1
+  unsigned short port = 0;    // 0: the state file's, or LYNGUINE_SERVER_PORT
+  bool auto_start = true;     // start a server when none answers
+  std::string root;           // root for an auto-started server
+};
+
+// Server mode. Returns nullptr (with *err) when no server can be reached or
+// started; the caller then falls back to direct mode with a warning.
+std::unique_ptr<ApiCaller> make_server_caller(const ServerCallerOptions& options,
+                                              std::string* err);
+
+}  // namespace lyn::client
+
+#endif  // LYNGUINE_CLIENT_API_CALLER_H_

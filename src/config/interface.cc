@@ -1,0 +1,358 @@
+#include "config/interface.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "core/text.h"
+#include "core/yaml.h"
+
+namespace lyn {
+
+namespace {
+
+constexpr const char* kDefaultConfigFile = "_lynguine.yml";
+
+bool file_exists(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+bool list_contains(const Value* list, std::string_view key) {
+  if (!list || !list->is_list()) return false;
+  for (const auto& v : list->as_list())
+    if (v.is_string() && v.as_string() == key) return true;
+  return false;
+}
+
+bool is_under_any(const std::string& canon, const std::vector<std::string>& roots) {
+  if (roots.empty()) return true;
+  for (const auto& r : roots)
+    if (path_is_under(canon, r)) return true;
+  return false;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Error::not_found("[Errno 2] No such file or directory: " + py_string_repr(path));
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    out.append(buf, n);
+    if (out.size() > (size_t{64} << 20)) {
+      std::fclose(f);
+      return Error::value("Interface file \"" + path + "\" is too large");
+    }
+  }
+  std::fclose(f);
+  return out;
+}
+
+// "stack horizontally" two descriptions the way lynguine's Interface does
+// for inherited `input` and `constants`.
+Value hstack_of(const Value& parent, const Value& child, bool with_index) {
+  auto type_of = [](const Value& v) -> std::string {
+    const Value* t = v.get("type");
+    return t && t->is_string() ? t->as_string() : "";
+  };
+  auto specs_of = [](const Value& v) -> List {
+    const Value* s = v.get("specifications");
+    return s && s->is_list() ? s->as_list() : List{};
+  };
+  Map out;
+  out.set("type", Value("hstack"));
+  if (with_index) {
+    const Value* idx = parent.get("index");
+    out.set("index", idx ? *idx : Value());
+    Map mapping;
+    for (const Value* src : {parent.get("mapping"), child.get("mapping")})
+      if (src && src->is_map())
+        for (const auto& [k, v] : src->as_map()) mapping.set(k, v);
+    out.set("mapping", Value(std::move(mapping)));
+  }
+  List specs;
+  bool ph = type_of(parent) == "hstack", ch = type_of(child) == "hstack";
+  if (ph)
+    specs = specs_of(parent);
+  else
+    specs.push_back(parent);
+  if (ch) {
+    for (auto& s : specs_of(child)) specs.push_back(s);
+  } else {
+    specs.push_back(child);
+  }
+  out.set("specifications", Value(std::move(specs)));
+  return Value(std::move(out));
+}
+
+// Takes `mapping` and `columns` out of a description.
+std::pair<Map, List> extract_mapping_columns(Value& v) {
+  Map mapping;
+  List columns;
+  if (!v.is_map()) return {mapping, columns};
+  Map& m = v.as_map();
+  if (Value* mp = m.find("mapping"); mp && mp->is_map()) mapping = mp->as_map();
+  if (Value* c = m.find("columns"); c && c->is_list()) columns = c->as_list();
+  m.erase("mapping");
+  m.erase("columns");
+  return {mapping, columns};
+}
+
+void merge_mapping_columns(Value& target, const Map& mapping, const List& columns) {
+  if (!target.is_map()) return;
+  Map& t = target.as_map();
+  Value& mp = t["mapping"];
+  if (!mp.is_map()) mp = Value(Map{});
+  for (const auto& [k, v] : mapping) mp.as_map().set(k, v);
+  Value& cols = t["columns"];
+  if (!cols.is_list()) cols = Value(List{});
+  for (const auto& c : columns) cols.as_list().push_back(c);
+}
+
+}  // namespace
+
+Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy& policy) {
+  std::string directory = expand_vars(opts.directory);
+  std::string dir_abs = path_canonical(path_join(policy.base_dir(), directory));
+  if (!is_under_any(dir_abs, policy.roots())) return policy.escape_error(directory);
+
+  std::vector<std::string> names = opts.user_files;
+  if (names.empty()) names.push_back(kDefaultConfigFile);
+  std::string fname, ufile;
+  for (const auto& name : names) {
+    std::string candidate =
+        path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(name)));
+    if (!is_under_any(candidate, policy.roots())) return policy.escape_error(name);
+    ufile = name;
+    if (file_exists(candidate)) {
+      fname = candidate;
+      break;
+    }
+  }
+  if (fname.empty()) {
+    ufile = names.back();
+    fname = path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(ufile)));
+  }
+
+  Value data = Value(Map{});
+  if (file_exists(fname)) {
+    LYN_TRY_ASSIGN(text, read_file(fname));
+    auto parsed = parse_yaml(text, fname);
+    if (!parsed.ok())
+      return Error::value("Error reading yaml file \"" + fname +
+                          "\", error: " + parsed.error().message);
+    data = std::move(parsed).value();
+    if (opts.field) {
+      const Value* sub = data.get(*opts.field);
+      if (!sub)
+        return Error::value("Field \"" + *opts.field + "\" specified but not found in file \"" +
+                            fname + "\"");
+      data = *sub;
+    }
+  } else if (opts.raise_if_not_found) {
+    return Error{"ValueError", "No configuration file found at \"" + fname + "\".", 404};
+  }
+  bool empty = data.is_null() || (data.is_map() && data.as_map().empty());
+  if (empty && opts.raise_if_not_found)
+    return Error::value("No data found in \"" + fname + "\".");
+  if (data.is_null()) data = Value(Map{});
+  if (!data.is_map())
+    return Error::value("Interface file \"" + fname + "\" does not hold a mapping.");
+  return construct(std::move(data.as_map()), directory, ufile, policy);
+}
+
+Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathPolicy& policy) {
+  std::string base = path_canonical(policy.base_dir());
+  std::string rel_dir = expand_user(expand_vars(opts.directory));
+  std::string joined = path_canonical(path_join(base, rel_dir));
+  if (!is_under_any(joined, policy.roots())) return policy.escape_error(opts.directory);
+  LoadOptions abs = opts;
+  abs.directory = joined;
+  return from_file(abs, policy);
+}
+
+Result<Interface> Interface::from_data(Map data, std::string directory, std::string user_file,
+                                       const PathPolicy& policy) {
+  return construct(std::move(data), std::move(directory), std::move(user_file), policy);
+}
+
+Result<Interface> Interface::construct(Map data, std::string directory, std::string user_file,
+                                       const PathPolicy& policy) {
+  Interface iface;
+  if (!data.contains("base_directory")) data.set("base_directory", Value(directory));
+  if (!data.contains("user_file")) data.set("user_file", Value(user_file));
+  iface.data_ = std::move(data);
+  iface.directory_ = directory;
+  iface.user_file_ = user_file;
+  iface.policy_ = policy.with_base(path_join(policy.base_dir(), directory));
+
+  if (Value* inherit = iface.data_.find("inherit")) {
+    if (!inherit->is_map() || !inherit->as_map().contains("directory"))
+      return Error::value("Inherit specified in interface file " + user_file + " in directory " +
+                          directory + " but no directory to inherit from is specified.");
+    Map& inh = inherit->as_map();
+    std::string inherit_dir = expand_vars(py_str(*inh.find("directory")));
+    if (inherit_dir.empty() || inherit_dir[0] != '/') inherit_dir = path_join(directory, inherit_dir);
+    LoadOptions popts;
+    const Value* fn = inh.find("filename");
+    popts.user_files = {fn ? py_str(*fn) : std::string(kDefaultConfigFile)};
+    popts.directory = inherit_dir;
+    LYN_TRY_ASSIGN(parent, from_file(popts, policy));
+    iface.parent_ = std::make_shared<Interface>(std::move(parent));
+    iface.parent_->writable_ = false;
+    const Value* w = inh.find("writable");
+    if (iface.data_.contains("writable") && w && w->is_bool() && w->as_bool())
+      iface.parent_->writable_ = true;
+    if (!inh.contains("ignore")) inh.set("ignore", Value(List{}));
+    if (!inh.contains("append")) inh.set("append", Value(List{}));
+    auto st = iface.process_parent();
+    if (!st.ok()) return st.error();
+  }
+  for (auto& [k, v] : iface.data_)
+    if (v.is_string()) v = Value(expand_vars(v.as_string()));
+  return iface;
+}
+
+Status Interface::process_parent() {
+  const Value* inherit = data_.find("inherit");
+  const Value* ignore = inherit->get("ignore");
+  Map& pdata = parent_->data_;
+  std::vector<std::string> delete_keys;
+  if (ignore && ignore->is_list())
+    for (const auto& k : ignore->as_list())
+      if (k.is_string() && parent_->contains(k.as_string())) delete_keys.push_back(k.as_string());
+  auto deleted = [&](std::string_view k) {
+    return std::find(delete_keys.begin(), delete_keys.end(), k) != delete_keys.end();
+  };
+
+  // The parent's outputs become part of its inputs.
+  if (!parent_->writable_ && pdata.contains("output") && !deleted("output")) {
+    Value output = *pdata.find("output");
+    auto [mapping, columns] = extract_mapping_columns(output);
+    Value* input = pdata.find("input");
+    if (!input) {
+      pdata.set("input", output);
+    } else if (const Value* t = input->get("type"); t && t->is_string() && t->as_string() == "hstack") {
+      Value& specs = input->as_map()["specifications"];
+      if (!specs.is_list()) specs = Value(List{});
+      specs.as_list().push_back(output);
+    } else {
+      Map h;
+      h.set("type", Value("hstack"));
+      const Value* idx = input->get("index");
+      h.set("index", idx ? *idx : Value());
+      h.set("specifications", Value(List{*input, output}));
+      const Value* mp = input->get("mapping");
+      h.set("mapping", mp ? *mp : Value(Map{}));
+      *input = Value(std::move(h));
+    }
+    merge_mapping_columns(*pdata.find("input"), mapping, columns);
+    delete_keys.push_back("output");
+  }
+
+  // The parent's series become inputs of type series.
+  if (pdata.contains("series") && !list_contains(ignore, "series")) {
+    Value series_spec = *pdata.find("series");
+    auto [mapping, columns] = extract_mapping_columns(series_spec);
+    Map series;
+    series.set("type", Value("series"));
+    const Value* sidx = series_spec.get("index");
+    series.set("index", sidx ? *sidx : Value());
+    series.set("specifications", series_spec);
+    Value* input = pdata.find("input");
+    if (!input) {
+      pdata.set("input", Value(series));
+    } else if (const Value* t = input->get("type"); t && t->is_string() && t->as_string() == "hstack") {
+      Value& specs = input->as_map()["specifications"];
+      if (!specs.is_list()) specs = Value(List{});
+      specs.as_list().push_back(Value(series));
+    } else {
+      Map h;
+      h.set("type", Value("hstack"));
+      const Value* idx = input->get("index");
+      h.set("index", idx ? *idx : Value());
+      h.set("specifications", Value(List{*input, Value(series)}));
+      *input = Value(std::move(h));
+    }
+    merge_mapping_columns(*pdata.find("input"), mapping, columns);
+    delete_keys.push_back("series");
+  }
+
+  // The parent's parameters become constants.
+  if (pdata.contains("parameters")) {
+    Value params = *pdata.find("parameters");
+    auto [mapping, columns] = extract_mapping_columns(params);
+    Value* constants = pdata.find("constants");
+    if (!constants) {
+      pdata.set("constants", params);
+    } else if (const Value* t = constants->get("type");
+               t && t->is_string() && t->as_string() == "hstack") {
+      Value& specs = constants->as_map()["specifications"];
+      if (!specs.is_list()) specs = Value(List{});
+      specs.as_list().push_back(params);
+    } else {
+      Map h;
+      h.set("type", Value("hstack"));
+      h.set("specifications", Value(List{*constants, params}));
+      *constants = Value(std::move(h));
+    }
+    merge_mapping_columns(*pdata.find("constants"), mapping, columns);
+    delete_keys.push_back("parameters");
+  }
+
+  for (const auto& k : delete_keys) pdata.erase(k);
+  return Ok{};
+}
+
+std::optional<Value> Interface::get(std::string_view key) const {
+  if (!parent_) {
+    const Value* v = data_.find(key);
+    return v ? std::optional<Value>(*v) : std::nullopt;
+  }
+  if (key == "input" || key == "constants") {
+    auto pv = parent_->get(key);
+    const Value* own = data_.find(key);
+    if (!pv) return own ? std::optional<Value>(*own) : std::nullopt;
+    if (!own) return pv;
+    return hstack_of(*pv, *own, key == "input");
+  }
+  const Value* inherit = data_.find("inherit");
+  if (const Value* own = data_.find(key)) {
+    if (parent_->contains(key) && list_contains(inherit->get("append"), key)) {
+      Value pv = *parent_->get(key);
+      if (pv.is_map() && own->is_map()) {
+        Map merged = pv.as_map();
+        for (const auto& [k, v] : own->as_map()) merged.set(k, v);
+        return Value(std::move(merged));
+      }
+      if (pv.is_list() && own->is_list()) {
+        List merged = pv.as_list();
+        for (const auto& v : own->as_list()) merged.push_back(v);
+        return Value(std::move(merged));
+      }
+    }
+    return *own;
+  }
+  if (parent_->contains(key)) {
+    if (list_contains(inherit->get("ignore"), key)) return std::nullopt;
+    return parent_->get(key);
+  }
+  return std::nullopt;
+}
+
+bool Interface::contains(std::string_view key) const {
+  if (data_.contains(key)) return true;
+  return parent_ && parent_->contains(key);
+}
+
+std::vector<std::string> Interface::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, _] : data_) out.push_back(k);
+  if (parent_)
+    for (const auto& k : parent_->keys())
+      if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  return out;
+}
+
+}  // namespace lyn

@@ -1,0 +1,125 @@
+#include "config/paths.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/value.h"
+
+namespace lyn {
+
+std::string current_directory() {
+  char buf[PATH_MAX];
+  if (getcwd(buf, sizeof buf)) return buf;
+  return ".";
+}
+
+std::string path_join(std::string_view a, std::string_view b) {
+  if (!b.empty() && b[0] == '/') return std::string(b);
+  if (a.empty()) return std::string(b);
+  std::string out(a);
+  if (out.back() != '/') out += '/';
+  out += b;
+  return out;
+}
+
+std::string path_normalize(std::string_view p) {
+  if (p.empty()) return ".";
+  bool abs = p[0] == '/';
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i <= p.size()) {
+    size_t j = p.find('/', i);
+    if (j == std::string_view::npos) j = p.size();
+    std::string_view part = p.substr(i, j - i);
+    if (part.empty() || part == ".") {
+      // skip
+    } else if (part == "..") {
+      if (!parts.empty() && parts.back() != "..")
+        parts.pop_back();
+      else if (!abs)
+        parts.push_back(part);
+    } else {
+      parts.push_back(part);
+    }
+    i = j + 1;
+  }
+  std::string out = abs ? "/" : "";
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (k) out += '/';
+    out += parts[k];
+  }
+  if (out.empty()) out = ".";
+  return out;
+}
+
+std::string path_dirname(std::string_view p) {
+  size_t k = p.rfind('/');
+  if (k == std::string_view::npos) return "";
+  if (k == 0) return "/";
+  return std::string(p.substr(0, k));
+}
+
+std::string path_basename(std::string_view p) {
+  size_t k = p.rfind('/');
+  return std::string(k == std::string_view::npos ? p : p.substr(k + 1));
+}
+
+bool path_is_under(std::string_view path, std::string_view root) {
+  if (root == "/") return !path.empty() && path[0] == '/';
+  if (path.size() < root.size() || path.substr(0, root.size()) != root) return false;
+  return path.size() == root.size() || path[root.size()] == '/';
+}
+
+std::string path_canonical(std::string_view p) {
+  std::string abs = path_normalize(!p.empty() && p[0] == '/' ? std::string(p) : path_join(current_directory(), p));
+  // Resolve the longest existing prefix with realpath, then append the rest.
+  std::string head = abs;
+  std::string tail;
+  while (true) {
+    char buf[PATH_MAX];
+    if (realpath(head.c_str(), buf)) {
+      std::string out = buf;
+      if (!tail.empty()) out = path_join(out, tail);
+      return path_normalize(out);
+    }
+    if (head == "/" || head.empty()) return abs;
+    std::string base = path_basename(head);
+    tail = tail.empty() ? base : base + "/" + tail;
+    head = path_dirname(head);
+  }
+}
+
+PathPolicy::PathPolicy(std::string base_dir, std::vector<std::string> roots)
+    : base_dir_(std::move(base_dir)) {
+  for (auto& r : roots) roots_.push_back(path_canonical(r));
+}
+
+PathPolicy PathPolicy::with_base(std::string dir) const {
+  PathPolicy p = *this;
+  p.base_dir_ = std::move(dir);
+  return p;
+}
+
+Error PathPolicy::escape_error(std::string_view shown) const {
+  std::string msg = "Path " + py_string_repr(shown) + " is not under allowed roots [";
+  for (size_t i = 0; i < roots_.size(); ++i) {
+    if (i) msg += ", ";
+    msg += py_string_repr(roots_[i]);
+  }
+  msg += "]";
+  return Error::path_escape(std::move(msg));
+}
+
+Result<std::string> PathPolicy::resolve(std::string_view p) const { return resolve_as(p, p); }
+
+Result<std::string> PathPolicy::resolve_as(std::string_view p, std::string_view shown) const {
+  std::string joined = path_join(base_dir_, p);
+  std::string canon = path_canonical(joined);
+  if (roots_.empty()) return canon;
+  for (const auto& r : roots_)
+    if (path_is_under(canon, r)) return canon;
+  return escape_error(shown);
+}
+
+}  // namespace lyn

@@ -1,0 +1,56 @@
+// PathPolicy: where a request may read and write. Every path an interface
+// file or a request names is joined to a base directory, normalised, its
+// symlinks resolved, and then checked to lie under one of the allowed roots;
+// anything else is a PathEscapeError and is never opened.
+//
+// Thread safety: immutable after construction; safe from any thread.
+#ifndef LYNGUINE_CONFIG_PATHS_H_
+#define LYNGUINE_CONFIG_PATHS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace lyn {
+
+class PathPolicy {
+ public:
+  PathPolicy() = default;
+  // `roots` are canonicalised here; `base_dir` is where relative paths start.
+  PathPolicy(std::string base_dir, std::vector<std::string> roots);
+
+  // The absolute, symlink-free path for `p`, or PathEscapeError. A path that
+  // does not exist yet (a write target) is resolved through its parent.
+  Result<std::string> resolve(std::string_view p) const;
+  // Same, but `shown` is the text the error message quotes.
+  Result<std::string> resolve_as(std::string_view p, std::string_view shown) const;
+
+  const std::string& base_dir() const { return base_dir_; }
+  const std::vector<std::string>& roots() const { return roots_; }
+  // A policy with the same roots whose relative paths start at `dir`.
+  PathPolicy with_base(std::string dir) const;
+  bool unbounded() const { return roots_.empty(); }
+
+  // "Path 'X' is not under allowed roots ['/a', '/b']"
+  Error escape_error(std::string_view shown) const;
+
+ private:
+  std::string base_dir_ = ".";
+  std::vector<std::string> roots_;
+};
+
+// Lexical helpers (no file system access).
+std::string path_join(std::string_view a, std::string_view b);
+std::string path_normalize(std::string_view p);  // os.path.normpath
+std::string path_dirname(std::string_view p);
+std::string path_basename(std::string_view p);
+bool path_is_under(std::string_view path, std::string_view root);
+// realpath() of the longest existing prefix, with the rest appended.
+std::string path_canonical(std::string_view p);
+std::string current_directory();
+
+}  // namespace lyn
+
+#endif  // LYNGUINE_CONFIG_PATHS_H_

@@ -1,0 +1,201 @@
+#include "core/frame.h"
+
+#include <algorithm>
+
+namespace lyn {
+
+std::string Column::key() const { return py_str(name); }
+
+size_t Frame::num_rows() const {
+  if (!columns.empty()) return columns.front().values.size();
+  if (index) return index->values.size();
+  return 0;
+}
+
+Column* Frame::find(std::string_view key) {
+  for (auto& c : columns)
+    if (c.key() == key) return &c;
+  return nullptr;
+}
+
+const Column* Frame::find(std::string_view key) const {
+  for (const auto& c : columns)
+    if (c.key() == key) return &c;
+  return nullptr;
+}
+
+Column& Frame::set_column(Column c) {
+  if (Column* existing = find(c.key())) {
+    *existing = std::move(c);
+    return *existing;
+  }
+  columns.push_back(std::move(c));
+  return columns.back();
+}
+
+bool Frame::drop(std::string_view key) {
+  auto it = std::find_if(columns.begin(), columns.end(),
+                         [&](const Column& c) { return c.key() == key; });
+  if (it == columns.end()) return false;
+  columns.erase(it);
+  return true;
+}
+
+std::string infer_dtype(std::vector<Value>& values) {
+  bool any_int = false, any_float = false, any_bool = false, any_other = false;
+  bool any_missing = false;
+  for (const auto& v : values) {
+    switch (v.kind()) {
+      case Value::Kind::kInt:
+        any_int = true;
+        break;
+      case Value::Kind::kFloat:
+        if (v.is_nan())
+          any_missing = true;
+        else
+          any_float = true;
+        break;
+      case Value::Kind::kNull:
+        any_missing = true;
+        break;
+      case Value::Kind::kBool:
+        any_bool = true;
+        break;
+      default:
+        any_other = true;
+    }
+  }
+  if (values.empty()) return "object";
+  if (any_other || (any_bool && (any_int || any_float))) return "object";
+  if (any_bool) {
+    return any_missing ? "object" : "bool";
+  }
+  if (any_int && !any_float && !any_missing) return "int64";
+  if (any_int || any_float) {
+    for (auto& v : values) {
+      if (v.is_int())
+        v = Value(static_cast<double>(v.as_int()));
+      else if (v.is_null())
+        v = Value::nan();
+    }
+    return "float64";
+  }
+  // Only missing values: pandas gives object (None) or float64 (all NaN).
+  bool all_nan = std::all_of(values.begin(), values.end(), [](const Value& v) { return v.is_nan(); });
+  return all_nan ? "float64" : "object";
+}
+
+Frame Frame::from_records(const List& records) {
+  std::vector<std::string> order;
+  for (const auto& r : records) {
+    if (!r.is_map()) continue;
+    for (const auto& [k, _] : r.as_map()) {
+      if (std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
+    }
+  }
+  return from_records(records, order);
+}
+
+Frame Frame::from_records(const List& records, const std::vector<std::string>& names) {
+  Frame f;
+  f.columns.reserve(names.size());
+  for (const auto& name : names) {
+    Column c;
+    c.name = Value(name);
+    c.values.reserve(records.size());
+    for (const auto& r : records) {
+      const Value* v = r.get(name);
+      c.values.push_back(v ? *v : Value::nan());
+    }
+    c.dtype = infer_dtype(c.values);
+    f.columns.push_back(std::move(c));
+  }
+  return f;
+}
+
+List Frame::to_records() const {
+  size_t n = num_rows();
+  List out;
+  out.reserve(n);
+  std::vector<std::string> keys;
+  keys.reserve(columns.size());
+  for (const auto& c : columns) keys.push_back(c.key());
+  for (size_t i = 0; i < n; ++i) {
+    Map m;
+    m.reserve(columns.size());
+    for (size_t j = 0; j < columns.size(); ++j) m.set(keys[j], columns[j].values[i]);
+    out.emplace_back(std::move(m));
+  }
+  return out;
+}
+
+bool Frame::set_index(std::string_view key) {
+  auto it = std::find_if(columns.begin(), columns.end(),
+                         [&](const Column& c) { return c.key() == key; });
+  if (it == columns.end()) return false;
+  index = std::move(*it);
+  columns.erase(it);
+  return true;
+}
+
+void Frame::reset_index() {
+  if (!index) return;
+  columns.insert(columns.begin(), std::move(*index));
+  index.reset();
+}
+
+Result<Frame> frame_from_data(const Value& data) {
+  if (data.is_null()) return Frame{};
+  if (data.is_list()) {
+    for (const auto& r : data.as_list())
+      if (!r.is_map())
+        return Error::value("pandas can only build a frame from a list of mappings here");
+    return Frame::from_records(data.as_list());
+  }
+  if (data.is_map()) {
+    const Map& m = data.as_map();
+    size_t n = 0;
+    bool any_list = false;
+    for (const auto& [k, v] : m) {
+      if (v.is_list()) {
+        if (any_list && v.as_list().size() != n)
+          return Error::value("All arrays must be of the same length");
+        n = v.as_list().size();
+        any_list = true;
+      }
+    }
+    if (!any_list && !m.empty())
+      return Error::value("If using all scalar values, you must pass an index");
+    Frame f;
+    for (const auto& [k, v] : m) {
+      Column c;
+      c.name = Value(k);
+      if (v.is_list())
+        c.values = v.as_list();
+      else
+        c.values.assign(n, v);
+      c.dtype = infer_dtype(c.values);
+      f.columns.push_back(std::move(c));
+    }
+    return f;
+  }
+  return Error::value("DataFrame constructor not properly called!");
+}
+
+Value frame_to_data_json(const Frame& f) {
+  Map data;
+  data.set("records", Value(f.to_records()));
+  List cols;
+  Map dtypes;
+  for (const auto& c : f.columns) {
+    cols.push_back(c.name);
+    dtypes.set(c.key(), Value(c.dtype));
+  }
+  data.set("columns", Value(std::move(cols)));
+  data.set("shape", Value(List{Value(static_cast<int64_t>(f.num_rows())),
+                               Value(static_cast<int64_t>(f.num_columns()))}));
+  data.set("dtypes", Value(std::move(dtypes)));
+  return Value(std::move(data));
+}
+
+}  // namespace lyn

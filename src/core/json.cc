@@ -1,0 +1,500 @@
+#include "core/json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+namespace lyn {
+
+namespace {
+
+class Parser {
+ public:
+  Parser(std::string_view s, int max_depth) : s_(s), max_depth_(max_depth) {}
+
+  Result<Value> parse_document() {
+    skip_ws();
+    Value v;
+    if (!parse_value(v, 0)) return error_;
+    skip_ws();
+    if (pos_ != s_.size()) return fail("Extra data", pos_);
+    return v;
+  }
+
+ private:
+  Error fail(const char* what, size_t at) {
+    size_t line = 1;
+    size_t last_nl = std::string_view::npos;
+    for (size_t i = 0; i < at && i < s_.size(); ++i) {
+      if (s_[i] == '\n') {
+        ++line;
+        last_nl = i;
+      }
+    }
+    size_t col = last_nl == std::string_view::npos ? at + 1 : at - last_nl;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%s: line %zu column %zu (char %zu)", what, line, col, at);
+    error_ = Error{"JSONDecodeError", buf, 400};
+    failed_ = true;
+    return error_;
+  }
+
+  void skip_ws() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
+  }
+
+  bool match(std::string_view lit) {
+    if (s_.substr(pos_, lit.size()) == lit) {
+      pos_ += lit.size();
+      return true;
+    }
+    return false;
+  }
+
+  bool parse_value(Value& out, int depth) {
+    if (depth > max_depth_) {
+      fail("Maximum nesting depth exceeded", pos_);
+      error_.type = "RecursionError";
+      error_.message = "maximum JSON nesting depth exceeded";
+      return false;
+    }
+    if (pos_ >= s_.size()) {
+      fail("Expecting value", pos_);
+      return false;
+    }
+    char c = s_[pos_];
+    switch (c) {
+      case '{':
+        return parse_object(out, depth);
+      case '[':
+        return parse_array(out, depth);
+      case '"': {
+        std::string str;
+        if (!parse_string(str)) return false;
+        out = Value(std::move(str));
+        return true;
+      }
+      case 'n':
+        if (match("null")) {
+          out = Value();
+          return true;
+        }
+        break;
+      case 't':
+        if (match("true")) {
+          out = Value(true);
+          return true;
+        }
+        break;
+      case 'f':
+        if (match("false")) {
+          out = Value(false);
+          return true;
+        }
+        break;
+      case 'N':
+        if (match("NaN")) {
+          out = Value::nan();
+          return true;
+        }
+        break;
+      case 'I':
+        if (match("Infinity")) {
+          out = Value(std::numeric_limits<double>::infinity());
+          return true;
+        }
+        break;
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
+    }
+    fail("Expecting value", pos_);
+    return false;
+  }
+
+  bool parse_number(Value& out) {
+    size_t start = pos_;
+    if (s_[pos_] == '-') {
+      ++pos_;
+      if (match("Infinity")) {
+        out = Value(-std::numeric_limits<double>::infinity());
+        return true;
+      }
+    }
+    if (pos_ >= s_.size() || !(s_[pos_] >= '0' && s_[pos_] <= '9')) {
+      fail("Expecting value", start);
+      return false;
+    }
+    if (s_[pos_] == '0') {
+      ++pos_;
+    } else {
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    }
+    bool is_float = false;
+    if (pos_ + 1 < s_.size() && s_[pos_] == '.' && s_[pos_ + 1] >= '0' && s_[pos_ + 1] <= '9') {
+      is_float = true;
+      ++pos_;
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      size_t save = pos_;
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      if (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+        is_float = true;
+        while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+      } else {
+        pos_ = save;
+      }
+    }
+    std::string_view num = s_.substr(start, pos_ - start);
+    if (is_float) {
+      double d = 0;
+      std::from_chars(num.data(), num.data() + num.size(), d);
+      out = Value(d);
+    } else {
+      int64_t i = 0;
+      auto r = std::from_chars(num.data(), num.data() + num.size(), i);
+      if (r.ec == std::errc()) {
+        out = Value(i);
+      } else {
+        out = Value(BigInt{std::string(num)});
+      }
+    }
+    return true;
+  }
+
+  static void append_utf8(std::string& out, uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
+  bool parse_hex4(size_t at, uint32_t* cp) {
+    if (at + 4 > s_.size()) return false;
+    uint32_t v = 0;
+    for (size_t i = at; i < at + 4; ++i) {
+      char c = s_[i];
+      v <<= 4;
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return false;
+    }
+    *cp = v;
+    return true;
+  }
+
+  bool parse_string(std::string& out) {
+    size_t start = pos_;
+    ++pos_;  // opening quote
+    while (true) {
+      if (pos_ >= s_.size()) {
+        fail("Unterminated string starting at", start);
+        return false;
+      }
+      // Fast path: copy runs of plain characters.
+      size_t run = pos_;
+      while (run < s_.size() && s_[run] != '"' && s_[run] != '\\' &&
+             static_cast<unsigned char>(s_[run]) >= 0x20)
+        ++run;
+      out.append(s_.substr(pos_, run - pos_));
+      pos_ = run;
+      if (pos_ >= s_.size()) continue;
+      char c = s_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c != '\\') {
+        fail("Invalid control character at", pos_);
+        return false;
+      }
+      if (pos_ + 1 >= s_.size()) {
+        fail("Unterminated string starting at", start);
+        return false;
+      }
+      char e = s_[pos_ + 1];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t cp;
+          if (!parse_hex4(pos_ + 2, &cp)) {
+            fail("Invalid \\uXXXX escape", pos_);
+            return false;
+          }
+          pos_ += 4;
+          if (cp >= 0xD800 && cp <= 0xDBFF && pos_ + 7 < s_.size() && s_[pos_ + 2] == '\\' &&
+              s_[pos_ + 3] == 'u') {
+            uint32_t lo;
+            if (parse_hex4(pos_ + 4, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+              pos_ += 6;
+            }
+          }
+          append_utf8(out, cp);
+          break;
+        }
+        default:
+          fail("Invalid \\escape", pos_);
+          return false;
+      }
+      pos_ += 2;
+    }
+  }
+
+  bool parse_array(Value& out, int depth) {
+    ++pos_;
+    List list;
+    skip_ws();
+    if (pos_ < s_.size() && s_[pos_] == ']') {
+      ++pos_;
+      out = Value(std::move(list));
+      return true;
+    }
+    while (true) {
+      skip_ws();
+      Value item;
+      if (!parse_value(item, depth + 1)) return false;
+      list.push_back(std::move(item));
+      skip_ws();
+      if (pos_ < s_.size() && s_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < s_.size() && s_[pos_] == ']') {
+        ++pos_;
+        out = Value(std::move(list));
+        return true;
+      }
+      fail("Expecting ',' delimiter", pos_);
+      return false;
+    }
+  }
+
+  bool parse_object(Value& out, int depth) {
+    ++pos_;
+    Map map;
+    skip_ws();
+    if (pos_ < s_.size() && s_[pos_] == '}') {
+      ++pos_;
+      out = Value(std::move(map));
+      return true;
+    }
+    while (true) {
+      skip_ws();
+      if (pos_ >= s_.size() || s_[pos_] != '"') {
+        fail("Expecting property name enclosed in double quotes", pos_);
+        return false;
+      }
+      std::string key;
+      if (!parse_string(key)) return false;
+      skip_ws();
+      if (pos_ >= s_.size() || s_[pos_] != ':') {
+        fail("Expecting ':' delimiter", pos_);
+        return false;
+      }
+      ++pos_;
+      skip_ws();
+      Value item;
+      if (!parse_value(item, depth + 1)) return false;
+      map.set(key, std::move(item));  // a repeated key keeps the last value
+      skip_ws();
+      if (pos_ < s_.size() && s_[pos_] == ',') {
+        ++pos_;
+        skip_ws();
+        if (pos_ >= s_.size() || s_[pos_] != '"') {
+          fail("Expecting property name enclosed in double quotes", pos_);
+          return false;
+        }
+        continue;
+      }
+      if (pos_ < s_.size() && s_[pos_] == '}') {
+        ++pos_;
+        out = Value(std::move(map));
+        return true;
+      }
+      fail("Expecting ',' delimiter", pos_);
+      return false;
+    }
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+  int max_depth_;
+  Error error_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+Result<Value> parse_json(std::string_view text, int max_depth) {
+  return Parser(text, max_depth).parse_document();
+}
+
+void append_json_string(std::string& out, std::string_view s, bool ensure_ascii) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      size_t j = i;
+      while (j < s.size()) {
+        unsigned char d = s[j];
+        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+        ++j;
+      }
+      out.append(s.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; ++i; continue;
+      case '\\': out += "\\\\"; ++i; continue;
+      case '\n': out += "\\n"; ++i; continue;
+      case '\r': out += "\\r"; ++i; continue;
+      case '\t': out += "\\t"; ++i; continue;
+      case '\b': out += "\\b"; ++i; continue;
+      case '\f': out += "\\f"; ++i; continue;
+      default: break;
+    }
+    auto emit_u = [&](uint32_t u) {
+      out += "\\u";
+      out += hex[(u >> 12) & 0xF];
+      out += hex[(u >> 8) & 0xF];
+      out += hex[(u >> 4) & 0xF];
+      out += hex[u & 0xF];
+    };
+    if (c < 0x20) {
+      emit_u(c);
+      ++i;
+      continue;
+    }
+    // Non-ASCII: decode one UTF-8 sequence.
+    size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool valid = n && i + n <= s.size();
+    uint32_t cp = valid ? (c & (0x7F >> n)) : 0;
+    for (size_t k = 1; valid && k < n; ++k) {
+      unsigned char cc = s[i + k];
+      if ((cc & 0xC0) != 0x80) valid = false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (!valid) {
+      // Invalid UTF-8 must not produce invalid JSON: U+FFFD in its place.
+      if (ensure_ascii)
+        emit_u(0xFFFD);
+      else
+        out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (!ensure_ascii) {
+      out.append(s.substr(i, n));
+    } else if (cp >= 0x10000) {
+      cp -= 0x10000;
+      emit_u(0xD800 + (cp >> 10));
+      emit_u(0xDC00 + (cp & 0x3FF));
+    } else {
+      emit_u(cp);
+    }
+    i += n;
+  }
+  out += '"';
+}
+
+void append_json(std::string& out, const Value& v, JsonWriteOptions o) {
+  const char* item_sep = o.compact ? "," : ", ";
+  const char* key_sep = o.compact ? ":" : ": ";
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      out += "null";
+      return;
+    case Value::Kind::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case Value::Kind::kInt: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, v.as_int());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case Value::Kind::kBigInt:
+      out += v.as_bigint().digits;
+      return;
+    case Value::Kind::kFloat: {
+      double d = v.as_float();
+      if (!std::isfinite(d))
+        out += "null";
+      else
+        out += py_float_repr(d);
+      return;
+    }
+    case Value::Kind::kString:
+      append_json_string(out, v.as_string(), o.ensure_ascii);
+      return;
+    case Value::Kind::kDate:
+      append_json_string(out, iso_date(v.as_date()), o.ensure_ascii);
+      return;
+    case Value::Kind::kDateTime:
+      append_json_string(out, iso_datetime(v.as_datetime()), o.ensure_ascii);
+      return;
+    case Value::Kind::kList: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : v.as_list()) {
+        if (!first) out += item_sep;
+        first = false;
+        append_json(out, item, o);
+      }
+      out += ']';
+      return;
+    }
+    case Value::Kind::kMap: {
+      out += '{';
+      bool first = true;
+      for (const auto& [k, item] : v.as_map()) {
+        if (!first) out += item_sep;
+        first = false;
+        append_json_string(out, k, o.ensure_ascii);
+        out += key_sep;
+        append_json(out, item, o);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+std::string to_json(const Value& v, JsonWriteOptions options) {
+  std::string out;
+  append_json(out, v, options);
+  return out;
+}
+
+}  // namespace lyn

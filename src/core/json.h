@@ -1,0 +1,35 @@
+// JSON in and out of Value, with Python's json module as the model: the
+// parser accepts what json.loads accepts (NaN and Infinity literals
+// included) and reports errors in its words ("Expecting value: line 1
+// column 37 (char 36)"); the writer lays out as json.dumps does, except
+// that non-finite floats become `null` so that the output is valid JSON.
+//
+// Thread safety: free functions on caller-owned data; safe from any thread.
+#ifndef LYNGUINE_CORE_JSON_H_
+#define LYNGUINE_CORE_JSON_H_
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "core/value.h"
+
+namespace lyn {
+
+struct JsonWriteOptions {
+  bool ensure_ascii = true;  // \uXXXX for non-ASCII, as json.dumps by default
+  bool compact = false;      // "," and ":" instead of ", " and ": "
+};
+
+// Parses one JSON document. Nesting deeper than `max_depth` is an error
+// (a request body must not be able to exhaust the stack).
+Result<Value> parse_json(std::string_view text, int max_depth = 512);
+
+std::string to_json(const Value& v, JsonWriteOptions options = {});
+void append_json(std::string& out, const Value& v, JsonWriteOptions options = {});
+// A JSON string literal for `s`.
+void append_json_string(std::string& out, std::string_view s, bool ensure_ascii = true);
+
+}  // namespace lyn
+
+#endif  // LYNGUINE_CORE_JSON_H_

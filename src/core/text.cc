@@ -1,0 +1,71 @@
+#include "core/text.h"
+
+#include <cstdlib>
+
+namespace lyn {
+
+namespace {
+
+bool is_word(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::optional<std::string> getenv_lookup(std::string_view name) {
+  std::string n(name);
+  const char* v = std::getenv(n.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+std::string expand_vars(std::string_view s, const EnvLookup& lookup) {
+  if (s.find('$') == std::string_view::npos) return std::string(s);
+  const EnvLookup& get = lookup ? lookup : EnvLookup(getenv_lookup);
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t d = s.find('$', i);
+    if (d == std::string_view::npos) {
+      out.append(s.substr(i));
+      break;
+    }
+    out.append(s.substr(i, d - i));
+    size_t j = d + 1;
+    std::string_view name;
+    size_t end = j;
+    if (j < s.size() && s[j] == '{') {
+      size_t close = s.find('}', j + 1);
+      if (close != std::string_view::npos) {
+        name = s.substr(j + 1, close - j - 1);
+        end = close + 1;
+      }
+    } else {
+      while (end < s.size() && is_word(s[end])) ++end;
+      name = s.substr(j, end - j);
+    }
+    if (end == j) {  // no name: a lone '$'
+      out += '$';
+      i = j;
+      continue;
+    }
+    auto v = get(name);
+    if (v)
+      out += *v;
+    else
+      out.append(s.substr(d, end - d));
+    i = end;
+  }
+  return out;
+}
+
+std::string expand_user(std::string_view s) {
+  if (s.empty() || s[0] != '~') return std::string(s);
+  if (s.size() > 1 && s[1] != '/') return std::string(s);
+  const char* home = std::getenv("HOME");
+  if (!home) return std::string(s);
+  return std::string(home) + std::string(s.substr(1));
+}
+
+}  // namespace lyn

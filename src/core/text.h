@@ -1,0 +1,27 @@
+// Small text utilities with Python's exact semantics, used wherever
+// lynguine's output must match byte for byte.
+//
+// Thread safety: free functions; expand_vars reads the process environment,
+// which nothing in this program modifies after start-up.
+#ifndef LYNGUINE_CORE_TEXT_H_
+#define LYNGUINE_CORE_TEXT_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lyn {
+
+// os.path.expandvars (POSIX): `$name` and `${name}` are replaced by the
+// variable's value when it is set; unknown variables, a lone `$` and `$$`
+// stay as they are. `lookup` defaults to getenv.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+std::string expand_vars(std::string_view s, const EnvLookup& lookup = {});
+
+// os.path.expanduser for a leading `~` or `~/`.
+std::string expand_user(std::string_view s);
+
+}  // namespace lyn
+
+#endif  // LYNGUINE_CORE_TEXT_H_

@@ -1,0 +1,328 @@
+#include "core/value.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace lyn {
+
+// ---- Map ----
+
+Map::Map(std::initializer_list<Item> items) : items_(items) {}
+
+const Value* Map::find(std::string_view key) const {
+  for (const auto& [k, v] : items_)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+Value* Map::find(std::string_view key) {
+  for (auto& [k, v] : items_)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+Value& Map::operator[](std::string_view key) {
+  if (Value* v = find(key)) return *v;
+  items_.emplace_back(std::string(key), Value());
+  return items_.back().second;
+}
+
+void Map::set(std::string_view key, Value v) { (*this)[key] = std::move(v); }
+
+bool Map::erase(std::string_view key) {
+  for (auto it = items_.begin(); it != items_.end(); ++it) {
+    if (it->first == key) {
+      items_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Map::operator==(const Map& other) const { return items_ == other.items_; }
+
+// ---- Value ----
+
+Value Value::nan() { return Value(std::numeric_limits<double>::quiet_NaN()); }
+
+bool Value::is_nan() const { return is_float() && std::isnan(as_float()); }
+
+double Value::to_double() const {
+  switch (kind()) {
+    case Kind::kInt:
+      return static_cast<double>(as_int());
+    case Kind::kFloat:
+      return as_float();
+    case Kind::kBigInt:
+      return std::strtod(as_bigint().digits.c_str(), nullptr);
+    case Kind::kBool:
+      return as_bool() ? 1.0 : 0.0;
+    default:
+      return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+const Value* Value::get(std::string_view key) const {
+  return is_map() ? as_map().find(key) : nullptr;
+}
+
+bool Value::operator==(const Value& other) const {
+  if (is_nan() && other.is_nan()) return true;
+  return v_ == other.v_;
+}
+
+// ---- Python printing ----
+
+std::string py_float_repr(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  // Shortest round-trip digits in scientific form, then laid out by
+  // Python's rule: fixed notation when -4 <= exponent < 16.
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string s(buf, res.ptr);
+  bool neg = false;
+  if (!s.empty() && s[0] == '-') {
+    neg = true;
+    s.erase(0, 1);
+  }
+  size_t e = s.find('e');
+  std::string mant = s.substr(0, e);
+  int exp = std::stoi(s.substr(e + 1));
+  std::string digits;
+  for (char c : mant)
+    if (c != '.') digits += c;
+  std::string out;
+  if (exp >= -4 && exp < 16) {
+    // decimal point after position exp+1 in digits
+    int point = exp + 1;
+    if (point <= 0) {
+      out = "0." + std::string(-point, '0') + digits;
+    } else if (point >= static_cast<int>(digits.size())) {
+      out = digits + std::string(point - digits.size(), '0') + ".0";
+    } else {
+      out = digits.substr(0, point) + "." + digits.substr(point);
+    }
+  }
+  if (out.empty()) {
+    out = digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char eb[16];
+    std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    out += eb;
+  }
+  return neg ? "-" + out : out;
+}
+
+namespace {
+
+// Decodes one UTF-8 code point at s[i]; returns its length (1 on bad bytes).
+size_t utf8_next(std::string_view s, size_t i, uint32_t* cp) {
+  unsigned char c = s[i];
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) {
+    *cp = 0xFFFFFFFF;
+    return 1;
+  }
+  uint32_t v = n == 1 ? c : c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) {
+    unsigned char cc = s[i + k];
+    if ((cc & 0xC0) != 0x80) {
+      *cp = 0xFFFFFFFF;
+      return 1;
+    }
+    v = (v << 6) | (cc & 0x3F);
+  }
+  *cp = v;
+  return n;
+}
+
+// Python's str.isprintable() approximation for repr(): control characters,
+// the Latin-1 controls, separators other than space and a few format
+// characters are escaped.
+bool py_printable(uint32_t cp) {
+  if (cp < 0x20 || cp == 0x7F) return false;
+  if (cp >= 0x80 && cp <= 0xA0) return false;
+  if (cp == 0xAD) return false;
+  if (cp >= 0x2028 && cp <= 0x2029) return false;
+  if (cp >= 0x200B && cp <= 0x200F) return false;
+  if (cp >= 0x202A && cp <= 0x202E) return false;
+  if (cp >= 0x2060 && cp <= 0x2064) return false;
+  if (cp == 0xFEFF) return false;
+  if (cp >= 0xD800 && cp <= 0xDFFF) return false;
+  if (cp == 0x2000 || (cp > 0x2000 && cp <= 0x200A) || cp == 0x3000 || cp == 0x1680 ||
+      cp == 0x205F)
+    return false;
+  return true;
+}
+
+void append_date_repr_args(std::string& out, int y, int m, int d) {
+  out += std::to_string(y) + ", " + std::to_string(m) + ", " + std::to_string(d);
+}
+
+std::string tz_repr(int offset) {
+  if (offset == 0) return "datetime.timezone.utc";
+  std::string s = "datetime.timezone(datetime.timedelta(";
+  if (offset < 0) {
+    // timedelta normalises negatives as days=-1, seconds=86400+offset
+    s += "days=-1, seconds=" + std::to_string(86400 + offset);
+  } else {
+    s += "seconds=" + std::to_string(offset);
+  }
+  return s + "))";
+}
+
+std::string datetime_repr(const DateTime& t) {
+  std::string s = "datetime.datetime(";
+  append_date_repr_args(s, t.year, t.month, t.day);
+  s += ", " + std::to_string(t.hour) + ", " + std::to_string(t.minute);
+  if (t.second || t.microsecond) s += ", " + std::to_string(t.second);
+  if (t.microsecond) s += ", " + std::to_string(t.microsecond);
+  if (t.has_tz) s += ", tzinfo=" + tz_repr(t.tz_offset_seconds);
+  return s + ")";
+}
+
+std::string container_str(const Value& v) {
+  std::string out;
+  if (v.is_list()) {
+    out += '[';
+    bool first = true;
+    for (const auto& item : v.as_list()) {
+      if (!first) out += ", ";
+      first = false;
+      out += py_repr(item);
+    }
+    out += ']';
+  } else {
+    out += '{';
+    bool first = true;
+    for (const auto& [k, item] : v.as_map()) {
+      if (!first) out += ", ";
+      first = false;
+      out += py_string_repr(k);
+      out += ": ";
+      out += py_repr(item);
+    }
+    out += '}';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string py_string_repr(std::string_view s) {
+  bool has_single = s.find('\'') != std::string_view::npos;
+  bool has_double = s.find('"') != std::string_view::npos;
+  char quote = (has_single && !has_double) ? '"' : '\'';
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += quote;
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp;
+    size_t n = utf8_next(s, i, &cp);
+    char c = s[i];
+    if (cp == 0xFFFFFFFF) {
+      // Not valid UTF-8: Python would have a surrogate escape; show the byte.
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", static_cast<unsigned char>(c));
+      out += b;
+    } else if (c == quote || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (!py_printable(cp)) {
+      char b[16];
+      if (cp < 0x100)
+        std::snprintf(b, sizeof b, "\\x%02x", cp);
+      else if (cp < 0x10000)
+        std::snprintf(b, sizeof b, "\\u%04x", cp);
+      else
+        std::snprintf(b, sizeof b, "\\U%08x", cp);
+      out += b;
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  out += quote;
+  return out;
+}
+
+std::string iso_date(const Date& d) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return b;
+}
+
+std::string iso_datetime(const DateTime& t, char sep) {
+  char b[80];
+  int n = std::snprintf(b, sizeof b, "%04d-%02d-%02d%c%02d:%02d:%02d", t.year, t.month, t.day, sep,
+                        t.hour, t.minute, t.second);
+  std::string s(b, n);
+  if (t.microsecond) {
+    std::snprintf(b, sizeof b, ".%06d", t.microsecond);
+    s += b;
+  }
+  if (t.has_tz) {
+    int off = t.tz_offset_seconds;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    std::snprintf(b, sizeof b, "%c%02d:%02d", sign, off / 3600, (off / 60) % 60);
+    s += b;
+    if (off % 60) {
+      std::snprintf(b, sizeof b, ":%02d", off % 60);
+      s += b;
+    }
+  }
+  return s;
+}
+
+std::string py_str(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kString:
+      return v.as_string();
+    case Value::Kind::kDate:
+      return iso_date(v.as_date());
+    case Value::Kind::kDateTime:
+      return iso_datetime(v.as_datetime(), ' ');
+    default:
+      return py_repr(v);
+  }
+}
+
+std::string py_repr(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return "None";
+    case Value::Kind::kBool:
+      return v.as_bool() ? "True" : "False";
+    case Value::Kind::kInt:
+      return std::to_string(v.as_int());
+    case Value::Kind::kBigInt:
+      return v.as_bigint().digits;
+    case Value::Kind::kFloat:
+      return py_float_repr(v.as_float());
+    case Value::Kind::kString:
+      return py_string_repr(v.as_string());
+    case Value::Kind::kDate: {
+      std::string s = "datetime.date(";
+      append_date_repr_args(s, v.as_date().year, v.as_date().month, v.as_date().day);
+      return s + ")";
+    }
+    case Value::Kind::kDateTime:
+      return datetime_repr(v.as_datetime());
+    case Value::Kind::kList:
+    case Value::Kind::kMap:
+      return container_str(v);
+  }
+  return "";
+}
+
+}  // namespace lyn

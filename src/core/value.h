@@ -1,0 +1,158 @@
+// Value: one datum as lynguine holds it after reading YAML, JSON, CSV or a
+// request body: null (Python None), bool, int, an integer beyond 64 bits,
+// float (NaN and infinities included), string, date, datetime, list and an
+// insertion-ordered map.
+//
+// It prints as Python prints the same object (`str()` for lamd output,
+// `repr()` inside containers) and encodes as JSON the way lynguine's server
+// does, except that non-finite floats become `null` (see json.h).
+//
+// Thread safety: a Value is a plain value type. Concurrent const access is
+// safe; mutation needs external synchronisation, as for std::vector.
+#ifndef LYNGUINE_CORE_VALUE_H_
+#define LYNGUINE_CORE_VALUE_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace lyn {
+
+struct Date {
+  int year = 1970, month = 1, day = 1;
+  bool operator==(const Date&) const = default;
+  auto operator<=>(const Date&) const = default;
+};
+
+struct DateTime {
+  int year = 1970, month = 1, day = 1;
+  int hour = 0, minute = 0, second = 0, microsecond = 0;
+  bool has_tz = false;
+  int tz_offset_seconds = 0;  // east of UTC, when has_tz
+  bool operator==(const DateTime&) const = default;
+};
+
+// Integers too large for int64, kept as their decimal digits (with sign).
+struct BigInt {
+  std::string digits;
+  bool operator==(const BigInt&) const = default;
+};
+
+class Value;
+using List = std::vector<Value>;
+
+// An insertion-ordered string-keyed map, as Python's dict. Linear lookup:
+// the maps lynguine handles (front matter, records) are small.
+class Map {
+ public:
+  using Item = std::pair<std::string, Value>;
+  Map() = default;
+  Map(std::initializer_list<Item> items);
+
+  const Value* find(std::string_view key) const;
+  Value* find(std::string_view key);
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+  // Inserts a null value at the end when the key is new.
+  Value& operator[](std::string_view key);
+  // Replaces in place (keeping position) or appends.
+  void set(std::string_view key, Value v);
+  bool erase(std::string_view key);
+
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+  auto begin() { return items_.begin(); }
+  auto end() { return items_.end(); }
+  void reserve(size_t n) { items_.reserve(n); }
+  bool operator==(const Map& other) const;
+
+ private:
+  std::vector<Item> items_;
+};
+
+class Value {
+ public:
+  enum class Kind { kNull, kBool, kInt, kBigInt, kFloat, kString, kDate, kDateTime, kList, kMap };
+
+  Value() = default;
+  Value(std::nullptr_t) {}
+  Value(bool b) : v_(b) {}
+  Value(int i) : v_(static_cast<int64_t>(i)) {}
+  Value(int64_t i) : v_(i) {}
+  Value(double d) : v_(d) {}
+  Value(const char* s) : v_(std::string(s)) {}
+  Value(std::string s) : v_(std::move(s)) {}
+  Value(std::string_view s) : v_(std::string(s)) {}
+  Value(Date d) : v_(d) {}
+  Value(DateTime d) : v_(d) {}
+  Value(BigInt b) : v_(std::move(b)) {}
+  Value(List l) : v_(std::move(l)) {}
+  Value(Map m) : v_(std::move(m)) {}
+
+  static Value nan();
+
+  Kind kind() const { return static_cast<Kind>(v_.index()); }
+  bool is_null() const { return kind() == Kind::kNull; }
+  bool is_bool() const { return kind() == Kind::kBool; }
+  bool is_int() const { return kind() == Kind::kInt; }
+  bool is_float() const { return kind() == Kind::kFloat; }
+  bool is_number() const {
+    return is_int() || is_float() || kind() == Kind::kBigInt;
+  }
+  bool is_string() const { return kind() == Kind::kString; }
+  bool is_date() const { return kind() == Kind::kDate; }
+  bool is_datetime() const { return kind() == Kind::kDateTime; }
+  bool is_list() const { return kind() == Kind::kList; }
+  bool is_map() const { return kind() == Kind::kMap; }
+  // NaN float: pandas' marker for a missing value.
+  bool is_nan() const;
+  // Null or NaN: what pandas' isna() reports.
+  bool is_missing() const { return is_null() || is_nan(); }
+
+  bool as_bool() const { return std::get<bool>(v_); }
+  int64_t as_int() const { return std::get<int64_t>(v_); }
+  double as_float() const { return std::get<double>(v_); }
+  // Int, BigInt or float as a double.
+  double to_double() const;
+  const BigInt& as_bigint() const { return std::get<BigInt>(v_); }
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  std::string& as_string() { return std::get<std::string>(v_); }
+  const Date& as_date() const { return std::get<Date>(v_); }
+  const DateTime& as_datetime() const { return std::get<DateTime>(v_); }
+  const List& as_list() const { return std::get<List>(v_); }
+  List& as_list() { return std::get<List>(v_); }
+  const Map& as_map() const { return std::get<Map>(v_); }
+  Map& as_map() { return std::get<Map>(v_); }
+
+  // Map field lookup; nullptr when not a map or the key is absent.
+  const Value* get(std::string_view key) const;
+
+  // Structural equality; NaN equals NaN here (used by tests and caches).
+  bool operator==(const Value& other) const;
+
+ private:
+  std::variant<std::monostate, bool, int64_t, BigInt, double, std::string, Date, DateTime, List,
+               Map>
+      v_;
+};
+
+// Python's str() of the value: strings bare, containers with repr() items.
+std::string py_str(const Value& v);
+// Python's repr() of the value.
+std::string py_repr(const Value& v);
+// Python's repr() of a float: shortest round-trip, `3.0`, `1e+20`, `inf`.
+std::string py_float_repr(double d);
+// Python's repr() of a string, with its choice of quotes and escapes.
+std::string py_string_repr(std::string_view s);
+// ISO forms as Python's isoformat(): `2025-06-02`, `2025-06-02T08:00:00+00:00`.
+std::string iso_date(const Date& d);
+std::string iso_datetime(const DateTime& d, char sep = 'T');
+
+}  // namespace lyn
+
+#endif  // LYNGUINE_CORE_VALUE_H_

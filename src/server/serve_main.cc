@@ -1,0 +1,196 @@
+#include "server/serve_main.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+namespace lyn::server {
+
+namespace {
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string absolute_root(const std::string& root) {
+  std::error_code ec;
+  std::filesystem::path p =
+      root.empty() ? std::filesystem::current_path(ec) : std::filesystem::path(root);
+  auto abs = std::filesystem::absolute(p, ec);
+  if (ec) return p.string();
+  auto canon = std::filesystem::weakly_canonical(abs, ec);
+  return ec ? abs.string() : canon.string();
+}
+
+}  // namespace
+
+ServeOptions serve_options_from_env() {
+  ServeOptions o;
+  if (const char* h = std::getenv("LYNGUINE_SERVER_HOST"); h && *h) o.host = h;
+  if (const char* p = std::getenv("LYNGUINE_SERVER_PORT"); p && *p) {
+    char* end = nullptr;
+    long v = std::strtol(p, &end, 10);
+    if (end && *end == '\0' && v >= 0 && v <= 65535) o.port = static_cast<unsigned short>(v);
+  }
+  return o;
+}
+
+int run_serve(const ServeOptions& options) {
+  std::string err;
+  std::string root = absolute_root(options.root);
+  std::string dir;
+  if (options.write_state || options.daemon) {
+    auto d = state_dir(&err);
+    if (!d) {
+      std::fprintf(stderr, "lynguine: %s\n", err.c_str());
+      return 1;
+    }
+    dir = *d;
+  }
+
+  DaemonReady ready;
+  if (options.daemon) {
+    DaemonResult r = daemonize(log_file_path(dir));
+    if (!r.is_child) return r.exit_code;
+    ready = std::move(r.ready);
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto fail = [&](const std::string& msg) {
+    std::fprintf(stderr, "lynguine: %s\n", msg.c_str());
+    ready.failed(msg);
+    return 1;
+  };
+
+  HttpServer server(nullptr, options.limits);
+  if (!server.listen(options.host, options.port, &err)) return fail(err);
+
+  ServeInfo info;
+  info.host = options.host;
+  info.port = server.port();
+  info.pid = ::getpid();
+  info.root = root;
+  info.version = options.version;
+  info.started_at = unix_now();
+  info.idle_timeout_seconds = options.idle_timeout_seconds;
+  info.state_dir = dir;
+  info.in_flight = [&server] { return server.in_flight(); };
+  info.idle_seconds = [&server] {
+    if (server.in_flight() > 0) return 0.0;
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         server.last_activity())
+        .count();
+  };
+  try {
+    if (!options.make_handler) return fail("no request handler configured");
+    server.set_handler(options.make_handler(info));
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot set up the request handler: ") + e.what());
+  }
+
+  bool own_state = false;
+  if (options.write_state) {
+    ServerState st;
+    st.pid = info.pid;
+    st.host = options.host;
+    st.port = info.port;
+    st.version = options.version;
+    st.root = root;
+    st.started_at = info.started_at;
+    st.token = options.token;
+    // Do not displace another live server's record (only one is "the" server).
+    auto existing = read_state(dir);
+    if (existing && existing->pid != info.pid && is_alive(*existing)) {
+      std::fprintf(stderr,
+                   "lynguine: another server (pid %d, port %u) is recorded in %s; not "
+                   "recording this one\n",
+                   static_cast<int>(existing->pid), existing->port, dir.c_str());
+    } else if (!write_state(dir, st, &err)) {
+      return fail(err);
+    } else {
+      own_state = true;
+    }
+  }
+
+  int code = 0;
+  {
+    ServerWatch watch(server, options.idle_timeout_seconds, true);
+    if (options.daemon) {
+      std::fprintf(stderr, "lynguine: server %s listening on %s:%u (pid %d, root %s)\n",
+                   options.version.c_str(), options.host.c_str(), info.port,
+                   static_cast<int>(info.pid), root.c_str());
+      ready.ready();
+    } else if (!options.quiet) {
+      std::fprintf(stderr, "lynguine server %s listening on http://%s:%u (pid %d, root %s)\n",
+                   options.version.c_str(), options.host.c_str(), info.port,
+                   static_cast<int>(info.pid), root.c_str());
+    }
+    std::fflush(stderr);
+    try {
+      server.run(options.threads < 1 ? 1 : options.threads);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lynguine: server stopped on error: %s\n", e.what());
+      code = 1;
+    }
+  }
+  if (own_state) remove_state_if_ours(dir, info.pid);
+  std::fprintf(stderr, "lynguine: server (pid %d) stopped\n", static_cast<int>(info.pid));
+  return code;
+}
+
+int serve_status() {
+  std::string err;
+  auto dir = state_dir(&err);
+  if (!dir) {
+    std::fprintf(stderr, "lynguine: %s\n", err.c_str());
+    return 1;
+  }
+  auto st = read_state(*dir);
+  if (!st) {
+    std::printf("lynguine server not running\n");
+    return 1;
+  }
+  if (!is_alive(*st)) {
+    std::printf("lynguine server not running (stale state for pid %d in %s)\n",
+                static_cast<int>(st->pid), state_file_path(*dir).c_str());
+    return 1;
+  }
+  auto j = nlohmann::json::parse(state_to_json(*st));
+  j.erase("token");
+  j["alive"] = true;
+  j["state_file"] = state_file_path(*dir);
+  std::printf("%s\n", j.dump(2).c_str());
+  return 0;
+}
+
+int serve_stop() {
+  std::string err;
+  auto dir = state_dir(&err);
+  if (!dir) {
+    std::fprintf(stderr, "lynguine: %s\n", err.c_str());
+    return 1;
+  }
+  auto st = read_state(*dir);
+  if (!st || !is_alive(*st)) {
+    if (st) remove_state(*dir);  // stale
+    std::printf("lynguine server not running\n");
+    return 1;
+  }
+  // Requests in flight may take a while to drain; give them time, then insist.
+  if (!stop_process(st->pid, std::chrono::seconds(30), true)) {
+    std::fprintf(stderr, "lynguine: server pid %d did not stop\n", static_cast<int>(st->pid));
+    return 1;
+  }
+  // A killed server cannot clean up after itself.
+  if (auto again = read_state(*dir); again && again->pid == st->pid) remove_state(*dir);
+  std::printf("lynguine server (pid %d) stopped\n", static_cast<int>(st->pid));
+  return 0;
+}
+
+}  // namespace lyn::server

@@ -1,0 +1,58 @@
+// Api: lynguine's HTTP API as plain function calls. One method, path and JSON
+// body in; one status and JSON body out. No sockets here: the HTTP server
+// (src/server) and the CLI's direct mode (src/cli) both call this, so both
+// give the same JSON by construction.
+//
+// Thread safety: handle() may be called from many threads at once. Requests
+// share nothing but the parsed-file cache and the session store, both of
+// which synchronise internally.
+#ifndef LYNGUINE_SERVICE_API_H_
+#define LYNGUINE_SERVICE_API_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lyn::service {
+
+struct ApiOptions {
+  // Every path a request names is resolved against and confined to this root.
+  std::string root;
+  // Extra roots that reads may come from (e.g. the caller's config files).
+  std::vector<std::string> extra_roots;
+  // Filled in by the server for /api/status; direct mode leaves them unset.
+  std::function<std::string()> status_extra_json;  // JSON object text or empty
+  double idle_timeout_seconds = 0;                 // 0: disabled
+  std::function<double()> idle_seconds;            // seconds since last request
+};
+
+struct Reply {
+  int status = 200;
+  std::string body;           // JSON text
+  double operation_ms = 0.0;  // time spent in the handler proper
+};
+
+class Api {
+ public:
+  explicit Api(ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // `path` is the request target as sent (query strings are not stripped:
+  // lynguine's routes match the raw path).
+  Reply handle(std::string_view method, std::string_view path, std::string_view body) const;
+
+  const ApiOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lyn::service
+
+#endif  // LYNGUINE_SERVICE_API_H_

@@ -1,0 +1,95 @@
+// /api/read_data and /api/write_data: lynguine's io.read_data and
+// io.write_data behind JSON.
+#include "access/registry.h"
+#include "config/interface.h"
+#include "service/handlers.h"
+
+namespace lyn::service {
+
+namespace {
+
+// Python's text for `'key' in body` when the body is not a container.
+Error not_iterable(const Value& body) {
+  std::string t = body.is_null() ? "NoneType" : body.is_bool() ? "bool" : body.is_int() ? "int"
+                                                                   : "float";
+  return Error{"TypeError", "argument of type '" + t + "' is not iterable", 400};
+}
+
+access::IoContext io_context(const RequestContext& ctx) {
+  access::IoContext io;
+  io.paths = ctx.policy;
+  io.cache = &ctx.cache;
+  return io;
+}
+
+HandlerReply data_reply(const Frame& f) {
+  return {200, Value(Map{{"status", Value("success")}, {"data", frame_to_data_json(f)}})};
+}
+
+}  // namespace
+
+HandlerReply handle_read_data(const RequestContext& ctx, const Value& body) {
+  if (!body.is_map() && !body.is_list() && !body.is_string()) return error_reply(not_iterable(body));
+  const Value* iface_file = body.get("interface_file");
+  const Value* source = body.get("data_source");
+  if (iface_file) {
+    Interface::LoadOptions opts;
+    opts.user_files = {py_str(*iface_file)};
+    if (const Value* d = body.get("directory"); d && d->is_string()) opts.directory = d->as_string();
+    if (const Value* f = body.get("interface_field"); f && !f->is_null()) opts.field = py_str(*f);
+    auto iface = Interface::from_base_file(opts, ctx.policy);
+    if (!iface.ok()) return error_reply(iface.error());
+    const Value* input = iface->data().find("input");
+    if (!input) return error_reply(Error::value("Interface has no 'input' section"));
+    auto frame = access::read_data(*input, io_context(ctx));
+    if (!frame.ok()) return error_reply(frame.error());
+    return data_reply(*frame);
+  }
+  if (source) {
+    auto frame = access::read_data(*source, io_context(ctx));
+    if (!frame.ok()) return error_reply(frame.error());
+    return data_reply(*frame);
+  }
+  return error_reply(Error::value("Request must include either 'interface_file' or 'data_source'"));
+}
+
+HandlerReply handle_write_data(const RequestContext& ctx, const Value& body) {
+  if (!body.is_map()) return error_reply(not_iterable(body));
+  const Value* data = body.get("data");
+  const Value* output = body.get("output");
+  if (!data || !output)
+    return error_reply(Error::value("Request must include both 'data' and 'output'"));
+  const Value* records = data->get("records");
+  if (!records || !records->is_list())
+    return error_reply(Error::key("'records'", 400));
+  for (const auto& r : records->as_list())
+    if (!r.is_map()) return error_reply(Error::value("Each record must be a mapping"));
+  Frame frame = Frame::from_records(records->as_list());
+  if (const Value* cols = data->get("columns"); cols && cols->is_list()) {
+    std::vector<std::string> names;
+    std::vector<std::string> missing;
+    for (const auto& c : cols->as_list()) {
+      std::string n = py_str(c);
+      if (!frame.find(n)) missing.push_back(n);
+      names.push_back(n);
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + py_string_repr(m);
+      std::string msg = missing.size() == names.size()
+                            ? "\"None of [Index([" + list + "], dtype='object')] are in the [columns]\""
+                            : "\"[" + list + "] not in index\"";
+      return error_reply(Error::key(msg, 400));
+    }
+    Frame selected;
+    for (const auto& n : names) selected.columns.push_back(*frame.find(n));
+    frame = std::move(selected);
+  }
+  auto st = access::write_data(frame, *output, io_context(ctx));
+  if (!st.ok()) return error_reply(st.error());
+  size_t n = records->as_list().size();
+  return {200, Value(Map{{"status", Value("success")},
+                         {"message", Value("Wrote " + std::to_string(n) + " records")}})};
+}
+
+}  // namespace lyn::service

@@ -1,0 +1,446 @@
+// Tests for lyn::server::HttpServer and lyn::client::HttpClient over real
+// loopback sockets. Timeouts are generous: these must pass on a busy machine.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/http_client.h"
+#include "server/http_server.h"
+
+namespace {
+
+using lyn::client::HttpClient;
+using lyn::server::HttpRequest;
+using lyn::server::HttpResponse;
+using lyn::server::HttpServer;
+using lyn::server::ServerLimits;
+using namespace std::chrono_literals;
+
+// A blocking loopback connection speaking raw bytes.
+class RawConn {
+ public:
+  explicit RawConn(unsigned short port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawConn() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool connected() const { return connected_; }
+
+  bool send(const std::string& s) {
+    std::size_t off = 0;
+    while (off < s.size()) {
+      ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      off += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // Reads more into buf_; false on EOF/error/timeout.
+  bool fill(std::chrono::milliseconds timeout = 10s) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    char tmp[65536];
+    ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
+    if (n <= 0) return false;
+    buf_.append(tmp, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  // Reads one response framed by Content-Length; returns head+body text, or
+  // "" if the connection ended first.
+  std::string read_response() {
+    std::size_t end;
+    while ((end = buf_.find("\r\n\r\n")) == std::string::npos)
+      if (!fill()) return {};
+    std::string head = buf_.substr(0, end + 4);
+    std::size_t len = 0;
+    std::string lower;
+    for (char c : head) lower.push_back(static_cast<char>(std::tolower(c)));
+    auto p = lower.find("content-length:");
+    if (p != std::string::npos) len = std::stoul(head.substr(p + 15));
+    if (head.compare(9, 3, "100") == 0) len = 0;
+    while (buf_.size() < end + 4 + len)
+      if (!fill()) return {};
+    std::string out = buf_.substr(0, end + 4 + len);
+    buf_.erase(0, end + 4 + len);
+    return out;
+  }
+
+  // True if the peer closes (EOF or reset) within `timeout`.
+  bool closed_within(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char tmp[4096];
+      ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
+      if (n <= 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buf_;
+};
+
+std::string body_of(const std::string& response) {
+  auto p = response.find("\r\n\r\n");
+  return p == std::string::npos ? std::string() : response.substr(p + 4);
+}
+
+bool has_header(const std::string& response, const std::string& line) {
+  std::string head = response.substr(0, response.find("\r\n\r\n") + 2);
+  std::string lower_head, lower_line;
+  for (char c : head) lower_head.push_back(static_cast<char>(std::tolower(c)));
+  for (char c : line) lower_line.push_back(static_cast<char>(std::tolower(c)));
+  return lower_head.find("\r\n" + lower_line) != std::string::npos;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(ServerLimits limits = {}) {
+    server_ = std::make_unique<HttpServer>(
+        [this](const HttpRequest& r) { return Handle(r); }, limits);
+    std::string err;
+    ASSERT_TRUE(server_->listen("127.0.0.1", 0, &err)) << err;
+    ASSERT_NE(server_->port(), 0);
+    thread_ = std::thread([this] {
+      server_->run(2);
+      run_returned_ = true;
+    });
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->stop();
+      if (thread_.joinable()) thread_.join();
+      server_.reset();
+    }
+  }
+
+  HttpResponse Handle(const HttpRequest& r) {
+    if (r.target == "/throw") throw std::runtime_error("boom \"quoted\"");
+    if (r.target == "/throw-int") throw 42;
+    if (r.target == "/slow") {
+      slow_entered_ = true;
+      std::this_thread::sleep_for(slow_ms_);
+      return HttpResponse{200, "application/json", "{\"slow\":\"done\"}", {}};
+    }
+    HttpResponse res;
+    res.body = r.method + " " + r.target + " " + r.body;
+    res.headers.emplace_back("X-Echo-Version", std::to_string(r.version));
+    return res;
+  }
+
+  unsigned short port() const { return server_->port(); }
+
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  std::atomic<bool> run_returned_{false};
+  std::atomic<bool> slow_entered_{false};
+  std::chrono::milliseconds slow_ms_{800};
+};
+
+TEST_F(HttpServerTest, AnswersWithRequiredHeaders) {
+  Start();
+  RawConn c(port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.send("POST /api/x?q=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"));
+  std::string r = c.read_response();
+  ASSERT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
+  EXPECT_TRUE(has_header(r, "Content-Type: application/json")) << r;
+  EXPECT_TRUE(has_header(r, "Content-Length: 21")) << r;
+  EXPECT_TRUE(has_header(r, "Server-Timing: total;dur=")) << r;
+  EXPECT_TRUE(has_header(r, "X-Lynguine-Pid: " + std::to_string(::getpid()))) << r;
+  EXPECT_EQ(body_of(r), "POST /api/x?q=1 hello");
+}
+
+TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  Start();
+  RawConn c(port());
+  ASSERT_TRUE(c.connected());
+  for (int i = 0; i < 5; ++i) {
+    std::string path = "/n" + std::to_string(i);
+    ASSERT_TRUE(c.send("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n"));
+    std::string r = c.read_response();
+    ASSERT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << "request " << i << ": " << r;
+    EXPECT_EQ(body_of(r), "GET " + path + " ");
+    EXPECT_FALSE(has_header(r, "Connection: close"));
+  }
+  EXPECT_EQ(server_->connections(), 1u);
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  Start();
+  RawConn c(port());
+  ASSERT_TRUE(c.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_EQ(body_of(c.read_response()), "GET /a ");
+  EXPECT_EQ(body_of(c.read_response()), "GET /b ");
+}
+
+TEST_F(HttpServerTest, Http11ConnectionCloseCloses) {
+  Start();
+  RawConn c(port());
+  ASSERT_TRUE(c.send("GET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
+  std::string r = c.read_response();
+  ASSERT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
+  EXPECT_TRUE(has_header(r, "Connection: close"));
+  EXPECT_TRUE(c.closed_within(5s));
+}
+
+TEST_F(HttpServerTest, Http10WithoutKeepAliveClosesAfterResponse) {
+  Start();
+  RawConn c(port());
+  ASSERT_TRUE(c.send("GET /old HTTP/1.0\r\n\r\n"));
+  std::string r = c.read_response();
+  ASSERT_EQ(r.rfind("HTTP/1.0 200", 0), 0u) << r;
+  EXPECT_TRUE(has_header(r, "Content-Length: 9")) << r;
+  EXPECT_EQ(body_of(r), "GET /old ");
+  EXPECT_TRUE(c.closed_within(5s));
+}
+
+TEST_F(HttpServerTest, Http10WithKeepAliveStaysOpen) {
+  Start();
+  RawConn c(port());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.send("POST /k HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nhi"));
+    std::string r = c.read_response();
+    ASSERT_EQ(r.rfind("HTTP/1.0 200", 0), 0u) << r;
+    EXPECT_TRUE(has_header(r, "Connection: keep-alive")) << r;
+    EXPECT_EQ(body_of(r), "POST /k hi");
+  }
+}
+
+TEST_F(HttpServerTest, BodyOverLimitIs413Json) {
+  ServerLimits limits;
+  limits.max_body = 1024;
+  Start(limits);
+  {
+    RawConn c(port());
+    std::string body(5000, 'x');
+    c.send("POST /big HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\n\r\n" + body);
+    std::string r = c.read_response();
+    ASSERT_EQ(r.rfind("HTTP/1.1 413", 0), 0u) << r;
+    EXPECT_TRUE(has_header(r, "Content-Type: application/json"));
+    EXPECT_NE(body_of(r).find("\"status\":\"error\""), std::string::npos) << r;
+    EXPECT_NE(body_of(r).find("\"error_type\":\"PayloadTooLarge\""), std::string::npos) << r;
+    EXPECT_NE(body_of(r).find("\"error_message\":"), std::string::npos) << r;
+  }
+  {
+    // Chunked bodies are limited too.
+    RawConn c(port());
+    std::string chunk(800, 'y');
+    c.send("POST /big HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk +
+           "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n");
+    std::string r = c.read_response();
+    EXPECT_EQ(r.rfind("HTTP/1.1 413", 0), 0u) << r;
+  }
+  // A body at the limit is fine, and the server is still alive.
+  HttpClient client("127.0.0.1", port());
+  std::string err;
+  auto res = client.request("POST", "/ok", std::string(1024, 'z'), {}, &err);
+  ASSERT_TRUE(res) << err;
+  EXPECT_EQ(res->status, 200);
+}
+
+TEST_F(HttpServerTest, Expect100ContinueIsHonoured) {
+  Start();
+  RawConn c(port());
+  ASSERT_TRUE(c.send("POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"));
+  std::string interim = c.read_response();
+  ASSERT_EQ(interim.rfind("HTTP/1.1 100", 0), 0u) << interim;
+  ASSERT_TRUE(c.send("abc"));
+  std::string r = c.read_response();
+  ASSERT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
+  EXPECT_EQ(body_of(r), "POST /e abc");
+}
+
+TEST_F(HttpServerTest, HeadersOverLimitAre431Json) {
+  ServerLimits limits;
+  limits.max_header = 1024;
+  Start(limits);
+  RawConn c(port());
+  c.send("GET /h HTTP/1.1\r\nHost: h\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  std::string r = c.read_response();
+  ASSERT_EQ(r.rfind("HTTP/1.1 431", 0), 0u) << r;
+  EXPECT_NE(body_of(r).find("\"error_type\":\"RequestHeaderFieldsTooLarge\""), std::string::npos);
+  EXPECT_TRUE(c.closed_within(5s));
+}
+
+TEST_F(HttpServerTest, MalformedRequestIs400) {
+  Start();
+  RawConn c(port());
+  c.send("THIS IS NOT HTTP\r\n\r\n");
+  std::string r = c.read_response();
+  EXPECT_EQ(r.rfind("HTTP/1.1 400", 0), 0u) << r;
+  EXPECT_NE(body_of(r).find("\"status\":\"error\""), std::string::npos);
+}
+
+TEST_F(HttpServerTest, HandlerExceptionBecomes500AndServerSurvives) {
+  Start();
+  HttpClient client("127.0.0.1", port());
+  std::string err;
+  auto r = client.request("GET", "/throw", {}, {}, &err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(r->status, 500);
+  EXPECT_EQ(r->header("Content-Type"), "application/json");
+  EXPECT_NE(r->body.find("\"status\":\"error\""), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("boom \\\"quoted\\\""), std::string::npos) << r->body;
+  r = client.request("GET", "/throw-int", {}, {}, &err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(r->status, 500);
+  r = client.request("GET", "/fine", {}, {}, &err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "GET /fine ");
+}
+
+TEST_F(HttpServerTest, ConcurrentClientsEachGetTheirOwnAnswer) {
+  Start();
+  constexpr int kThreads = 8, kRequests = 25;
+  std::atomic<int> ok{0};
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient client("127.0.0.1", port());
+      for (int i = 0; i < kRequests; ++i) {
+        std::string body = "{\"thread\":" + std::to_string(t) + ",\"i\":" + std::to_string(i) + "}";
+        std::string path = "/t" + std::to_string(t);
+        std::string err;
+        auto r = client.request("POST", path, body, {}, &err);
+        if (!r || r->status != 200 || r->body != "POST " + path + " " + body) {
+          failures[t] = r ? r->body : err;
+          return;
+        }
+        ok++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], "") << "thread " << t;
+  EXPECT_EQ(ok.load(), kThreads * kRequests);
+}
+
+TEST_F(HttpServerTest, GracefulShutdownFinishesRequestInFlight) {
+  Start();
+  // An idle keep-alive connection, which the shutdown must close.
+  RawConn idle(port());
+  ASSERT_TRUE(idle.send("GET /warm HTTP/1.1\r\nHost: h\r\n\r\n"));
+  ASSERT_EQ(body_of(idle.read_response()), "GET /warm ");
+
+  std::optional<lyn::client::HttpResult> slow;
+  std::string slow_err;
+  std::thread t([&] {
+    HttpClient client("127.0.0.1", port());
+    slow = client.request("GET", "/slow", {}, {}, &slow_err);
+  });
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!slow_entered_ && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(slow_entered_);
+  EXPECT_GE(server_->in_flight(), 1u);
+  server_->shutdown_gracefully();
+  t.join();
+  ASSERT_TRUE(slow) << slow_err;
+  EXPECT_EQ(slow->status, 200);
+  EXPECT_EQ(slow->body, "{\"slow\":\"done\"}");
+  EXPECT_EQ(slow->header("Connection"), "close");
+  EXPECT_TRUE(idle.closed_within(10s));
+  thread_.join();  // run() returns by itself
+  EXPECT_TRUE(run_returned_);
+  EXPECT_EQ(server_->in_flight(), 0u);
+  RawConn late(port());
+  EXPECT_FALSE(late.connected());
+}
+
+TEST_F(HttpServerTest, GracefulShutdownWithNothingOpenReturnsAtOnce) {
+  Start();
+  server_->shutdown_gracefully();
+  thread_.join();
+  EXPECT_TRUE(run_returned_);
+}
+
+TEST_F(HttpServerTest, SlowClientIsDisconnectedAfterRequestTimeout) {
+  ServerLimits limits;
+  limits.request_timeout = 300ms;
+  Start(limits);
+  RawConn c(port());
+  ASSERT_TRUE(c.send("GET /slowloris HTTP/1.1\r\nHost: h\r\n"));  // never finished
+  EXPECT_TRUE(c.closed_within(10s));
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (server_->in_flight() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(server_->in_flight(), 0u);
+  // The server is still fine for others.
+  HttpClient client("127.0.0.1", port());
+  auto r = client.request("GET", "/after");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(HttpServerTest, LastActivityAdvancesWithRequests) {
+  Start();
+  auto before = server_->last_activity();
+  std::this_thread::sleep_for(20ms);
+  HttpClient client("127.0.0.1", port());
+  ASSERT_TRUE(client.request("GET", "/x"));
+  EXPECT_GT(server_->last_activity(), before);
+  // The request stops counting once its response is written, which may be
+  // noticed a moment after the client has read it.
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (server_->in_flight() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(server_->in_flight(), 0u);
+}
+
+TEST(HttpServerListenTest, ReportsBindFailure) {
+  HttpServer a([](const HttpRequest&) { return HttpResponse{}; });
+  std::string err;
+  ASSERT_TRUE(a.listen("127.0.0.1", 0, &err)) << err;
+  HttpServer b([](const HttpRequest&) { return HttpResponse{}; });
+  EXPECT_FALSE(b.listen("127.0.0.1", a.port(), &err));
+  EXPECT_NE(err, "");
+}
+
+TEST(HttpClientTest, ReportsConnectionRefused) {
+  // Find a port nobody listens on: bind, note it, close.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  std::string err;
+  auto r = lyn::client::http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/", {}, {}, 2s, &err);
+  EXPECT_FALSE(r);
+  EXPECT_NE(err, "");
+}
+
+}  // namespace
