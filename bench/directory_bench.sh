@@ -49,12 +49,12 @@ if [[ ! -x "$bin" ]]; then
 fi
 
 # Warm the page cache, and check that it works.
-rows="$("$bin" read --source "$source_json" | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("data",d); print(d["shape"][0])')"
+rows="$("$bin" read --root "$dir" --source "$source_json" | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("data",d); print(d["shape"][0])')"
 echo "lynguine read: $rows rows"
 
 best_cpp=1e9
 for _ in $(seq "$repeats"); do
-  t0=$(now); "$bin" read --source "$source_json" > /dev/null; t1=$(now)
+  t0=$(now); "$bin" read --root "$dir" --source "$source_json" > /dev/null; t1=$(now)
   best_cpp=$(python3 -c "print(min($best_cpp, $t1 - $t0))")
 done
 

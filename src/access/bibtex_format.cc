@@ -14,13 +14,15 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // Characters allowed in entry types, field names and macro names.
 bool is_name_char(char c) {
   unsigned char u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || c == '_' || c == '-' || c == ':' || c == '.' || c == '+' ||
-         c == '/' || c == '\'' || u >= 0x80;
+  return std::isalnum(u) || c == '_' || c == '-' || c == ':' || c == '.' || c == '+' || c == '/' ||
+         c == '\'' || u >= 0x80;
 }
 
 std::string_view trim(std::string_view s) {
@@ -97,8 +99,10 @@ class Parser {
     int depth = 0;
     for (size_t p = pos_; p < s_.size(); ++p) {
       char c = s_[p];
-      if (c == '{') ++depth;
-      else if (c == '}' && depth > 0) --depth;
+      if (c == '{')
+        ++depth;
+      else if (c == '}' && depth > 0)
+        --depth;
       else if (c == close && depth == 0) {
         advance_to(p + 1);
         return Ok{};
@@ -117,7 +121,8 @@ class Parser {
       size_t start = pos_ + 1, start_line = line_;
       int depth = 0;
       for (size_t p = pos_; p < s_.size(); ++p) {
-        if (s_[p] == '{') ++depth;
+        if (s_[p] == '{')
+          ++depth;
         else if (s_[p] == '}') {
           if (--depth == 0) {
             std::string v(s_.substr(start, p - start));
@@ -134,7 +139,8 @@ class Parser {
       size_t start = pos_ + 1, start_line = line_;
       int depth = 0;
       for (size_t p = start; p < s_.size(); ++p) {
-        if (s_[p] == '{') ++depth;
+        if (s_[p] == '{')
+          ++depth;
         else if (s_[p] == '}') {
           if (depth == 0)
             return error("unbalanced braces in a quoted value starting at line " +
@@ -158,8 +164,9 @@ class Parser {
     }
     advance_to(p);
     std::string word(s_.substr(b, p - b));
-    bool numeric = std::all_of(word.begin(), word.end(),
-                               [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+    bool numeric = std::all_of(word.begin(), word.end(), [](char ch) {
+      return std::isdigit(static_cast<unsigned char>(ch));
+    });
     if (numeric) return word;
     auto it = macros_.find(lower(word));
     if (it != macros_.end()) return it->second;
@@ -196,9 +203,9 @@ class Parser {
     skip_space();
     if (pos_ < s_.size() && s_[pos_] == ',') advance_to(pos_ + 1), skip_space();
     if (pos_ >= s_.size() || s_[pos_] != close)
-      return error("unbalanced braces in the @string starting at line " +
-                       std::to_string(entry_line),
-                   entry_line);
+      return error(
+          "unbalanced braces in the @string starting at line " + std::to_string(entry_line),
+          entry_line);
     advance_to(pos_ + 1);
     return Ok{};
   }
@@ -215,9 +222,9 @@ class Parser {
       if (p < s_.size() && s_[p] == close) {
       } else {
         advance_to(p);
-        return error("unbalanced braces in the entry starting at line " +
-                         std::to_string(entry_line),
-                     entry_line);
+        return error(
+            "unbalanced braces in the entry starting at line " + std::to_string(entry_line),
+            entry_line);
       }
     }
     entry.set("ID", Value(std::string(trim(s_.substr(b, p - b)))));
@@ -225,9 +232,9 @@ class Parser {
     while (true) {
       skip_space();
       if (pos_ >= s_.size())
-        return error("unbalanced braces in the entry starting at line " +
-                         std::to_string(entry_line),
-                     entry_line);
+        return error(
+            "unbalanced braces in the entry starting at line " + std::to_string(entry_line),
+            entry_line);
       char c = s_[pos_];
       if (c == close) {
         advance_to(pos_ + 1);
@@ -241,11 +248,11 @@ class Parser {
       std::string name = lower(read_name());
       if (name.empty()) {
         if (c == '@')
-          return error("unbalanced braces in the entry starting at line " +
-                           std::to_string(entry_line),
-                       entry_line);
-        return error(std::string("unexpected character '") + c + "' in the entry starting at line " +
-                         std::to_string(entry_line),
+          return error(
+              "unbalanced braces in the entry starting at line " + std::to_string(entry_line),
+              entry_line);
+        return error(std::string("unexpected character '") + c +
+                         "' in the entry starting at line " + std::to_string(entry_line),
                      field_line);
       }
       skip_space();
@@ -278,8 +285,10 @@ int compare_key(const Value* a, const Value* b) {
 bool balanced(std::string_view s) {
   int depth = 0;
   for (char c : s) {
-    if (c == '{') ++depth;
-    else if (c == '}' && --depth < 0) return false;
+    if (c == '{')
+      ++depth;
+    else if (c == '}' && --depth < 0)
+      return false;
   }
   return depth == 0;
 }
@@ -292,8 +301,8 @@ Result<List> parse_bibtex(std::string_view text, std::string_view source_name) {
 
 const std::vector<std::string>& bibtex_column_order() {
   static const std::vector<std::string> order = {
-      "ENTRYTYPE", "ID",      "title",     "author", "editor",    "abstract",
-      "year",      "journal", "booktitle", "volume", "issue",     "pages",
+      "ENTRYTYPE", "ID",      "title",     "author", "editor", "abstract",
+      "year",      "journal", "booktitle", "volume", "issue",  "pages",
       "publisher", "address", "doi",       "url",    "note"};
   return order;
 }

@@ -14,7 +14,9 @@ namespace lyn::access {
 
 namespace {
 
-Error parser_error(std::string msg) { return Error{"ParserError", std::move(msg), 400}; }
+Error parser_error(std::string msg) {
+  return Error{"ParserError", std::move(msg), 400};
+}
 
 // ---------------------------------------------------------------------------
 // Field classification.
@@ -29,8 +31,7 @@ bool is_na(std::string_view v) {
     case 3:
       return v == "N/A" || v == "NaN" || v == "nan" || v == "n/a" || v == "#NA";
     case 4:
-      return v == "null" || v == "NULL" || v == "#N/A" || v == "-NaN" || v == "-nan" ||
-             v == "<NA>";
+      return v == "null" || v == "NULL" || v == "#N/A" || v == "-NaN" || v == "-nan" || v == "<NA>";
     case 6:
       return v == "1.#IND";
     case 7:
@@ -94,24 +95,18 @@ bool parse_float(std::string_view v, double& out) {
   char c = body[0];
   if (c == 'i' || c == 'I') {
     if (ieq(body, "inf") || ieq(body, "infinity")) {
-      out = neg ? -std::numeric_limits<double>::infinity()
-                : std::numeric_limits<double>::infinity();
+      out =
+          neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
       return true;
     }
     return false;
   }
   if (!((c >= '0' && c <= '9') || c == '.')) return false;
-  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), out,
-                                 std::chars_format::general);
+  auto [p, ec] =
+      std::from_chars(body.data(), body.data() + body.size(), out, std::chars_format::general);
   if (p != body.data() + body.size()) return false;
-  if (ec == std::errc::result_out_of_range) {
-    // Overflow gives inf and underflow 0, as pandas' parser does.
-    size_t epos = body.find_first_of("eE");
-    bool tiny = epos != std::string_view::npos && epos + 1 < body.size() && body[epos + 1] == '-';
-    out = tiny ? 0.0 : std::numeric_limits<double>::infinity();
-  } else if (ec != std::errc()) {
-    return false;
-  }
+  // Out-of-range text (1e400, 1e-400) is not a float to pandas: it stays a string.
+  if (ec != std::errc()) return false;
   if (neg) out = -out;
   return true;
 }
@@ -134,7 +129,9 @@ bool fits_uint64(std::string_view v, uint64_t& out) {
 // ---------------------------------------------------------------------------
 // Column building.
 
-Value make_string(std::string_view v) { return Value(std::string(v)); }
+Value make_string(std::string_view v) {
+  return Value(std::string(v));
+}
 
 Result<Column> forced_column(Value name, const std::vector<std::string_view>& vals,
                              const std::string& type) {
@@ -160,7 +157,7 @@ Result<Column> forced_column(Value name, const std::vector<std::string_view>& va
                  std::fabs(d) < 1e18) {
         i = static_cast<int64_t>(d);
       } else if (parse_float(v, d)) {
-        return Error::value("cannot safely cast non-equivalent float64 to int32");
+        return Error{"TypeError", "cannot safely cast non-equivalent float64 to int32", 400};
       } else {
         return Error::value("Unable to parse string \"" + std::string(v) + "\"");
       }
@@ -326,21 +323,43 @@ Column infer_column(Value name, const std::vector<std::string_view>& vals) {
       break;
     default:
       c.dtype = "object";
-      for (size_t i = 0; i < n; ++i)
-        c.values.push_back(is_na(vals[i]) ? Value::nan() : make_string(vals[i]));
+      for (size_t i = 0; i < n; ++i) {
+        if (is_na(vals[i]))
+          c.values.push_back(Value::nan());
+        else
+          c.values.emplace_back(vals[i]);
+      }
   }
   return c;
 }
 
-// pandas' mangle_dupe_cols: a, a.1, a.2 ...
+// pandas' mangle_dupe_cols as its C parser applies it to a header: a
+// repeat becomes name.N, skipping any N already present in the header.
 void dedupe_names(std::vector<std::string>& names) {
   std::unordered_map<std::string, int> counts;
-  for (auto& col : names) {
-    int cur = counts[col];
-    while (cur > 0) {
-      counts[col] = cur + 1;
-      col = col + "." + std::to_string(cur);
-      cur = counts[col];
+  // How often each name occurs in the header as it is being rewritten.
+  std::unordered_map<std::string, int> present;
+  for (const auto& n : names) ++present[n];
+  auto in_header = [&](const std::string& s) {
+    auto it = present.find(s);
+    return it != present.end() && it->second > 0;
+  };
+  for (auto& name : names) {
+    std::string col = name;
+    int cur = counts.count(col) ? counts[col] : 0;
+    if (cur > 0) {
+      const std::string old = col;
+      while (cur > 0) {
+        counts[old] = cur + 1;
+        col = old + "." + std::to_string(cur);
+        if (in_header(col))
+          ++cur;
+        else
+          cur = counts.count(col) ? counts[col] : 0;
+      }
+      --present[name];
+      ++present[col];
+      name = col;
     }
     counts[col] = cur + 1;
   }
@@ -459,8 +478,8 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
                        std::snprintf(b, sizeof b, "%02x", static_cast<unsigned char>(text[bad]));
                        return std::string(b);
                      }() +
-                     " in position " + std::to_string(bad) + " of file " +
-                     py_string_repr(shown) + ": invalid utf-8 data",
+                     " in position " + std::to_string(bad) + " of file " + py_string_repr(shown) +
+                     ": invalid utf-8 data",
                  400};
   }
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -626,8 +645,8 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
   if (!have_names) {
     if (records == 0) return Error{"EmptyDataError", "No columns to parse from file", 400};
     return parser_error("Passed header=" + std::to_string(*opts.header) + ", len of " +
-                        std::to_string(*opts.header + 1) + ", but only " +
-                        std::to_string(records) + " lines in file");
+                        std::to_string(*opts.header + 1) + ", but only " + std::to_string(records) +
+                        " lines in file");
   }
 
   std::vector<Value> names;

@@ -20,7 +20,9 @@ namespace lyn::access {
 
 namespace {
 
-std::string as_text(const Value& v) { return v.is_string() ? v.as_string() : py_str(v); }
+std::string as_text(const Value& v) {
+  return v.is_string() ? v.as_string() : py_str(v);
+}
 
 Result<std::string> read_utf8(const std::string& path, const std::string& shown) {
   auto text = read_text_file(path, shown);
@@ -38,7 +40,9 @@ Result<List> one_mapping(const Value& v, const std::string& shown, std::string_v
   return List{v};
 }
 
-bool has_magic(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
+bool has_magic(std::string_view s) {
+  return s.find_first_of("*?[") != std::string_view::npos;
+}
 
 // os.path.split
 std::pair<std::string, std::string> py_split(std::string_view p) {
@@ -130,7 +134,8 @@ Result<Frame> read_found(std::vector<Found> files, const StoreFields& sf, const 
     if (!recs.ok()) return recs.error();
     for (auto& r : *recs) {
       if (!r.is_map())
-        return Error::value("File " + py_string_repr(f.text) + " does not hold a mapping of fields");
+        return Error::value("File " + py_string_repr(f.text) +
+                            " does not hold a mapping of fields");
       Map m = std::move(r.as_map());
       if (auto st = add_store_fields(m, sf, f.text, cwd); !st.ok()) return st.error();
       records.emplace_back(flatten_record(m));
@@ -242,8 +247,7 @@ Status write_yaml_record(const std::string& path, const Map& record, const std::
   return write_file_atomic(path, dump_yaml(Value(record)), shown);
 }
 
-Status write_markdown_record(const std::string& path, const Map& record,
-                             const std::string& shown) {
+Status write_markdown_record(const std::string& path, const Map& record, const std::string& shown) {
   Map fields;
   std::string content;
   for (const auto& [k, v] : record) {
@@ -439,9 +443,9 @@ Status write_directory(const Frame& frame, const Map& details, const IoContext& 
     for (int k = 0; k < 3; ++k) {
       const Value* v = row.find(*names[k]);
       if (!v || v->is_missing())
-        return Error::key("Row " + std::to_string(i) + " has no value for the store field \"" +
-                              *names[k] + "\"",
-                          400);
+        return Error::key(
+            "Row " + std::to_string(i) + " has no value for the store field \"" + *names[k] + "\"",
+            400);
       parts[k] = as_text(*v);
     }
     std::string dir = expand_vars(path_join(parts[0], parts[1]));
@@ -455,8 +459,8 @@ Status write_directory(const Frame& frame, const Map& details, const IoContext& 
     std::error_code ec;
     std::filesystem::create_directories(path_dirname(*path), ec);
     if (ec)
-      return Error{"OSError", "Cannot create directory for " + py_string_repr(shown) + ": " +
-                                  ec.message(),
+      return Error{"OSError",
+                   "Cannot create directory for " + py_string_repr(shown) + ": " + ec.message(),
                    500};
     Map record;
     for (const auto& [k, v] : row)

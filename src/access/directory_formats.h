@@ -39,8 +39,8 @@ StoreFields store_fields_from(const Map& details);
 
 // Reads one file (resolved path; `shown` is the name errors quote) into the
 // records it holds: one for most formats, one per entry for BibTeX.
-using FileReader =
-    std::function<Result<List>(const std::string& path, const std::string& shown, const IoContext&)>;
+using FileReader = std::function<Result<List>(const std::string& path, const std::string& shown,
+                                              const IoContext&)>;
 // Writes one record to a resolved path.
 using FileWriter =
     std::function<Status(const std::string& path, const Map& record, const std::string& shown)>;

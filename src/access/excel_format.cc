@@ -92,25 +92,29 @@ void civil_from_days(int64_t z, int& y, int& m, int& d) {
 const int64_t kEpoch1900 = days_from_civil(1899, 12, 30);
 const int64_t kEpoch1904 = days_from_civil(1904, 1, 1);
 
+// As openpyxl's from_excel: serials below 60 are shifted past Excel's
+// phantom 1900-02-29; the time of day is rounded to the millisecond.
 DateTime serial_to_datetime(double serial, bool date1904) {
-  int64_t total_us = std::llround(serial * 86400.0 * 1e6);
-  int64_t days = total_us >= 0 ? total_us / 86400000000LL : -((-total_us + 86399999999LL) / 86400000000LL);
-  int64_t rem = total_us - days * 86400000000LL;
-  if (!date1904 && days < 60) days += 1;  // Excel's phantom 1900-02-29
+  if (!date1904 && serial > 0 && serial < 60) serial += 1;
+  double day = std::floor(serial);
+  int64_t ms = std::llround((serial - day) * 86400000.0);
+  int64_t days = static_cast<int64_t>(day) + ms / 86400000;
+  ms %= 86400000;
   DateTime dt;
   civil_from_days((date1904 ? kEpoch1904 : kEpoch1900) + days, dt.year, dt.month, dt.day);
-  dt.hour = static_cast<int>(rem / 3600000000LL);
-  rem %= 3600000000LL;
-  dt.minute = static_cast<int>(rem / 60000000LL);
-  rem %= 60000000LL;
-  dt.second = static_cast<int>(rem / 1000000LL);
-  dt.microsecond = static_cast<int>(rem % 1000000LL);
+  dt.hour = static_cast<int>(ms / 3600000);
+  ms %= 3600000;
+  dt.minute = static_cast<int>(ms / 60000);
+  ms %= 60000;
+  dt.second = static_cast<int>(ms / 1000);
+  dt.microsecond = static_cast<int>(ms % 1000) * 1000;
   return dt;
 }
 
 double datetime_to_serial(int y, int mo, int d, int h, int mi, int s, int us) {
-  int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) - kEpoch1900;
-  if (days < 61) days -= 1;
+  int64_t days =
+      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) - kEpoch1900;
+  if (days > 0 && days < 61) days -= 1;
   return static_cast<double>(days) + (h * 3600.0 + mi * 60.0 + s + us / 1e6) / 86400.0;
 }
 
@@ -123,8 +127,10 @@ bool is_date_format_code(std::string_view code) {
       if (c == '"') in_quote = false;
       continue;
     }
-    if (c == '"') in_quote = true;
-    else if (c == '\\' || c == '_' || c == '*') ++i;
+    if (c == '"')
+      in_quote = true;
+    else if (c == '\\' || c == '_' || c == '*')
+      ++i;
     else if (c == '[') {
       size_t e = code.find(']', i);
       std::string_view inner = code.substr(i + 1, e == std::string_view::npos ? 0 : e - i - 1);
@@ -193,8 +199,8 @@ void collect_text(const pugi::xml_node& node, std::string& out) {
 
 Result<pugi::xml_document*> parse_xml(pugi::xml_document& doc, const std::string& text,
                                       std::string_view shown, const std::string& entry) {
-  pugi::xml_parse_result r = doc.load_buffer(text.data(), text.size(), pugi::parse_default,
-                                             pugi::encoding_utf8);
+  pugi::xml_parse_result r =
+      doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!r) return zip_error(shown, "entry \"" + entry + "\": " + r.description());
   return &doc;
 }
@@ -218,13 +224,6 @@ int column_index(std::string_view ref) {
   return col - 1;
 }
 
-long row_number(std::string_view ref) {
-  size_t i = 0;
-  while (i < ref.size() && std::isalpha(static_cast<unsigned char>(ref[i]))) ++i;
-  if (i == ref.size()) return -1;
-  return std::strtol(std::string(ref.substr(i)).c_str(), nullptr, 10);
-}
-
 Value parse_number(std::string_view t) {
   if (t.find_first_of(".eE") == std::string_view::npos) {
     errno = 0;
@@ -241,10 +240,9 @@ Value parse_number(std::string_view t) {
 }
 
 bool is_na_string(const std::string& s) {
-  static const std::set<std::string> na = {"",     "#N/A N/A", "#N/A", "N/A", "n/a",  "NA",
-                                           "<NA>", "#NA",      "NULL", "null", "NaN", "-NaN",
-                                           "nan",  "-nan",     "1.#IND", "-1.#IND", "1.#QNAN",
-                                           "-1.#QNAN"};
+  static const std::set<std::string> na = {
+      "",     "#N/A N/A", "#N/A", "N/A", "n/a",  "NA",     "<NA>",    "#NA",     "NULL",
+      "null", "NaN",      "-NaN", "nan", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"};
   return na.count(s) > 0;
 }
 
@@ -262,10 +260,18 @@ std::string xml_escape(std::string_view s) {
   for (char c : s) {
     unsigned char u = static_cast<unsigned char>(c);
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') break;  // not allowed in XML 1.0
         out += c;
@@ -303,13 +309,16 @@ Result<std::map<std::string, std::string>> read_zip(std::string_view b, std::str
     return zip_error(shown, "no zip end-of-central-directory record (truncated?)");
   uint16_t count = rd16(b, eocd + 10);
   uint32_t cd_size = rd32(b, eocd + 12), cd_off = rd32(b, eocd + 16);
-  if (cd_off == 0xffffffffu || count == 0xffff) return zip_error(shown, "ZIP64 archives are not supported");
-  if (uint64_t{cd_off} + cd_size > eocd) return zip_error(shown, "central directory out of bounds (truncated?)");
+  if (cd_off == 0xffffffffu || count == 0xffff)
+    return zip_error(shown, "ZIP64 archives are not supported");
+  if (uint64_t{cd_off} + cd_size > eocd)
+    return zip_error(shown, "central directory out of bounds (truncated?)");
   std::map<std::string, std::string> out;
   uint64_t total = 0;
   size_t p = cd_off;
   for (uint16_t i = 0; i < count; ++i) {
-    if (p + 46 > eocd || rd32(b, p) != 0x02014b50) return zip_error(shown, "corrupt central directory");
+    if (p + 46 > eocd || rd32(b, p) != 0x02014b50)
+      return zip_error(shown, "corrupt central directory");
     uint16_t flags = rd16(b, p + 8), method = rd16(b, p + 10);
     uint32_t crc = rd32(b, p + 16), csize = rd32(b, p + 20), usize = rd32(b, p + 24);
     uint16_t nlen = rd16(b, p + 28), elen = rd16(b, p + 30), clen = rd16(b, p + 32);
@@ -347,7 +356,8 @@ Result<std::map<std::string, std::string>> read_zip(std::string_view b, std::str
       return zip_error(shown, "entry \"" + name + "\" uses unsupported compression method " +
                                   std::to_string(method));
     }
-    uLong c = crc32(0L, reinterpret_cast<const Bytef*>(content.data()), static_cast<uInt>(content.size()));
+    uLong c = crc32(0L, reinterpret_cast<const Bytef*>(content.data()),
+                    static_cast<uInt>(content.size()));
     if (c != crc) return zip_error(shown, "entry \"" + name + "\" fails its CRC check");
     out[name] = std::move(content);
   }
@@ -357,7 +367,8 @@ Result<std::map<std::string, std::string>> read_zip(std::string_view b, std::str
 std::string write_zip(const std::vector<std::pair<std::string, std::string>>& entries) {
   std::string out, cd;
   for (const auto& [name, content] : entries) {
-    uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(content.data()), static_cast<uInt>(content.size()));
+    uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(content.data()),
+                      static_cast<uInt>(content.size()));
     std::string packed;
     uLongf bound = compressBound(static_cast<uLong>(content.size())) + 64;
     packed.resize(bound);
@@ -374,11 +385,11 @@ std::string write_zip(const std::vector<std::pair<std::string, std::string>>& en
     auto header = [&](std::string& h, bool central) {
       wr32(h, central ? 0x02014b50 : 0x04034b50);
       if (central) wr16(h, 20);
-      wr16(h, 20);         // version needed
-      wr16(h, 0);          // flags
-      wr16(h, 8);          // deflate
-      wr16(h, 0);          // time
-      wr16(h, 0x21);       // date: 1980-01-01
+      wr16(h, 20);    // version needed
+      wr16(h, 0);     // flags
+      wr16(h, 8);     // deflate
+      wr16(h, 0);     // time
+      wr16(h, 0x21);  // date: 1980-01-01
       wr32(h, static_cast<uint32_t>(crc));
       wr32(h, static_cast<uint32_t>(packed.size()));
       wr32(h, static_cast<uint32_t>(content.size()));
@@ -412,9 +423,9 @@ std::string write_zip(const std::vector<std::pair<std::string, std::string>>& en
 
 Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
                         std::string_view shown, const ZipLimits& limits) {
-  auto meta = read_zip(bytes, shown, limits,
-                       {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml",
-                        "xl/styles.xml"});
+  auto meta = read_zip(
+      bytes, shown, limits,
+      {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"});
   if (!meta.ok()) return meta.error();
   auto& files = *meta;
   if (!files.count("xl/workbook.xml")) return zip_error(shown, "no xl/workbook.xml");
@@ -444,7 +455,8 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
     which = static_cast<size_t>(i);
   } else {
     std::string want = options.sheet.is_null() ? "Sheet1" : py_str(options.sheet);
-    auto it = std::find_if(sheets.begin(), sheets.end(), [&](const auto& s) { return s.first == want; });
+    auto it =
+        std::find_if(sheets.begin(), sheets.end(), [&](const auto& s) { return s.first == want; });
     if (it == sheets.end()) {
       if (!options.sheet.is_null())
         return Error::value("Worksheet named " + py_string_repr(want) + " not found in " +
@@ -458,7 +470,8 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
   std::string sheet_path = "xl/worksheets/sheet" + std::to_string(which + 1) + ".xml";
   if (files.count("xl/_rels/workbook.xml.rels")) {
     pugi::xml_document rels;
-    if (auto r = parse_xml(rels, files["xl/_rels/workbook.xml.rels"], shown, "workbook rels"); !r.ok())
+    if (auto r = parse_xml(rels, files["xl/_rels/workbook.xml.rels"], shown, "workbook rels");
+        !r.ok())
       return r.error();
     each_child(rels.document_element(), "Relationship", [&](const pugi::xml_node& rel) {
       if (sheets[which].second == rel.attribute("Id").value())
@@ -469,7 +482,8 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
   std::vector<std::string> shared;
   if (files.count("xl/sharedStrings.xml")) {
     pugi::xml_document ss;
-    if (auto r = parse_xml(ss, files["xl/sharedStrings.xml"], shown, "xl/sharedStrings.xml"); !r.ok())
+    if (auto r = parse_xml(ss, files["xl/sharedStrings.xml"], shown, "xl/sharedStrings.xml");
+        !r.ok())
       return r.error();
     each_child(ss.document_element(), "si", [&](const pugi::xml_node& si) {
       std::string t;
@@ -481,7 +495,8 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
   std::vector<bool> xf_is_date;
   if (files.count("xl/styles.xml")) {
     pugi::xml_document st;
-    if (auto r = parse_xml(st, files["xl/styles.xml"], shown, "xl/styles.xml"); !r.ok()) return r.error();
+    if (auto r = parse_xml(st, files["xl/styles.xml"], shown, "xl/styles.xml"); !r.ok())
+      return r.error();
     std::map<int, bool> custom;
     each_child(child(st.document_element(), "numFmts"), "numFmt", [&](const pugi::xml_node& f) {
       custom[attr(f, "numFmtId").as_int()] = is_date_format_code(attr(f, "formatCode").value());
@@ -497,12 +512,15 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
   ZipLimits rest = limits;
   uint64_t used = 0;
   for (const auto& [_, c] : files) used += c.size();
-  rest.max_total_uncompressed = used >= limits.max_total_uncompressed ? 0 : limits.max_total_uncompressed - used;
+  rest.max_total_uncompressed =
+      used >= limits.max_total_uncompressed ? 0 : limits.max_total_uncompressed - used;
   auto sheet_files = read_zip(bytes, shown, rest, {sheet_path});
   if (!sheet_files.ok()) return sheet_files.error();
-  if (!sheet_files->count(sheet_path)) return zip_error(shown, "missing sheet entry \"" + sheet_path + "\"");
+  if (!sheet_files->count(sheet_path))
+    return zip_error(shown, "missing sheet entry \"" + sheet_path + "\"");
   pugi::xml_document sh;
-  if (auto r = parse_xml(sh, (*sheet_files)[sheet_path], shown, sheet_path); !r.ok()) return r.error();
+  if (auto r = parse_xml(sh, (*sheet_files)[sheet_path], shown, sheet_path); !r.ok())
+    return r.error();
 
   // Rows as read: index (0-based) -> cells.
   std::map<long, std::vector<Value>> grid;
@@ -543,7 +561,8 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
       } else if (v) {
         val = parse_number(v.text().get());
         int s = attr(c, "s").as_int();
-        if (val.is_number() && s >= 0 && static_cast<size_t>(s) < xf_is_date.size() && xf_is_date[s])
+        if (val.is_number() && s >= 0 && static_cast<size_t>(s) < xf_is_date.size() &&
+            xf_is_date[s])
           val = Value(serial_to_datetime(val.to_double(), date1904));
       }
       if (col >= 0 && col < 16384) {
@@ -599,8 +618,10 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
     bool all_dates = !data_rows.empty(), any_date = false;
     for (auto* r : data_rows) {
       Value v = j < r->size() ? (*r)[j] : Value();
-      if (v.is_datetime()) any_date = true;
-      else if (!v.is_null()) all_dates = false;
+      if (v.is_datetime())
+        any_date = true;
+      else if (!v.is_null())
+        all_dates = false;
       col.values.push_back(std::move(v));
     }
     if (all_dates && any_date) {
@@ -618,12 +639,15 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
 }
 
 Result<std::string> write_xlsx(const Frame& frame, std::string_view sheet, int start_row) {
-  if (sheet.empty() || sheet.size() > 31 || sheet.find_first_of("[]:*?/\\") != std::string_view::npos)
+  if (sheet.empty() || sheet.size() > 31 ||
+      sheet.find_first_of("[]:*?/\\") != std::string_view::npos)
     return Error::value("Invalid Excel worksheet name " + py_string_repr(sheet));
-  if (start_row < 0 || start_row > 1000000) return Error::value("Invalid header row for an Excel sheet");
+  if (start_row < 0 || start_row > 1000000)
+    return Error::value("Invalid header row for an Excel sheet");
   std::string xml;
   xml += "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
-  xml += "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>";
+  xml +=
+      "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>";
   auto str_cell = [&](std::string& row, const std::string& ref, std::string_view s) {
     row += "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">" + xml_escape(s) +
            "</t></is></c>";
@@ -671,7 +695,8 @@ Result<std::string> write_xlsx(const Frame& frame, std::string_view sheet, int s
         case Value::Kind::kDate: {
           const Date& d = v.as_date();
           char buf[40];
-          std::snprintf(buf, sizeof buf, "%.17g", datetime_to_serial(d.year, d.month, d.day, 0, 0, 0, 0));
+          std::snprintf(buf, sizeof buf, "%.17g",
+                        datetime_to_serial(d.year, d.month, d.day, 0, 0, 0, 0));
           row += "<c r=\"" + ref + "\" s=\"1\"><v>" + buf + "</v></c>";
           break;
         }
@@ -701,43 +726,63 @@ Result<std::string> write_xlsx(const Frame& frame, std::string_view sheet, int s
       "[Content_Types].xml",
       decl +
           "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-          "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+          "<Default Extension=\"rels\" "
+          "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
           "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-          "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
-          "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
-          "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+          "<Override PartName=\"/xl/workbook.xml\" "
+          "ContentType=\"application/"
+          "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+          "<Override PartName=\"/xl/worksheets/sheet1.xml\" "
+          "ContentType=\"application/"
+          "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+          "<Override PartName=\"/xl/styles.xml\" "
+          "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
           "</Types>");
   entries.emplace_back(
       "_rels/.rels",
       decl +
           "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-          "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+          "<Relationship Id=\"rId1\" "
+          "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+          "officeDocument\" Target=\"xl/workbook.xml\"/>"
           "</Relationships>");
   entries.emplace_back(
       "xl/workbook.xml",
       decl +
           "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
           "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-          "<sheets><sheet name=\"" + xml_escape(sheet) + "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+          "<sheets><sheet name=\"" +
+          xml_escape(sheet) + "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
   entries.emplace_back(
       "xl/_rels/workbook.xml.rels",
       decl +
           "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-          "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-          "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+          "<Relationship Id=\"rId1\" "
+          "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+          "Target=\"worksheets/sheet1.xml\"/>"
+          "<Relationship Id=\"rId2\" "
+          "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+          "Target=\"styles.xml\"/>"
           "</Relationships>");
   entries.emplace_back(
       "xl/styles.xml",
       decl +
           "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-          "<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd\\ hh:mm:ss.000\"/></numFmts>"
+          "<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd\\ "
+          "hh:mm:ss.000\"/></numFmts>"
           "<fonts count=\"1\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>"
-          "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>"
-          "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
-          "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
-          "<cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
-          "<xf numFmtId=\"14\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
-          "<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/></cellXfs>"
+          "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill "
+          "patternType=\"gray125\"/></fill></fills>"
+          "<borders "
+          "count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
+          "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" "
+          "borderId=\"0\"/></cellStyleXfs>"
+          "<cellXfs count=\"3\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" "
+          "xfId=\"0\"/>"
+          "<xf numFmtId=\"14\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" "
+          "applyNumberFormat=\"1\"/>"
+          "<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" "
+          "applyNumberFormat=\"1\"/></cellXfs>"
           "</styleSheet>");
   entries.emplace_back("xl/worksheets/sheet1.xml", std::move(xml));
   return write_zip(entries);

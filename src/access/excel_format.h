@@ -35,7 +35,7 @@ struct ExcelReadOptions {
 
 struct ZipLimits {
   uint64_t max_total_uncompressed = uint64_t{256} << 20;
-  uint64_t max_ratio = 500;                // for entries larger than ratio_floor
+  uint64_t max_ratio = 500;  // for entries larger than ratio_floor
   uint64_t ratio_floor = uint64_t{1} << 20;
 };
 

@@ -22,7 +22,9 @@ std::vector<Value> column_names(const Frame& f) {
 }
 
 // pandas' "in df.columns" for a label from a description: compared as str().
-bool has_column(const Frame& f, const Value& label) { return f.find(py_str(label)) != nullptr; }
+bool has_column(const Frame& f, const Value& label) {
+  return f.find(py_str(label)) != nullptr;
+}
 
 Column none_column(std::string name, size_t rows) {
   Column c;
@@ -41,8 +43,8 @@ Error missing_column_error(const char* option, const Value& label, const Frame& 
 }  // namespace
 
 std::string pandas_index_repr(const std::vector<Value>& labels) {
-  bool all_int = !labels.empty() &&
-                 std::all_of(labels.begin(), labels.end(), [](const Value& v) { return v.is_int(); });
+  bool all_int = !labels.empty() && std::all_of(labels.begin(), labels.end(),
+                                                [](const Value& v) { return v.is_int(); });
   std::string out = all_int ? "Int64Index([" : "Index([";
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i) out += ", ";

@@ -76,8 +76,8 @@ Status write_excel(const Frame& frame, const Map& details, const IoContext& ctx)
   std::string sheet = "Sheet1";
   if (const Value* s = details.find("sheet"); s && !s->is_null()) sheet = py_str(*s);
   int header = 0;
-  if (const Value* h = details.find("header"); h && h->is_int() && h->as_int() >= 0 &&
-                                               h->as_int() < 1000000)
+  if (const Value* h = details.find("header");
+      h && h->is_int() && h->as_int() >= 0 && h->as_int() < 1000000)
     header = static_cast<int>(h->as_int());
   Frame out = frame;
   out.reset_index();
@@ -112,12 +112,18 @@ Result<Frame> read_auto(const Map& details, const IoContext& ctx) {
   std::string ext;
   if (dot != std::string::npos && base.find_first_not_of('.') < dot) ext = base.substr(dot);
   std::string type;
-  if (ext == ".yaml" || ext == ".yml") type = "yaml";
-  else if (ext == ".json") type = "json";
-  else if (ext == ".csv") type = "csv";
-  else if (ext == ".bib" || ext == ".bibtex") type = "bibtex";
-  else if (ext == ".md" || ext == ".markdown") type = "markdown";
-  else if (ext == ".xls" || ext == ".xlsx") type = "excel";
+  if (ext == ".yaml" || ext == ".yml")
+    type = "yaml";
+  else if (ext == ".json")
+    type = "json";
+  else if (ext == ".csv")
+    type = "csv";
+  else if (ext == ".bib" || ext == ".bibtex")
+    type = "bibtex";
+  else if (ext == ".md" || ext == ".markdown")
+    type = "markdown";
+  else if (ext == ".xls" || ext == ".xlsx")
+    type = "excel";
   else
     return Error::value("Cannot tell the type of " + py_string_repr(py_str(*fn)) +
                         " from its extension for read_auto.");

@@ -12,7 +12,8 @@ namespace lyn::access {
 Result<Frame> frame_from_python_data(const Value& data) {
   if (data.is_map()) {
     const Map& m = data.as_map();
-    bool any_map = std::any_of(m.begin(), m.end(), [](const auto& kv) { return kv.second.is_map(); });
+    bool any_map =
+        std::any_of(m.begin(), m.end(), [](const auto& kv) { return kv.second.is_map(); });
     if (any_map) {
       // {column: {index: value}}: the index is the union of the inner keys.
       std::vector<std::string> index;
@@ -50,7 +51,8 @@ Result<Frame> frame_from_python_data(const Value& data) {
     bool all_maps = std::all_of(l.begin(), l.end(), [](const Value& v) { return v.is_map(); });
     if (all_maps) return Frame::from_records(l);
     bool any_map = std::any_of(l.begin(), l.end(), [](const Value& v) { return v.is_map(); });
-    if (any_map) return Error::value("Mixing dicts with non-Series may lead to ambiguous ordering.");
+    if (any_map)
+      return Error::value("Mixing dicts with non-Series may lead to ambiguous ordering.");
     // Rows of lists (or scalars, one column): integer column names.
     size_t width = 0;
     bool any_list = false;
@@ -90,10 +92,9 @@ Result<Frame> read_json(const Map& details, const IoContext& ctx) {
     auto text = read_text_file(path, shown);
     if (!text.ok()) return text.error();
     if (!is_valid_utf8(*text))
-      return Error{"UnicodeDecodeError",
-                   "'utf-8' codec can't decode file " + py_string_repr(shown) +
-                       ": invalid utf-8 data",
-                   400};
+      return Error{
+          "UnicodeDecodeError",
+          "'utf-8' codec can't decode file " + py_string_repr(shown) + ": invalid utf-8 data", 400};
     auto v = parse_json(*text);
     // lynguine logs a JSONDecodeError and reads the file as {}.
     if (!v.ok()) return Value(Map{});

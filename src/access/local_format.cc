@@ -7,7 +7,8 @@
 namespace lyn::access {
 
 Result<Frame> read_local(const Map& details, const IoContext& /*ctx*/) {
-  const std::string prefix = "Could not create data frame from details specified in \"local\" entry. ";
+  const std::string prefix =
+      "Could not create data frame from details specified in \"local\" entry. ";
   const Value* data = details.find("data");
   if (!data) return Error::value(prefix + "Missing key 'data'.");
   if (data->is_map()) {

@@ -70,7 +70,9 @@ std::vector<Value> index_labels(const Frame& f) {
   return out;
 }
 
-std::string index_dtype(const Frame& f) { return f.index ? f.index->dtype : "int64"; }
+std::string index_dtype(const Frame& f) {
+  return f.index ? f.index->dtype : "int64";
+}
 
 Result<RowPairs> match_rows(const std::vector<std::string>& lkeys,
                             const std::vector<std::string>& rkeys, const std::string& how) {
@@ -364,8 +366,8 @@ Frame concat_frames(const std::vector<Frame>& frames, bool ignore_index) {
     if (dtype == "float64") to_float_values(col.values);
     out.columns.push_back(std::move(col));
   }
-  bool any_index = std::any_of(frames.begin(), frames.end(),
-                               [](const Frame& f) { return f.index.has_value(); });
+  bool any_index =
+      std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.index.has_value(); });
   if (!ignore_index && any_index) {
     Column idx;
     idx.name = frames.front().index ? frames.front().index->name : Value();
@@ -452,7 +454,8 @@ Result<Frame> read_stack(const Map& details, const IoContext& ctx) {
 
 Result<Frame> read_series(const Map& details, const IoContext& ctx) {
   const Value* index = details.find("index");
-  if (!index) return Error::value("Field \"index\" missing in data source details for read_series.");
+  if (!index)
+    return Error::value("Field \"index\" missing in data source details for read_series.");
   const Value* specs = details.find("specifications");
   if (!specs) return Error::key("'specifications'", 400);
   LYN_TRY_ASSIGN(df, read_data(*specs, ctx));

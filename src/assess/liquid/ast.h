@@ -137,7 +137,7 @@ struct CaptureNode : Node {
 
 struct CycleNode : Node {
   CycleNode() : Node(Kind::kCycle) {}
-  ExprPtr group;  // may be null
+  ExprPtr group;    // may be null
   std::string key;  // counter key when there is no group
   std::vector<ExprPtr> items;
 };

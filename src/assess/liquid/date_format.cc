@@ -10,7 +10,9 @@ namespace lyn::liquid {
 
 namespace {
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -19,8 +21,8 @@ int days_in_month(int y, int m) {
 
 bool valid(const DateTime& d) {
   return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
-         d.day <= days_in_month(d.year, d.month) && d.hour >= 0 && d.hour < 24 &&
-         d.minute >= 0 && d.minute < 60 && d.second >= 0 && d.second < 60;
+         d.day <= days_in_month(d.year, d.month) && d.hour >= 0 && d.hour < 24 && d.minute >= 0 &&
+         d.minute < 60 && d.second >= 0 && d.second < 60;
 }
 
 std::string lower(std::string_view s) {
@@ -30,11 +32,13 @@ std::string lower(std::string_view s) {
 }
 
 int month_from_name(const std::string& w) {
-  static const char* kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
-                                  "july",    "august",   "september", "october", "november", "december"};
+  static const char* kMonths[] = {"january",   "february", "march",    "april",
+                                  "may",       "june",     "july",     "august",
+                                  "september", "october",  "november", "december"};
   for (int i = 0; i < 12; ++i) {
     std::string full = kMonths[i];
-    if (w == full || (w.size() >= 3 && full.compare(0, w.size(), w) == 0 && w.size() <= full.size()))
+    if (w == full ||
+        (w.size() >= 3 && full.compare(0, w.size(), w) == 0 && w.size() <= full.size()))
       return i + 1;
     if (w == "sept" && i == 8) return 9;
   }
@@ -42,7 +46,7 @@ int month_from_name(const std::string& w) {
 }
 
 bool is_weekday(const std::string& w) {
-  static const char* kDays[] = {"monday", "tuesday", "wednesday", "thursday",
+  static const char* kDays[] = {"monday", "tuesday",  "wednesday", "thursday",
                                 "friday", "saturday", "sunday"};
   for (const char* d : kDays) {
     std::string full = d;
@@ -130,7 +134,8 @@ std::optional<ParsedDate> parse_date(std::string_view s) {
       continue;
     }
     // A number: time, offset, or date part.
-    bool colon_next = i + 2 < toks.size() && toks[i + 1].text == ":" && toks[i + 2].kind == Tok::kNum;
+    bool colon_next =
+        i + 2 < toks.size() && toks[i + 1].text == ":" && toks[i + 2].kind == Tok::kNum;
     bool offset = i > 0 && (toks[i - 1].text == "+" || toks[i - 1].text == "-") && have_time;
     if (offset) {
       int sign = toks[i - 1].text == "-" ? -1 : 1;

@@ -7,11 +7,17 @@ namespace lyn::liquid {
 
 namespace {
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_ident_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+// Python's \w, with any non-ASCII byte counted as a word character.
+bool is_word(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_char(char c) {
+  return is_word(c) || c == '-';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::vector<ExprToken> tokenize(std::string_view s) {
   using K = ExprToken::Kind;
@@ -24,25 +30,30 @@ std::vector<ExprToken> tokenize(std::string_view s) {
       ++i;
       continue;
     }
-    if (is_ident_start(c)) {
+    if (is_digit(c) || (c == '-' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+      // python-liquid: FLOAT `-?\d+\.(?!\.)\d*`, INTEGER `-?\d+\b`, else
+      // a word such as `1e3` (an identifier).
+      size_t j = i + 1;
+      while (j < s.size() && is_digit(s[j])) ++j;
+      if (j < s.size() && s[j] == '.' && !(j + 1 < s.size() && s[j + 1] == '.')) {
+        ++j;
+        while (j < s.size() && is_digit(s[j])) ++j;
+        push(K::kFloat, std::string(s.substr(i, j - i)));
+        i = j;
+        continue;
+      }
+      if (j >= s.size() || !is_word(s[j])) {
+        push(K::kInt, std::string(s.substr(i, j - i)));
+        i = j;
+        continue;
+      }
+      if (c == '-') throw ParseError{"unexpected '-'"};
+    }
+    if (is_word(c)) {
       size_t j = i + 1;
       while (j < s.size() && is_ident_char(s[j])) ++j;
       if (j < s.size() && s[j] == '?') ++j;
       push(K::kIdent, std::string(s.substr(i, j - i)));
-      i = j;
-      continue;
-    }
-    if (is_digit(c) || (c == '-' && i + 1 < s.size() && is_digit(s[i + 1]))) {
-      size_t j = i + 1;
-      while (j < s.size() && is_digit(s[j])) ++j;
-      bool is_float = false;
-      if (j + 1 < s.size() && s[j] == '.' && is_digit(s[j + 1])) {
-        is_float = true;
-        j += 1;
-        while (j < s.size() && is_digit(s[j])) ++j;
-      }
-      if (j < s.size() && (is_ident_start(s[j]))) throw ParseError{"invalid number literal"};
-      push(is_float ? K::kFloat : K::kInt, std::string(s.substr(i, j - i)));
       i = j;
       continue;
     }
@@ -210,7 +221,7 @@ ExprPtr ExprParser::parse_primary() {
     case K::kInt:
       return literal(parse_int_literal(t.text));
     case K::kFloat:
-      return literal(RValue(std::strtod(t.text.c_str(), nullptr)));
+      return literal(RValue(std::strtod(t.text.c_str(), nullptr)));  // "1." is 1.0
     case K::kLParen: {
       auto e = std::make_unique<Expr>();
       e->kind = Expr::Kind::kRange;

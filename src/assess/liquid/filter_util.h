@@ -14,7 +14,9 @@
 
 namespace lyn::liquid {
 
-inline std::string in_str(const RValue& v) { return py_str(v); }
+inline std::string in_str(const RValue& v) {
+  return py_str(v);
+}
 
 inline RList in_list(const RValue& v) {
   if (v.is_list()) return v.items();

@@ -10,7 +10,8 @@ namespace {
 const std::unordered_map<std::string_view, const FilterDef*>& registry() {
   static const auto* table = [] {
     auto* t = new std::unordered_map<std::string_view, const FilterDef*>();
-    for (const auto* family : {&string_filters(), &array_filters(), &math_filters(), &misc_filters()})
+    for (const auto* family :
+         {&string_filters(), &array_filters(), &math_filters(), &misc_filters()})
       for (const FilterDef& d : *family) (*t)[d.name] = &d;
     return t;
   }();

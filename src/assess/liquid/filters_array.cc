@@ -77,7 +77,9 @@ RValue sort_impl(const RValue& in, const Args& a, bool natural) {
   return RValue(sorted_by(items, std::move(keys), natural));
 }
 
-RValue f_sort(const RValue& in, const Args& a, const KwArgs&) { return sort_impl(in, a, false); }
+RValue f_sort(const RValue& in, const Args& a, const KwArgs&) {
+  return sort_impl(in, a, false);
+}
 RValue f_sort_natural(const RValue& in, const Args& a, const KwArgs&) {
   return sort_impl(in, a, true);
 }
@@ -114,7 +116,7 @@ RValue f_map(const RValue& in, const Args& a, const KwArgs&) {
   std::string key = py_str(a[0]);
   RList out;
   for (const RValue& item : in_list(in)) {
-    if (item.is_map() || item.is_none())
+    if (item.is_map() || item.is_none() || item.is_string())
       out.push_back(item_get(item, key));
     else if (item.is_list())
       out.push_back(get_member(item, key));
@@ -133,7 +135,8 @@ RValue f_reverse(const RValue& in, const Args&, const KwArgs&) {
 // Python hash equality for uniq: 1 == 1.0 == True, "1" differs.
 bool hash_equal(const RValue& a, const RValue& b) {
   auto num = [](const RValue& v) { return v.is_bool() ? RValue(Int(v.as_bool())) : v; };
-  if ((a.is_number() || a.is_bool()) && (b.is_number() || b.is_bool())) return equals(num(a), num(b));
+  if ((a.is_number() || a.is_bool()) && (b.is_number() || b.is_bool()))
+    return equals(num(a), num(b));
   return equals(a, b);
 }
 
@@ -196,15 +199,20 @@ RValue where_impl(const RValue& in, const Args& a, bool keep) {
   return RValue(std::move(out));
 }
 
-RValue f_where(const RValue& in, const Args& a, const KwArgs&) { return where_impl(in, a, true); }
-RValue f_reject(const RValue& in, const Args& a, const KwArgs&) { return where_impl(in, a, false); }
+RValue f_where(const RValue& in, const Args& a, const KwArgs&) {
+  return where_impl(in, a, true);
+}
+RValue f_reject(const RValue& in, const Args& a, const KwArgs&) {
+  return where_impl(in, a, false);
+}
 
 RValue f_sum(const RValue& in, const Args& a, const KwArgs&) {
   RList items = in_list(in);
   RList vals;
   if (!a.empty() && a[0].truthy()) {
     std::string key = py_str(a[0]);
-    for (const RValue& item : items) vals.push_back(has_key(item, key) ? item_get(item, key) : RValue(0));
+    for (const RValue& item : items)
+      vals.push_back(has_key(item, key) ? item_get(item, key) : RValue(0));
   } else {
     vals = items;
   }
@@ -253,12 +261,12 @@ RValue f_sum(const RValue& in, const Args& a, const KwArgs&) {
 
 const std::vector<FilterDef>& array_filters() {
   static const std::vector<FilterDef> defs = {
-      {"join", f_join, 0, 1},          {"first", f_first, 0, 0},
-      {"last", f_last, 0, 0},          {"concat", f_concat, 1, 1},
-      {"map", f_map, 1, 1},            {"reverse", f_reverse, 0, 0},
-      {"sort", f_sort, 0, 1},          {"sort_natural", f_sort_natural, 0, 1},
-      {"uniq", f_uniq, 0, 1},          {"compact", f_compact, 0, 1},
-      {"where", f_where, 1, 2},        {"reject", f_reject, 1, 2},
+      {"join", f_join, 0, 1},   {"first", f_first, 0, 0},
+      {"last", f_last, 0, 0},   {"concat", f_concat, 1, 1},
+      {"map", f_map, 1, 1},     {"reverse", f_reverse, 0, 0},
+      {"sort", f_sort, 0, 1},   {"sort_natural", f_sort_natural, 0, 1},
+      {"uniq", f_uniq, 0, 1},   {"compact", f_compact, 0, 1},
+      {"where", f_where, 1, 2}, {"reject", f_reject, 1, 2},
       {"sum", f_sum, 0, 1},
   };
   return defs;

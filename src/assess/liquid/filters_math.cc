@@ -12,10 +12,19 @@ namespace lyn::liquid {
 
 namespace {
 
-RValue num_in(const RValue& v) { return to_number(v, RValue(0)); }
+RValue num_in(const RValue& v) {
+  return to_number(v, RValue(0));
+}
 
+// Python's int(d) for an integral float; beyond __int128 the digits are
+// returned as a string, which prints the same.
 RValue int_or_float(double d) {
   if (std::isfinite(d) && std::fabs(d) < 1e38) return RValue(static_cast<Int>(d));
+  if (std::isfinite(d)) {
+    char buf[400];
+    std::snprintf(buf, sizeof buf, "%.0f", d);
+    return RValue(std::string(buf));
+  }
   throw FilterError{"cannot convert float to integer"};
 }
 
@@ -65,10 +74,18 @@ RValue arith(const RValue& in, const Args& a, DecimalOp op) {
   return RValue(decimal_op(x, y, op));
 }
 
-RValue f_plus(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kAdd); }
-RValue f_minus(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kSub); }
-RValue f_times(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kMul); }
-RValue f_modulo(const RValue& in, const Args& a, const KwArgs&) { return arith(in, a, DecimalOp::kMod); }
+RValue f_plus(const RValue& in, const Args& a, const KwArgs&) {
+  return arith(in, a, DecimalOp::kAdd);
+}
+RValue f_minus(const RValue& in, const Args& a, const KwArgs&) {
+  return arith(in, a, DecimalOp::kSub);
+}
+RValue f_times(const RValue& in, const Args& a, const KwArgs&) {
+  return arith(in, a, DecimalOp::kMul);
+}
+RValue f_modulo(const RValue& in, const Args& a, const KwArgs&) {
+  return arith(in, a, DecimalOp::kMod);
+}
 
 RValue f_divided_by(const RValue& in, const Args& a, const KwArgs&) {
   RValue x = num_in(in);
@@ -139,11 +156,16 @@ RValue f_round(const RValue& in, const Args& a, const KwArgs&) {
 
 const std::vector<FilterDef>& math_filters() {
   static const std::vector<FilterDef> defs = {
-      {"plus", f_plus, 1, 1},         {"minus", f_minus, 1, 1},
-      {"times", f_times, 1, 1},       {"modulo", f_modulo, 1, 1},
-      {"divided_by", f_divided_by, 1, 1}, {"abs", f_abs, 0, 0},
-      {"ceil", f_ceil, 0, 0},         {"floor", f_floor, 0, 0},
-      {"at_least", f_at_least, 1, 1}, {"at_most", f_at_most, 1, 1},
+      {"plus", f_plus, 1, 1},
+      {"minus", f_minus, 1, 1},
+      {"times", f_times, 1, 1},
+      {"modulo", f_modulo, 1, 1},
+      {"divided_by", f_divided_by, 1, 1},
+      {"abs", f_abs, 0, 0},
+      {"ceil", f_ceil, 0, 0},
+      {"floor", f_floor, 0, 0},
+      {"at_least", f_at_least, 1, 1},
+      {"at_most", f_at_most, 1, 1},
       {"round", f_round, 0, 1},
   };
   return defs;

@@ -263,7 +263,8 @@ std::string b64_encode(std::string_view s, bool url_safe) {
     out += ch(v >> 12);
     out += "==";
   } else if (i + 2 == s.size()) {
-    unsigned v = (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
+    unsigned v =
+        (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
     out += ch(v >> 18);
     out += ch(v >> 12);
     out += ch(v >> 6);

@@ -129,8 +129,8 @@ std::string html_unescape(std::string_view s) {
                                   : std::isdigit(static_cast<unsigned char>(s[j]))))
         ++j;
       if (j > start) {
-        unsigned long cp = std::strtoul(std::string(s.substr(start, j - start)).c_str(), nullptr,
-                                        hex ? 16 : 10);
+        unsigned long cp =
+            std::strtoul(std::string(s.substr(start, j - start)).c_str(), nullptr, hex ? 16 : 10);
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
         utf8_append(out, static_cast<char32_t>(cp));
         if (j < s.size() && s[j] == ';') ++j;

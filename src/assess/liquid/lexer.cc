@@ -29,7 +29,9 @@ std::string_view lstrip(std::string_view s) {
   return s.substr(b);
 }
 
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // Splits a trimmed tag body into name and expression.
 void split_tag(std::string_view body, Token& tok) {
@@ -108,7 +110,8 @@ std::vector<Token> lex_template(std::string_view src) {
     size_t b = src.find(close, inner);
     if (b == std::string_view::npos)
       throw LexError{std::string("expected '") + std::string(close) + "', found end of file"};
-    std::string_view body = src.substr(inner + (trim_before ? 1 : 0), b - inner - (trim_before ? 1 : 0));
+    std::string_view body =
+        src.substr(inner + (trim_before ? 1 : 0), b - inner - (trim_before ? 1 : 0));
     bool trim_after = !body.empty() && body.back() == '-';
     if (trim_after) body.remove_suffix(1);
     std::string_view text = src.substr(pos, a - pos);
@@ -130,7 +133,8 @@ std::vector<Token> lex_template(std::string_view src) {
       bool raw_trim = false;
       size_t e = find_end_tag(src, b + 2, "endraw", end, raw_trim);
       if (e != std::string_view::npos) {
-        emit_text(text);
+        // Whitespace control applies outside the raw block, never inside.
+        emit_text(trim_before ? rstrip(text) : text);
         Token r;
         r.kind = Token::Kind::kText;
         r.text = std::string(src.substr(b + 2, e - b - 2));
@@ -141,6 +145,7 @@ std::vector<Token> lex_template(std::string_view src) {
             out.push_back(std::move(r));
         }
         pos = end;
+        strip_next = raw_trim;
         continue;
       }
     } else if (t.name == "comment") {

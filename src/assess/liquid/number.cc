@@ -1,5 +1,6 @@
 #include "assess/liquid/number.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <string>

@@ -95,9 +95,9 @@ RValue Renderer::eval(const Expr& e) {
     case Expr::Kind::kLiteral:
       return e.literal;
     case Expr::Kind::kPath: {
-      RValue v = e.root == "forloop" && loop_ && !loop_->tablerow ? RValue(loop_)
+      RValue v = e.root == "forloop" && loop_ && !loop_->tablerow       ? RValue(loop_)
                  : e.root == "tablerowloop" && loop_ && loop_->tablerow ? RValue(loop_)
-                                                                         : lookup(e.root);
+                                                                        : lookup(e.root);
       for (const PathSegment& seg : e.segments) {
         if (v.is_undefined()) return v;
         switch (seg.kind) {

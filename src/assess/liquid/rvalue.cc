@@ -102,7 +102,8 @@ size_t RValue::size() const {
 std::string int_str(Int i) {
   if (i == 0) return "0";
   bool neg = i < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(i) : static_cast<unsigned __int128>(i);
+  unsigned __int128 u =
+      neg ? -static_cast<unsigned __int128>(i) : static_cast<unsigned __int128>(i);
   char buf[48];
   int p = 48;
   while (u) {
@@ -115,7 +116,9 @@ std::string int_str(Int i) {
 
 namespace {
 
-void append_value_repr(std::string& out, const Value& v) { out += lyn::py_repr(v); }
+void append_value_repr(std::string& out, const Value& v) {
+  out += lyn::py_repr(v);
+}
 
 void append_loop_str(std::string& out, const LoopState* l) {
   out += l->tablerow ? "TableRow(" : "ForLoop(";

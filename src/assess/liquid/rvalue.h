@@ -94,9 +94,7 @@ class RValue {
   // A sequence: a list from the context, a built list or a range.
   bool is_list() const;
   bool is_map() const { return ref() && ref()->is_map(); }
-  const Value* ref() const {
-    return kind() == Kind::kRef ? std::get<const Value*>(v_) : nullptr;
-  }
+  const Value* ref() const { return kind() == Kind::kRef ? std::get<const Value*>(v_) : nullptr; }
 
   bool as_bool() const { return std::get<bool>(v_); }
   Int as_int() const { return std::get<Int>(v_); }

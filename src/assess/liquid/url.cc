@@ -64,10 +64,10 @@ Split url_split(std::string_view url) {
 }
 
 bool uses_netloc(const std::string& scheme) {
-  static const char* kSchemes[] = {"",      "ftp",   "http",   "gopher", "nntp", "telnet",
-                                   "imap",  "wais",  "file",   "mms",    "https", "shttp",
-                                   "snews", "prospero", "rtsp", "rtspu",  "rsync", "svn",
-                                   "svn+ssh", "sftp", "nfs",   "git",    "git+ssh", "ws", "wss"};
+  static const char* kSchemes[] = {
+      "",        "ftp",   "http",  "gopher", "nntp",     "telnet", "imap",  "wais",  "file",
+      "mms",     "https", "shttp", "snews",  "prospero", "rtsp",   "rtspu", "rsync", "svn",
+      "svn+ssh", "sftp",  "nfs",   "git",    "git+ssh",  "ws",     "wss"};
   for (const char* k : kSchemes)
     if (scheme == k) return true;
   return false;
@@ -75,7 +75,8 @@ bool uses_netloc(const std::string& scheme) {
 
 std::string unsplit(const Split& s) {
   std::string url = s.path;
-  if (!s.netloc.empty() || (!s.scheme.empty() && uses_netloc(s.scheme) && url.substr(0, 2) != "//")) {
+  if (!s.netloc.empty() ||
+      (!s.scheme.empty() && uses_netloc(s.scheme) && url.substr(0, 2) != "//")) {
     if (!url.empty() && url[0] != '/') url = "/" + url;
     url = "//" + s.netloc + url;
   }
@@ -130,8 +131,7 @@ std::string url_unquote_plus(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() &&
-               hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+    } else if (s[i] == '%' && i + 2 < s.size() && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
       out += static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
       i += 2;
     } else {

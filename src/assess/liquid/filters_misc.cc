@@ -1,0 +1,116 @@
+// Miscellaneous filters (default, size, date) and lynguine's own filters
+// (url_escape, markdownify, relative_url, absolute_url, to_i).
+#include <cmath>
+#include <ctime>
+
+#include "assess/liquid/date_format.h"
+#include "assess/liquid/filter_util.h"
+#include "assess/liquid/markdown.h"
+#include "assess/liquid/number.h"
+#include "assess/liquid/url.h"
+
+namespace lyn::liquid {
+
+namespace {
+
+RValue f_default(const RValue& in, const Args& a, const KwArgs& kw) {
+  const RValue* af = kwarg(kw, "allow_false");
+  bool allow_false = af && af->truthy();
+  RValue dflt = a.empty() ? RValue(std::string()) : a[0];
+  if (in.is_bool() && !in.as_bool()) return allow_false ? in : dflt;
+  if (in.is_none()) return dflt;
+  if ((in.is_string() || in.is_list() || in.is_map()) && in.size() == 0) return dflt;
+  if (in.kind() == RValue::Kind::kEmpty || in.kind() == RValue::Kind::kBlank) return dflt;
+  return in;
+}
+
+RValue f_size(const RValue& in, const Args&, const KwArgs&) {
+  if (in.is_string() || in.is_list() || in.is_map()) return RValue(static_cast<int64_t>(in.size()));
+  return RValue(0);
+}
+
+RValue f_date(const RValue& in, const Args& a, const KwArgs&) {
+  std::string fmt = py_str(a[0]);
+  std::optional<ParsedDate> d;
+  if (in.is_none()) return RValue(std::string());
+  if (in.is_string()) {
+    std::string s(in.str());
+    if (s == "now" || s == "today") {
+      d = from_timestamp(static_cast<double>(std::time(nullptr)));
+    } else {
+      d = parse_date(s);
+    }
+    if (!d) return in;
+  } else if (in.is_number()) {
+    d = from_timestamp(in.to_double());
+  } else if (const Value* v = in.ref(); v && (v->is_date() || v->is_datetime())) {
+    ParsedDate pd;
+    if (v->is_date()) {
+      pd.dt.year = v->as_date().year;
+      pd.dt.month = v->as_date().month;
+      pd.dt.day = v->as_date().day;
+    } else {
+      pd.dt = v->as_datetime();
+      pd.is_utc = pd.dt.has_tz && pd.dt.tz_offset_seconds == 0;
+    }
+    d = pd;
+  } else {
+    return in;
+  }
+  return RValue(py_strftime(*d, fmt));
+}
+
+RValue f_url_escape(const RValue& in, const Args&, const KwArgs&) {
+  return RValue(url_quote(in_str(in), "/"));
+}
+
+RValue f_markdownify(const RValue& in, const Args&, const KwArgs&) {
+  return RValue(markdown_to_html(in_str(in)));
+}
+
+std::string lstrip_slash(std::string s) {
+  size_t i = 0;
+  while (i < s.size() && s[i] == '/') ++i;
+  return s.substr(i);
+}
+
+RValue f_relative_url(const RValue& in, const Args&, const KwArgs&) {
+  return RValue(url_join("/notebooks/", lstrip_slash(in_str(in))));
+}
+
+RValue f_absolute_url(const RValue& in, const Args&, const KwArgs&) {
+  return RValue(url_join("http://localhost:8888/notebooks/", lstrip_slash(in_str(in))));
+}
+
+// lynguine's to_i: int(float(str(x))); empty or undefined gives 0.
+RValue f_to_i(const RValue& in, const Args&, const KwArgs&) {
+  if (in.is_int()) return RValue(static_cast<Int>(static_cast<double>(in.as_int())));
+  std::string s = in_str(in);
+  if (s.empty()) return RValue(0);  // nil is "None": a ValueError below
+  std::optional<double> f =
+      in.is_float() ? std::optional<double>(in.as_float()) : parse_py_float(s);
+  if (!f) throw FatalError{"ValueError", "Invalid input for conversion to integer: '" + s + "'"};
+  if (std::isinf(*f)) throw FatalError{"OverflowError", "cannot convert float infinity to integer"};
+  if (std::isnan(*f)) throw FatalError{"ValueError", "cannot convert float NaN to integer"};
+  double t = std::trunc(*f);
+  if (std::fabs(t) < 1e38) return RValue(static_cast<Int>(t));
+  return RValue(t);
+}
+
+}  // namespace
+
+const std::vector<FilterDef>& misc_filters() {
+  static const std::vector<FilterDef> defs = {
+      {"default", f_default, 0, 1},
+      {"size", f_size, 0, 0},
+      {"date", f_date, 1, 1},
+      {"url_escape", f_url_escape, 0, 0},
+      {"markdownify", f_markdownify, 0, 0},
+      {"relative_url", f_relative_url, 0, 0},
+      {"absolute_url", f_absolute_url, 0, 0},
+      {"to_i", f_to_i, 0, 0},
+  };
+  return defs;
+}
+
+}  // namespace lyn::liquid

@@ -1,0 +1,100 @@
+#include "assess/liquid/liquid.h"
+
+#include <mutex>
+#include <unordered_map>
+
+#include "assess/liquid/lexer.h"
+#include "assess/liquid/parser.h"
+#include "assess/liquid/render.h"
+#include "assess/liquid/template.h"
+
+namespace lyn::liquid {
+
+namespace {
+
+bool removable(const Value& v) {
+  return v.is_missing() || (v.is_string() && v.as_string().empty());
+}
+
+bool needs_cleaning(const Map& m) {
+  for (const auto& [k, v] : m) {
+    if (removable(v)) return true;
+    if (v.is_map() && needs_cleaning(v.as_map())) return true;
+  }
+  return false;
+}
+
+class TemplateCache {
+ public:
+  static constexpr size_t kCapacity = 1024;
+
+  std::shared_ptr<const Template> get(std::string_view source) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(std::string(source));
+    return it == map_.end() ? nullptr : it->second;
+  }
+
+  void put(std::string_view source, std::shared_ptr<const Template> t) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (map_.size() >= kCapacity) map_.erase(map_.begin());
+    map_.emplace(std::string(source), std::move(t));
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Template>> map_;
+};
+
+TemplateCache& cache() {
+  static TemplateCache* c = new TemplateCache();
+  return *c;
+}
+
+}  // namespace
+
+std::variant<std::shared_ptr<const Template>, Error> parse(std::string_view source) {
+  try {
+    Parser p(lex_template(source));
+    return std::shared_ptr<const Template>(std::make_shared<Template>(p.parse()));
+  } catch (const LexError& e) {
+    return Error{"LiquidSyntaxError", e.message};
+  }
+}
+
+std::variant<std::string, Error> render(const Template& t, const Map& context) {
+  std::string out;
+  try {
+    Renderer r(context, out);
+    r.render_top(t.root());
+  } catch (const FatalError& e) {
+    return Error{e.type, e.message};
+  }
+  return out;
+}
+
+Map remove_nan(const Map& context) {
+  Map out;
+  out.reserve(context.size());
+  for (const auto& [k, v] : context) {
+    if (removable(v)) continue;
+    if (v.is_map())
+      out.set(k, Value(remove_nan(v.as_map())));
+    else
+      out.set(k, v);
+  }
+  return out;
+}
+
+std::variant<std::string, Error> render_liquid(std::string_view source, const Map& context) {
+  std::shared_ptr<const Template> t = cache().get(source);
+  if (!t) {
+    auto parsed = parse(source);
+    if (auto* e = std::get_if<Error>(&parsed)) return *e;
+    t = std::get<std::shared_ptr<const Template>>(parsed);
+    cache().put(source, t);
+  }
+  if (needs_cleaning(context)) return render(*t, remove_nan(context));
+  return render(*t, context);
+}
+
+}  // namespace lyn::liquid

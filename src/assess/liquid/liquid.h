@@ -1,0 +1,44 @@
+// Public API of lynguine's Liquid engine: python-liquid 2.3.0 in LAX mode
+// with lynguine's filters (url_escape, markdownify, relative_url,
+// absolute_url, to_i), as lynguine.util.text.render_liquid uses it.
+//
+// Thread safety: a Template is immutable once parsed; render() may run on
+// many threads at once. render_liquid()'s template cache is guarded by a
+// mutex.
+#ifndef LYNGUINE_ASSESS_LIQUID_LIQUID_H_
+#define LYNGUINE_ASSESS_LIQUID_LIQUID_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/value.h"
+
+namespace lyn::liquid {
+
+struct Error {
+  std::string type;  // the Python exception class name, e.g. "LiquidSyntaxError"
+  std::string message;
+};
+
+class Template;
+
+// Parses `source`; only an unterminated `{{` / `{%` is an error (LAX mode
+// drops other malformed statements).
+std::variant<std::shared_ptr<const Template>, Error> parse(std::string_view source);
+
+// Renders against `context` as given (no preprocessing).
+std::variant<std::string, Error> render(const Template& t, const lyn::Map& context);
+
+// lynguine's render_liquid: removes null and "" values from `context` (and
+// nested maps, not lists), then parses (through a bounded, thread-safe cache
+// keyed by source) and renders.
+std::variant<std::string, Error> render_liquid(std::string_view source, const lyn::Map& context);
+
+// lynguine's remove_nan applied to a render context.
+lyn::Map remove_nan(const lyn::Map& context);
+
+}  // namespace lyn::liquid
+
+#endif  // LYNGUINE_ASSESS_LIQUID_LIQUID_H_
