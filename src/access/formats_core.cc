@@ -1,5 +1,6 @@
 // The formats every lynguine user meets first: a YAML file of records and
 // a markdown file with front matter (one record, its body as `content`).
+// Their writers live with the other writers in formats_files.cc.
 #include "access/file_io.h"
 #include "access/markdown_format.h"
 #include "access/registry.h"
@@ -44,18 +45,11 @@ Result<Frame> read_markdown(const Map& details, const IoContext& ctx) {
   return Frame::from_records(List{Value(std::move(record))});
 }
 
-Status write_yaml(const Frame& frame, const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
-  return write_file_atomic(path, dump_yaml(Value(frame.to_records())),
-                           details.find("filename")->as_string());
-}
-
 }  // namespace
 
 void register_core_formats(Registry& r) {
   r.add_reader("yaml", read_yaml);
   r.add_reader("markdown", read_markdown);
-  r.add_writer("yaml", write_yaml);
 }
 
 }  // namespace lyn::access

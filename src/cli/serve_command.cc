@@ -17,7 +17,7 @@ namespace {
 const char* kServeHelp =
     "usage: lynguine serve [--host HOST] [--port PORT] [--root DIR] [--idle-timeout SECONDS]\n"
     "                      [--daemon] [--threads N]\n"
-    "       lynguine serve --status | --stop\n"
+    "       lynguine serve --status | --stop | --ensure\n"
     "\n"
     "Serves lynguine's HTTP API (CIP-0008 server mode).\n"
     "  --host HOST           address to bind (default 127.0.0.1, env LYNGUINE_SERVER_HOST)\n"
@@ -27,7 +27,26 @@ const char* kServeHelp =
     "  --idle-timeout S      exit after S seconds without requests (default: never)\n"
     "  --daemon              run in the background; return once it is ready\n"
     "  --status              show the running server (from the state file)\n"
-    "  --stop                stop the running server gracefully\n";
+    "  --stop                stop the running server gracefully\n"
+    "  --ensure              start a server unless one of this version runs; print its state\n";
+
+// `serve --ensure`: a running server of our version, started if needed;
+// prints its state as JSON (for clients in other languages).
+int ensure_and_print() {
+  server::EnsureOptions eo;
+  const char* root = std::getenv("LYNGUINE_SERVER_ROOT");
+  const char* home = std::getenv("HOME");
+  eo.root = root && *root ? root : (home && *home ? home : current_directory());
+  eo.on_message = [](const std::string& m) { std::fprintf(stderr, "lynguine: %s\n", m.c_str()); };
+  std::string err;
+  auto st = server::ensure_server(eo, &err);
+  if (!st) {
+    std::fprintf(stderr, "lynguine: cannot start a server: %s\n", err.c_str());
+    return 1;
+  }
+  std::printf("%s\n", server::state_to_json(*st).c_str());
+  return 0;
+}
 
 }  // namespace
 
@@ -43,6 +62,8 @@ int run_serve_command(const std::vector<std::string>& a) {
       return server::serve_status();
     } else if (s == "--stop") {
       return server::serve_stop();
+    } else if (s == "--ensure") {
+      return ensure_and_print();
     } else if (s == "--host" && has_next) {
       o.host = a[++i];
     } else if (s == "--port" && has_next) {

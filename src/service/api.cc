@@ -63,9 +63,9 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 
   RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started};
   if (const Value* wd = body.get("working_directory"); wd && wd->is_string()) {
-    auto dir = svc.policy.resolve(wd->as_string());
-    if (!dir.ok()) return error_reply(dir.error());
-    ctx.policy = svc.policy.with_base(*dir);
+    // Outside the root it is ignored: relative paths then start at the root.
+    if (auto dir = svc.policy.resolve(wd->as_string()); dir.ok())
+      ctx.policy = svc.policy.with_base(*dir);
   }
 
   if (path == "/api/ping") {

@@ -37,7 +37,7 @@ def fresh_fixtures():
     return os.path.realpath(root), os.path.realpath(home)
 
 
-def test_env(home, state_dir=None):
+def child_env(home, state_dir=None):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("LYNGUINE_") and k != "LAMD_CONFORMANCE_UNSET"}
     env["HOME"] = home
@@ -50,7 +50,7 @@ class Server:
         self.root, self.home = root, home
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
-        self.env = test_env(home)
+        self.env = child_env(home)
         self.proc = subprocess.Popen(
             [BINARY, "serve", "--port", str(self.port), "--root", root, "--quiet", *extra_args],
             cwd=root, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -84,7 +84,7 @@ def server():
 
 
 def run_cli(args, cwd, home, input_text=None):
-    return subprocess.run([BINARY, *args], cwd=cwd, env=test_env(home), capture_output=True,
+    return subprocess.run([BINARY, *args], cwd=cwd, env=child_env(home), capture_output=True,
                           input=input_text, timeout=60)
 
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "assess/liquid/loop_state.h"
 #include "assess/liquid/utf8.h"
@@ -39,17 +40,37 @@ RValue RValue::from(const Value& v) {
       return RValue(v.as_float());
     case Value::Kind::kString:
       return borrow(v.as_string());
-    case Value::Kind::kBigInt: {
-      Int i;
-      if (parse_int128(v.as_bigint().digits, i)) return RValue(i);
-      break;
-    }
+    case Value::Kind::kBigInt:
+      return int_from_digits(v.as_bigint().digits);
     default:
       break;
   }
   RValue r;
   r.v_ = &v;
   return r;
+}
+
+double RValue::to_double() const {
+  switch (kind()) {
+    case Kind::kInt:
+      return static_cast<double>(as_int());
+    case Kind::kFloat:
+      return as_float();
+    case Kind::kBig:
+      return std::strtod(big_digits().c_str(), nullptr);
+    default:
+      return 0;
+  }
+}
+
+std::string integral_str(const RValue& v) {
+  return v.is_big() ? v.big_digits() : int_str(v.as_int());
+}
+
+RValue int_from_digits(std::string digits) {
+  Int i;
+  if (parse_int128(digits, i)) return RValue(i);
+  return RValue(BigNum{std::move(digits)});
 }
 
 bool RValue::is_list() const {
@@ -172,6 +193,9 @@ void append_py_str(std::string& out, const RValue& v) {
     case RValue::Kind::kEmpty:
     case RValue::Kind::kBlank:
       return;
+    case RValue::Kind::kBig:
+      out += v.big_digits();
+      return;
   }
 }
 
@@ -245,6 +269,7 @@ bool equals_blank(const RValue& v) {
 
 bool num_eq(const RValue& a, const RValue& b) {
   if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
+  if (a.is_integral() && b.is_integral()) return integral_str(a) == integral_str(b);
   double x = a.to_double(), y = b.to_double();
   return x == y;
 }

@@ -31,6 +31,10 @@ struct Nil {};
 // The `empty` and `blank` keywords.
 struct EmptyKw {};
 struct BlankKw {};
+// A Python int beyond __int128, as signed decimal digits.
+struct BigNum {
+  std::string digits;
+};
 struct Range {
   int64_t start = 0, stop = 0;  // inclusive
 };
@@ -55,7 +59,8 @@ class RValue {
     kList,
     kLoop,
     kEmpty,
-    kBlank
+    kBlank,
+    kBig
   };
 
   RValue() = default;
@@ -74,6 +79,7 @@ class RValue {
     return r;
   }
   RValue(Range r) : v_(r) {}
+  RValue(BigNum b) : v_(std::move(b)) {}
   RValue(RListPtr l) : v_(std::move(l)) {}
   RValue(RList l) : v_(std::make_shared<const RList>(std::move(l))) {}
   RValue(const LoopState* l) : v_(l) {}
@@ -88,7 +94,10 @@ class RValue {
   bool is_bool() const { return kind() == Kind::kBool; }
   bool is_int() const { return kind() == Kind::kInt; }
   bool is_float() const { return kind() == Kind::kFloat; }
-  bool is_number() const { return is_int() || is_float(); }
+  bool is_big() const { return kind() == Kind::kBig; }
+  // int (any size) or float; bools are not numbers here.
+  bool is_number() const { return is_int() || is_float() || is_big(); }
+  bool is_integral() const { return is_int() || is_big(); }
   bool is_string() const { return kind() == Kind::kStr || kind() == Kind::kStrRef; }
   bool is_range() const { return kind() == Kind::kRange; }
   // A sequence: a list from the context, a built list or a range.
@@ -99,7 +108,8 @@ class RValue {
   bool as_bool() const { return std::get<bool>(v_); }
   Int as_int() const { return std::get<Int>(v_); }
   double as_float() const { return std::get<double>(v_); }
-  double to_double() const { return is_int() ? static_cast<double>(as_int()) : as_float(); }
+  double to_double() const;
+  const std::string& big_digits() const { return std::get<BigNum>(v_).digits; }
   std::string_view str() const {
     return kind() == Kind::kStr ? std::string_view(std::get<std::string>(v_))
                                 : std::get<std::string_view>(v_);
@@ -121,12 +131,16 @@ class RValue {
 
  private:
   std::variant<Undefined, Nil, bool, Int, double, std::string, std::string_view, Range,
-               const Value*, RListPtr, const LoopState*, EmptyKw, BlankKw>
+               const Value*, RListPtr, const LoopState*, EmptyKw, BlankKw, BigNum>
       v_;
 };
 
 // Decimal digits of a 128-bit integer.
 std::string int_str(Int i);
+// Decimal digits of any int RValue (int or big).
+std::string integral_str(const RValue& v);
+// An int RValue from digits: __int128 when it fits, else a BigNum.
+RValue int_from_digits(std::string digits);
 // Python str() and repr().
 std::string py_str(const RValue& v);
 void append_py_str(std::string& out, const RValue& v);
