@@ -10,6 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PACKAGES := cmake make g++ pkg-config git ca-certificates \
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev zlib1g-dev libpugixml-dev \
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk hyperfine
+# Fuzzing and sanitizers (`make fuzz-smoke`, `make test-sanitize`): clang + its runtimes.
+PACKAGES += clang libclang-rt-14-dev
 
 .PHONY: all deps build test test-unit test-wire run bench clean format
 
@@ -29,7 +31,7 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j$(JOBS)
 
-test: build test-unit test-wire
+test: build test-unit test-wire fuzz-smoke
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 300
@@ -54,3 +56,82 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- Packaging and the cluster test (packaging/, tests/cluster/) ----
+.PHONY: package test-cluster
+
+# build/lynguine_<version>_<arch>.deb (cpack in the build dir; see CMakeLists.txt).
+package: build
+	cd $(BUILD) && cpack -G DEB
+
+# Three `lynguine serve` behind nginx (installed here if missing), one killed mid-run.
+test-cluster: build
+	@# nginx is only a test tool here: a policy-rc.d keeps apt from starting its
+	@# system service on port 80 (the test runs its own, unprivileged).
+	@[ -x /usr/sbin/nginx ] || { \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && \
+	    $(SUDO) chmod 755 /usr/sbin/policy-rc.d && tmp_policy=1; fi; \
+	  $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends nginx; \
+	  rc=$$?; [ -n "$$tmp_policy" ] && $(SUDO) rm -f /usr/sbin/policy-rc.d; exit $$rc; }
+	LYNGUINE_BIN=$(CURDIR)/$(BUILD)/bin/lynguine $(PYTHON) -m pytest -q -p no:cacheprovider -rs tests/cluster
+# ---- end of packaging and the cluster test ----
+
+# ---- Fuzzing, sanitizers and soak (fuzz/, bench/soak*.{py,cc}) ----
+.PHONY: fuzz-build fuzz-smoke fuzz test-sanitize soak
+FUZZ_BUILD ?= build-fuzz
+ASAN_BUILD ?= build-asan
+FUZZ_TARGETS := yaml csv bibtex json liquid
+# fuzz-smoke: each target for FUZZ_SMOKE_SECONDS (part of `make test`);
+# fuzz: each target for FUZZ_SECONDS. Both fail on the first crash, leak or
+# timeout; the input is saved as $(FUZZ_BUILD)/artifacts/<target>-crash-*.
+# New corpus entries go to $(FUZZ_BUILD)/corpus/<target> (the seeds in
+# fuzz/corpus/<target> are read, never written).
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+
+fuzz-build: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DLYNGUINE_FUZZ=ON -DLYNGUINE_STATIC=OFF -DLYNGUINE_TESTS=OFF -DLYNGUINE_BENCH=OFF
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+
+define run-fuzzers
+	@mkdir -p $(FUZZ_BUILD)/artifacts
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  echo "== fuzz_$$t for $(1) s"; \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(FUZZ_BUILD)/bin/fuzz_$$t $(FUZZ_FLAGS) -max_total_time=$(1) \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+	    $(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$$t 2>$(FUZZ_BUILD)/fuzz_$$t.log \
+	    || { tail -n 60 $(FUZZ_BUILD)/fuzz_$$t.log; echo "fuzz_$$t FAILED (log: $(FUZZ_BUILD)/fuzz_$$t.log)"; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_BUILD)/fuzz_$$t.log | tr '\n' ' '; echo; \
+	done
+endef
+
+fuzz-smoke: fuzz-build
+	$(call run-fuzzers,$(FUZZ_SMOKE_SECONDS))
+
+fuzz: fuzz-build
+	$(call run-fuzzers,$(FUZZ_SECONDS))
+
+# The whole suite under AddressSanitizer + UBSan: ctest, then the wire tests
+# against the sanitized binary.
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DLYNGUINE_SANITIZE=ON -DLYNGUINE_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j$(JOBS) --timeout 600
+	LYNGUINE_BIN=$(CURDIR)/$(ASAN_BUILD)/bin/lynguine UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/wire python/tests
+
+# 1,000,000 mixed requests (or SOAK_SECONDS) against build/bin/lynguine serve
+# in a copy of examples/project; reports req/s, errors and the server's RSS.
+SOAK_REQUESTS ?= 1000000
+SOAK_SECONDS ?= 120
+soak: build
+	$(PYTHON) bench/soak.py --requests $(SOAK_REQUESTS) --seconds $(SOAK_SECONDS) \
+	  --binary $(BUILD)/bin/lynguine --client $(BUILD)/bin/soak_client
+# ---- end of fuzzing, sanitizers and soak ----

@@ -55,9 +55,10 @@ if [[ -x "$BUILD/bin/csv_read_bench" ]]; then
   echo "lynguine read_data (csv_read_bench, in-process):  ${ours_ms} ms"
 fi
 cli_ms=""
+SRC="{\"type\":\"csv\",\"filename\":\"$CSV\"}"
 if [[ -x "$BUILD/bin/lynguine" ]] &&
-   "$BUILD/bin/lynguine" read --source "{\"type\":\"csv\",\"filename\":\"$CSV\"}" >/dev/null 2>&1; then
-  cli_ms=$(best_of "$BUILD/bin/lynguine" read --source "{\"type\":\"csv\",\"filename\":\"$CSV\"}")
+   "$BUILD/bin/lynguine" read --root "$(dirname "$CSV")" --source "$SRC" >/dev/null 2>&1; then
+  cli_ms=$(best_of "$BUILD/bin/lynguine" read --root "$(dirname "$CSV")" --source "$SRC")
   echo "lynguine read CLI (process + JSON output):        ${cli_ms} ms"
 fi
 if [[ -z "$ours_ms" && -z "$cli_ms" ]]; then

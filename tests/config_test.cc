@@ -128,9 +128,10 @@ TEST(InterfaceTest, InheritIgnoresAppendsAndStacksInputs) {
           "input: {type: csv, filename: p.csv, index: id, mapping: {A: a}}\n"
           "output: {type: csv, filename: out.csv, columns: [score], mapping: {S: score}}\n"
           "parameters: {type: local, data: [{k: 1}]}\n");
-  t.write("child/_lynguine.yml",
-          "inherit: {directory: .., filename: _lynguine.yml, ignore: [contact], append: [keywords]}\n"
-          "title: child\nkeywords: [b]\ninput: {type: local, index: id, data: [{id: 1}]}\n");
+  t.write(
+      "child/_lynguine.yml",
+      "inherit: {directory: .., filename: _lynguine.yml, ignore: [contact], append: [keywords]}\n"
+      "title: child\nkeywords: [b]\ninput: {type: local, index: id, data: [{id: 1}]}\n");
   PathPolicy p(t.path(), {t.path()});
   Interface::LoadOptions o;
   o.directory = "child";

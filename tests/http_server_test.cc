@@ -1,5 +1,7 @@
 // Tests for lyn::server::HttpServer and lyn::client::HttpClient over real
 // loopback sockets. Timeouts are generous: these must pass on a busy machine.
+#include "server/http_server.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -18,7 +20,6 @@
 #include <vector>
 
 #include "client/http_client.h"
-#include "server/http_server.h"
 
 namespace {
 
@@ -88,6 +89,15 @@ class RawConn {
     return out;
   }
 
+  // Reads until `needle` has arrived; returns (and consumes) everything read.
+  std::string read_until(const std::string& needle) {
+    while (buf_.find(needle) == std::string::npos)
+      if (!fill()) break;
+    std::string out;
+    out.swap(buf_);
+    return out;
+  }
+
   // True if the peer closes (EOF or reset) within `timeout`.
   bool closed_within(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -123,8 +133,8 @@ bool has_header(const std::string& response, const std::string& line) {
 class HttpServerTest : public ::testing::Test {
  protected:
   void Start(ServerLimits limits = {}) {
-    server_ = std::make_unique<HttpServer>(
-        [this](const HttpRequest& r) { return Handle(r); }, limits);
+    server_ =
+        std::make_unique<HttpServer>([this](const HttpRequest& r) { return Handle(r); }, limits);
     std::string err;
     ASSERT_TRUE(server_->listen("127.0.0.1", 0, &err)) << err;
     ASSERT_NE(server_->port(), 0);
@@ -227,7 +237,8 @@ TEST_F(HttpServerTest, Http10WithKeepAliveStaysOpen) {
   Start();
   RawConn c(port());
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(c.send("POST /k HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nhi"));
+    ASSERT_TRUE(
+        c.send("POST /k HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nhi"));
     std::string r = c.read_response();
     ASSERT_EQ(r.rfind("HTTP/1.0 200", 0), 0u) << r;
     EXPECT_TRUE(has_header(r, "Connection: keep-alive")) << r;
@@ -270,7 +281,8 @@ TEST_F(HttpServerTest, BodyOverLimitIs413Json) {
 TEST_F(HttpServerTest, Expect100ContinueIsHonoured) {
   Start();
   RawConn c(port());
-  ASSERT_TRUE(c.send("POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"));
   std::string interim = c.read_response();
   ASSERT_EQ(interim.rfind("HTTP/1.1 100", 0), 0u) << interim;
   ASSERT_TRUE(c.send("abc"));
@@ -378,6 +390,36 @@ TEST_F(HttpServerTest, GracefulShutdownFinishesRequestInFlight) {
   EXPECT_FALSE(late.connected());
 }
 
+TEST_F(HttpServerTest, ConnectionsOverTheLimitGet503) {
+  ServerLimits limits;
+  limits.max_connections = 1;
+  Start(limits);
+  RawConn first(port());
+  ASSERT_TRUE(first.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"));
+  ASSERT_EQ(body_of(first.read_response()), "GET /1 ");
+  RawConn second(port());
+  second.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string r = second.read_response();
+  EXPECT_EQ(r.rfind("HTTP/1.1 503", 0), 0u) << r;
+  EXPECT_NE(body_of(r).find("\"error_type\":\"ServiceUnavailable\""), std::string::npos) << r;
+  // The first connection is unaffected.
+  ASSERT_TRUE(first.send("GET /3 HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_EQ(body_of(first.read_response()), "GET /3 ");
+}
+
+TEST_F(HttpServerTest, HeadGetsHeadersOnly) {
+  Start();
+  RawConn c(port());
+  ASSERT_TRUE(c.send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\nGET /g HTTP/1.1\r\nHost: h\r\n\r\n"));
+  // The HEAD answer announces the GET-sized body but carries none, so the
+  // GET's response follows its head directly.
+  std::string all = c.read_until("GET /g ");
+  ASSERT_EQ(all.rfind("HTTP/1.1 200", 0), 0u) << all;
+  std::size_t head_end = all.find("\r\n\r\n");
+  EXPECT_TRUE(has_header(all.substr(0, head_end + 4), "Content-Length: 8")) << all;
+  EXPECT_EQ(all.compare(head_end + 4, 12, "HTTP/1.1 200"), 0) << all;
+}
+
 TEST_F(HttpServerTest, GracefulShutdownWithNothingOpenReturnsAtOnce) {
   Start();
   server_->shutdown_gracefully();
@@ -441,6 +483,103 @@ TEST(HttpClientTest, ReportsConnectionRefused) {
   auto r = lyn::client::http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/", {}, {}, 2s, &err);
   EXPECT_FALSE(r);
   EXPECT_NE(err, "");
+}
+
+TEST_F(HttpServerTest, ClientRetriesWhenTheServerClosedAnIdleConnection) {
+  ServerLimits limits;
+  limits.request_timeout = 200ms;  // also the keep-alive idle limit
+  Start(limits);
+  HttpClient client("127.0.0.1", port());
+  std::string err;
+  auto r = client.request("POST", "/a", "1", {}, &err);
+  ASSERT_TRUE(r) << err;
+  std::this_thread::sleep_for(800ms);  // the server drops the idle connection
+  r = client.request("POST", "/b", "2", {}, &err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(r->body, "POST /b 2");
+}
+
+// A one-shot raw server: accepts one connection, reads the request head,
+// writes `reply` and closes.
+class OneShotServer {
+ public:
+  explicit OneShotServer(std::string reply) : reply_(std::move(reply)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    ::listen(fd_, 1);
+    thread_ = std::thread([this] {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string req;
+      char buf[4096];
+      while (req.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        req.append(buf, static_cast<std::size_t>(n));
+      }
+      request_ = req;
+      ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+      ::close(c);
+    });
+  }
+  ~OneShotServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  unsigned short port() const { return port_; }
+  std::string request_;
+
+ private:
+  std::string reply_;
+  int fd_ = -1;
+  unsigned short port_ = 0;
+  std::thread thread_;
+};
+
+TEST(HttpClientTest, DecodesChunkedBodies) {
+  OneShotServer s(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+      "4\r\n{\"a\"\r\n6;ext=1\r\n: 1234\r\n1\r\n}\r\n0\r\nTrailer: x\r\n\r\n");
+  std::string err;
+  auto r = lyn::client::http_request("127.0.0.1", s.port(), "POST", "/p", "{}", {}, 10s, &err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"a\": 1234}");
+  EXPECT_EQ(r->header("content-type"), "application/json");
+}
+
+TEST(HttpClientTest, ReadsHttp10BodiesDelimitedByClose) {
+  // What Python's http.server sends.
+  OneShotServer s("HTTP/1.0 404 Not Found\r\nServer: BaseHTTP/0.6\r\n\r\n{\"status\": \"error\"}");
+  std::string err;
+  auto r = lyn::client::http_request("127.0.0.1", s.port(), "GET", "/x", {}, {}, 10s, &err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->body, "{\"status\": \"error\"}");
+}
+
+TEST(HttpClientTest, SendsAWellFormedRequest) {
+  OneShotServer s("HTTP/1.1 204 No Content\r\n\r\n");
+  std::string err;
+  auto r = lyn::client::http_request("127.0.0.1", s.port(), "POST", "/api/read_data", "{\"k\":1}",
+                                     {{"X-Extra", "yes"}}, 10s, &err);
+  ASSERT_TRUE(r) << err;
+  EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(r->body, "");
+  const std::string& q = s.request_;
+  EXPECT_EQ(q.rfind("POST /api/read_data HTTP/1.1\r\n", 0), 0u) << q;
+  EXPECT_NE(q.find("\r\nHost: 127.0.0.1:" + std::to_string(s.port()) + "\r\n"), std::string::npos);
+  EXPECT_NE(q.find("\r\nContent-Length: 7\r\n"), std::string::npos) << q;
+  EXPECT_NE(q.find("\r\nContent-Type: application/json\r\n"), std::string::npos) << q;
+  EXPECT_NE(q.find("\r\nX-Extra: yes\r\n"), std::string::npos) << q;
+  EXPECT_NE(q.find("\r\nConnection: close\r\n"), std::string::npos) << q;
 }
 
 }  // namespace

@@ -9,7 +9,8 @@ namespace lyn {
 namespace {
 
 TEST(JsonTest, ParsesTypesAndKeepsKeyOrder) {
-  auto v = parse_json(R"({"b": 1, "a": [true, null, 2.5, "x\u00e9"], "big": 123456789012345678901234})");
+  auto v =
+      parse_json(R"({"b": 1, "a": [true, null, 2.5, "x\u00e9"], "big": 123456789012345678901234})");
   ASSERT_TRUE(v.ok()) << v.error().message;
   const Map& m = v->as_map();
   EXPECT_EQ(m.begin()->first, "b");
@@ -52,8 +53,11 @@ TEST(JsonTest, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(JsonTest, WritesLikeJsonDumpsWithNullForNonFinite) {
-  Value v(Map{{"a", Value(36.0)}, {"b", Value::nan()}, {"c", Value("\xc3\x89mile\n")},
-              {"d", Value(Date{2024, 9, 9})}, {"e", Value(List{Value(int64_t{1}), Value(1e20)})}});
+  Value v(Map{{"a", Value(36.0)},
+              {"b", Value::nan()},
+              {"c", Value("\xc3\x89mile\n")},
+              {"d", Value(Date{2024, 9, 9})},
+              {"e", Value(List{Value(int64_t{1}), Value(1e20)})}});
   EXPECT_EQ(to_json(v),
             R"({"a": 36.0, "b": null, "c": "\u00c9mile\n", "d": "2024-09-09", "e": [1, 1e+20]})");
   JsonWriteOptions raw;

@@ -47,16 +47,22 @@ int MaybeRunAsTestServer() {
   o.quiet = true;
   for (std::size_t i = 2; i < args.size(); ++i) {
     bool has_value = i + 1 < args.size();
-    if (args[i] == "--daemon") o.daemon = true;
-    else if (args[i] == "--port" && has_value) o.port = static_cast<unsigned short>(std::stoi(args[++i]));
-    else if (args[i] == "--idle-timeout" && has_value) o.idle_timeout_seconds = std::stod(args[++i]);
-    else if (args[i] == "--root" && has_value) o.root = args[++i];
+    if (args[i] == "--daemon")
+      o.daemon = true;
+    else if (args[i] == "--port" && has_value)
+      o.port = static_cast<unsigned short>(std::stoi(args[++i]));
+    else if (args[i] == "--idle-timeout" && has_value)
+      o.idle_timeout_seconds = std::stod(args[++i]);
+    else if (args[i] == "--root" && has_value)
+      o.root = args[++i];
   }
   o.make_handler = [v = std::string(version)](const ServeInfo&) {
     return [v](const HttpRequest&) {
       return HttpResponse{
-          200, "application/json",
-          "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\",\"version\":\"" + v + "\"}", {}};
+          200,
+          "application/json",
+          "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\",\"version\":\"" + v + "\"}",
+          {}};
     };
   };
   _exit(run_serve(o));
@@ -220,7 +226,8 @@ TEST_F(LifecycleTest, DeadPidIsStale) {
 TEST_F(LifecycleTest, LivePidWithoutOurServerIsStale) {
   // Our own pid is alive, but nothing (of ours) answers on the port.
   HttpServer other([](const HttpRequest&) {
-    return HttpResponse{200, "application/json", "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\"}", {}};
+    return HttpResponse{
+        200, "application/json", "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\"}", {}};
   });
   ASSERT_TRUE(other.listen("127.0.0.1", 0));
   unsigned short port = other.port();
@@ -230,6 +237,20 @@ TEST_F(LifecycleTest, LivePidWithoutOurServerIsStale) {
   // The right server name but a different pid: someone else's server.
   EXPECT_FALSE(is_alive(Sample(::getppid(), port)));
   other.stop();
+  t.join();
+}
+
+TEST_F(LifecycleTest, BusyServerCountsAsAlive) {
+  std::atomic<bool> release{false};
+  HttpServer busy([&](const HttpRequest&) {
+    while (!release) std::this_thread::sleep_for(5ms);
+    return HttpResponse{};
+  });
+  ASSERT_TRUE(busy.listen("127.0.0.1", 0));
+  std::thread t([&] { busy.run(1); });
+  EXPECT_TRUE(is_alive(Sample(::getpid(), busy.port()), 200ms));
+  release = true;
+  busy.stop();
   t.join();
 }
 

@@ -121,6 +121,16 @@ TEST(LiquidFilters, Math) {
   EXPECT_EQ(run("a{{ 1 | divided_by: 0 }}b"), "ab");
 }
 
+TEST(LiquidFilters, UnboundedInts) {
+  Map ctx{{"a", Value(BigInt{"123456789012345678901234567890"})}};
+  EXPECT_EQ(run("{{ a | times: a }}", ctx),
+            "15241578753238836750495351562536198787501905199875019052100");
+  EXPECT_EQ(run("{{ a | plus: 1 | divided_by: -7 }}|{{ a | plus: 1 | modulo: -7 }}", ctx),
+            "-17636684144620811271604938271|-6");
+  EXPECT_EQ(run("{{ 170141183460469231731687303715884105727 | plus: 1 }}"),
+            "170141183460469231731687303715884105728");
+}
+
 TEST(LiquidFilters, Lynguine) {
   EXPECT_EQ(run("{{ 'a b' | url_escape }}"), "a%20b");
   EXPECT_EQ(run("{{ '/x' | relative_url }}"), "/notebooks/x");

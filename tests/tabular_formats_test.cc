@@ -380,6 +380,15 @@ TEST_F(TabularFiles, CacheServesUnchangedFilesAndRereadsChangedOnes) {
   auto changed = read(R"({"type": "csv", "filename": "c.csv"})");
   ASSERT_TRUE(changed.ok());
   EXPECT_EQ(changed->num_rows(), 2u);
+  // The JSON reader caches too; finalize options apply to each copy.
+  write("c.json", R"([{"a": 1, "b": 2}])");
+  ASSERT_TRUE(read(R"({"type": "json", "filename": "c.json"})").ok());
+  auto j = read(R"({"type": "json", "filename": "c.json", "ignore_columns": ["b"]})");
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(cache.hits(), 2u);
+  EXPECT_EQ(keys(*j), (std::vector<std::string>{"a"}));
+  auto whole = read(R"({"type": "json", "filename": "c.json"})");
+  EXPECT_EQ(whole->num_columns(), 2u);
 }
 
 TEST_F(TabularFiles, JsonRecordsInference) {

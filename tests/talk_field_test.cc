@@ -68,9 +68,7 @@ TEST(TalkFieldTest, FrontMatterThenConfigThenEmpty) {
   EXPECT_EQ(mdfield_text(p.ask("content", "talk.md")), "");
   EXPECT_EQ(mdfield_text(p.ask("nothing", "talk.md")), "");
 
-  auto json = [&](const std::string& f) {
-    return talk_field_json_value(f, p.ask(f, "talk.md"));
-  };
+  auto json = [&](const std::string& f) { return talk_field_json_value(f, p.ask(f, "talk.md")); };
   EXPECT_EQ(json("published")->as_string(), "2024-09-09T09:30:00");
   EXPECT_EQ(json("categories")->as_string(), "['a', 'b']");
   EXPECT_EQ(json("when")->as_string(), "2024-09-09");

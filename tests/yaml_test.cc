@@ -121,7 +121,7 @@ TEST(YamlTest, DumpReadsBackTheSameValue) {
                          {"none", Value()},
                          {"unicode", Value("\xc3\x9cn\xc3\xaf")},
                          {"colon", Value("a: b")}}),
-                Value(Map{{"name", Value("Cambridge")}})});
+               Value(Map{{"name", Value("Cambridge")}})});
   std::string text = dump_yaml(v);
   auto back = parse_yaml(text);
   ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;

@@ -366,7 +366,11 @@ Result<std::map<std::string, std::string>> read_zip(std::string_view b, std::str
 
 std::string write_zip(const std::vector<std::pair<std::string, std::string>>& entries) {
   std::string out, cd;
-  for (const auto& [name, content] : entries) {
+  for (const auto& entry : entries) {
+    // Named references, not a structured binding: clang 14 cannot capture
+    // structured bindings in the lambda below.
+    const std::string& name = entry.first;
+    const std::string& content = entry.second;
     uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(content.data()),
                       static_cast<uInt>(content.size()));
     std::string packed;

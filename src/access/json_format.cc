@@ -101,7 +101,7 @@ Result<Frame> read_json(const Map& details, const IoContext& ctx) {
     return v;
   };
   if (ctx.cache) {
-    auto data = ctx.cache->get<Value>(path, "json", std::function<Result<Value>()>(load));
+    auto data = ctx.cache->get<Value>(path, "tabular-json", std::function<Result<Value>()>(load));
     if (!data.ok()) return data.error();
     return frame_from_python_data(**data);
   }

@@ -316,8 +316,10 @@ Result<Frame> join_frames(const Frame& left, const Frame& right, const std::stri
   else if (from_right && !from_left)
     idx.dtype = index_dtype(right);
   idx.values = std::move(labels);
-  if (idx.dtype.empty()) idx.dtype = infer_dtype(idx.values);
-  if (idx.values.empty() && idx.dtype.empty()) idx.dtype = index_dtype(left);
+  if (idx.values.empty())
+    idx.dtype = index_dtype(left);
+  else if (idx.dtype.empty())
+    idx.dtype = infer_dtype(idx.values);
   out.index = std::move(idx);
   return out;
 }
@@ -426,8 +428,19 @@ Result<Frame> read_hstack(const Map& details, const IoContext& ctx) {
 Result<Frame> read_vstack(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(frames, read_specifications(details, ctx, "vstack"));
   if (frames.empty()) return Error::value("No data sources provided for vstack.");
+  // details.get("reset_index", False), taken for its truth value.
   const Value* reset = details.find("reset_index");
-  bool ignore_index = reset && reset->is_bool() && reset->as_bool();
+  bool ignore_index = false;
+  if (reset) {
+    if (reset->is_bool())
+      ignore_index = reset->as_bool();
+    else if (reset->is_int())
+      ignore_index = reset->as_int() != 0;
+    else if (reset->is_string())
+      ignore_index = !reset->as_string().empty();
+    else
+      ignore_index = !reset->is_missing();
+  }
   return concat_frames(frames, ignore_index);
 }
 

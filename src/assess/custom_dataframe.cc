@@ -14,9 +14,8 @@ namespace {
 const std::vector<std::string> kInput = {"input", "data", "constants", "global_consts"};
 const std::vector<std::string> kOutput = {"output", "writedata", "writeseries", "parameters",
                                           "globals"};
-const std::vector<std::string> kParameters = {"constants",       "global_consts",
-                                              "parameters",      "globals",
-                                              "parameter_cache", "global_cache"};
+const std::vector<std::string> kParameters = {"constants", "global_consts",   "parameters",
+                                              "globals",   "parameter_cache", "global_cache"};
 const std::vector<std::string> kCache = {"cache", "series_cache", "parameter_cache",
                                          "global_cache"};
 const std::vector<std::string> kSeries = {"series", "writeseries", "series_cache"};
@@ -26,7 +25,9 @@ bool in(const std::vector<std::string>& list, std::string_view s) {
 }
 
 // str(KeyError(msg)) is repr(msg).
-Error key_error(const std::string& msg) { return Error::key(py_string_repr(msg)); }
+Error key_error(const std::string& msg) {
+  return Error::key(py_string_repr(msg));
+}
 
 std::string key_repr(const Value& index, const Value& column) {
   return "(" + py_repr(index) + ", " + py_repr(column) + ")";
@@ -40,7 +41,9 @@ bool numeric_label(const Value& v) {
   return v.is_int() || v.is_float() || v.is_bool() || v.kind() == Value::Kind::kBigInt;
 }
 
-double label_number(const Value& v) { return v.is_bool() ? (v.as_bool() ? 1.0 : 0.0) : v.to_double(); }
+double label_number(const Value& v) {
+  return v.is_bool() ? (v.as_bool() ? 1.0 : 0.0) : v.to_double();
+}
 
 // A hash key that equal labels share (3, 3.0 and True == 1 as in Python).
 std::string label_key(const Value& v) {
@@ -194,7 +197,8 @@ Result<bool> data_exists(const Value& item, const access::IoContext& io) {
 // lynguine's _finalize_df: `index` is required and becomes the index.
 Result<Frame> finalize_group(Frame f, const Value& item) {
   const Value* idx = item.get("index");
-  if (!idx) return Error::value("Missing index field in data frame specification in interface file");
+  if (!idx)
+    return Error::value("Missing index field in data frame specification in interface file");
   if (!idx->is_string()) return Error::value("\"index\" should be a string in interface.");
   if (f.find(idx->as_string())) f.set_index(idx->as_string());
   return f;
@@ -204,9 +208,9 @@ Result<Frame> finalize_group(Frame f, const Value& item) {
 Result<Frame> parameter_row(const Frame& f, const Value& item) {
   std::vector<size_t> rows;
   if (const Value* sel = item.get("select")) {
-    rows = rows_with(f, *sel);
-    if (rows.empty()) return key_error(py_str(*sel));
-    rows.resize(1);
+    auto matches = rows_with(f, *sel);
+    if (matches.empty()) return key_error(py_str(*sel));
+    rows.push_back(matches.front());
   } else if (f.num_rows() > 0) {
     rows.push_back(0);
   }
@@ -216,13 +220,48 @@ Result<Frame> parameter_row(const Frame& f, const Value& item) {
   return out;
 }
 
+// lynguine joins a directory reader's relative `source` directories to the
+// interface's base directory; for an interface loaded from the server's
+// working directory that is absolute, so sourceRoot is that directory.
+Value with_base_directory(Value item, const std::string& base) {
+  if (base.empty() || base[0] != '/' || !item.is_map()) return item;
+  Map& m = item.as_map();
+  if (Value* src = m.find("source")) {
+    auto fix = [&](Value& entry) {
+      if (!entry.is_map()) return;
+      Value* dir = entry.as_map().find("directory");
+      std::string d = dir && dir->is_string() ? dir->as_string() : ".";
+      if (dir && !dir->is_string() && !dir->is_null()) return;
+      if (!d.empty() && (d[0] == '/' || d[0] == '$' || d[0] == '~')) return;
+      entry.as_map().set("directory", Value(path_join(base, d)));
+    };
+    if (src->is_list())
+      for (auto& e : src->as_list()) fix(e);
+    else
+      fix(*src);
+  }
+  if (Value* specs = m.find("specifications"); specs && specs->is_list())
+    for (auto& spec : specs->as_list()) spec = with_base_directory(std::move(spec), base);
+  return item;
+}
+
 }  // namespace
 
-bool is_input_type(std::string_view t) { return in(kInput, t); }
-bool is_output_type(std::string_view t) { return in(kOutput, t); }
-bool is_parameter_type(std::string_view t) { return in(kParameters, t); }
-bool is_cache_type(std::string_view t) { return in(kCache, t); }
-bool is_series_type(std::string_view t) { return in(kSeries, t); }
+bool is_input_type(std::string_view t) {
+  return in(kInput, t);
+}
+bool is_output_type(std::string_view t) {
+  return in(kOutput, t);
+}
+bool is_parameter_type(std::string_view t) {
+  return in(kParameters, t);
+}
+bool is_cache_type(std::string_view t) {
+  return in(kCache, t);
+}
+bool is_series_type(std::string_view t) {
+  return in(kSeries, t);
+}
 
 const std::vector<std::string>& valid_data_types() {
   static const std::vector<std::string> all = [] {
@@ -256,15 +295,15 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
   if (order.empty()) {
     std::string names;
     for (const auto& t : valid_data_types()) names += (names.empty() ? "" : ", ") + t;
-    return Error::value("No valid data found in interface. Data fields must be one of \"" + names +
-                            "\"",
-                        422);
+    return Error::value(
+        "No valid data found in interface. Data fields must be one of \"" + names + "\"", 422);
   }
 
   CustomDataFrame cdf;
   for (const auto& key : order) {
     auto item = iface.get(key);
     if (!item) continue;
+    item = with_base_directory(std::move(*item), iface.directory());
     Frame frame;
     if (!is_input_type(key)) {
       if (!item->is_map())
@@ -504,7 +543,8 @@ Frame CustomDataFrame::get_subseries() const {
   bool first = true;
   for (const auto& g : groups_) {
     if (!is_series_type(g.type)) continue;
-    std::vector<size_t> rows = index_.is_null() ? std::vector<size_t>{} : rows_with(g.frame, index_);
+    std::vector<size_t> rows =
+        index_.is_null() ? std::vector<size_t>{} : rows_with(g.frame, index_);
     Frame part = take_rows(g.frame, rows, false);
     if (first) {
       out = std::move(part);

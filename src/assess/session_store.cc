@@ -36,7 +36,9 @@ Error session_not_found(std::string_view id) {
   return Error::key(py_string_repr("Session not found: " + std::string(id)));
 }
 
-double round2(double x) { return std::round(x * 100.0) / 100.0; }
+double round2(double x) {
+  return std::round(x * 100.0) / 100.0;
+}
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
@@ -59,7 +61,9 @@ SessionStore::SessionStore(Options options) : options_(std::move(options)) {
 
 SessionStore::~SessionStore() = default;
 
-double SessionStore::now() const { return options_.clock(); }
+double SessionStore::now() const {
+  return options_.clock();
+}
 
 std::string SessionStore::new_id() {
   thread_local std::mt19937_64 rng = [] {
@@ -188,7 +192,8 @@ Result<SessionStore::SessionPtr> SessionStore::build(SessionRequest request, std
     s->timeout_shown = number_value(options_.default_timeout_seconds);
   } else if (request.timeout.is_number() && !request.timeout.is_bool()) {
     double t = request.timeout.to_double();
-    if (!(t >= 0) || !std::isfinite(t)) return Error::value("timeout must be a non-negative number");
+    if (!(t >= 0) || !std::isfinite(t))
+      return Error::value("timeout must be a non-negative number");
     s->timeout_seconds = t;
     s->timeout_shown = request.timeout;
   } else {

@@ -36,9 +36,9 @@ namespace lyn::assess {
 struct SessionRequest {
   std::string interface_file;
   Value directory = Value(".");  // as sent (echoed in the metadata)
-  Value interface_field;          // null when absent
-  Value timeout;                  // as sent; null: the store's default
-  std::string base_dir;           // the request's base directory
+  Value interface_field;         // null when absent
+  Value timeout;                 // as sent; null: the store's default
+  std::string base_dir;          // the request's base directory
 };
 
 class SessionStore {
@@ -100,7 +100,7 @@ class SessionStore {
 
   Options options_;
   mutable std::mutex mu_;
-  std::vector<std::pair<std::string, SessionPtr>> sessions_;  // creation order
+  std::vector<std::pair<std::string, SessionPtr>> sessions_;          // creation order
   std::map<std::string, std::pair<SessionRequest, double>> pending_;  // id -> request, created
 };
 

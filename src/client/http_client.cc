@@ -168,8 +168,7 @@ bool parse_size(std::string_view s, int base, std::size_t* out) {
       d = c - 'A' + 10;
     else
       return false;
-    if (v > (SIZE_MAX - static_cast<std::size_t>(d)) / static_cast<std::size_t>(base))
-      return false;
+    if (v > (SIZE_MAX - static_cast<std::size_t>(d)) / static_cast<std::size_t>(base)) return false;
     v = v * static_cast<std::size_t>(base) + static_cast<std::size_t>(d);
   }
   *out = v;
@@ -187,7 +186,9 @@ std::string HttpResult::header(std::string_view name) const {
 HttpClient::HttpClient(std::string host, unsigned short port, ClientOptions options)
     : host_(std::move(host)), port_(port), options_(options) {}
 
-HttpClient::~HttpClient() { close(); }
+HttpClient::~HttpClient() {
+  close();
+}
 
 void HttpClient::close() {
   if (fd_ >= 0) ::close(fd_);
@@ -226,7 +227,8 @@ bool HttpClient::connect_socket(std::string* err) {
       fd_ = connect_addr(ai->ai_addr, ai->ai_addrlen, deadline, err);
     ::freeaddrinfo(res);
   }
-  if (fd_ < 0 && err) *err = "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + *err;
+  if (fd_ < 0 && err)
+    *err = "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + *err;
   return fd_ >= 0;
 }
 
@@ -318,7 +320,8 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
       return fail("malformed status line from the server");
     HttpResult result;
     result.status = static_cast<int>(status);
-    std::string_view rest = eol == std::string_view::npos ? std::string_view{} : headtext.substr(eol + 2);
+    std::string_view rest =
+        eol == std::string_view::npos ? std::string_view{} : headtext.substr(eol + 2);
     while (!rest.empty()) {
       std::size_t e = rest.find("\r\n");
       std::string_view line = rest.substr(0, e);
@@ -326,8 +329,10 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
       std::size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;
       std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
       result.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
     }
     if (status >= 100 && status < 200) {  // 100 Continue and friends: skip
@@ -335,8 +340,8 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
       continue;
     }
     std::string connection = result.header("Connection");
-    bool keep = http10 ? icontains_token(connection, "keep-alive")
-                       : !icontains_token(connection, "close");
+    bool keep =
+        http10 ? icontains_token(connection, "keep-alive") : !icontains_token(connection, "close");
     keep = keep && options_.keep_alive;
 
     std::string te = result.header("Transfer-Encoding");

@@ -62,13 +62,15 @@ class Map {
   void set(std::string_view key, Value v);
   bool erase(std::string_view key);
 
-  size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
+  // size/empty/reserve are defined after Value (clang instantiates
+  // vector<Item> members eagerly and needs Value complete there).
+  size_t size() const;
+  bool empty() const;
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
   auto begin() { return items_.begin(); }
   auto end() { return items_.end(); }
-  void reserve(size_t n) { items_.reserve(n); }
+  void reserve(size_t n);
   bool operator==(const Map& other) const;
 
  private:
@@ -140,6 +142,10 @@ class Value {
                Map>
       v_;
 };
+
+inline size_t Map::size() const { return items_.size(); }
+inline bool Map::empty() const { return items_.empty(); }
+inline void Map::reserve(size_t n) { items_.reserve(n); }
 
 // Python's str() of the value: strings bare, containers with repr() items.
 std::string py_str(const Value& v);

@@ -1,5 +1,6 @@
 #include "server/http_server.h"
 
+#include <sys/socket.h>  // getsockname, for adopt()
 #include <unistd.h>
 
 #include <atomic>
@@ -75,7 +76,9 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view sv(beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
 }  // namespace
 
@@ -225,8 +228,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header() {
     state_ = State::busy;
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(server_->limits.max_header, UINT32_MAX)));
+    parser_->header_limit(
+        static_cast<std::uint32_t>(std::min<std::size_t>(server_->limits.max_header, UINT32_MAX)));
     parser_->body_limit(server_->limits.max_body);
     // One deadline for the whole request, from its first byte to its last.
     stream_.expires_after(server_->limits.request_timeout);
@@ -240,8 +243,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec) return false;
     if (ec == http::error::body_limit) {
       send_error(413, "PayloadTooLarge",
-                 "request body exceeds the limit of " +
-                     std::to_string(server_->limits.max_body) + " bytes");
+                 "request body exceeds the limit of " + std::to_string(server_->limits.max_body) +
+                     " bytes");
     } else if (ec == http::error::header_limit) {
       send_error(431, "RequestHeaderFieldsTooLarge",
                  "request headers exceed the limit of " +
@@ -261,7 +264,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (req.version() >= 11 && iequals(sv(req[http::field::expect]), "100-continue") &&
         !parser_->is_done()) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
-                                                                      req.version());
+                                                                     req.version());
       http::async_write(stream_, *cont,
                         [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
                           if (ec) return self->close();
@@ -340,7 +343,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     stream_.expires_after(server_->limits.request_timeout);
     http::async_write(
-        stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
           self->end_request();
           if (ec) return self->close();
           if (!keep_alive || self->server_->draining) return self->graceful_close();
@@ -374,7 +378,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.async_read_some(asio::buffer(discard_.get(), kDiscard),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->drained_ += n;
-                              if (ec || self->drained_ > (std::size_t{16} << 20)) return self->close();
+                              if (ec || self->drained_ > (std::size_t{16} << 20))
+                                return self->close();
                               self->drain();
                             });
   }
@@ -404,9 +409,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 void ServerCore::do_accept() {
   if (!acceptor || !acceptor->is_open()) return;
-  acceptor->async_accept(
-      asio::make_strand(*ioc),
-      [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+  acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
+    on_accept(ec, std::move(socket));
+  });
 }
 
 void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -482,7 +487,9 @@ HttpServer::~HttpServer() {
   impl_->ioc.reset();  // destroys pending handlers, hence sessions
 }
 
-void HttpServer::set_handler(Handler handler) { impl_->handler = std::move(handler); }
+void HttpServer::set_handler(Handler handler) {
+  impl_->handler = std::move(handler);
+}
 
 bool HttpServer::listen(const std::string& host, unsigned short port, std::string* err) {
   auto fail = [&](const std::string& what, const beast::error_code& ec) {
@@ -518,7 +525,32 @@ bool HttpServer::listen(const std::string& host, unsigned short port, std::strin
   return true;
 }
 
-unsigned short HttpServer::port() const { return impl_->bound_port; }
+// Socket activation (systemd's sd_listen_fds protocol): the listening socket
+// comes from the parent, already bound; only its address family is needed.
+bool HttpServer::adopt(int fd, std::string* err) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
+      (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)) {
+    if (err) *err = "file descriptor " + std::to_string(fd) + " is not a TCP socket";
+    return false;
+  }
+  beast::error_code ec;
+  impl_->acceptor.emplace(*impl_->ioc);
+  impl_->acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+  if (ec) {
+    if (err) *err = "cannot adopt file descriptor " + std::to_string(fd) + ": " + ec.message();
+    impl_->acceptor.reset();
+    return false;
+  }
+  impl_->bound_port = impl_->acceptor->local_endpoint(ec).port();
+  impl_->listening = true;
+  return true;
+}
+
+unsigned short HttpServer::port() const {
+  return impl_->bound_port;
+}
 
 void HttpServer::run(int threads) {
   if (!impl_->listening) return;
@@ -531,20 +563,32 @@ void HttpServer::run(int threads) {
   for (auto& t : pool) t.join();
 }
 
-void HttpServer::stop_accepting() { impl_->close_acceptor(); }
+void HttpServer::stop_accepting() {
+  impl_->close_acceptor();
+}
 
-void HttpServer::shutdown_gracefully() { impl_->begin_drain(); }
+void HttpServer::shutdown_gracefully() {
+  impl_->begin_drain();
+}
 
-void HttpServer::stop() { impl_->ioc->stop(); }
+void HttpServer::stop() {
+  impl_->ioc->stop();
+}
 
 std::chrono::steady_clock::time_point HttpServer::last_activity() const {
   return Clock::time_point(Clock::duration(impl_->last_activity.load()));
 }
 
-std::size_t HttpServer::in_flight() const { return impl_->in_flight; }
+std::size_t HttpServer::in_flight() const {
+  return impl_->in_flight;
+}
 
-std::size_t HttpServer::connections() const { return impl_->session_count(); }
+std::size_t HttpServer::connections() const {
+  return impl_->session_count();
+}
 
-boost::asio::io_context& HttpServer::context() { return *impl_->ioc; }
+boost::asio::io_context& HttpServer::context() {
+  return *impl_->ioc;
+}
 
 }  // namespace lyn::server

@@ -61,8 +61,9 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  // Extra headers. Content-Type, Content-Length, Connection and Server-Timing
-  // are set by the server and must not be given here.
+  // Extra headers. Content-Length, Connection and Transfer-Encoding are the
+  // server's and are dropped if given here; a Server-Timing given here is sent
+  // next to the server's own "total" one.
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
@@ -94,6 +95,11 @@ class HttpServer {
   // "localhost" or a resolvable name). Port 0 picks a free port; see port().
   // On failure returns false and, if err is given, describes why.
   bool listen(const std::string& host, unsigned short port, std::string* err = nullptr);
+
+  // Instead of listen(): serves on `fd`, a TCP socket already bound and
+  // listening (systemd socket activation hands one over as fd 3). Takes
+  // ownership of fd. On failure returns false and, if err is given, says why.
+  bool adopt(int fd, std::string* err = nullptr);
 
   // The bound port (0 before a successful listen()).
   unsigned short port() const;

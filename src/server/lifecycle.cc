@@ -33,7 +33,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string errno_text(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 void set_err(std::string* err, std::string msg) {
   if (err) *err = std::move(msg);
@@ -158,8 +160,12 @@ std::optional<std::string> state_dir(std::string* err) {
   return dir;
 }
 
-std::string state_file_path(const std::string& dir) { return dir + "/server.json"; }
-std::string log_file_path(const std::string& dir) { return dir + "/server.log"; }
+std::string state_file_path(const std::string& dir) {
+  return dir + "/server.json";
+}
+std::string log_file_path(const std::string& dir) {
+  return dir + "/server.log";
+}
 
 bool write_state(const std::string& dir, const ServerState& state, std::string* err) {
   std::string final_path = state_file_path(dir);
@@ -233,9 +239,14 @@ bool is_alive(const ServerState& state, std::chrono::milliseconds timeout) {
   if (!pid_alive(state.pid) || state.port == 0) return false;
   client::HeaderList headers;
   if (!state.token.empty()) headers.emplace_back("Authorization", "Bearer " + state.token);
+  std::string err;
   auto res = client::http_request(connect_host(state.host), state.port, "GET", "/api/health", {},
-                                  headers, timeout);
-  if (!res || res->status != 200) return false;
+                                  headers, timeout, &err);
+  // Our pid holds the port but is too busy to answer in time (every worker
+  // thread inside a long request): alive. Starting a second server would be
+  // worse than waiting.
+  if (!res) return err.find("timed out") != std::string::npos;
+  if (res->status != 200) return false;
   if (res->header("X-Lynguine-Pid") != std::to_string(state.pid)) return false;
   return res->body.find("lynguine") != std::string::npos;
 }
@@ -299,7 +310,9 @@ std::optional<StartLock> StartLock::try_acquire(const std::string& dir, std::str
   return StartLock(*fd);
 }
 
-StartLock::StartLock(StartLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+StartLock::StartLock(StartLock&& other) noexcept : fd_(other.fd_) {
+  other.fd_ = -1;
+}
 
 StartLock& StartLock::operator=(StartLock&& other) noexcept {
   if (this != &other) {
@@ -362,8 +375,10 @@ std::optional<ServerState> ensure_server(const EnsureOptions& options, std::stri
   }
   std::vector<std::string> args = options.args;
   if (args.empty())
-    args = {"serve",          "--daemon", "--port", "0", "--idle-timeout",
-            std::to_string(options.idle_timeout_seconds), "--root", root};
+    args = {"serve",          "--daemon",
+            "--port",         "0",
+            "--idle-timeout", std::to_string(options.idle_timeout_seconds),
+            "--root",         root};
   std::vector<char*> argv;
   argv.push_back(exe.data());
   for (auto& a : args) argv.push_back(a.data());
@@ -406,8 +421,8 @@ std::optional<ServerState> ensure_server(const EnsureOptions& options, std::stri
   if (!exited) {
     ::kill(child, SIGKILL);
     ::waitpid(child, &status, 0);
-    set_err(err, "lynguine server did not start within the timeout (see " + log_file_path(dir) +
-                     ")");
+    set_err(err,
+            "lynguine server did not start within the timeout (see " + log_file_path(dir) + ")");
     return std::nullopt;
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -605,7 +620,7 @@ struct ServerWatch::Impl : std::enable_shared_from_this<ServerWatch::Impl> {
 ServerWatch::ServerWatch(HttpServer& server, double idle_timeout_seconds, bool handle_signals)
     : impl_(std::make_shared<Impl>(server, idle_timeout_seconds)) {
   if (handle_signals) {
-    impl_->signals.emplace(server.context(), SIGTERM, SIGINT);
+    impl_->signals.emplace(server.context(), SIGTERM, SIGINT, SIGHUP);
     impl_->wait_signal();
   }
   if (idle_timeout_seconds > 0) impl_->arm_timer();
@@ -618,7 +633,9 @@ ServerWatch::~ServerWatch() {
   if (impl_->signals) impl_->signals->cancel(ec);
 }
 
-double ServerWatch::idle_seconds() const { return impl_->idle_seconds(); }
+double ServerWatch::idle_seconds() const {
+  return impl_->idle_seconds();
+}
 
 std::string ServerWatch::reason() const {
   std::lock_guard lock(impl_->mu);

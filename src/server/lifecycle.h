@@ -11,7 +11,7 @@
 //    checks for and starts a server, so concurrent clients start exactly one;
 //  - ensure_server(): the client side of "start on first use";
 //  - daemonize(): the double fork behind `serve --daemon`;
-//  - ServerWatch: idle timeout and SIGTERM/SIGINT turned into a graceful
+//  - ServerWatch: idle timeout and SIGTERM/SIGINT/SIGHUP turned into a graceful
 //    shutdown of an HttpServer.
 //
 // Threads: the free functions are safe to call from any thread (they share no
@@ -76,7 +76,8 @@ bool remove_state_if_ours(const std::string& dir, pid_t pid);
 bool pid_alive(pid_t pid);
 
 // The pid is alive AND host:port answers GET /api/health with our server
-// name and an X-Lynguine-Pid header equal to state.pid.
+// name and an X-Lynguine-Pid header equal to state.pid. A live pid whose port
+// accepts but does not answer within `timeout` counts as alive (busy).
 bool is_alive(const ServerState& state,
               std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
 
@@ -106,9 +107,9 @@ class StartLock {
 };
 
 struct EnsureOptions {
-  std::string root;                      // passed as --root; empty: current directory
+  std::string root;                        // passed as --root; empty: current directory
   std::string version = LYNGUINE_VERSION;  // a live server of another version is replaced
-  std::string executable;                // empty: /proc/self/exe
+  std::string executable;                  // empty: /proc/self/exe
   // Arguments after argv[0]; empty: {"serve", "--daemon", "--port", "0",
   // "--idle-timeout", <idle_timeout_seconds>, "--root", <root>}.
   std::vector<std::string> args;
@@ -132,7 +133,7 @@ class DaemonReady {
   DaemonReady(DaemonReady&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   DaemonReady& operator=(DaemonReady&& other) noexcept;
   ~DaemonReady();
-  void ready();                              // the server is listening
+  void ready();                             // the server is listening
   void failed(const std::string& message);  // the parent prints message, exits 1
  private:
   int fd_ = -1;
@@ -151,7 +152,7 @@ struct DaemonResult {
 DaemonResult daemonize(const std::string& log_path,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// Idle timeout and signal handling for a server: SIGTERM/SIGINT (first one:
+// Idle timeout and signal handling for a server: SIGTERM/SIGINT/SIGHUP (first one:
 // shutdown_gracefully(); second: stop()), and, if idle_timeout_seconds > 0,
 // shutdown_gracefully() once no request has been in flight for that long.
 class ServerWatch {

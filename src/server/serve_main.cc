@@ -1,6 +1,10 @@
 #include "server/serve_main.h"
 
+#include <arpa/inet.h>  // inet_ntop (socket activation)
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -14,8 +18,7 @@ namespace lyn::server {
 namespace {
 
 double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string absolute_root(const std::string& root) {
@@ -26,6 +29,36 @@ std::string absolute_root(const std::string& root) {
   if (ec) return p.string();
   auto canon = std::filesystem::weakly_canonical(abs, ec);
   return ec ? abs.string() : canon.string();
+}
+
+// systemd's sd_listen_fds protocol, without libsystemd: when LISTEN_PID is
+// this process and LISTEN_FDS >= 1, fd 3 is a listening socket handed over by
+// the service manager (lynguine.socket). Returns it (close-on-exec, the
+// variables unset so nothing we start inherits them) and sets *host to its
+// address; -1 when not socket-activated.
+int systemd_listen_fd(std::string* host) {
+  const char* pid = std::getenv("LISTEN_PID");
+  const char* fds = std::getenv("LISTEN_FDS");
+  if (!pid || !fds || std::atol(pid) != static_cast<long>(::getpid()) || std::atoi(fds) < 1)
+    return -1;
+  ::unsetenv("LISTEN_PID");
+  ::unsetenv("LISTEN_FDS");
+  ::unsetenv("LISTEN_FDNAMES");
+  const int fd = 3;  // SD_LISTEN_FDS_START; any further fds are ignored
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    if (addr.ss_family == AF_INET &&
+        ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, text, sizeof text))
+      *host = text;
+    else if (addr.ss_family == AF_INET6 &&
+             ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, text,
+                         sizeof text))
+      *host = text;
+  }
+  return fd;
 }
 
 }  // namespace
@@ -69,10 +102,17 @@ int run_serve(const ServeOptions& options) {
   };
 
   HttpServer server(nullptr, options.limits);
-  if (!server.listen(options.host, options.port, &err)) return fail(err);
+  // Socket activation (systemd): a listening socket inherited as fd 3 is
+  // served instead of binding host:port. See systemd_listen_fd() above.
+  std::string host = options.host;
+  if (int fd = options.daemon ? -1 : systemd_listen_fd(&host); fd >= 0) {
+    if (!server.adopt(fd, &err)) return fail(err);
+  } else if (!server.listen(options.host, options.port, &err)) {
+    return fail(err);
+  }
 
   ServeInfo info;
-  info.host = options.host;
+  info.host = host;
   info.port = server.port();
   info.pid = ::getpid();
   info.root = root;
@@ -83,8 +123,7 @@ int run_serve(const ServeOptions& options) {
   info.in_flight = [&server] { return server.in_flight(); };
   info.idle_seconds = [&server] {
     if (server.in_flight() > 0) return 0.0;
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         server.last_activity())
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - server.last_activity())
         .count();
   };
   try {
@@ -98,7 +137,7 @@ int run_serve(const ServeOptions& options) {
   if (options.write_state) {
     ServerState st;
     st.pid = info.pid;
-    st.host = options.host;
+    st.host = host;
     st.port = info.port;
     st.version = options.version;
     st.root = root;
@@ -123,12 +162,12 @@ int run_serve(const ServeOptions& options) {
     ServerWatch watch(server, options.idle_timeout_seconds, true);
     if (options.daemon) {
       std::fprintf(stderr, "lynguine: server %s listening on %s:%u (pid %d, root %s)\n",
-                   options.version.c_str(), options.host.c_str(), info.port,
+                   options.version.c_str(), host.c_str(), info.port,
                    static_cast<int>(info.pid), root.c_str());
       ready.ready();
     } else if (!options.quiet) {
       std::fprintf(stderr, "lynguine server %s listening on http://%s:%u (pid %d, root %s)\n",
-                   options.version.c_str(), options.host.c_str(), info.port,
+                   options.version.c_str(), host.c_str(), info.port,
                    static_cast<int>(info.pid), root.c_str());
     }
     std::fflush(stderr);

@@ -4,7 +4,7 @@
 // its port, so it can fill lyn::service::ApiOptions (idle_seconds, status).
 //
 //   run_serve(options)  `serve [--daemon]`: listen, record server.json, serve
-//                       until idle timeout or SIGTERM/SIGINT, drain, remove
+//                       until idle timeout or SIGTERM/SIGINT/SIGHUP, drain, remove
 //                       server.json if still ours. Returns the exit code.
 //   serve_status()      `serve status`: prints the state JSON (with "alive")
 //                       and returns 0 if a live server is recorded; else
@@ -47,8 +47,8 @@ using HandlerFactory = std::function<Handler(const ServeInfo&)>;
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
-  unsigned short port = 8765;  // 0: pick a free port
-  std::string root;            // empty: current directory
+  unsigned short port = 8765;       // 0: pick a free port
+  std::string root;                 // empty: current directory
   double idle_timeout_seconds = 0;  // 0: never
   bool daemon = false;
   int threads = 2;

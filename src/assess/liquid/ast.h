@@ -137,8 +137,7 @@ struct CaptureNode : Node {
 
 struct CycleNode : Node {
   CycleNode() : Node(Kind::kCycle) {}
-  ExprPtr group;    // may be null
-  std::string key;  // counter key when there is no group
+  ExprPtr group;  // may be null
   std::vector<ExprPtr> items;
 };
 

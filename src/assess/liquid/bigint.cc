@@ -93,7 +93,9 @@ Big add(const Big& a, const Big& b) {
 
 }  // namespace
 
-std::string big_add(std::string_view a, std::string_view b) { return str(add(parse(a), parse(b))); }
+std::string big_add(std::string_view a, std::string_view b) {
+  return str(add(parse(a), parse(b)));
+}
 
 std::string big_sub(std::string_view a, std::string_view b) {
   Big y = parse(b);

@@ -66,7 +66,7 @@ double to_double(const Dec& d) {
 }
 
 std::string operand_str(const RValue& v) {
-  if (v.is_int()) return int_str(v.as_int());
+  if (v.is_integral()) return integral_str(v);
   return lyn::py_float_repr(v.as_float());
 }
 

@@ -129,7 +129,7 @@ RValue parse_int_literal(const std::string& s) {
   for (size_t i = neg ? 1 : 0; i < s.size(); ++i) {
     if (__builtin_mul_overflow(v, static_cast<Int>(10), &v) ||
         __builtin_add_overflow(v, static_cast<Int>(s[i] - '0'), &v))
-      return RValue(std::strtod(s.c_str(), nullptr));
+      return int_from_digits(s);
   }
   return RValue(neg ? -v : v);
 }

@@ -1,6 +1,7 @@
 // Array filters: python-liquid's, with Python's sorting and equality.
 #include <algorithm>
 
+#include "assess/liquid/bigint.h"
 #include "assess/liquid/decimal.h"
 #include "assess/liquid/filter_util.h"
 #include "assess/liquid/number.h"
@@ -223,12 +224,11 @@ RValue f_sum(const RValue& in, const Args& a, const KwArgs&) {
     RValue acc(0);
     for (const RValue& v0 : vals) {
       RValue v = v0.is_bool() ? RValue(Int(v0.as_bool())) : v0;
-      if (acc.is_int() && v.is_int()) {
-        Int r;
-        if (__builtin_add_overflow(acc.as_int(), v.as_int(), &r))
-          acc = RValue(acc.to_double() + v.to_double());
-        else
-          acc = RValue(r);
+      Int r;
+      if (acc.is_int() && v.is_int() && !__builtin_add_overflow(acc.as_int(), v.as_int(), &r)) {
+        acc = RValue(r);
+      } else if (acc.is_integral() && v.is_integral()) {
+        acc = int_from_digits(big_add(integral_str(acc), integral_str(v)));
       } else {
         acc = RValue(acc.to_double() + v.to_double());
       }

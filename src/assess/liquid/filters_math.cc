@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
+#include "assess/liquid/bigint.h"
 #include "assess/liquid/decimal.h"
 #include "assess/liquid/filter_util.h"
 #include "assess/liquid/number.h"
@@ -40,36 +42,52 @@ Int floor_mod(Int a, Int b) {
   return r;
 }
 
-RValue int_op(Int a, Int b, DecimalOp op) {
-  Int r;
-  bool overflow = false;
+RValue big_op(const RValue& x, const RValue& y, DecimalOp op) {
+  std::string a = integral_str(x), b = integral_str(y);
   switch (op) {
     case DecimalOp::kAdd:
-      overflow = __builtin_add_overflow(a, b, &r);
-      break;
+      return int_from_digits(big_add(a, b));
     case DecimalOp::kSub:
-      overflow = __builtin_sub_overflow(a, b, &r);
-      break;
+      return int_from_digits(big_sub(a, b));
     case DecimalOp::kMul:
-      overflow = __builtin_mul_overflow(a, b, &r);
-      break;
+      return int_from_digits(big_mul(a, b));
     case DecimalOp::kMod:
-      r = floor_mod(a, b);
-      break;
+      if (y.is_int() && y.as_int() >= INT64_MIN && y.as_int() <= INT64_MAX) {
+        auto r = big_mod(a, static_cast<int64_t>(y.as_int()));
+        if (r) return int_from_digits(*r);
+      }
+      return RValue(std::fmod(x.to_double(), y.to_double()));
   }
-  if (overflow) {
-    double x = static_cast<double>(a), y = static_cast<double>(b);
-    return RValue(op == DecimalOp::kAdd ? x + y : op == DecimalOp::kSub ? x - y : x * y);
+  return RValue(0);
+}
+
+RValue int_op(const RValue& x, const RValue& y, DecimalOp op) {
+  if (x.is_int() && y.is_int()) {
+    Int a = x.as_int(), b = y.as_int(), r;
+    switch (op) {
+      case DecimalOp::kAdd:
+        if (!__builtin_add_overflow(a, b, &r)) return RValue(r);
+        break;
+      case DecimalOp::kSub:
+        if (!__builtin_sub_overflow(a, b, &r)) return RValue(r);
+        break;
+      case DecimalOp::kMul:
+        if (!__builtin_mul_overflow(a, b, &r)) return RValue(r);
+        break;
+      case DecimalOp::kMod:
+        return RValue(floor_mod(a, b));
+    }
   }
-  return RValue(r);
+  return big_op(x, y, op);
 }
 
 RValue arith(const RValue& in, const Args& a, DecimalOp op) {
   RValue x = num_in(in);
   RValue y = num_in(a[0]);
-  if (x.is_int() && y.is_int()) {
-    if (op == DecimalOp::kMod && y.as_int() == 0) throw FilterError{"modulo: can't divide by 0"};
-    return int_op(x.as_int(), y.as_int(), op);
+  if (x.is_integral() && y.is_integral()) {
+    if (op == DecimalOp::kMod && y.is_int() && y.as_int() == 0)
+      throw FilterError{"modulo: can't divide by 0"};
+    return int_op(x, y, op);
   }
   return RValue(decimal_op(x, y, op));
 }
@@ -92,8 +110,16 @@ RValue f_divided_by(const RValue& in, const Args& a, const KwArgs&) {
   RValue y = num_in(a[0]);
   if (x.is_int() && y.is_int()) {
     if (y.as_int() == 0) throw FilterError{"divided_by: can't divide by 0"};
-    return RValue(floor_div(x.as_int(), y.as_int()));
+    if (!(x.as_int() == std::numeric_limits<Int>::min() && y.as_int() == -1))
+      return RValue(floor_div(x.as_int(), y.as_int()));
   }
+  if (x.is_integral() && y.is_int() && y.as_int() >= INT64_MIN && y.as_int() <= INT64_MAX) {
+    if (y.as_int() == 0) throw FilterError{"divided_by: can't divide by 0"};
+    if (auto q = big_floordiv(integral_str(x), static_cast<int64_t>(y.as_int())))
+      return int_from_digits(*q);
+  }
+  if (x.is_integral() && y.is_integral())
+    return int_or_float(std::floor(x.to_double() / y.to_double()));
   double d = y.to_double();
   if (d == 0) throw FilterError{"divided_by: can't divide by 0"};
   return RValue(x.to_double() / d);
@@ -101,19 +127,27 @@ RValue f_divided_by(const RValue& in, const Args& a, const KwArgs&) {
 
 RValue f_abs(const RValue& in, const Args&, const KwArgs&) {
   RValue x = num_in(in);
-  if (x.is_int()) return RValue(x.as_int() < 0 ? -x.as_int() : x.as_int());
+  if (x.is_big()) {
+    const std::string& d = x.big_digits();
+    return RValue(BigNum{d[0] == '-' ? d.substr(1) : d});
+  }
+  if (x.is_int()) {
+    if (x.as_int() == std::numeric_limits<Int>::min())
+      return int_from_digits(int_str(x.as_int()).substr(1));
+    return RValue(x.as_int() < 0 ? -x.as_int() : x.as_int());
+  }
   return RValue(std::fabs(x.as_float()));
 }
 
 RValue f_ceil(const RValue& in, const Args&, const KwArgs&) {
   RValue x = num_in(in);
-  if (x.is_int()) return x;
+  if (x.is_integral()) return x;
   return int_or_float(std::ceil(x.as_float()));
 }
 
 RValue f_floor(const RValue& in, const Args&, const KwArgs&) {
   RValue x = num_in(in);
-  if (x.is_int()) return x;
+  if (x.is_integral()) return x;
   return int_or_float(std::floor(x.as_float()));
 }
 
@@ -139,11 +173,11 @@ RValue f_round(const RValue& in, const Args& a, const KwArgs&) {
   if (!a.empty() && a[0].truthy() && !(a[0].is_number() && a[0].to_double() == 0))
     nd = to_int_arg(a[0], 0);
   if (nd == 0) {
-    if (x.is_int()) return x;
+    if (x.is_integral()) return x;
     return int_or_float(std::nearbyint(x.as_float()));  // ties to even
   }
   if (nd < 0) return RValue(0);
-  if (x.is_int()) return x;
+  if (x.is_integral()) return x;
   double d = x.as_float();
   if (!std::isfinite(d) || nd > 300) return x;
   // printf rounds the exact binary value, ties to even, as Python does.

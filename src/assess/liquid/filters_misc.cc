@@ -1,6 +1,8 @@
 // Miscellaneous filters (default, size, date) and lynguine's own filters
 // (url_escape, markdownify, relative_url, absolute_url, to_i).
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "assess/liquid/date_format.h"
@@ -32,16 +34,19 @@ RValue f_size(const RValue& in, const Args&, const KwArgs&) {
 RValue f_date(const RValue& in, const Args& a, const KwArgs&) {
   std::string fmt = py_str(a[0]);
   std::optional<ParsedDate> d;
-  if (in.is_none()) return RValue(std::string());
+  if (in.is_undefined()) return RValue(std::string());
   if (in.is_string()) {
     std::string s(in.str());
+    bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
     if (s == "now" || s == "today") {
       d = from_timestamp(static_cast<double>(std::time(nullptr)));
+    } else if (digits && s.size() < 15) {  // a Unix timestamp, as python-liquid reads it
+      d = from_timestamp(std::strtod(s.c_str(), nullptr));
     } else {
       d = parse_date(s);
     }
     if (!d) return in;
-  } else if (in.is_number()) {
+  } else if (in.is_integral()) {
     d = from_timestamp(in.to_double());
   } else if (const Value* v = in.ref(); v && (v->is_date() || v->is_datetime())) {
     ParsedDate pd;
@@ -55,7 +60,7 @@ RValue f_date(const RValue& in, const Args& a, const KwArgs&) {
     }
     d = pd;
   } else {
-    return in;
+    throw FilterError{"date: expected a date or datetime"};
   }
   return RValue(py_strftime(*d, fmt));
 }
@@ -84,17 +89,18 @@ RValue f_absolute_url(const RValue& in, const Args&, const KwArgs&) {
 
 // lynguine's to_i: int(float(str(x))); empty or undefined gives 0.
 RValue f_to_i(const RValue& in, const Args&, const KwArgs&) {
-  if (in.is_int()) return RValue(static_cast<Int>(static_cast<double>(in.as_int())));
   std::string s = in_str(in);
   if (s.empty()) return RValue(0);  // nil is "None": a ValueError below
   std::optional<double> f =
-      in.is_float() ? std::optional<double>(in.as_float()) : parse_py_float(s);
+      in.is_number() ? std::optional<double>(in.to_double()) : parse_py_float(s);
   if (!f) throw FatalError{"ValueError", "Invalid input for conversion to integer: '" + s + "'"};
   if (std::isinf(*f)) throw FatalError{"OverflowError", "cannot convert float infinity to integer"};
   if (std::isnan(*f)) throw FatalError{"ValueError", "cannot convert float NaN to integer"};
   double t = std::trunc(*f);
   if (std::fabs(t) < 1e38) return RValue(static_cast<Int>(t));
-  return RValue(t);
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.0f", t);
+  return int_from_digits(buf);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ bool is_name_char(char c) {
 void split_tag(std::string_view body, Token& tok) {
   body = trim(body);
   if (!body.empty() && body[0] == '#') {
-    tok.name = "#";
+    tok.name.assign(1, '#');
     tok.text = std::string(trim(body.substr(1)));
     return;
   }

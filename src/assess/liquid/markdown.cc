@@ -1,6 +1,7 @@
 #include "assess/liquid/markdown.h"
 
 #include <cctype>
+#include <initializer_list>
 #include <vector>
 
 namespace lyn::liquid {
@@ -8,6 +9,14 @@ namespace lyn::liquid {
 namespace {
 
 using Lines = std::vector<std::string>;
+
+// Concatenation without `"literal" + std::string&&`, which GCC 12 -O3
+// misdiagnoses (-Wrestrict).
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
 
 bool is_blank(std::string_view s) {
   for (char c : s)
@@ -89,35 +98,41 @@ size_t match_bracket(std::string_view s, size_t i) {
   return std::string_view::npos;
 }
 
+// Python-Markdown's emphasis: `*` pairs anywhere (a `*` or `_` between
+// spaces is literal), `_` only at word boundaries; `***x***` is strong+em.
 bool try_emphasis(std::string_view s, size_t& i, std::string& out) {
   char d = s[i];
+  bool ws_before = i == 0 || std::isspace(static_cast<unsigned char>(s[i - 1]));
+  bool ws_after = i + 1 >= s.size() || std::isspace(static_cast<unsigned char>(s[i + 1]));
+  if (ws_before && ws_after) return false;
+  if (d == '_' && i > 0 && is_word(s[i - 1])) return false;
   size_t n = 0;
   while (i + n < s.size() && s[i + n] == d && n < 3) ++n;
-  if (i + n >= s.size() || std::isspace(static_cast<unsigned char>(s[i + n]))) return false;
-  if (d == '_' && i > 0 && is_word(s[i - 1])) return false;
   for (size_t len = n; len >= 1; --len) {
     std::string delim(len, d);
-    size_t from = i + len;
-    while (true) {
-      size_t j = s.find(delim, from + 1);
-      if (j == std::string_view::npos || j <= i + len - 1) break;
-      bool ok = !std::isspace(static_cast<unsigned char>(s[j - 1]));
-      if (d == '_' && j + len < s.size() && is_word(s[j + len])) ok = false;
-      if (len < 3 && j + len < s.size() && s[j + len] == d && len == 1 &&
-          !(j + len + 1 < s.size() && s[j + len + 1] == d))
-        ok = ok && false;
+    size_t from = i + len + 1;
+    while (from <= s.size()) {
+      size_t j = s.find(delim, from);
+      if (j == std::string_view::npos) break;
+      std::string_view inner = s.substr(i + len, j - i - len);
+      bool ok = !inner.empty();
+      if (len == 1 && d == '*' && inner.find('*') != std::string_view::npos) break;
+      if (d == '_') {
+        if (j + len < s.size() && (is_word(s[j + len]) || s[j + len] == '_')) ok = false;
+        if (!inner.empty() && (inner.front() == '_' || inner.back() == '_')) ok = false;
+      }
       if (ok) {
-        std::string inner = inline_md(s.substr(i + len, j - i - len));
+        std::string body = inline_md(inner);
         if (len == 3)
-          out += "<strong><em>" + inner + "</em></strong>";
+          out += cat({"<strong><em>", body, "</em></strong>"});
         else if (len == 2)
-          out += "<strong>" + inner + "</strong>";
+          out += cat({"<strong>", body, "</strong>"});
         else
-          out += "<em>" + inner + "</em>";
+          out += cat({"<em>", body, "</em>"});
         i = j + len;
         return true;
       }
-      from = j;
+      from = j + 1;
     }
   }
   return false;
@@ -201,7 +216,7 @@ std::string inline_md(std::string_view s) {
           escape_into(out, title, true);
           out += "\"";
         }
-        out += ">" + inline_md(s.substr(i + 1, rb - i - 1)) + "</a>";
+        out += cat({">", inline_md(s.substr(i + 1, rb - i - 1)), "</a>"});
         i = end + 1;
         continue;
       }
@@ -278,7 +293,8 @@ bool atx_header(const std::string& line, std::string& html) {
   while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
   while (e > 0 && text[e - 1] == '#') --e;
   text = strip(text.substr(0, e));
-  html = "<h" + std::to_string(n) + ">" + inline_md(text) + "</h" + std::to_string(n) + ">";
+  std::string level = std::to_string(n);
+  html = cat({"<h", level, ">", inline_md(text), "</h", level, ">"});
   return true;
 }
 
@@ -386,7 +402,7 @@ std::string render_list(const Lines& lines, size_t& i) {
     for (const auto& l : item.body)
       if (is_blank(l)) item_loose = true;
     if (item_loose) {
-      out += "<li>\n" + render_blocks(item.body) + "\n</li>\n";
+      out += cat({"<li>\n", render_blocks(item.body), "\n</li>\n"});
     } else {
       // The first lines up to a nested block are inline text.
       Lines text, rest;
@@ -398,8 +414,8 @@ std::string render_list(const Lines& lines, size_t& i) {
       }
       std::string joined;
       for (size_t k = 0; k < text.size(); ++k) joined += (k ? "\n" : "") + text[k];
-      out += "<li>" + inline_md(strip(joined));
-      if (!rest.empty()) out += "\n" + render_blocks(rest) + "\n";
+      out += cat({"<li>", inline_md(strip(joined))});
+      if (!rest.empty()) out += cat({"\n", render_blocks(rest), "\n"});
       out += "</li>\n";
     }
   }
@@ -429,7 +445,7 @@ std::string render_blocks(const Lines& lines) {
         code += (lines[k].size() >= 4 ? lines[k].substr(4) : "") + "\n";
       std::string esc;
       escape_into(esc, code, false);
-      blocks.push_back("<pre><code>" + esc + "</code></pre>");
+      blocks.push_back(cat({"<pre><code>", esc, "</code></pre>"}));
       i = last + 1;
       continue;
     }
@@ -459,7 +475,7 @@ std::string render_blocks(const Lines& lines) {
         inner.push_back(l);
         ++i;
       }
-      blocks.push_back("<blockquote>\n" + render_blocks(inner) + "\n</blockquote>");
+      blocks.push_back(cat({"<blockquote>\n", render_blocks(inner), "\n</blockquote>"}));
       continue;
     }
     if (is_block_html(line)) {
@@ -501,7 +517,7 @@ std::string render_blocks(const Lines& lines) {
     text.resize(e);
     size_t b = 0;
     while (b < text.size() && text[b] == ' ') ++b;
-    blocks.push_back("<p>" + inline_md(text.substr(b)) + "</p>");
+    blocks.push_back(cat({"<p>", inline_md(text.substr(b)), "</p>"}));
   }
   std::string out;
   for (size_t k = 0; k < blocks.size(); ++k) out += (k ? "\n" : "") + blocks[k];

@@ -49,21 +49,25 @@ void add(Block& b, NodePtr n) {
 
 // A printable key for an expression, used to name loops.
 std::string expr_key(const Expr& e) {
+  std::string s;
   switch (e.kind) {
-    case Expr::Kind::kPath: {
-      std::string s = e.root;
+    case Expr::Kind::kPath:
+      s = e.root;
       for (const auto& seg : e.segments) {
-        if (seg.kind == PathSegment::Kind::kKey)
-          s += "." + seg.key;
-        else if (seg.kind == PathSegment::Kind::kIndex)
-          s += "[" + std::to_string(seg.index) + "]";
-        else
-          s += "[" + expr_key(*seg.expr) + "]";
+        if (seg.kind == PathSegment::Kind::kKey) {
+          s.append(".").append(seg.key);
+        } else {
+          s.append("[");
+          s.append(seg.kind == PathSegment::Kind::kIndex ? std::to_string(seg.index)
+                                                         : expr_key(*seg.expr));
+          s.append("]");
+        }
       }
       return s;
-    }
     case Expr::Kind::kRange:
-      return "(" + expr_key(*e.left) + ".." + expr_key(*e.right) + ")";
+      s.append("(").append(expr_key(*e.left)).append("..").append(expr_key(*e.right));
+      s.append(")");
+      return s;
     case Expr::Kind::kLiteral:
       return py_str(e.literal);
     default:
@@ -93,6 +97,13 @@ Block Parser::parse() {
 }
 
 Block Parser::parse_block(std::initializer_list<std::string_view> end) {
+  // Python would hit its recursion limit; we refuse before the stack does.
+  if (depth_ >= kMaxDepth) throw ParseError{"blocks nested too deeply"};
+  ++depth_;
+  struct Exit {
+    int& d;
+    ~Exit() { --d; }
+  } exit_guard{depth_};
   Block nodes;
   while (!at_eof()) {
     if (at_tag(end)) break;
@@ -336,7 +347,6 @@ NodePtr Parser::parse_cycle() {
   }
   p.expect_end();
   if (n->items.empty()) throw ParseError{"cycle needs items"};
-  for (const auto& item : n->items) n->key += expr_key(*item) + ",";
   return n;
 }
 

@@ -41,8 +41,10 @@ class Parser {
   // python-liquid's does.
   void require_expression();
 
+  static constexpr int kMaxDepth = 400;
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace lyn::liquid

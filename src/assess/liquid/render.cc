@@ -1,6 +1,7 @@
 #include "assess/liquid/render.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "assess/liquid/number.h"
 
@@ -65,12 +66,26 @@ Renderer::Flow Renderer::render_block(const Block& block) {
   return Flow::kNormal;
 }
 
-RValue Renderer::lookup(std::string_view name) const {
+RValue Renderer::lookup(std::string_view name) {
   for (auto it = frames_.rbegin(); it != frames_.rend(); ++it)
     if (it->first == name) return it->second;
   for (const auto& kv : locals_)
     if (kv.first == name) return kv.second;
   if (const Value* v = globals_.find(name)) return RValue::from(*v);
+  if (name == "now" || name == "today") {
+    std::optional<Value>& slot = name == "now" ? now_ : today_;
+    if (!slot) {
+      std::time_t t = std::time(nullptr);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      if (name == "now")
+        slot = Value(DateTime{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                              tm.tm_sec, 0, false, 0});
+      else
+        slot = Value(Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday});
+    }
+    return RValue::from(*slot);
+  }
   for (const auto& kv : counters_)
     if (kv.first == name) return RValue(kv.second);
   return RValue();
@@ -95,9 +110,7 @@ RValue Renderer::eval(const Expr& e) {
     case Expr::Kind::kLiteral:
       return e.literal;
     case Expr::Kind::kPath: {
-      RValue v = e.root == "forloop" && loop_ && !loop_->tablerow       ? RValue(loop_)
-                 : e.root == "tablerowloop" && loop_ && loop_->tablerow ? RValue(loop_)
-                                                                        : lookup(e.root);
+      RValue v = lookup(e.root);
       for (const PathSegment& seg : e.segments) {
         if (v.is_undefined()) return v;
         switch (seg.kind) {
@@ -118,7 +131,7 @@ RValue Renderer::eval(const Expr& e) {
       RValue a = to_number(eval(*e.left), RValue(0));
       RValue b = to_number(eval(*e.right), RValue(0));
       auto as_i = [](const RValue& x) {
-        return x.is_int() ? static_cast<int64_t>(x.as_int()) : static_cast<int64_t>(x.as_float());
+        return x.is_int() ? static_cast<int64_t>(x.as_int()) : static_cast<int64_t>(x.to_double());
       };
       return RValue(Range{as_i(a), as_i(b)});
     }
@@ -172,6 +185,9 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
     int n = static_cast<int>(f.args.size());
     if (n < f.def->min_args || n > f.def->max_args)
       throw FilterError{f.name + ": wrong number of arguments"};
+    for (const auto& kw : f.kwargs)  // only `default` takes a keyword argument
+      if (std::string_view(f.def->name) != "default" || kw.first != "allow_false")
+        throw FilterError{f.name + ": unexpected keyword argument '" + kw.first + "'"};
     Args args;
     args.reserve(f.args.size());
     for (const ExprPtr& a : f.args) args.push_back(eval(*a));
@@ -236,6 +252,7 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
   state.length = static_cast<int64_t>(items.size());
   state.parent = loop_;
   FrameGuard guard{frames_, frames_.size(), loop_, loop_};
+  frames_.emplace_back("forloop", RValue(&state));
   frames_.emplace_back(node.var, RValue());
   size_t slot = frames_.size() - 1;
   loop_ = &state;
@@ -262,6 +279,7 @@ void Renderer::render_tablerow(const ForNode& node) {
   }
   int64_t cols = state.cols > 0 ? state.cols : state.length;
   FrameGuard guard{frames_, frames_.size(), loop_, loop_};
+  frames_.emplace_back("tablerowloop", RValue(&state));
   frames_.emplace_back(node.var, RValue());
   size_t slot = frames_.size() - 1;
   loop_ = &state;
@@ -305,14 +323,22 @@ Renderer::Flow Renderer::render_case(const CaseNode& node) {
 }
 
 void Renderer::render_cycle(const CycleNode& node) {
-  std::string key = node.group ? py_str(eval(*node.group)) : node.key;
+  // python-liquid keys a cycle by its group name and its evaluated items.
+  RList items;
+  items.reserve(node.items.size());
+  for (const ExprPtr& e : node.items) items.push_back(eval(*e));
+  std::string key = node.group ? py_str(eval(*node.group)) : std::string();
+  for (const RValue& v : items) {
+    key += '\x1f';
+    append_py_repr(key, v);
+  }
   int64_t* idx = find_slot(cycles_, key);
   if (!idx) {
     cycles_.emplace_back(key, 0);
     idx = &cycles_.back().second;
   }
-  int64_t n = static_cast<int64_t>(node.items.size());
-  RValue v = eval(*node.items[static_cast<size_t>(*idx % n)]);
+  int64_t n = static_cast<int64_t>(items.size());
+  const RValue& v = items[static_cast<size_t>(*idx % n)];
   ++*idx;
   append_output(*out_, v);
 }

@@ -10,6 +10,7 @@
 #ifndef LYNGUINE_ASSESS_LIQUID_RENDER_H_
 #define LYNGUINE_ASSESS_LIQUID_RENDER_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,7 +40,7 @@ class Renderer {
   RValue eval(const Expr& e);
   RValue eval_filtered(const FilteredExpr& fe);
   bool eval_condition(const Expr& e) { return eval(e).truthy(); }
-  RValue lookup(std::string_view name) const;
+  RValue lookup(std::string_view name);
   void assign(const std::string& name, RValue v);
   // Items to loop over, after offset / limit / reversed.
   RList loop_items(const ForNode& node, int64_t& offset_out);
@@ -53,6 +54,7 @@ class Renderer {
   std::vector<std::pair<std::string, int64_t>> cycles_;
   std::vector<std::pair<std::string, int64_t>> stop_index_;  // offset:continue
   std::string ifchanged_;
+  std::optional<Value> now_, today_;  // python-liquid's built-in `now` / `today`
   const LoopState* loop_ = nullptr;
 };
 

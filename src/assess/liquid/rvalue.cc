@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "assess/liquid/filters.h"
 #include "assess/liquid/loop_state.h"
 #include "assess/liquid/utf8.h"
 
@@ -86,7 +87,9 @@ RList RValue::items() const {
     case Kind::kRange: {
       RList out;
       const Range& r = range();
-      for (int64_t i = r.start; i <= r.stop; ++i) out.emplace_back(i);
+      // A guard against templates that would exhaust memory.
+      if (static_cast<Int>(r.stop) - r.start > 10'000'000) throw FilterError{"range too large"};
+      for (Int i = r.start; i <= r.stop; ++i) out.emplace_back(i);
       return out;
     }
     case Kind::kRef:
@@ -107,7 +110,9 @@ size_t RValue::size() const {
     case Kind::kList:
       return list_ptr()->size();
     case Kind::kRange:
-      return range().stop >= range().start ? range().stop - range().start + 1 : 0;
+      return range().stop >= range().start
+                 ? static_cast<size_t>(static_cast<Int>(range().stop) - range().start + 1)
+                 : 0;
     case Kind::kStr:
     case Kind::kStrRef:
       return utf8_length(str());
@@ -170,8 +175,8 @@ void append_py_str(std::string& out, const RValue& v) {
       out += v.str();
       return;
     case RValue::Kind::kRange:
-      out += "range(" + std::to_string(v.range().start) + ", " +
-             std::to_string(v.range().stop + 1) + ")";
+      out.append("range(").append(std::to_string(v.range().start)).append(", ");
+      out.append(std::to_string(v.range().stop + 1)).append(")");
       return;
     case RValue::Kind::kRef:
       out += lyn::py_str(*v.ref());

@@ -1,6 +1,6 @@
 // RValue: the Liquid engine's runtime value. It wraps what a template sees
-// while rendering: undefined, nil, bool, Python int (kept as __int128, with
-// promotion to float only beyond that), float, strings (owned or borrowed
+// while rendering: undefined, nil, bool, Python int (__int128, or decimal
+// digits beyond that), float, strings (owned or borrowed
 // from the render context), ranges, references to context lists / hashes /
 // dates, lists built by filters, and the forloop drop.
 //

@@ -1,0 +1,18 @@
+// libFuzzer target: the YAML loader (PyYAML 1.1 typing) and the markdown
+// front-matter splitter that sits on top of it.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "access/markdown_format.h"
+#include "core/json.h"
+#include "core/yaml.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto v = lyn::parse_yaml(text, "fuzz.yml");
+  if (v.ok()) (void)lyn::to_json(*v);  // whatever parses must serialise
+  auto fm = lyn::parse_front_matter(text, "fuzz.md");
+  if (fm.ok()) (void)lyn::dump_front_matter(fm->fields, fm->content);
+  return 0;
+}
