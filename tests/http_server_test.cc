@@ -1,4 +1,4 @@
-// Tests for lyn::server::HttpServer and lyn::client::HttpClient over real
+// Tests for lyn::server::HttpServer and lyn::server::HttpClient over real
 // loopback sockets. Timeouts are generous: these must pass on a busy machine.
 #include "server/http_server.h"
 
@@ -19,11 +19,11 @@
 #include <thread>
 #include <vector>
 
-#include "client/http_client.h"
+#include "server/http_client.h"
 
 namespace {
 
-using lyn::client::HttpClient;
+using lyn::server::HttpClient;
 using lyn::server::HttpRequest;
 using lyn::server::HttpResponse;
 using lyn::server::HttpServer;
@@ -365,7 +365,7 @@ TEST_F(HttpServerTest, GracefulShutdownFinishesRequestInFlight) {
   ASSERT_TRUE(idle.send("GET /warm HTTP/1.1\r\nHost: h\r\n\r\n"));
   ASSERT_EQ(body_of(idle.read_response()), "GET /warm ");
 
-  std::optional<lyn::client::HttpResult> slow;
+  std::optional<lyn::server::HttpResult> slow;
   std::string slow_err;
   std::thread t([&] {
     HttpClient client("127.0.0.1", port());
@@ -480,7 +480,7 @@ TEST(HttpClientTest, ReportsConnectionRefused) {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   ::close(fd);
   std::string err;
-  auto r = lyn::client::http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/", {}, {}, 2s, &err);
+  auto r = lyn::server::http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/", {}, {}, 2s, &err);
   EXPECT_FALSE(r);
   EXPECT_NE(err, "");
 }
@@ -548,7 +548,7 @@ TEST(HttpClientTest, DecodesChunkedBodies) {
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
       "4\r\n{\"a\"\r\n6;ext=1\r\n: 1234\r\n1\r\n}\r\n0\r\nTrailer: x\r\n\r\n");
   std::string err;
-  auto r = lyn::client::http_request("127.0.0.1", s.port(), "POST", "/p", "{}", {}, 10s, &err);
+  auto r = lyn::server::http_request("127.0.0.1", s.port(), "POST", "/p", "{}", {}, 10s, &err);
   ASSERT_TRUE(r) << err;
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "{\"a\": 1234}");
@@ -559,7 +559,7 @@ TEST(HttpClientTest, ReadsHttp10BodiesDelimitedByClose) {
   // What Python's http.server sends.
   OneShotServer s("HTTP/1.0 404 Not Found\r\nServer: BaseHTTP/0.6\r\n\r\n{\"status\": \"error\"}");
   std::string err;
-  auto r = lyn::client::http_request("127.0.0.1", s.port(), "GET", "/x", {}, {}, 10s, &err);
+  auto r = lyn::server::http_request("127.0.0.1", s.port(), "GET", "/x", {}, {}, 10s, &err);
   ASSERT_TRUE(r) << err;
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(r->body, "{\"status\": \"error\"}");
@@ -568,7 +568,7 @@ TEST(HttpClientTest, ReadsHttp10BodiesDelimitedByClose) {
 TEST(HttpClientTest, SendsAWellFormedRequest) {
   OneShotServer s("HTTP/1.1 204 No Content\r\n\r\n");
   std::string err;
-  auto r = lyn::client::http_request("127.0.0.1", s.port(), "POST", "/api/read_data", "{\"k\":1}",
+  auto r = lyn::server::http_request("127.0.0.1", s.port(), "POST", "/api/read_data", "{\"k\":1}",
                                      {{"X-Extra", "yes"}}, 10s, &err);
   ASSERT_TRUE(r) << err;
   EXPECT_EQ(r->status, 204);

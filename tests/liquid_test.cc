@@ -97,6 +97,16 @@ TEST(LiquidTags, LiquidTagAndCase) {
   EXPECT_EQ(run("{% case 2 %}{% when 1, 2 %}a{% when 2 %}b{% else %}c{% endcase %}"), "ab");
 }
 
+TEST(LiquidTags, LoopDropsAndBuiltins) {
+  EXPECT_EQ(run("{% for i in (1..2) %}{% for j in (1..2) %}{{ forloop.parentloop.index }}"
+                "{{ forloop.index }} {% endfor %}{% endfor %}[{{ forloop }}]"),
+            "11 12 21 22 []");
+  EXPECT_EQ(run("{{ today | date: '%Y' | size }}"), "4");
+  EXPECT_EQ(run("{% cycle 'g': 'a', 'b' %}{% cycle 'g': 'x', 'y' %}{% cycle 'g': 'a', 'b' %}"),
+            "axb");
+  EXPECT_EQ(run("{% increment n %}{{ n }}"), "01");
+}
+
 TEST(LiquidTags, TablerowEmptyAndCycle) {
   EXPECT_EQ(run("{% tablerow x in (1..2) %}{{ x }}{% endtablerow %}"),
             "<tr class=\"row1\">\n<td class=\"col1\">1</td><td class=\"col2\">2</td></tr>\n");

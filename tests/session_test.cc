@@ -202,8 +202,21 @@ TEST(SessionFrame, SeriesAndOutputs) {
   EXPECT_EQ(value_of(cdf.get_value()), Value(47));
   EXPECT_FALSE(cdf.set_subindex(Value("1999-01-01")).ok());
 
+  // Moving the index keeps the subindex among the new index's values.
+  ASSERT_TRUE(cdf.set_index(Value(4)).ok());
+  EXPECT_EQ(cdf.get_subindex(), Value("2024-09-11"));
+  EXPECT_EQ(value_of(cdf.get_value()), Value(55));
+  ASSERT_TRUE(cdf.set_subindex(Value("2024-09-10")).ok());
+  // 2024-09-10 is among index 1's sessions too, so it is kept there.
+  EXPECT_EQ(value_of(cdf.get_value_at(Value(1), Value("minutes"))), Value(50));
+  // Index 2 has only 2024-09-09: the subindex moves there, then comes back.
+  EXPECT_EQ(value_of(cdf.get_value_at(Value(2), Value("minutes"))), Value(45));
+  EXPECT_EQ(cdf.get_subindex(), Value("2024-09-10"));  // restored with the focus
+  EXPECT_EQ(value_of(cdf.get_value()), Value(30));
+
   // A row with no series rows: empty subseries with the series columns.
   ASSERT_TRUE(cdf.set_index(Value(3)).ok());
+  EXPECT_TRUE(cdf.get_subindex().is_null());
   EXPECT_EQ(cdf.get_subseries().num_rows(), 0u);
   EXPECT_EQ(cdf.get_subseries().num_columns(), 3u);
   // ... and an output value set there lands in the output group.
@@ -484,6 +497,29 @@ TEST(SessionStore, CrashRecoveryRebuildsFromRequest) {
   fs::remove_all(dir);
 }
 
+TEST(SessionStore, RecoveryDropsSessionsIdlePastTheirTimeout) {
+  std::string dir = make_temp_dir();
+  auto now = std::make_shared<std::atomic<double>>(5000.0);
+  SessionStore::Options o;
+  o.root = "/srv/a";
+  o.persist_dir = dir + "/sessions";
+  o.clock = [now] { return now->load(); };
+  std::string stale, fresh;
+  {
+    SessionStore store(o);
+    SessionRequest short_req = request();
+    short_req.timeout = Value(10);
+    stale = id_of(*store.create(short_req, tiny_loader()));
+    fresh = id_of(*store.create(request(), tiny_loader()));
+  }
+  *now = 5011.0;
+  SessionStore store(o);
+  EXPECT_FALSE(store.info(stale, tiny_loader()).ok());
+  EXPECT_FALSE(fs::exists(o.persist_dir + "/" + stale + ".json"));
+  EXPECT_TRUE(store.info(fresh, tiny_loader()).ok());
+  fs::remove_all(dir);
+}
+
 TEST(SessionStore, ConcurrentSessions) {
   SessionStore::Options o;
   o.max_sessions = 10;
@@ -608,6 +644,12 @@ TEST_F(SessionApi, CreateErrorsAndInterfaceField) {
   auto escape = call("POST", "/api/sessions",
                      R"({"interface_file": "_lynguine.yml", "directory": "../../.."})");
   EXPECT_EQ(*escape.body.get("error_type"), Value("PathEscapeError"));
+
+  // Bodies that are not objects fail as lynguine's request_data.get does.
+  auto list_body = call("POST", "/api/sessions", "[1]");
+  EXPECT_EQ(list_body.status, 400);
+  EXPECT_EQ(*list_body.body.get("error_type"), Value("AttributeError"));
+  EXPECT_EQ(*list_body.body.get("error_message"), Value("'list' object has no attribute 'get'"));
 
   auto seminars = call("POST", "/api/sessions",
                        R"({"interface_file": "flows.yml", "interface_field": "seminars"})");

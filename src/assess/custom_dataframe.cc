@@ -481,9 +481,18 @@ Status CustomDataFrame::set_index(const Value& index) {
   for (const auto& v : indices())
     if (label_equal(v, index)) {
       index_ = index;
+      keep_subindex_valid();
       return Ok{};
     }
   return key_error("Index \"" + py_str(index) + "\" not found in data");
+}
+
+void CustomDataFrame::keep_subindex_valid() {
+  if (selector_.is_null()) return;
+  auto subs = get_subindices();
+  for (const auto& s : subs)
+    if (label_equal(s, subindex_)) return;
+  subindex_ = subs.empty() ? Value() : subs.back();
 }
 
 Status CustomDataFrame::set_column(const Value& column) {
@@ -650,7 +659,7 @@ Status CustomDataFrame::set_value(Value value) {
 }
 
 Result<Value> CustomDataFrame::get_value_at(const Value& index, const Value& column) {
-  Value old_index = index_, old_column = column_;
+  Value old_index = index_, old_column = column_, old_subindex = subindex_;
   Result<Value> out = Value();
   if (auto st = set_index(index); !st.ok()) {
     out = st.error();
@@ -661,6 +670,7 @@ Result<Value> CustomDataFrame::get_value_at(const Value& index, const Value& col
   }
   index_ = std::move(old_index);
   column_ = std::move(old_column);
+  subindex_ = std::move(old_subindex);
   return out;
 }
 

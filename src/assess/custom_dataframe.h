@@ -91,6 +91,7 @@ class CustomDataFrame {
 
   // The focus. Errors are KeyErrors with lynguine's messages.
   const Value& get_index() const { return index_; }
+  // Also keeps the subindex valid for the new index (see keep_subindex_valid).
   Status set_index(const Value& index);
   const Value& get_column() const { return column_; }
   Status set_column(const Value& column);
@@ -125,6 +126,9 @@ class CustomDataFrame {
 
  private:
   void init_focus();
+  // After the index moves: a subindex that is not among the new index's
+  // selector values moves to the last of them (null when there are none).
+  void keep_subindex_valid();
   const DataGroup* primary() const;
   const DataGroup* source_of(const Value& column) const;
   Result<Value> series_value(const DataGroup& g, const Value& column) const;

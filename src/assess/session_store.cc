@@ -24,6 +24,7 @@ struct SessionStore::Session {
   double created = 0;
   std::atomic<double> last_accessed{0};
   std::atomic<size_t> bytes{0};
+  double persisted_at = 0;  // when the request file was last written (store mutex)
 
   std::mutex mu;  // guards cdf and dirty
   CustomDataFrame cdf;
@@ -114,14 +115,23 @@ void SessionStore::load_pending() {
     if (const Value* b = m.get("base_dir"); b && b->is_string()) req.base_dir = b->as_string();
     double created = now();
     if (const Value* c = m.get("created_time"); c && c->is_number()) created = c->to_double();
+    // A session that was idle past its timeout when the server stopped is gone.
+    double timeout = options_.default_timeout_seconds;
+    if (req.timeout.is_number()) timeout = req.timeout.to_double();
+    if (const Value* a = m.get("last_accessed");
+        a && a->is_number() && timeout > 0 && now() - a->to_double() > timeout) {
+      fs::remove(entry.path(), ec);
+      continue;
+    }
     pending_[id->as_string()] = {std::move(req), created};
   }
 }
 
-void SessionStore::persist(const Session& s) const {
+void SessionStore::persist(Session& s) const {
   if (options_.persist_dir.empty()) return;
   std::error_code ec;
   fs::create_directories(options_.persist_dir, ec);
+  s.persisted_at = now();
   Map m;
   m.set("session_id", Value(s.id));
   m.set("root", Value(options_.root));
@@ -131,6 +141,7 @@ void SessionStore::persist(const Session& s) const {
   m.set("timeout", s.request.timeout);
   m.set("base_dir", Value(s.request.base_dir));
   m.set("created_time", Value(s.created));
+  m.set("last_accessed", Value(s.last_accessed.load()));
   std::string text = to_json(Value(std::move(m)));
   fs::path final_path = fs::path(options_.persist_dir) / (s.id + ".json");
   fs::path tmp = final_path;
@@ -253,6 +264,8 @@ Result<SessionStore::SessionPtr> SessionStore::find(std::string_view id, const L
     for (auto& [sid, s] : sessions_)
       if (sid == id) {
         s->last_accessed = now();
+        // Keep the recorded access time roughly current (at most once a minute).
+        if (s->last_accessed.load() - s->persisted_at > 60) persist(*s);
         return s;
       }
     auto it = pending_.find(std::string(id));
@@ -270,6 +283,7 @@ Result<SessionStore::SessionPtr> SessionStore::find(std::string_view id, const L
   for (auto& [sid, s] : sessions_)
     if (sid == id) return s;  // rebuilt concurrently by another request
   sessions_.emplace_back(std::string(id), *built);
+  persist(**built);
   return *built;
 }
 

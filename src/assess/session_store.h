@@ -6,7 +6,8 @@
 // request is written to `persist_dir` (one JSON file per session, written
 // atomically, removed on delete or expiry), and a store started later for
 // the same root rebuilds such a session from its interface file the first
-// time it is asked for (or listed).
+// time it is asked for (or listed). The recorded access time is refreshed
+// at most once a minute; a session found idle past its timeout is dropped.
 //
 // Thread safety: every public method may be called from any thread. One
 // store mutex guards the id -> session map and the pending recoveries; each
@@ -93,7 +94,7 @@ class SessionStore {
   Result<SessionPtr> build(SessionRequest request, std::string id, double created,
                            const Loader& load);
   Value metadata(Session& s) const;
-  void persist(const Session& s) const;
+  void persist(Session& s) const;  // under mu_
   void unpersist(std::string_view id) const;
   void load_pending();
   size_t sweep_locked();

@@ -28,7 +28,9 @@ const char* kServeHelp =
     "  --daemon              run in the background; return once it is ready\n"
     "  --status              show the running server (from the state file)\n"
     "  --stop                stop the running server gracefully\n"
-    "  --ensure              start a server unless one of this version runs; print its state\n";
+    "  --ensure              start a server unless one of this version runs; print its state\n"
+    "Started by systemd socket activation (LISTEN_FDS/LISTEN_PID, e.g. lynguine.socket),\n"
+    "it serves the inherited listening socket (fd 3) and ignores --host/--port.\n";
 
 // `serve --ensure`: a running server of our version, started if needed;
 // prints its state as JSON (for clients in other languages).

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "client/http_client.h"
+#include "server/http_client.h"
 #include "server/lifecycle.h"
 
 namespace lyn::client {
@@ -27,7 +27,7 @@ class ServerCaller : public ApiCaller {
   ServerCaller(std::string host, unsigned short port, std::string token)
       : client_(std::move(host), port), token_(std::move(token)) {}
   CallResult call(std::string_view method, std::string_view path, std::string_view body) override {
-    HeaderList headers;
+    server::HeaderList headers;
     if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
     std::string err;
     auto r = client_.request(method, path, body, headers, &err);
@@ -37,7 +37,7 @@ class ServerCaller : public ApiCaller {
   bool remote() const override { return true; }
 
  private:
-  HttpClient client_;
+  server::HttpClient client_;
   std::string token_;
 };
 

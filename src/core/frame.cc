@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/json.h"
+
 namespace lyn {
 
 std::string Column::key() const { return py_str(name); }
@@ -80,9 +82,11 @@ std::string infer_dtype(std::vector<Value>& values) {
     }
     return "float64";
   }
-  // Only missing values: pandas gives object (None) or float64 (all NaN).
-  bool all_nan = std::all_of(values.begin(), values.end(), [](const Value& v) { return v.is_nan(); });
-  return all_nan ? "float64" : "object";
+  // Only missing values: all None stays object; any NaN makes it float64.
+  bool any_nan = std::any_of(values.begin(), values.end(), [](const Value& v) { return v.is_nan(); });
+  if (!any_nan) return "object";
+  for (auto& v : values) v = Value::nan();
+  return "float64";
 }
 
 Frame Frame::from_records(const List& records) {
@@ -196,6 +200,43 @@ Value frame_to_data_json(const Frame& f) {
                                Value(static_cast<int64_t>(f.num_columns()))}));
   data.set("dtypes", Value(std::move(dtypes)));
   return Value(std::move(data));
+}
+
+void append_frame_data_json(std::string& out, const Frame& f) {
+  size_t rows = f.num_rows();
+  std::vector<std::string> keys;
+  keys.reserve(f.columns.size());
+  for (const auto& c : f.columns) {
+    std::string k;
+    append_json_string(k, c.key());
+    keys.push_back(std::move(k));
+  }
+  out += "{\"records\": [";
+  for (size_t i = 0; i < rows; ++i) {
+    if (i) out += ", ";
+    out += '{';
+    for (size_t j = 0; j < f.columns.size(); ++j) {
+      if (j) out += ", ";
+      out += keys[j];
+      out += ": ";
+      append_json(out, f.columns[j].values[i]);
+    }
+    out += '}';
+  }
+  out += "], \"columns\": [";
+  for (size_t j = 0; j < f.columns.size(); ++j) {
+    if (j) out += ", ";
+    append_json(out, f.columns[j].name);
+  }
+  out += "], \"shape\": [" + std::to_string(rows) + ", " + std::to_string(f.columns.size()) +
+         "], \"dtypes\": {";
+  for (size_t j = 0; j < f.columns.size(); ++j) {
+    if (j) out += ", ";
+    out += keys[j];
+    out += ": ";
+    append_json_string(out, f.columns[j].dtype);
+  }
+  out += "}}";
 }
 
 }  // namespace lyn

@@ -70,6 +70,9 @@ std::string infer_dtype(std::vector<Value>& values);
 
 // The {records, columns, shape, dtypes} object lynguine's read_data answers.
 Value frame_to_data_json(const Frame& f);
+// The same object written straight to JSON text (no per-row maps: large
+// frames are answered several times faster this way).
+void append_frame_data_json(std::string& out, const Frame& f);
 
 }  // namespace lyn
 

@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "client/http_client.h"
+#include "server/http_client.h"
 #include "server/http_server.h"
 
 extern char** environ;
@@ -237,10 +237,10 @@ bool pid_alive(pid_t pid) {
 
 bool is_alive(const ServerState& state, std::chrono::milliseconds timeout) {
   if (!pid_alive(state.pid) || state.port == 0) return false;
-  client::HeaderList headers;
+  server::HeaderList headers;
   if (!state.token.empty()) headers.emplace_back("Authorization", "Bearer " + state.token);
   std::string err;
-  auto res = client::http_request(connect_host(state.host), state.port, "GET", "/api/health", {},
+  auto res = server::http_request(connect_host(state.host), state.port, "GET", "/api/health", {},
                                   headers, timeout, &err);
   // Our pid holds the port but is too busy to answer in time (every worker
   // thread inside a long request): alive. Starting a second server would be

@@ -103,7 +103,7 @@ Reply Api::handle(std::string_view method, std::string_view path, std::string_vi
   }
   Reply out;
   out.status = r.status;
-  out.body = to_json(r.body);
+  out.body = r.raw.empty() ? to_json(r.body) : std::move(r.raw);
   out.operation_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return out;

@@ -39,6 +39,7 @@ struct RequestContext {
 struct HandlerReply {
   int status = 200;
   Value body;
+  std::string raw;  // the body as JSON text already; used instead of `body` when set
 };
 
 // lynguine's error shape {"status":"error","error_type","error_message"}.

@@ -1,5 +1,6 @@
 // /api/read_data and /api/write_data: lynguine's io.read_data and
 // io.write_data behind JSON.
+#include "access/finalize.h"
 #include "access/registry.h"
 #include "config/interface.h"
 #include "service/handlers.h"
@@ -23,7 +24,11 @@ access::IoContext io_context(const RequestContext& ctx) {
 }
 
 HandlerReply data_reply(const Frame& f) {
-  return {200, Value(Map{{"status", Value("success")}, {"data", frame_to_data_json(f)}})};
+  HandlerReply r;
+  r.raw = "{\"status\": \"success\", \"data\": ";
+  append_frame_data_json(r.raw, f);
+  r.raw += '}';
+  return r;
 }
 
 }  // namespace
@@ -64,28 +69,9 @@ HandlerReply handle_write_data(const RequestContext& ctx, const Value& body) {
     return error_reply(Error::key("'records'", 400));
   for (const auto& r : records->as_list())
     if (!r.is_map()) return error_reply(Error::value("Each record must be a mapping"));
-  Frame frame = Frame::from_records(records->as_list());
-  if (const Value* cols = data->get("columns"); cols && cols->is_list()) {
-    std::vector<std::string> names;
-    std::vector<std::string> missing;
-    for (const auto& c : cols->as_list()) {
-      std::string n = py_str(c);
-      if (!frame.find(n)) missing.push_back(n);
-      names.push_back(n);
-    }
-    if (!missing.empty()) {
-      std::string list;
-      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + py_string_repr(m);
-      std::string msg = missing.size() == names.size()
-                            ? "\"None of [Index([" + list + "], dtype='object')] are in the [columns]\""
-                            : "\"[" + list + "] not in index\"";
-      return error_reply(Error::key(msg, 400));
-    }
-    Frame selected;
-    for (const auto& n : names) selected.columns.push_back(*frame.find(n));
-    frame = std::move(selected);
-  }
-  auto st = access::write_data(frame, *output, io_context(ctx));
+  auto frame = access::frame_for_write(records->as_list(), data->get("columns"));
+  if (!frame.ok()) return error_reply(frame.error());
+  auto st = access::write_data(*frame, *output, io_context(ctx));
   if (!st.ok()) return error_reply(st.error());
   size_t n = records->as_list().size();
   return {200, Value(Map{{"status", Value("success")},

@@ -47,10 +47,11 @@ std::string persist_dir() {
 }
 
 SessionStore& store_for(const RequestContext& ctx) {
-  static std::mutex mu;
-  static std::map<std::string, std::unique_ptr<SessionStore>> stores;
-  std::lock_guard lock(mu);
-  auto& s = stores[ctx.options.root];
+  // Never destroyed: request threads may outlive static destruction at exit.
+  static auto* mu = new std::mutex;
+  static auto* stores = new std::map<std::string, std::unique_ptr<SessionStore>>;
+  std::lock_guard lock(*mu);
+  auto& s = (*stores)[ctx.options.root];
   if (!s) {
     SessionStore::Options o;
     o.root = ctx.options.root;
@@ -84,6 +85,37 @@ bool truthy(const Value* v) {
 }
 
 // request_data.get(key), None when absent or null.
+// Python's type name, for the errors lynguine's server gives on odd bodies.
+std::string py_type(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return "NoneType";
+    case Value::Kind::kBool:
+      return "bool";
+    case Value::Kind::kInt:
+    case Value::Kind::kBigInt:
+      return "int";
+    case Value::Kind::kFloat:
+      return "float";
+    case Value::Kind::kString:
+      return "str";
+    case Value::Kind::kList:
+      return "list";
+    case Value::Kind::kMap:
+      return "dict";
+    default:
+      return "object";
+  }
+}
+
+// request_data.get(...) on a body that is not a JSON object.
+Error no_get(const Value& body) {
+  std::string msg = "'";  // appended piecewise: GCC 12 misreports "'" + string&&
+  msg += py_type(body);
+  msg += "' object has no attribute 'get'";
+  return Error{"AttributeError", std::move(msg), 400};
+}
+
 const Value* param(const Value& body, std::string_view key) {
   const Value* v = body.is_map() ? body.get(key) : nullptr;
   return v && !v->is_null() ? v : nullptr;
@@ -137,16 +169,20 @@ Value columns_value(const std::vector<Value>& cols) {
 }
 
 HandlerReply create(const RequestContext& ctx, const Value& body) {
-  if (!body.is_map() && !body.is_null())
-    return error_reply(Error::value("Request body must be a JSON object"));
-  const Value* file = body.is_map() ? body.get("interface_file") : nullptr;
+  if (!body.is_map()) return error_reply(no_get(body));
+  const Value* file = body.get("interface_file");
   if (!truthy(file)) return error_reply(missing("interface_file"));
   if (!file->is_string())
-    return error_reply(Error{"TypeError", "interface_file must be a string", 400});
+    return error_reply(Error{
+        "TypeError",
+        "join() argument must be str, bytes, or os.PathLike object, not '" + py_type(*file) + "'",
+        400});
   SessionRequest req;
   req.interface_file = file->as_string();
   if (const Value* d = body.get("directory")) {
-    if (!d->is_string()) return error_reply(Error{"TypeError", "directory must be a string", 400});
+    if (!d->is_string())
+      return error_reply(
+          Error{"TypeError", "expected str, bytes or os.PathLike object, not " + py_type(*d), 400});
     req.directory = *d;
   }
   if (const Value* f = body.get("interface_field")) req.interface_field = *f;
@@ -159,6 +195,12 @@ HandlerReply create(const RequestContext& ctx, const Value& body) {
 
 // One focus operation on a frame; the reply body (without "status").
 Result<Value> run_operation(CustomDataFrame& cdf, std::string_view op, const Value& body) {
+  static const std::string_view kWithParams[] = {"set_index",      "set_column",   "set_value",
+                                                 "get_value_at",   "set_selector", "set_subindex",
+                                                 "get_column_type"};
+  if (!body.is_map())
+    for (auto name : kWithParams)
+      if (op == name) return no_get(body);
   auto done = [](Status st) -> Result<Value> {
     if (!st.ok()) return st.error();
     return Value(Map{});

@@ -152,6 +152,14 @@ class Cluster:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="lyn-cluster-")
         self.procs, self.ports, self.roots = [], [], []
+        self.nginx = None
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self):
         for i in range(INSTANCES):
             base = os.path.join(self.tmp, "instance%d" % i)
             root = os.path.join(base, "fixtures")
@@ -191,7 +199,7 @@ class Cluster:
 
     def close(self):
         for proc in [self.nginx, *self.procs]:
-            if proc.poll() is None:
+            if proc is not None and proc.poll() is None:
                 proc.terminate()
                 try:
                     proc.wait(timeout=10)

@@ -4,6 +4,7 @@ extracted with `dpkg-deb -x` into a scratch root, and the installed binary
 run from there. Skipped where dpkg-deb or cpack is missing, or where the
 build directory was configured before the packaging block existed."""
 import glob
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -12,7 +13,13 @@ import tempfile
 
 import pytest
 
-from conftest import BINARY
+# tests/wire/conftest.py by path: under `pytest tests/wire python/tests` the
+# name `conftest` may be python/tests/conftest.py instead.
+_spec = importlib.util.spec_from_file_location(
+    "lyn_wire_conftest", os.path.join(os.path.dirname(os.path.abspath(__file__)), "conftest.py"))
+_wire = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_wire)
+BINARY = _wire.BINARY
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("dpkg-deb") or not shutil.which("cpack"),
@@ -26,9 +33,12 @@ BUILD_DIR = os.environ.get("LYNGUINE_BUILD_DIR",
 def extracted():
     if not os.path.exists(os.path.join(BUILD_DIR, "CPackConfig.cmake")):
         pytest.skip("%s has no CPackConfig.cmake: re-run cmake" % BUILD_DIR)
+    if not os.path.exists(os.path.join(BUILD_DIR, "bin", "lynguine")):
+        pytest.skip("%s/bin/lynguine is not built" % BUILD_DIR)
     out = tempfile.mkdtemp(prefix="lyn-pkg-")
-    # cpack's install step only checks the (already built) tree; -B keeps
-    # the package and its staging files out of the build directory.
+    # cpack packages the tree as built (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY: no
+    # rebuild first); -B keeps the package and its staging files out of the
+    # build directory.
     r = subprocess.run(["cpack", "-G", "DEB", "-B", out], cwd=BUILD_DIR,
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr

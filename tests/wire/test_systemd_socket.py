@@ -4,6 +4,7 @@ LISTEN_FDS=1 and LISTEN_PID=<its pid>, and must serve on that socket instead
 of binding --host/--port. Like systemd, the test keeps its own copy of the
 socket open, so a second server started on it (after the first exited, as
 after an idle timeout) answers too."""
+import importlib.util
 import json
 import os
 import socket
@@ -11,7 +12,16 @@ import subprocess
 import time
 import urllib.request
 
-from conftest import BINARY, child_env, free_port, fresh_fixtures
+# tests/wire/conftest.py by path: under `pytest tests/wire python/tests` the
+# name `conftest` may be python/tests/conftest.py instead.
+_spec = importlib.util.spec_from_file_location(
+    "lyn_wire_conftest", os.path.join(os.path.dirname(os.path.abspath(__file__)), "conftest.py"))
+_wire = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_wire)
+BINARY = _wire.BINARY
+child_env = _wire.child_env
+free_port = _wire.free_port
+fresh_fixtures = _wire.fresh_fixtures
 
 # LISTEN_PID must be the server's own pid, known only after fork: a shell
 # sets it to its own pid ($$) and exec's the binary, which keeps that pid.

@@ -1,4 +1,4 @@
-#include "client/http_client.h"
+#include "server/http_client.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 
 #include <cstring>
 
-namespace lyn::client {
+namespace lyn::server {
 
 namespace {
 
@@ -416,4 +416,4 @@ std::optional<HttpResult> http_request(const std::string& host, unsigned short p
   return client.request(method, path, body, headers, err);
 }
 
-}  // namespace lyn::client
+}  // namespace lyn::server

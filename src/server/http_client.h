@@ -11,8 +11,8 @@
 //
 // Threads: an HttpClient is not thread-safe; use one per thread. The free
 // function http_request() is safe to call from any thread.
-#ifndef LYNGUINE_CLIENT_HTTP_CLIENT_H_
-#define LYNGUINE_CLIENT_HTTP_CLIENT_H_
+#ifndef LYNGUINE_SERVER_HTTP_CLIENT_H_
+#define LYNGUINE_SERVER_HTTP_CLIENT_H_
 
 #include <chrono>
 #include <optional>
@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-namespace lyn::client {
+namespace lyn::server {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -79,6 +79,6 @@ std::optional<HttpResult> http_request(const std::string& host, unsigned short p
                                        std::chrono::milliseconds timeout = std::chrono::seconds(60),
                                        std::string* err = nullptr);
 
-}  // namespace lyn::client
+}  // namespace lyn::server
 
-#endif  // LYNGUINE_CLIENT_HTTP_CLIENT_H_
+#endif  // LYNGUINE_SERVER_HTTP_CLIENT_H_
