@@ -1,6 +1,7 @@
 // `lynguine serve`: the HTTP server (src/server) wired to the API
 // (src/service). The server knows nothing of formats; the API nothing of
 // sockets; this file is where the two meet.
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -98,9 +99,10 @@ int run_serve_command(const std::vector<std::string>& a) {
       server::HttpResponse resp;
       resp.status = reply.status;
       resp.body = std::move(reply.body);
-      char timing[64];
-      std::snprintf(timing, sizeof timing, "op;dur=%.3f", reply.operation_ms);
-      resp.headers.emplace_back("Server-Timing", timing);
+      char timing[48] = "op;dur=";
+      auto r = std::to_chars(timing + 7, timing + sizeof timing, reply.operation_ms,
+                             std::chars_format::fixed, 3);
+      resp.headers.emplace_back("Server-Timing", std::string(timing, r.ptr - timing));
       return resp;
     };
   };

@@ -161,7 +161,9 @@ HandlerReply ok(Map m) {
   Map out;
   out.set("status", Value("success"));
   for (auto& [k, v] : m) out.set(k, std::move(v));
-  return {200, Value(std::move(out))};
+  HandlerReply r;
+  r.body = Value(std::move(out));
+  return r;
 }
 
 Value columns_value(const std::vector<Value>& cols) {
@@ -282,7 +284,11 @@ HandlerReply handle_sessions(const RequestContext& ctx, std::string_view method,
   SessionStore& store = store_for(ctx);
   if (path == "/api/sessions") {
     if (method == "POST") return create(ctx, body);
-    if (method == "GET") return {200, store.list(make_loader(ctx))};
+    if (method == "GET") {
+      HandlerReply r;
+      r.body = store.list(make_loader(ctx));
+      return r;
+    }
     return error_reply(405, "ValueError",
                        std::string(method) + " not supported for: " + std::string(path));
   }

@@ -1,5 +1,6 @@
 #include "assess/liquid/liquid.h"
 
+#include <exception>
 #include <mutex>
 #include <unordered_map>
 
@@ -58,6 +59,8 @@ std::variant<std::shared_ptr<const Template>, Error> parse(std::string_view sour
     return std::shared_ptr<const Template>(std::make_shared<Template>(p.parse()));
   } catch (const LexError& e) {
     return Error{"LiquidSyntaxError", e.message};
+  } catch (const std::exception& e) {
+    return Error{"RuntimeError", e.what()};
   }
 }
 
@@ -68,6 +71,8 @@ std::variant<std::string, Error> render(const Template& t, const Map& context) {
     r.render_top(t.root());
   } catch (const FatalError& e) {
     return Error{e.type, e.message};
+  } catch (const std::exception& e) {  // e.g. std::bad_alloc: never escape to the caller
+    return Error{"RuntimeError", e.what()};
   }
   return out;
 }
