@@ -332,7 +332,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Formatted without printf: this runs once per request.
     char timing[64] = "total;dur=";
     auto r = std::to_chars(timing + 10, timing + sizeof timing, ms, std::chars_format::fixed, 3);
-    res->set("Server-Timing", std::string_view(timing, r.ptr - timing));
+    res->set("Server-Timing", beast::string_view(timing, r.ptr - timing));
     static const std::string pid = std::to_string(::getpid());
     res->set("X-Lynguine-Pid", pid);
     for (auto& [k, v] : out.headers) {

@@ -1,0 +1,98 @@
+#include "server/api_keys.h"
+
+#include <openssl/crypto.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/yaml.h"
+#include "server/secrets.h"
+
+namespace lyn::server {
+
+const char* rights_name(Rights r) {
+  switch (r) {
+    case Rights::write:
+      return "write";
+    case Rights::read:
+      return "read";
+    default:
+      return "none";
+  }
+}
+
+std::optional<ApiKeys> ApiKeys::parse(std::string_view text, std::string* err) {
+  auto fail = [&](const std::string& m) -> std::optional<ApiKeys> {
+    if (err) *err = m;
+    return std::nullopt;
+  };
+  auto doc = parse_yaml(text, "api keys");  // JSON is YAML too
+  if (!doc.ok()) return fail(doc.error().message);
+  const Value& v = *doc;
+  if (!v.is_list()) return fail("the API key file must hold a list of {name, key, rights}");
+  ApiKeys out;
+  std::set<std::string> names, digests;
+  std::size_t i = 0;
+  for (const Value& e : v.as_list()) {
+    std::string where = "API key entry " + std::to_string(i++);
+    if (!e.is_map()) return fail(where + " is not a mapping");
+    const Value* name = e.get("name");
+    const Value* key = e.get("key");
+    const Value* rights = e.get("rights");
+    if (!name || !name->is_string() || name->as_string().empty())
+      return fail(where + " has no name");
+    where += " (" + name->as_string() + ")";
+    if (!key || !key->is_string()) return fail(where + " has no key (a string)");
+    if (key->as_string().size() < 16) return fail(where + ": key shorter than 16 characters");
+    ApiKeyEntry entry;
+    entry.name = name->as_string();
+    if (!rights || rights->is_null()) {
+      entry.rights = Rights::read;
+    } else if (rights->is_string() && rights->as_string() == "read") {
+      entry.rights = Rights::read;
+    } else if (rights->is_string() && rights->as_string() == "write") {
+      entry.rights = Rights::write;
+    } else {
+      return fail(where + ": rights must be \"read\" or \"write\"");
+    }
+    entry.digest = sha256(key->as_string());
+    if (!names.insert(entry.name).second) return fail(where + ": duplicate name");
+    if (!digests.insert(entry.digest).second) return fail(where + ": duplicate key");
+    out.entries_.push_back(std::move(entry));
+  }
+  if (out.entries_.empty()) return fail("the API key file lists no keys");
+  return out;
+}
+
+std::optional<ApiKeys> ApiKeys::load(const std::string& path, std::string* err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (err) *err = "cannot read API key file " + path;
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
+    std::fprintf(stderr, "lynguine: warning: API key file %s is readable by others (chmod 600)\n",
+                 path.c_str());
+  std::string e;
+  auto keys = parse(ss.str(), &e);
+  if (!keys && err) *err = path + ": " + e;
+  return keys;
+}
+
+const ApiKeyEntry* ApiKeys::find(std::string_view presented) const {
+  std::string digest = sha256(presented);
+  const ApiKeyEntry* found = nullptr;
+  for (const auto& e : entries_) {  // every entry is compared: no early exit
+    bool eq = CRYPTO_memcmp(e.digest.data(), digest.data(), digest.size()) == 0;
+    if (eq && !found) found = &e;
+  }
+  return found;
+}
+
+}  // namespace lyn::server

@@ -1,0 +1,276 @@
+#include "server/guard.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "server/secrets.h"
+
+namespace lyn::server {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+
+HttpResponse refusal(int status, std::string_view type, std::string_view message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = json_error_body(type, message);
+  return r;
+}
+
+std::string remote_ip(const std::string& remote) {
+  auto colon = remote.rfind(':');
+  return colon == std::string::npos ? remote : remote.substr(0, colon);
+}
+
+std::string path_of(std::string_view target) {
+  return std::string(target.substr(0, target.find('?')));
+}
+
+}  // namespace
+
+std::optional<std::string> host_name_of(std::string_view host) {
+  host = trim(host);
+  if (host.empty()) return std::nullopt;
+  std::string_view name, port;
+  if (host.front() == '[') {
+    auto close = host.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    name = host.substr(1, close - 1);
+    std::string_view rest = host.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return std::nullopt;
+      port = rest.substr(1);
+      if (port.empty()) return std::nullopt;
+    }
+    in6_addr a6{};
+    if (::inet_pton(AF_INET6, std::string(name).c_str(), &a6) != 1) return std::nullopt;
+  } else {
+    auto colon = host.find(':');
+    if (colon != std::string_view::npos) {
+      if (host.find(':', colon + 1) != std::string_view::npos) return std::nullopt;  // bare v6
+      name = host.substr(0, colon);
+      port = host.substr(colon + 1);
+      if (port.empty()) return std::nullopt;
+    } else {
+      name = host;
+    }
+  }
+  if (port.size() > 5) return std::nullopt;
+  for (char c : port)
+    if (c < '0' || c > '9') return std::nullopt;
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.empty()) return std::nullopt;
+  for (unsigned char c : name)  // no spaces, slashes, '@', control bytes
+    if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '%'))
+      return std::nullopt;
+  return lower(name);
+}
+
+bool is_ip_literal(std::string_view name) {
+  std::string n(name);
+  in_addr a4{};
+  in6_addr a6{};
+  return ::inet_pton(AF_INET, n.c_str(), &a4) == 1 || ::inet_pton(AF_INET6, n.c_str(), &a6) == 1;
+}
+
+bool is_loopback_name(std::string_view name) {
+  std::string n = lower(name);
+  if (n == "localhost") return true;
+  in_addr a4{};
+  if (::inet_pton(AF_INET, n.c_str(), &a4) == 1)
+    return (ntohl(a4.s_addr) >> 24) == 127;
+  in6_addr a6{};
+  if (::inet_pton(AF_INET6, n.c_str(), &a6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&a6)) return true;
+    if (IN6_IS_ADDR_V4MAPPED(&a6)) return a6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o) {
+  if (trim(host).empty()) return version < 11 && !o.remote;
+  auto name = host_name_of(host);
+  if (!name) return false;
+  if (is_loopback_name(*name)) return true;
+  if (!o.remote) return false;
+  if (is_ip_literal(*name)) return true;
+  for (const auto& h : o.allowed_hosts) {
+    auto allowed = host_name_of(h);
+    if (allowed && *allowed == *name) return true;
+  }
+  return false;
+}
+
+bool origin_allowed(std::string_view origin, const GuardOptions& o) {
+  std::string want = lower(trim(origin));
+  while (!want.empty() && want.back() == '/') want.pop_back();
+  if (want.empty() || want == "null") return false;
+  for (const auto& a : o.allowed_origins) {
+    std::string have = lower(trim(a));
+    while (!have.empty() && have.back() == '/') have.pop_back();
+    if (have == want) return true;
+  }
+  return false;
+}
+
+bool is_form_content_type(std::string_view ct) {
+  std::string t = lower(trim(ct.substr(0, ct.find(';'))));
+  return t == "text/plain" || t == "application/x-www-form-urlencoded" ||
+         t == "multipart/form-data";
+}
+
+bool needs_write(std::string_view method, std::string_view target) {
+  std::string m = lower(method);
+  if (m == "get" || m == "head" || m == "options") return false;
+  if (m != "post") return true;  // DELETE, PUT, PATCH, anything unknown
+  std::string path = path_of(target);
+  if (path == "/api/write_data") return true;
+  constexpr std::string_view kSessions = "/api/sessions/";
+  if (path.rfind(kSessions, 0) == 0) {
+    std::string_view rest = std::string_view(path).substr(kSessions.size());
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos) return false;
+    std::string op = lower(rest.substr(slash + 1).substr(0, rest.substr(slash + 1).find('/')));
+    return op == "set_value" || op.find("save") != std::string::npos;
+  }
+  return false;
+}
+
+std::string presented_secret(const HttpRequest& req) {
+  std::string auth(trim(req.header("Authorization")));
+  if (auth.size() > 7 && iequals(std::string_view(auth).substr(0, 7), "bearer "))
+    return std::string(trim(std::string_view(auth).substr(7)));
+  return std::string(trim(req.header("X-API-Key")));
+}
+
+Guard::Guard(GuardOptions options)
+    : options_(std::move(options)), limiter_(options_.rate_limit) {}
+
+bool Guard::auth_required() const {
+  return !options_.token.empty() || (options_.api_keys && !options_.api_keys->empty());
+}
+
+std::optional<HttpResponse> Guard::check(const HttpRequest& req,
+                                         std::vector<std::pair<std::string, std::string>>* cors) {
+  // 1. Host.
+  int hosts = 0;
+  for (const auto& [k, v] : req.headers) hosts += iequals(k, "Host") ? 1 : 0;
+  if (hosts > 1 || !host_allowed(req.header("Host"), req.version, options_))
+    return refusal(403, "HostNotAllowed",
+                   "the Host header does not name this server (start it with --allowed-host "
+                   "NAME to serve other names)");
+
+  // 2. Origin and cross-site browser requests.
+  std::string origin = req.header("Origin");
+  std::string site = lower(trim(req.header("Sec-Fetch-Site")));
+  bool has_origin = !trim(origin).empty();
+  bool allowed_origin = has_origin && origin_allowed(origin, options_);
+  if (has_origin && !allowed_origin)
+    return refusal(403, "OriginNotAllowed",
+                   "cross-origin requests are refused (start the server with --allow-origin "
+                   "ORIGIN to allow one)");
+  if (!allowed_origin && (site == "cross-site" || site == "same-site"))
+    return refusal(403, "OriginNotAllowed", "cross-site requests are refused");
+  if ((has_origin || site == "cross-site" || site == "same-site") &&
+      !iequals(req.method, "GET") && !iequals(req.method, "HEAD") &&
+      !iequals(req.method, "OPTIONS") && is_form_content_type(req.header("Content-Type")))
+    return refusal(415, "CrossSiteFormRejected",
+                   "a browser request must send Content-Type: application/json");
+  std::vector<std::pair<std::string, std::string>> cors_headers;
+  if (allowed_origin) {
+    cors_headers.emplace_back("Access-Control-Allow-Origin", std::string(trim(origin)));
+    cors_headers.emplace_back("Vary", "Origin");
+    if (iequals(req.method, "OPTIONS")) {  // CORS preflight: no credentials sent
+      HttpResponse r;
+      r.status = 204;
+      r.headers = cors_headers;
+      r.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, DELETE");
+      r.headers.emplace_back("Access-Control-Allow-Headers",
+                             "Content-Type, Authorization, X-API-Key");
+      r.headers.emplace_back("Access-Control-Max-Age", "600");
+      return r;
+    }
+  }
+
+  // 3. Authentication.
+  std::string path = path_of(req.target);
+  bool exempt = path == "/api/health" && (iequals(req.method, "GET") || iequals(req.method, "HEAD"));
+  Rights rights = Rights::write;
+  std::string identity = "ip:" + remote_ip(req.remote);
+  if (auth_required() && !exempt) {
+    std::string secret = presented_secret(req);
+    rights = Rights::none;
+    if (!secret.empty()) {
+      // Both are always compared: no shortcut that would time the token.
+      bool token_ok = !options_.token.empty() && constant_time_equals(secret, options_.token);
+      const ApiKeyEntry* key = options_.api_keys ? options_.api_keys->find(secret) : nullptr;
+      if (token_ok) {
+        rights = Rights::write;
+        identity = "token";
+      } else if (key) {
+        rights = key->rights;
+        identity = "key:" + key->name;
+      }
+    }
+    if (rights == Rights::none) {
+      // Failed attempts count against the address: guessing gets 429s.
+      if (limiter_.enabled() && !limiter_.allow(identity))
+        return refusal(429, "TooManyRequests", "rate limit exceeded");
+      HttpResponse r = refusal(401, "Unauthorized",
+                               secret.empty() ? "this server requires a token or API key "
+                                                "(Authorization: Bearer KEY or X-API-Key: KEY)"
+                                              : "the token or API key is not valid");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"lynguine\"");
+      return r;
+    }
+  }
+
+  // 4. Rights.
+  if (rights != Rights::write && needs_write(req.method, req.target))
+    return refusal(403, "Forbidden",
+                   "this API key has read rights only; " + std::string(req.method) + " " + path +
+                       " needs write rights");
+
+  // 5. Rate limit.
+  if (limiter_.enabled() && !limiter_.allow(identity)) {
+    HttpResponse r = refusal(429, "TooManyRequests", "rate limit exceeded; slow down");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  if (cors) *cors = std::move(cors_headers);
+  return std::nullopt;
+}
+
+Handler Guard::wrap(std::shared_ptr<Guard> guard, Handler inner) {
+  return [guard = std::move(guard), inner = std::move(inner)](const HttpRequest& req) {
+    std::vector<std::pair<std::string, std::string>> cors;
+    if (auto refused = guard->check(req, &cors)) return std::move(*refused);
+    HttpResponse out = inner(req);
+    std::size_t cap = guard->options().max_response_bytes;
+    if (cap > 0 && out.body.size() > cap) {
+      out = refusal(507, "ResponseTooLarge",
+                    "the answer (" + std::to_string(out.body.size()) +
+                        " bytes) exceeds the server's limit of " + std::to_string(cap) +
+                        " bytes (--max-response-bytes); ask for less");
+    }
+    for (auto& h : cors) out.headers.push_back(std::move(h));
+    return out;
+  };
+}
+
+}  // namespace lyn::server

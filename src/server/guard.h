@@ -1,0 +1,105 @@
+// Guard: the request checks that make a lynguine server safe to leave running
+// ("Safe to leave running"). It wraps the API handler; a request it refuses
+// never reaches the handler. In order:
+//
+//  1. Host: must name a loopback host (localhost, 127.0.0.0/8, [::1], with or
+//     without a port) -- a DNS-rebinding page sends its own name. A server
+//     started for remote use also accepts IP literals (a rebinding attack
+//     needs a name) and the --allowed-host names. HTTP/1.0 without Host is
+//     let through; HTTP/1.1 without Host, or with two, is not.
+//     -> 403 HostNotAllowed
+//  2. Origin / Sec-Fetch-Site: a request with an Origin not in
+//     --allow-origin, or with "Sec-Fetch-Site: cross-site|same-site" and no
+//     allowed Origin, is refused (-> 403 OriginNotAllowed); a browser
+//     request with an (allowed) Origin whose Content-Type is a form type
+//     (text/plain, application/x-www-form-urlencoded, multipart/form-data:
+//     the ones that skip the CORS preflight) is refused too
+//     (-> 415 CrossSiteFormRejected). Clients without Origin (curl, Python)
+//     may send any content type. Allowed origins get
+//     "Access-Control-Allow-Origin: <origin>" (never "*"); OPTIONS from an
+//     allowed origin is answered as a CORS preflight (204).
+//  3. Authentication, when a local token or API keys are configured:
+//     "Authorization: Bearer SECRET" or "X-API-Key: SECRET", compared in
+//     constant time. GET/HEAD /api/health is exempt (a liveness probe that
+//     says nothing but "ok" and the version). -> 401 Unauthorized
+//  4. Rights: a read-only key may not write (DELETE, POST /api/write_data,
+//     POST /api/sessions/{id}/set_value or any session operation whose name
+//     contains "save"). -> 403 Forbidden
+//  5. Rate limit (token bucket per key name, else per remote address).
+//     -> 429 TooManyRequests
+//  6. After the handler: a body over max_response_bytes becomes
+//     -> 507 ResponseTooLarge
+//
+// Thread safety: a Guard is immutable after construction except for its
+// RateLimiter, which is internally synchronised; check() and the handler
+// returned by wrap() may be called from any number of threads at once.
+#ifndef LYNGUINE_SERVER_GUARD_H_
+#define LYNGUINE_SERVER_GUARD_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/api_keys.h"
+#include "server/http_server.h"
+#include "server/rate_limit.h"
+
+namespace lyn::server {
+
+struct GuardOptions {
+  bool remote = false;                       // started for remote use (non-loopback bind)
+  std::vector<std::string> allowed_hosts;    // --allowed-host (names, no port)
+  std::vector<std::string> allowed_origins;  // --allow-origin ("https://x.example[:port]")
+  std::string token;                         // local token; empty: none
+  std::shared_ptr<const ApiKeys> api_keys;   // nullptr or empty: none
+  double rate_limit = 0;                     // requests per second per client; 0: off
+  std::size_t max_response_bytes = std::size_t{256} << 20;  // 0: unlimited
+};
+
+// --- the decisions, as pure functions (unit-tested) ---
+
+// "Example.COM:80" -> "example.com"; "[::1]:8765" -> "::1"; "localhost." ->
+// "localhost". nullopt if malformed (bad port, unbalanced brackets, empty).
+std::optional<std::string> host_name_of(std::string_view host_header);
+// localhost, 127.0.0.0/8, ::1 (and ::ffff:127.x.y.z).
+bool is_loopback_name(std::string_view name);
+bool is_ip_literal(std::string_view name);
+// Whether the Host header value `host` (possibly empty: none sent) is
+// acceptable for a request of HTTP `version` (10, 11).
+bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o);
+// Whether the Origin (exact, case-insensitive, trailing "/" ignored) is listed.
+bool origin_allowed(std::string_view origin, const GuardOptions& o);
+// text/plain, application/x-www-form-urlencoded or multipart/form-data
+// (parameters ignored): what a cross-site <form> can send without preflight.
+bool is_form_content_type(std::string_view content_type);
+// Whether the request changes files or session data (needs write rights).
+bool needs_write(std::string_view method, std::string_view target);
+// The secret presented: "Authorization: Bearer X" or "X-API-Key: X"; "" if none.
+std::string presented_secret(const HttpRequest& req);
+
+class Guard {
+ public:
+  explicit Guard(GuardOptions options);
+
+  // nullopt: let the request through (then *cors, if given, holds headers
+  // to add to the answer). Otherwise the refusal to send.
+  std::optional<HttpResponse> check(const HttpRequest& req,
+                                    std::vector<std::pair<std::string, std::string>>* cors = nullptr);
+
+  // A handler running check(), then `inner`, then the response-size limit.
+  static Handler wrap(std::shared_ptr<Guard> guard, Handler inner);
+
+  const GuardOptions& options() const { return options_; }
+  bool auth_required() const;
+
+ private:
+  GuardOptions options_;
+  RateLimiter limiter_;
+};
+
+}  // namespace lyn::server
+
+#endif  // LYNGUINE_SERVER_GUARD_H_
