@@ -12,6 +12,8 @@
 
 #include <cstring>
 
+#include "server/tls.h"
+
 namespace lyn::server {
 
 namespace {
@@ -103,23 +105,39 @@ int connect_addr(const sockaddr* addr, socklen_t len, Clock::time_point deadline
   return fd;
 }
 
-// Reads more bytes into buf. Returns >0 bytes read, 0 on EOF, -1 on error or
-// timeout (err set).
-long read_more(int fd, std::string& buf, Clock::time_point deadline, std::string* err) {
+// Reads more bytes into buf (through `tls` when given). Returns >0 bytes
+// read, 0 on EOF, -1 on error or timeout (err set).
+long read_more(int fd, TlsConnection* tls, std::string& buf, Clock::time_point deadline,
+               std::string* err) {
   char tmp[16384];
   for (;;) {
-    ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
-    if (n > 0) {
-      buf.append(tmp, static_cast<std::size_t>(n));
-      return n;
+    short wait_for = POLLIN;
+    if (tls) {  // https
+      long n = tls->read(tmp, sizeof tmp);
+      if (n > 0) {
+        buf.append(tmp, static_cast<std::size_t>(n));
+        return n;
+      }
+      if (n == TlsConnection::kEof) return 0;
+      if (n == TlsConnection::kError) {
+        set_err(err, tls->error());
+        return -1;
+      }
+      if (n == TlsConnection::kWantWrite) wait_for = POLLOUT;
+    } else {
+      ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+      if (n > 0) {
+        buf.append(tmp, static_cast<std::size_t>(n));
+        return n;
+      }
+      if (n == 0) return 0;
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        set_err(err, std::string("recv: ") + std::strerror(errno));
+        return -1;
+      }
     }
-    if (n == 0) return 0;
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) {
-      set_err(err, std::string("recv: ") + std::strerror(errno));
-      return -1;
-    }
-    int w = wait_fd(fd, POLLIN, deadline);
+    int w = wait_fd(fd, wait_for, deadline);
     if (w == 0) {
       set_err(err, "timed out waiting for the server's response");
       return -1;
@@ -131,8 +149,24 @@ long read_more(int fd, std::string& buf, Clock::time_point deadline, std::string
   }
 }
 
-bool send_all(int fd, std::string_view data, Clock::time_point deadline, std::string* err) {
+bool send_all(int fd, TlsConnection* tls, std::string_view data, Clock::time_point deadline,
+              std::string* err) {
   while (!data.empty()) {
+    if (tls) {  // https
+      long n = tls->write(data.data(), data.size());
+      if (n > 0) {
+        data.remove_prefix(static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n == TlsConnection::kWantRead || n == TlsConnection::kWantWrite) {
+        int w = wait_fd(fd, n == TlsConnection::kWantRead ? POLLIN : POLLOUT, deadline);
+        if (w > 0) continue;
+        set_err(err, w == 0 ? "timed out sending the request" : "poll failed");
+        return false;
+      }
+      set_err(err, n == TlsConnection::kEof ? "connection closed by the server" : tls->error());
+      return false;
+    }
     ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) {
       data.remove_prefix(static_cast<std::size_t>(n));
@@ -191,6 +225,7 @@ HttpClient::~HttpClient() {
 }
 
 void HttpClient::close() {
+  tls_.reset();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
@@ -229,6 +264,15 @@ bool HttpClient::connect_socket(std::string* err) {
   }
   if (fd_ < 0 && err)
     *err = "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + *err;
+  // https: the TLS handshake (certificate and host name checked) on the socket.
+  if (fd_ >= 0 && options_.tls) {
+    tls_ = TlsConnection::connect(fd_, h, options_.ca_file, deadline, err);
+    if (!tls_) {
+      if (err) *err = "https://" + host_ + ":" + std::to_string(port_) + ": " + *err;
+      close();
+      return false;
+    }
+  }
   return fd_ >= 0;
 }
 
@@ -279,7 +323,7 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
                                               std::string* err) {
   auto deadline = Clock::now() + options_.request_timeout;
   *retryable = false;
-  if (!send_all(fd_, wire, deadline, err)) {
+  if (!send_all(fd_, tls_.get(), wire, deadline, err)) {
     *retryable = true;
     close();
     return std::nullopt;
@@ -296,7 +340,7 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
     std::size_t end;
     while ((end = buf.find("\r\n\r\n", pos)) == std::string::npos) {
       if (buf.size() - pos > (std::size_t{1} << 20)) return fail("response headers too large");
-      long n = read_more(fd_, buf, deadline, err);
+      long n = read_more(fd_, tls_.get(), buf, deadline, err);
       if (n == 0) {
         if (buf.size() == pos) *retryable = true;
         return fail("connection closed by the server before a complete response");
@@ -353,7 +397,7 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
       for (;;) {
         std::size_t le;
         while ((le = buf.find("\r\n", p)) == std::string::npos) {
-          long n = read_more(fd_, buf, deadline, err);
+          long n = read_more(fd_, tls_.get(), buf, deadline, err);
           if (n <= 0) return fail(n == 0 ? "connection closed inside a chunked body" : "");
         }
         std::string_view size_line(buf.data() + p, le - p);
@@ -365,7 +409,7 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
           // Trailers, then an empty line.
           for (;;) {
             while ((le = buf.find("\r\n", p)) == std::string::npos) {
-              long n = read_more(fd_, buf, deadline, err);
+              long n = read_more(fd_, tls_.get(), buf, deadline, err);
               if (n <= 0) return fail(n == 0 ? "connection closed inside chunk trailers" : "");
             }
             bool empty = le == p;
@@ -375,7 +419,7 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
           break;
         }
         while (buf.size() < p + chunk + 2) {
-          long n = read_more(fd_, buf, deadline, err);
+          long n = read_more(fd_, tls_.get(), buf, deadline, err);
           if (n <= 0) return fail(n == 0 ? "connection closed inside a chunk" : "");
         }
         result.body.append(buf, p, chunk);
@@ -385,14 +429,14 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
       std::size_t len = 0;
       if (!parse_size(cl, 10, &len)) return fail("malformed Content-Length");
       while (buf.size() < body_start + len) {
-        long n = read_more(fd_, buf, deadline, err);
+        long n = read_more(fd_, tls_.get(), buf, deadline, err);
         if (n <= 0) return fail(n == 0 ? "connection closed before the whole body arrived" : "");
       }
       result.body.assign(buf, body_start, len);
     } else {
       // Body delimited by the end of the connection.
       for (;;) {
-        long n = read_more(fd_, buf, deadline, err);
+        long n = read_more(fd_, tls_.get(), buf, deadline, err);
         if (n == 0) break;
         if (n < 0) return fail("");
       }

@@ -15,6 +15,7 @@
 #define LYNGUINE_SERVER_HTTP_CLIENT_H_
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,7 +40,14 @@ struct ClientOptions {
   // Deadline for one whole request (send + wait + read).
   std::chrono::milliseconds request_timeout{60000};
   bool keep_alive = true;  // ask the server to keep the connection open
+  // Security ("safe to leave running"): https via OpenSSL (see tls.h). The
+  // server's certificate is checked against ca_file, or the system store
+  // when ca_file is empty, and must name `host`.
+  bool tls = false;
+  std::string ca_file;
 };
+
+class TlsConnection;
 
 class HttpClient {
  public:
@@ -70,6 +78,7 @@ class HttpClient {
   unsigned short port_;
   ClientOptions options_;
   int fd_ = -1;
+  std::unique_ptr<TlsConnection> tls_;  // set while an https connection is open
 };
 
 // One request on a fresh connection (closed afterwards).

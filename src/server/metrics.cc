@@ -216,6 +216,9 @@ std::string Metrics::render(const MetricsSources& src) const {
     append_gauge(out, "lynguine_in_flight_requests", "gauge",
                  "Requests being read, handled or answered (this one included).",
                  static_cast<double>(src.in_flight()));
+  if (src.sessions)
+    append_gauge(out, "lynguine_sessions", "gauge", "Open sessions.",
+                 static_cast<double>(src.sessions()));
   if (src.idle_seconds)
     append_gauge(out, "lynguine_idle_seconds", "gauge", "Seconds since the last request.",
                  src.idle_seconds());

@@ -12,10 +12,9 @@
 //   lynguine_uptime_seconds, lynguine_build_info{version}  gauges
 //   process_resident_memory_bytes, process_start_time_seconds,
 //   process_cpu_seconds_total                              (Prometheus' names)
-// There is no lynguine_sessions gauge: the session store lives inside
-// src/service/session_handlers.cc with no count exposed, and GET
-// /api/sessions refreshes every session's access time, so a scrape through it
-// would keep idle sessions alive.
+//   lynguine_sessions                                      gauge (MetricsSources::sessions;
+//                                                          the CLI counts GET /api/sessions,
+//                                                          which does not touch access times)
 //
 // Label cardinality is bounded: endpoint labels are route templates
 // (normalise_endpoint: session ids become {id}, unknown paths "other"), and
@@ -57,6 +56,7 @@ struct MetricsSources {
   std::function<std::uint64_t()> cache_misses;
   std::function<std::size_t()> cache_entries;
   std::function<std::size_t()> in_flight;
+  std::function<std::size_t()> sessions;
   std::function<double()> idle_seconds;
   double idle_timeout_seconds = 0;  // 0: no idle timeout
   std::string version;

@@ -2,10 +2,7 @@
 // lynguine's Compute knows (render_liquid, today) and refuse the rest.
 #include <ctime>
 
-#if __has_include("assess/liquid/liquid.h")
 #include "assess/liquid/liquid.h"
-#define LYN_HAVE_LIQUID 1
-#endif
 #include "service/handlers.h"
 
 namespace lyn::service {
@@ -22,15 +19,10 @@ std::string today_iso() {
 }
 
 HandlerReply render_one(const std::string& tmpl, const Map& context, Value* out) {
-#ifndef LYN_HAVE_LIQUID
-  (void)tmpl; (void)context; (void)out;
-  return error_reply(501, "NotImplementedError", "no Liquid engine in this build");
-#else
   auto r = liquid::render_liquid(tmpl, context);
   if (auto* e = std::get_if<liquid::Error>(&r)) return error_reply(400, e->type, e->message);
   *out = Value(std::get<std::string>(r));
   return {200, Value()};
-#endif
 }
 
 }  // namespace

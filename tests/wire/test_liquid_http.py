@@ -1,0 +1,56 @@
+"""Every recorded Liquid render through POST /api/compute on a real server,
+with the recorded cases' own checker (tests/conformance/liquid)."""
+import os
+import sys
+
+from conftest import CONFORMANCE, Server, fresh_fixtures
+
+sys.path.insert(0, os.path.join(CONFORMANCE, "liquid"))
+import liquid_check  # noqa: E402
+
+
+def test_liquid_cases_over_http():
+    cases = liquid_check.load_cases(os.path.join(CONFORMANCE, "liquid", "cases.json"))
+    root, home = fresh_fixtures()
+    server = Server(root, home)
+    failures = []
+    try:
+        for case in cases:
+            body = {"operation": "render_liquid",
+                    "params": {"template": case["template"], "context": case["context"]}}
+            status, got = liquid_check.post(server.base, body, 30)
+            reason = liquid_check.check(case, status, got)
+            if reason:
+                failures.append("%s: %s" % (case["name"], reason))
+    finally:
+        server.stop()
+    print("%d passed, %d failed (Liquid over HTTP)" % (len(cases) - len(failures), len(failures)))
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_compute_per_record_and_errors():
+    import json
+    import urllib.request
+    root, home = fresh_fixtures()
+    server = Server(root, home)
+    try:
+        def post(body):
+            req = urllib.request.Request(server.base + "/api/compute",
+                                         data=json.dumps(body).encode(), method="POST")
+            try:
+                with urllib.request.urlopen(req) as r:
+                    return r.status, json.loads(r.read())
+            except urllib.error.HTTPError as e:
+                return e.code, json.loads(e.read())
+        status, got = post({"operation": "render_liquid",
+                            "params": {"template": "{{ name | upcase }}-{{ n | plus: 1 }}"},
+                            "data": {"records": [{"name": "a", "n": 1}, {"name": "b", "n": 2}]}})
+        assert status == 200 and got["result"] == ["A-2", "B-3"]
+        status, got = post({"operation": "render_liquid", "params": {"template": "{{ x"}})
+        assert status == 400 and got["error_type"] == "LiquidSyntaxError"
+        status, got = post({"operation": "word_count", "params": {}})
+        assert status == 400 and "word_count" in got["error_message"]
+        status, got = post({"operation": "today"})
+        assert status == 200 and len(got["result"]) == 10
+    finally:
+        server.stop()
