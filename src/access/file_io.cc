@@ -82,7 +82,8 @@ Result<std::string> read_text_file(const std::string& path, std::string_view sho
   return out;
 }
 
-Status write_file_atomic(const std::string& path, std::string_view content, std::string_view shown) {
+Status write_file_atomic(const std::string& path, std::string_view content,
+                         std::string_view shown) {
   if (shown.empty()) shown = path;
   std::string dir = path_dirname(path);
   if (dir.empty()) dir = ".";

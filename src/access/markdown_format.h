@@ -6,10 +6,9 @@
 #ifndef LYNGUINE_ACCESS_MARKDOWN_FORMAT_H_
 #define LYNGUINE_ACCESS_MARKDOWN_FORMAT_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
-
-#include <memory>
 
 #include "access/file_cache.h"
 #include "core/status.h"
@@ -18,8 +17,8 @@
 namespace lyn {
 
 struct FrontMatter {
-  Map fields;           // the YAML header (empty when there is none)
-  std::string content;  // the body, stripped as python-frontmatter strips it
+  Map fields;                  // the YAML header (empty when there is none)
+  std::string content;         // the body, stripped as python-frontmatter strips it
   bool header_broken = false;  // the header was not valid YAML
 };
 

@@ -71,9 +71,10 @@ Result<Frame> read_data(const Value& details, const IoContext& ctx) {
   const Map& m = details.as_map();
   const Value* type = m.find("type");
   if (!type)
-    return Error::value("Field \"type\" missing in data source details for read_data, details "
-                        "are given as \"" +
-                        joined_keys(m) + "\".");
+    return Error::value(
+        "Field \"type\" missing in data source details for read_data, details "
+        "are given as \"" +
+        joined_keys(m) + "\".");
   std::string t = type->is_string() ? type->as_string() : py_str(*type);
   const ReaderFn* fn = Registry::instance().reader(t);
   if (!fn) return Error::value("Unknown type \"" + t + "\" in read_data.");
@@ -83,14 +84,14 @@ Result<Frame> read_data(const Value& details, const IoContext& ctx) {
 }
 
 Status write_data(const Frame& frame, const Value& details, const IoContext& ctx) {
-  if (!details.is_map())
-    return Error::value("Output details for write_data must be a mapping.");
+  if (!details.is_map()) return Error::value("Output details for write_data must be a mapping.");
   const Map& m = details.as_map();
   const Value* type = m.find("type");
   if (!type)
-    return Error::value("Field \"type\" missing in output details for write_data, details are "
-                        "given as \"" +
-                        joined_keys(m) + "\".");
+    return Error::value(
+        "Field \"type\" missing in output details for write_data, details are "
+        "given as \"" +
+        joined_keys(m) + "\".");
   std::string t = type->is_string() ? type->as_string() : py_str(*type);
   const WriterFn* fn = Registry::instance().writer(t);
   if (!fn) return Error::value("Unknown type \"" + t + "\" in write_data.");

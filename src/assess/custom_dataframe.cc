@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "assess/compute.h"  // the compute hook in from_flow
+
 namespace lyn::assess {
 
 namespace {
@@ -339,6 +341,10 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
     }
     cdf.groups_.push_back(DataGroup{key, std::move(frame), *item});
   }
+  cdf.init_focus();
+  // Compute hook (assess/compute.h): run the interface's precompute, compute
+  // and postcompute entries over every row, then reset the focus they moved.
+  if (auto st = run_flow_computes(iface, cdf, cdf.groups_); !st.ok()) return st.error();
   cdf.init_focus();
   return cdf;
 }

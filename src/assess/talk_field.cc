@@ -20,30 +20,6 @@ std::optional<Value> config_value(const TalkFieldQuery& q, const PathPolicy& pol
   return iface->get(q.field);
 }
 
-// lynguine's _make_json_serializable: dates and datetimes become their
-// isoformat(), inside lists and mappings too.
-Value json_ready(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kDate:
-      return Value(iso_date(v.as_date()));
-    case Value::Kind::kDateTime:
-      return Value(iso_datetime(v.as_datetime()));
-    case Value::Kind::kList: {
-      List out;
-      out.reserve(v.as_list().size());
-      for (const auto& item : v.as_list()) out.push_back(json_ready(item));
-      return Value(std::move(out));
-    }
-    case Value::Kind::kMap: {
-      Map out;
-      for (const auto& [k, item] : v.as_map()) out.set(k, json_ready(item));
-      return Value(std::move(out));
-    }
-    default:
-      return v;
-  }
-}
-
 }  // namespace
 
 Result<TalkFieldAnswer> lookup_talk_field(const TalkFieldQuery& q, const PathPolicy& policy,
@@ -87,19 +63,23 @@ std::string mdfield_text(const TalkFieldAnswer& a) {
 
 Result<Value> talk_field_json_value(const std::string& field, const TalkFieldAnswer& a) {
   if (!a.has_value) return Value("");
-  Value v = json_ready(a.value);
+  Value v = with_iso_dates(a.value);
   if (v.is_list() && field == "categories") {
     std::string joined = "['";
     bool first = true;
     size_t i = 0;
     for (const auto& item : v.as_list()) {
       if (!item.is_string()) {
-        std::string tname = item.is_int() ? "int" : item.is_float() ? "float" : item.is_bool() ? "bool"
-                            : item.is_null() ? "NoneType" : item.is_list() ? "list" : "dict";
-        return Error{"TypeError",
-                     "sequence item " + std::to_string(i) + ": expected str instance, " + tname +
-                         " found",
-                     422};
+        std::string tname = item.is_int()     ? "int"
+                            : item.is_float() ? "float"
+                            : item.is_bool()  ? "bool"
+                            : item.is_null()  ? "NoneType"
+                            : item.is_list()  ? "list"
+                                              : "dict";
+        return Error{
+            "TypeError",
+            "sequence item " + std::to_string(i) + ": expected str instance, " + tname + " found",
+            422};
       }
       if (!first) joined += "', '";
       first = false;

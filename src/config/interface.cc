@@ -154,8 +154,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
     return Error{"ValueError", "No configuration file found at \"" + fname + "\".", 404};
   }
   bool empty = data.is_null() || (data.is_map() && data.as_map().empty());
-  if (empty && opts.raise_if_not_found)
-    return Error::value("No data found in \"" + fname + "\".");
+  if (empty && opts.raise_if_not_found) return Error::value("No data found in \"" + fname + "\".");
   if (data.is_null()) data = Value(Map{});
   if (!data.is_map())
     return Error::value("Interface file \"" + fname + "\" does not hold a mapping.");
@@ -193,7 +192,8 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
                           directory + " but no directory to inherit from is specified.");
     Map& inh = inherit->as_map();
     std::string inherit_dir = expand_vars(py_str(*inh.find("directory")));
-    if (inherit_dir.empty() || inherit_dir[0] != '/') inherit_dir = path_join(directory, inherit_dir);
+    if (inherit_dir.empty() || inherit_dir[0] != '/')
+      inherit_dir = path_join(directory, inherit_dir);
     LoadOptions popts;
     const Value* fn = inh.find("filename");
     popts.user_files = {fn ? py_str(*fn) : std::string(kDefaultConfigFile)};
@@ -233,7 +233,8 @@ Status Interface::process_parent() {
     Value* input = pdata.find("input");
     if (!input) {
       pdata.set("input", output);
-    } else if (const Value* t = input->get("type"); t && t->is_string() && t->as_string() == "hstack") {
+    } else if (const Value* t = input->get("type");
+               t && t->is_string() && t->as_string() == "hstack") {
       Value& specs = input->as_map()["specifications"];
       if (!specs.is_list()) specs = Value(List{});
       specs.as_list().push_back(output);
@@ -263,7 +264,8 @@ Status Interface::process_parent() {
     Value* input = pdata.find("input");
     if (!input) {
       pdata.set("input", Value(series));
-    } else if (const Value* t = input->get("type"); t && t->is_string() && t->as_string() == "hstack") {
+    } else if (const Value* t = input->get("type");
+               t && t->is_string() && t->as_string() == "hstack") {
       Value& specs = input->as_map()["specifications"];
       if (!specs.is_list()) specs = Value(List{});
       specs.as_list().push_back(Value(series));

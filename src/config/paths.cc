@@ -72,7 +72,8 @@ bool path_is_under(std::string_view path, std::string_view root) {
 }
 
 std::string path_canonical(std::string_view p) {
-  std::string abs = path_normalize(!p.empty() && p[0] == '/' ? std::string(p) : path_join(current_directory(), p));
+  std::string abs = path_normalize(!p.empty() && p[0] == '/' ? std::string(p)
+                                                             : path_join(current_directory(), p));
   // Resolve the longest existing prefix with realpath, then append the rest.
   std::string head = abs;
   std::string tail;
@@ -111,7 +112,9 @@ Error PathPolicy::escape_error(std::string_view shown) const {
   return Error::path_escape(std::move(msg));
 }
 
-Result<std::string> PathPolicy::resolve(std::string_view p) const { return resolve_as(p, p); }
+Result<std::string> PathPolicy::resolve(std::string_view p) const {
+  return resolve_as(p, p);
+}
 
 Result<std::string> PathPolicy::resolve_as(std::string_view p, std::string_view shown) const {
   std::string joined = path_join(base_dir_, p);

@@ -6,7 +6,9 @@
 
 namespace lyn {
 
-std::string Column::key() const { return py_str(name); }
+std::string Column::key() const {
+  return py_str(name);
+}
 
 size_t Frame::num_rows() const {
   if (!columns.empty()) return columns.front().values.size();
@@ -36,8 +38,8 @@ Column& Frame::set_column(Column c) {
 }
 
 bool Frame::drop(std::string_view key) {
-  auto it = std::find_if(columns.begin(), columns.end(),
-                         [&](const Column& c) { return c.key() == key; });
+  auto it =
+      std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.key() == key; });
   if (it == columns.end()) return false;
   columns.erase(it);
   return true;
@@ -83,7 +85,8 @@ std::string infer_dtype(std::vector<Value>& values) {
     return "float64";
   }
   // Only missing values: all None stays object; any NaN makes it float64.
-  bool any_nan = std::any_of(values.begin(), values.end(), [](const Value& v) { return v.is_nan(); });
+  bool any_nan =
+      std::any_of(values.begin(), values.end(), [](const Value& v) { return v.is_nan(); });
   if (!any_nan) return "object";
   for (auto& v : values) v = Value::nan();
   return "float64";
@@ -134,8 +137,8 @@ List Frame::to_records() const {
 }
 
 bool Frame::set_index(std::string_view key) {
-  auto it = std::find_if(columns.begin(), columns.end(),
-                         [&](const Column& c) { return c.key() == key; });
+  auto it =
+      std::find_if(columns.begin(), columns.end(), [&](const Column& c) { return c.key() == key; });
   if (it == columns.end()) return false;
   index = std::move(*it);
   columns.erase(it);

@@ -54,8 +54,8 @@ class [[nodiscard]] Result {
 struct Ok {};
 using Status = Result<Ok>;
 
-#define LYN_TRY_ASSIGN(lhs, expr)            \
-  auto lhs##_result__ = (expr);              \
+#define LYN_TRY_ASSIGN(lhs, expr)                          \
+  auto lhs##_result__ = (expr);                            \
   if (!lhs##_result__.ok()) return lhs##_result__.error(); \
   auto lhs = std::move(lhs##_result__).value()
 

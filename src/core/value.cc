@@ -29,7 +29,9 @@ Value& Map::operator[](std::string_view key) {
   return items_.back().second;
 }
 
-void Map::set(std::string_view key, Value v) { (*this)[key] = std::move(v); }
+void Map::set(std::string_view key, Value v) {
+  (*this)[key] = std::move(v);
+}
 
 bool Map::erase(std::string_view key) {
   for (auto it = items_.begin(); it != items_.end(); ++it) {
@@ -41,13 +43,19 @@ bool Map::erase(std::string_view key) {
   return false;
 }
 
-bool Map::operator==(const Map& other) const { return items_ == other.items_; }
+bool Map::operator==(const Map& other) const {
+  return items_ == other.items_;
+}
 
 // ---- Value ----
 
-Value Value::nan() { return Value(std::numeric_limits<double>::quiet_NaN()); }
+Value Value::nan() {
+  return Value(std::numeric_limits<double>::quiet_NaN());
+}
 
-bool Value::is_nan() const { return is_float() && std::isnan(as_float()); }
+bool Value::is_nan() const {
+  return is_float() && std::isnan(as_float());
+}
 
 double Value::to_double() const {
   switch (kind()) {
@@ -152,8 +160,7 @@ bool py_printable(uint32_t cp) {
   if (cp >= 0x2060 && cp <= 0x2064) return false;
   if (cp == 0xFEFF) return false;
   if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-  if (cp == 0x2000 || (cp > 0x2000 && cp <= 0x200A) || cp == 0x3000 || cp == 0x1680 ||
-      cp == 0x205F)
+  if (cp == 0x2000 || (cp > 0x2000 && cp <= 0x200A) || cp == 0x3000 || cp == 0x1680 || cp == 0x205F)
     return false;
   return true;
 }
@@ -282,6 +289,29 @@ std::string iso_datetime(const DateTime& t, char sep) {
     }
   }
   return s;
+}
+
+Value with_iso_dates(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kDate:
+      return Value(iso_date(v.as_date()));
+    case Value::Kind::kDateTime:
+      return Value(iso_datetime(v.as_datetime()));
+    case Value::Kind::kList: {
+      List out;
+      out.reserve(v.as_list().size());
+      for (const auto& item : v.as_list()) out.push_back(with_iso_dates(item));
+      return Value(std::move(out));
+    }
+    case Value::Kind::kMap: {
+      Map out;
+      out.reserve(v.as_map().size());
+      for (const auto& [k, item] : v.as_map()) out.set(k, with_iso_dates(item));
+      return Value(std::move(out));
+    }
+    default:
+      return v;
+  }
 }
 
 std::string py_str(const Value& v) {

@@ -103,9 +103,7 @@ class Value {
   bool is_bool() const { return kind() == Kind::kBool; }
   bool is_int() const { return kind() == Kind::kInt; }
   bool is_float() const { return kind() == Kind::kFloat; }
-  bool is_number() const {
-    return is_int() || is_float() || kind() == Kind::kBigInt;
-  }
+  bool is_number() const { return is_int() || is_float() || kind() == Kind::kBigInt; }
   bool is_string() const { return kind() == Kind::kString; }
   bool is_date() const { return kind() == Kind::kDate; }
   bool is_datetime() const { return kind() == Kind::kDateTime; }
@@ -143,9 +141,15 @@ class Value {
       v_;
 };
 
-inline size_t Map::size() const { return items_.size(); }
-inline bool Map::empty() const { return items_.empty(); }
-inline void Map::reserve(size_t n) { items_.reserve(n); }
+inline size_t Map::size() const {
+  return items_.size();
+}
+inline bool Map::empty() const {
+  return items_.empty();
+}
+inline void Map::reserve(size_t n) {
+  items_.reserve(n);
+}
 
 // Python's str() of the value: strings bare, containers with repr() items.
 std::string py_str(const Value& v);
@@ -155,6 +159,10 @@ std::string py_repr(const Value& v);
 std::string py_float_repr(double d);
 // Python's repr() of a string, with its choice of quotes and escapes.
 std::string py_string_repr(std::string_view s);
+// The value with dates and datetimes replaced by their isoformat() strings,
+// inside lists and maps too (lynguine's _make_json_serializable).
+Value with_iso_dates(const Value& v);
+
 // ISO forms as Python's isoformat(): `2025-06-02`, `2025-06-02T08:00:00+00:00`.
 std::string iso_date(const Date& d);
 std::string iso_datetime(const DateTime& d, char sep = 'T');

@@ -3,16 +3,18 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <cmath>
 #include <limits>
 
 namespace lyn {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // ---- integer helpers ----
 
@@ -407,7 +409,9 @@ struct Converter {
         Map map;
         std::vector<const YAML::Node*> merges;
         for (auto it = node.begin(); it != node.end(); ++it) {
-          const YAML::Node& k = it->first;
+          // A copy: yaml-cpp's it-> yields a temporary, and a reference to
+          // its `first` dangles (ASan: stack-use-after-scope).
+          const YAML::Node k = it->first;
           if (k.IsScalar() && k.Tag() == "?" && k.Scalar() == "<<") {
             Value merged;
             if (!convert(it->second, &merged, depth + 1)) return false;
@@ -620,11 +624,21 @@ void dump_string(std::string& out, const std::string& s, int indent) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           char b[8];

@@ -23,7 +23,9 @@ HandlerReply error_reply(int status, std::string type, std::string message) {
   return {status, Value(std::move(m))};
 }
 
-HandlerReply error_reply(const Error& e) { return error_reply(e.http_status, e.type, e.message); }
+HandlerReply error_reply(const Error& e) {
+  return error_reply(e.http_status, e.type, e.message);
+}
 
 Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   if (options.root.empty()) options.root = current_directory();
@@ -36,11 +38,20 @@ Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
 
 Api::~Api() = default;
 
-const ApiOptions& Api::options() const { return impl_->ctx.options; }
+const ApiOptions& Api::options() const {
+  return impl_->ctx.options;
+}
+
+Api::CacheStats Api::cache_stats() const {
+  const FileCache& c = impl_->ctx.cache;
+  return {c.hits(), c.misses(), c.size()};
+}
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 HandlerReply route(const ServiceContext& svc, std::string_view method, std::string_view path,
                    std::string_view raw_body) {

@@ -10,6 +10,8 @@
 #define LYNGUINE_SERVICE_API_H_
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,6 +49,13 @@ class Api {
   Reply handle(std::string_view method, std::string_view path, std::string_view body) const;
 
   const ApiOptions& options() const;
+
+  // The parsed-file cache's counters (for the server's GET /metrics).
+  struct CacheStats {
+    std::uint64_t hits = 0, misses = 0;
+    std::size_t entries = 0;
+  };
+  CacheStats cache_stats() const;
 
  private:
   struct Impl;

@@ -3,8 +3,8 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <ctime>
+#include <fstream>
 
 #include "service/handlers.h"
 
@@ -27,12 +27,19 @@ double total_memory_bytes() {
 }  // namespace
 
 const std::vector<std::string>& endpoint_list() {
-  static const std::vector<std::string> list = {
-      "GET  /api/health",           "GET  /api/ping",          "GET  /api/status",
-      "POST /api/read_data",        "POST /api/write_data",    "POST /api/compute",
-      "POST /api/talk/field",       "POST /api/interface/read", "POST /api/sessions",
-      "GET  /api/sessions",         "GET  /api/sessions/{id}", "DELETE /api/sessions/{id}",
-      "POST /api/sessions/{id}/{operation}"};
+  static const std::vector<std::string> list = {"GET  /api/health",
+                                                "GET  /api/ping",
+                                                "GET  /api/status",
+                                                "POST /api/read_data",
+                                                "POST /api/write_data",
+                                                "POST /api/compute",
+                                                "POST /api/talk/field",
+                                                "POST /api/interface/read",
+                                                "POST /api/sessions",
+                                                "GET  /api/sessions",
+                                                "GET  /api/sessions/{id}",
+                                                "DELETE /api/sessions/{id}",
+                                                "POST /api/sessions/{id}/{operation}"};
   return list;
 }
 
@@ -52,7 +59,8 @@ HandlerReply handle_status(const RequestContext& ctx, const Value&) {
   m.set("server", Value("lynguine-server"));
   m.set("version", Value(LYNGUINE_VERSION));
   m.set("pid", Value(static_cast<int64_t>(getpid())));
-  double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+  double uptime =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
   m.set("uptime_seconds", Value(uptime));
   List endpoints;
   for (const auto& e : endpoint_list()) endpoints.push_back(Value(e));
@@ -74,7 +82,7 @@ HandlerReply handle_status(const RequestContext& ctx, const Value&) {
                             {"percent", Value(100.0 * rss / total_memory_bytes())}}));
   // Average CPU use over the process's life (lynguine samples 0.1 s; we do
   // not make a status request sleep).
-  struct timespec cpu{};
+  struct timespec cpu {};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
   double cpu_s = static_cast<double>(cpu.tv_sec) + cpu.tv_nsec / 1e9;
   m.set("cpu_percent", Value(uptime > 0 ? 100.0 * cpu_s / uptime : 0.0));

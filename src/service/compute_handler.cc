@@ -62,8 +62,9 @@ HandlerReply handle_compute(const RequestContext&, const Value& body) {
       if (r.status != 200) return r;
     }
   } else {
-    return error_reply(400, "ValueError", "Unknown compute operation '" + operation +
-                                              "' (known: render_liquid, today)");
+    return error_reply(
+        400, "ValueError",
+        "Unknown compute operation '" + operation + "' (known: render_liquid, today)");
   }
   return {200, Value(Map{{"status", Value("success")},
                          {"operation", Value(operation)},

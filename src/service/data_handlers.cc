@@ -11,8 +11,10 @@ namespace {
 
 // Python's text for `'key' in body` when the body is not a container.
 Error not_iterable(const Value& body) {
-  std::string t = body.is_null() ? "NoneType" : body.is_bool() ? "bool" : body.is_int() ? "int"
-                                                                   : "float";
+  std::string t = body.is_null()   ? "NoneType"
+                  : body.is_bool() ? "bool"
+                  : body.is_int()  ? "int"
+                                   : "float";
   return Error{"TypeError", "argument of type '" + t + "' is not iterable", 400};
 }
 
@@ -34,13 +36,15 @@ HandlerReply data_reply(const Frame& f) {
 }  // namespace
 
 HandlerReply handle_read_data(const RequestContext& ctx, const Value& body) {
-  if (!body.is_map() && !body.is_list() && !body.is_string()) return error_reply(not_iterable(body));
+  if (!body.is_map() && !body.is_list() && !body.is_string())
+    return error_reply(not_iterable(body));
   const Value* iface_file = body.get("interface_file");
   const Value* source = body.get("data_source");
   if (iface_file) {
     Interface::LoadOptions opts;
     opts.user_files = {py_str(*iface_file)};
-    if (const Value* d = body.get("directory"); d && d->is_string()) opts.directory = d->as_string();
+    if (const Value* d = body.get("directory"); d && d->is_string())
+      opts.directory = d->as_string();
     if (const Value* f = body.get("interface_field"); f && !f->is_null()) opts.field = py_str(*f);
     auto iface = Interface::from_base_file(opts, ctx.policy);
     if (!iface.ok()) return error_reply(iface.error());
@@ -65,8 +69,7 @@ HandlerReply handle_write_data(const RequestContext& ctx, const Value& body) {
   if (!data || !output)
     return error_reply(Error::value("Request must include both 'data' and 'output'"));
   const Value* records = data->get("records");
-  if (!records || !records->is_list())
-    return error_reply(Error::key("'records'", 400));
+  if (!records || !records->is_list()) return error_reply(Error::key("'records'", 400));
   for (const auto& r : records->as_list())
     if (!r.is_map()) return error_reply(Error::value("Each record must be a mapping"));
   auto frame = access::frame_for_write(records->as_list(), data->get("columns"));

@@ -33,28 +33,6 @@ Result<std::string> required(const Value& body, const char* key) {
   return v->as_string();
 }
 
-// lynguine's _make_json_serializable for interface values.
-Value json_ready(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kDate:
-      return Value(iso_date(v.as_date()));
-    case Value::Kind::kDateTime:
-      return Value(iso_datetime(v.as_datetime()));
-    case Value::Kind::kList: {
-      List out;
-      for (const auto& i : v.as_list()) out.push_back(json_ready(i));
-      return Value(std::move(out));
-    }
-    case Value::Kind::kMap: {
-      Map out;
-      for (const auto& [k, i] : v.as_map()) out.set(k, json_ready(i));
-      return Value(std::move(out));
-    }
-    default:
-      return v;
-  }
-}
-
 }  // namespace
 
 HandlerReply handle_talk_field(const RequestContext& ctx, const Value& body) {
@@ -83,8 +61,7 @@ HandlerReply handle_talk_field(const RequestContext& ctx, const Value& body) {
   bool want_text = format && format->is_string() && format->as_string() == "mdfield";
   auto value = talk_field_json_value(q.field, *answer);
   if (!value.ok()) {
-    if (!want_text)
-      return field_error(value.error().http_status, value.error().message, Value(""));
+    if (!want_text) return field_error(value.error().http_status, value.error().message, Value(""));
     value = Value("");
   }
   Map out{{"status", Value("success")}, {"value", std::move(value).value()}};
@@ -104,7 +81,8 @@ HandlerReply handle_interface_read(const RequestContext& ctx, const Value& body)
   auto iface = Interface::from_base_file(opts, ctx.policy);
   if (!iface.ok()) return field_error(iface.error().http_status, iface.error().message, Value());
   auto v = iface->get(*field);
-  return {200, Value(Map{{"status", Value("success")}, {"value", v ? json_ready(*v) : Value()}})};
+  return {200,
+          Value(Map{{"status", Value("success")}, {"value", v ? with_iso_dates(*v) : Value()}})};
 }
 
 }  // namespace lyn::service

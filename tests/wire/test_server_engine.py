@@ -1,0 +1,181 @@
+"""The server engine as clients see it: the parsed-file cache never serves
+stale data, concurrent requests never leak into each other, and the
+lifecycle commands (daemon, status, stop, the start race, stale state,
+idle exit, SIGTERM drain) behave."""
+import concurrent.futures
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from conftest import BINARY, Server, child_env, fresh_fixtures
+
+
+def post(base, path, body, timeout=30):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.fixture
+def server():
+    root, home = fresh_fixtures()
+    s = Server(root, home)
+    yield s
+    s.stop()
+
+
+def test_a_file_changed_within_the_same_second_is_never_served_stale(server):
+    md = os.path.join(server.root, "talks", "stale.md")
+    body = {"field": "title", "markdown_file": "talks/stale.md"}
+    for i in range(20):
+        with open(md, "w") as f:
+            f.write("---\ntitle: v%d\n---\nbody\n" % i)
+        # Same size, same second: only the nanosecond mtime (or inode) differs.
+        status, got = post(server.base, "/api/talk/field", body)
+        assert status == 200 and got["value"] == "v%d" % i
+    csv = os.path.join(server.root, "data", "stale.csv")
+    for i in range(10):
+        tmp = csv + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("a,b\n%d,x\n" % i)
+        os.replace(tmp, csv)  # a new inode, as editors and our writers do
+        status, got = post(server.base, "/api/read_data",
+                           {"data_source": {"type": "csv", "filename": "data/stale.csv"}})
+        assert got["data"]["records"] == [{"a": i, "b": "x"}]
+
+
+def test_mixed_concurrent_requests_each_get_their_own_answer(server):
+    cases = [
+        ("/api/talk/field", {"field": "title", "markdown_file": "talks/gp-intro.md",
+                             "config_files": ["_lamd.yml"]},
+         lambda g: g["value"] == "Introduction to Gaussian Processes"),
+        ("/api/talk/field", {"field": "title", "markdown_file": "talks/deep-gp.md",
+                             "config_files": ["_config.yml"]},
+         lambda g: g["value"] != "Introduction to Gaussian Processes" and g["status"] == "success"),
+        ("/api/read_data", {"data_source": {"type": "csv", "filename": "data/attendance.csv"}},
+         lambda g: g["data"]["shape"] == [6, 4]),
+        ("/api/read_data", {"data_source": {"type": "yaml", "filename": "data/seminars.yml"}},
+         lambda g: g["data"]["shape"] == [3, 7]),
+        ("/api/compute", {"operation": "render_liquid",
+                          "params": {"template": "{{ a | plus: b }}", "context": {"a": 1, "b": 2}}},
+         lambda g: g["result"] == "3"),
+        ("/api/read_data", {"data_source": {"type": "csv", "filename": "../../etc/passwd"}},
+         lambda g: g["error_type"] == "PathEscapeError"),
+    ]
+    work = [cases[i % len(cases)] for i in range(600)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda c: (c, post(server.base, c[0], c[1])), work))
+    bad = [c[0] for c, (status, got) in results if not c[2](got)]
+    assert bad == []
+
+
+def lyn(args, env, cwd, timeout=30):
+    return subprocess.run([BINARY, *args], env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.fixture
+def isolated(tmp_path):
+    root, home = fresh_fixtures()
+    env = child_env(home, state_dir=str(tmp_path / "state"))
+    env["LYNGUINE_SERVER_ROOT"] = root
+    yield root, env
+    lyn(["serve", "--stop"], env, root)
+
+
+def test_daemon_status_stop(isolated):
+    root, env = isolated
+    r = lyn(["serve", "--daemon", "--port", "0", "--root", root], env, root)
+    assert r.returncode == 0, r.stderr
+    st = lyn(["serve", "--status"], env, root)
+    assert st.returncode == 0
+    state = json.loads(st.stdout)
+    assert state["pid"] > 0 and state["port"] > 0
+    assert oct(os.stat(os.path.join(env["LYNGUINE_STATE_DIR"], "server.json")).st_mode & 0o777) == "0o600"
+    assert lyn(["serve", "--stop"], env, root).returncode == 0
+    assert lyn(["serve", "--status"], env, root).returncode != 0
+    assert not os.path.exists(os.path.join(env["LYNGUINE_STATE_DIR"], "server.json"))
+
+
+def test_ten_clients_starting_at_once_share_one_server(isolated):
+    root, env = isolated
+    out = [None] * 10
+
+    def run(i):
+        out[i] = lyn(["field", "title", "talks/gp-intro.md", "--config", "_lamd.yml", "--server"],
+                     env, root)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.stdout == "Introduction to Gaussian Processes\n" for r in out), \
+        [(r.stdout, r.stderr) for r in out]
+    state = json.loads(lyn(["serve", "--status"], env, root).stdout)
+    pids = subprocess.run(["pgrep", "-f", "lynguine serve --daemon"], capture_output=True,
+                          text=True).stdout.split()
+    ours = [p for p in pids if open("/proc/%s/environ" % p, "rb").read().find(
+        env["LYNGUINE_STATE_DIR"].encode()) >= 0]
+    assert ours == [str(state["pid"])]
+
+
+def test_stale_state_is_replaced(isolated):
+    root, env = isolated
+    os.makedirs(env["LYNGUINE_STATE_DIR"], mode=0o700, exist_ok=True)
+    with open(os.path.join(env["LYNGUINE_STATE_DIR"], "server.json"), "w") as f:
+        json.dump({"pid": 999999, "host": "127.0.0.1", "port": 9, "version": "0.0.1",
+                   "root": root, "started_at": 0}, f)
+    r = lyn(["field", "title", "talks/gp-intro.md", "--config", "_lamd.yml", "--server"], env, root)
+    assert r.stdout == "Introduction to Gaussian Processes\n"
+    state = json.loads(lyn(["serve", "--status"], env, root).stdout)
+    assert state["pid"] != 999999
+
+
+def test_idle_server_exits_by_itself(isolated):
+    root, env = isolated
+    assert lyn(["serve", "--daemon", "--port", "0", "--idle-timeout", "1"], env, root).returncode == 0
+    state_file = os.path.join(env["LYNGUINE_STATE_DIR"], "server.json")
+    pid = json.load(open(state_file))["pid"]
+    # Watch the pid, not the server: a status request is activity too.
+    deadline = time.time() + 15
+    while time.time() < deadline and os.path.exists("/proc/%d" % pid):
+        time.sleep(0.1)
+    assert not os.path.exists("/proc/%d" % pid)
+    assert not os.path.exists(state_file)
+
+
+def test_sigterm_finishes_requests_in_flight(tmp_path):
+    root, home = fresh_fixtures()
+    with open(os.path.join(root, "big.csv"), "w") as f:
+        f.write("a,b,c\n")
+        for i in range(300000):
+            f.write("%d,name %d,%d.5\n" % (i, i, i))
+    s = Server(root, home)
+    try:
+        result = {}
+
+        def slow():
+            result["r"] = post(s.base, "/api/read_data",
+                               {"data_source": {"type": "csv", "filename": "big.csv"}}, timeout=60)
+
+        t = threading.Thread(target=slow)
+        t.start()
+        time.sleep(0.05)
+        s.proc.send_signal(signal.SIGTERM)
+        t.join(60)
+        status, got = result["r"]
+        assert status == 200 and got["data"]["shape"] == [300000, 3]
+        assert s.proc.wait(timeout=30) == 0
+    finally:
+        s.stop()
