@@ -12,6 +12,9 @@ PACKAGES := cmake make g++ pkg-config git ca-certificates \
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk hyperfine
 # Fuzzing and sanitizers (`make fuzz-smoke`, `make test-sanitize`): clang + its runtimes.
 PACKAGES += clang libclang-rt-14-dev
+# TLS tests (tests/security_test.cc, tests/wire/test_security.py) make a
+# self-signed certificate with the openssl CLI.
+PACKAGES += openssl
 
 .PHONY: all deps build test test-unit test-wire run bench clean format
 
@@ -31,7 +34,7 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j$(JOBS)
 
-test: build test-unit test-wire fuzz-smoke
+test: build test-unit test-wire test-cluster fuzz-smoke
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 300
@@ -139,3 +142,13 @@ soak: build
 	$(PYTHON) bench/soak.py --requests $(SOAK_REQUESTS) --seconds $(SOAK_SECONDS) \
 	  --binary $(BUILD)/bin/lynguine --client $(BUILD)/bin/soak_client
 # ---- end of fuzzing, sanitizers and soak ----
+
+# ---- Observability: the status page in headless Chromium (tests/browser) ----
+# Not part of `make test` (chromium is a large package); installs it if missing.
+# Keeps a screenshot of the page in $(BUILD)/artifacts/status-page.png.
+.PHONY: test-browser
+test-browser: build
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium; }
+	LYNGUINE_BIN=$(CURDIR)/$(BUILD)/bin/lynguine $(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
+# ---- end of observability ----

@@ -20,13 +20,22 @@ int run_read(const std::vector<std::string>& args);
 int run_write(const std::vector<std::string>& args);
 int run_call(const std::vector<std::string>& args);
 int run_serve_command(const std::vector<std::string>& args);
+int run_completion(const std::vector<std::string>& args);  // `completion bash`
 
 // Options every data command accepts.
 struct CommonOptions {
   bool server = false;  // --server or LYNGUINE_USE_SERVER=1
   std::string root;     // --root (direct mode)
   std::vector<std::string> extra_roots;
+  // Security: an explicit (maybe remote, maybe https) server: --server-url URL,
+  // --api-key KEY, --ca-file FILE (env LYNGUINE_SERVER_URL, LYNGUINE_API_KEY,
+  // LYNGUINE_CA_FILE). With a URL there is no fallback to direct mode.
+  std::string server_url, api_key, ca_file;
 };
+
+// Takes --server-url / --api-key / --ca-file at a[i] (advancing i past the
+// value). True if taken; --server-url also sets c.server.
+bool take_remote_option(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
 
 // The caller for these options: the server when asked (falling back to
 // direct mode with a warning), else direct mode.

@@ -66,11 +66,59 @@ class FallbackCaller : public client::ApiCaller {
   bool use_direct_ = false;
 };
 
+// Security: the answer of a server that could not be set up (bad URL).
+class ErrorCaller : public client::ApiCaller {
+ public:
+  explicit ErrorCaller(std::string message) : message_(std::move(message)) {}
+  client::CallResult call(std::string_view, std::string_view, std::string_view) override {
+    return {0, message_};
+  }
+  bool remote() const override { return true; }
+
+ private:
+  std::string message_;
+};
+
+std::string option_or_env(const std::string& option, const char* name) {
+  if (!option.empty()) return option;
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
 }  // namespace
 
+bool take_remote_option(const std::vector<std::string>& a, size_t& i, CommonOptions& c) {
+  if (i + 1 >= a.size()) return false;
+  if (a[i] == "--server-url") {
+    c.server_url = a[++i];
+    c.server = true;
+  } else if (a[i] == "--api-key") {
+    c.api_key = a[++i];
+  } else if (a[i] == "--ca-file") {
+    c.ca_file = absolute_path(a[++i]);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 std::unique_ptr<client::ApiCaller> make_caller(const CommonOptions& o) {
+  // Security: an explicit server URL is used as it is (no direct-mode
+  // fallback: a remote server's answer must not be replaced by local files).
+  std::string url = option_or_env(o.server_url, "LYNGUINE_SERVER_URL");
+  if (!url.empty()) {
+    client::ServerCallerOptions so;
+    so.url = url;
+    so.api_key = option_or_env(o.api_key, "LYNGUINE_API_KEY");
+    so.ca_file = option_or_env(o.ca_file, "LYNGUINE_CA_FILE");
+    std::string err;
+    auto server = client::make_server_caller(so, &err);
+    if (!server) return std::make_unique<ErrorCaller>(err);
+    return server;
+  }
   if (!o.server && !env_true("LYNGUINE_USE_SERVER")) return direct(o);
   client::ServerCallerOptions so;
+  so.api_key = option_or_env(o.api_key, "LYNGUINE_API_KEY");  // security
   const char* root = std::getenv("LYNGUINE_SERVER_ROOT");
   const char* home = std::getenv("HOME");
   so.root = root && *root ? root : (home && *home ? home : current_directory());

@@ -17,7 +17,8 @@ const char* kReadHelp =
     "\n"
     "Prints the JSON body of POST /api/read_data:\n"
     "{\"status\":\"success\",\"data\":{\"records\",\"columns\",\"shape\",\"dtypes\"}}.\n"
-    "  --source JSON      a data-source description, e.g. '{\"type\":\"csv\",\"filename\":\"a.csv\"}'\n"
+    "  --source JSON      a data-source description, e.g. "
+    "'{\"type\":\"csv\",\"filename\":\"a.csv\"}'\n"
     "  --interface FILE   read the input of an interface file\n"
     "  --field NAME       the interface inside FILE to use (interface_field)\n"
     "  --directory DIR    where FILE is looked up (default: .)\n";
@@ -52,6 +53,7 @@ int send_and_print(client::ApiCaller& caller, std::string_view method, std::stri
 }
 
 bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c) {
+  if (take_remote_option(a, i, c)) return true;  // security: --server-url, --api-key, --ca-file
   if (a[i] == "--server") {
     c.server = true;
     return true;

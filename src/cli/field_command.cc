@@ -36,6 +36,7 @@ const char* kFieldHelp =
     "  --root DIR      direct mode: confine paths to DIR\n";
 
 bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c) {
+  if (take_remote_option(a, i, c)) return true;  // security: --server-url, --api-key, --ca-file
   if (a[i] == "--server") {
     c.server = true;
     return true;
@@ -58,8 +59,10 @@ FieldArgs parse_field_args(const std::vector<std::string>& a) {
     } else if (s == "--json") {
       out.json = true;
     } else if (s == "--config" || s == "-c") {
-      if (i + 1 >= a.size()) out.error = "--config needs a file";
-      else out.config_files.push_back(a[++i]);
+      if (i + 1 >= a.size())
+        out.error = "--config needs a file";
+      else
+        out.config_files.push_back(a[++i]);
     } else if (s == "--batch") {
       out.batch = true;
       if (i + 1 < a.size() && a[i + 1].rfind("--", 0) != 0) out.markdown_file = a[++i];
@@ -91,8 +94,8 @@ FieldArgs parse_field_args(const std::vector<std::string>& a) {
 }
 
 // Asks for one field; on success sets *text (mdfield form) and *json.
-int ask(client::ApiCaller& caller, const FieldArgs& fa, const std::string& field,
-        std::string* text, std::string* json) {
+int ask(client::ApiCaller& caller, const FieldArgs& fa, const std::string& field, std::string* text,
+        std::string* json) {
   Map body;
   body.set("field", Value(field));
   List configs;
@@ -152,7 +155,11 @@ int run(const std::vector<std::string>& args, bool mdfield_layout) {
 
 }  // namespace
 
-int run_field(const std::vector<std::string>& args) { return run(args, false); }
-int run_mdfield(const std::vector<std::string>& args) { return run(args, true); }
+int run_field(const std::vector<std::string>& args) {
+  return run(args, false);
+}
+int run_mdfield(const std::vector<std::string>& args) {
+  return run(args, true);
+}
 
 }  // namespace lyn::cli

@@ -33,6 +33,7 @@ void print_usage(FILE* out) {
       "  call METHOD PATH [BODY]              any API request, JSON answer on stdout\n"
       "  serve [--host H] [--port P] [--root DIR] [--idle-timeout S] [--daemon]\n"
       "  serve --status | --stop\n"
+      "  completion bash                      print the bash completion script\n"
       "\n"
       "common options:\n"
       "  --server        use (and start if needed) the lynguine server\n"
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   if (cmd == "write") return lyn::cli::run_write(rest);
   if (cmd == "call") return lyn::cli::run_call(rest);
   if (cmd == "serve") return lyn::cli::run_serve_command(rest);
+  if (cmd == "completion") return lyn::cli::run_completion(rest);  // bash completion script
   std::fprintf(stderr, "lynguine: unknown command '%s'\n\n", cmd.c_str());
   print_usage(stderr);
   return 2;

@@ -35,16 +35,26 @@ class ApiCaller {
 std::unique_ptr<ApiCaller> make_direct_caller(service::ApiOptions options);
 
 struct ServerCallerOptions {
-  std::string host;           // empty: LYNGUINE_SERVER_HOST or 127.0.0.1
-  unsigned short port = 0;    // 0: the state file's, or LYNGUINE_SERVER_PORT
-  bool auto_start = true;     // start a server when none answers
-  std::string root;           // root for an auto-started server
+  std::string host;         // empty: LYNGUINE_SERVER_HOST or 127.0.0.1
+  unsigned short port = 0;  // 0: the state file's, or LYNGUINE_SERVER_PORT
+  bool auto_start = true;   // start a server when none answers
+  std::string root;         // root for an auto-started server
+  // Security: an explicit server, e.g. https://host:8443 (--server-url); then
+  // nothing is started or looked up. api_key is sent as "Authorization:
+  // Bearer KEY"; ca_file verifies an https server (default: system store).
+  std::string url;
+  std::string api_key;
+  std::string ca_file;
 };
+
+// Splits "http[s]://HOST[:PORT][/]" (HOST may be [v6]); the port defaults to
+// 80 / 443. False (with *err) if malformed.
+bool parse_server_url(std::string_view url, bool* tls, std::string* host, unsigned short* port,
+                      std::string* err = nullptr);
 
 // Server mode. Returns nullptr (with *err) when no server can be reached or
 // started; the caller then falls back to direct mode with a warning.
-std::unique_ptr<ApiCaller> make_server_caller(const ServerCallerOptions& options,
-                                              std::string* err);
+std::unique_ptr<ApiCaller> make_server_caller(const ServerCallerOptions& options, std::string* err);
 
 }  // namespace lyn::client
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 namespace lyn {
 
@@ -519,7 +520,45 @@ struct Converter {
 
 }  // namespace
 
+// yaml-cpp 0.7 allocates without bound (bad_alloc after gigabytes) when a
+// document's first token is ',' (found by fuzz/yaml_fuzz.cc; input ",a").
+// PyYAML rejects such a document, so we answer its error before yaml-cpp
+// sees the text. Returns the 1-based line/column of the ',' or {0, 0}.
+static std::pair<size_t, size_t> leading_flow_entry(std::string_view text) {
+  bool doc_start = true;
+  size_t line = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view l = text.substr(pos, eol - pos);
+    ++line;
+    size_t i = l.find_first_not_of(" \t\r");
+    if (l.substr(0, 3) == "---" &&
+        (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r')) {
+      // A new document (in any position of the stream).
+      size_t j = l.find_first_not_of(" \t\r", 3);
+      if (j != std::string_view::npos && l[j] == ',') return {line, j + 1};
+      doc_start = j == std::string_view::npos || l[j] == '#';
+    } else if (doc_start && i != std::string_view::npos && l[i] != '#' &&
+               !(i == 0 && l[0] == '%')) {
+      if (l[i] == ',') return {line, i + 1};
+      doc_start = false;
+    }
+    if (eol == text.size()) break;
+    pos = eol + 1;
+  }
+  return {0, 0};
+}
+
 Result<Value> parse_yaml(std::string_view text, std::string_view source_name) {
+  if (auto [line, col] = leading_flow_entry(text); line != 0) {
+    return Error{"YAMLError",
+                 "while parsing a block node\nexpected the node content, but found ','\n  in \"" +
+                     std::string(source_name) + "\", line " + std::to_string(line) +
+                     ", column " + std::to_string(col),
+                 400};
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));

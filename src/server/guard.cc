@@ -23,7 +23,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+bool iequals(std::string_view a, std::string_view b) {
+  return lower(a) == lower(b);
+}
 
 HttpResponse refusal(int status, std::string_view type, std::string_view message) {
   HttpResponse r;
@@ -42,6 +44,43 @@ std::string path_of(std::string_view target) {
 }
 
 }  // namespace
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    unsigned cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    // Overlong forms, surrogates, beyond U+10FFFF.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return false;
+    i += len;
+  }
+  return true;
+}
 
 std::optional<std::string> host_name_of(std::string_view host) {
   host = trim(host);
@@ -92,8 +131,7 @@ bool is_loopback_name(std::string_view name) {
   std::string n = lower(name);
   if (n == "localhost") return true;
   in_addr a4{};
-  if (::inet_pton(AF_INET, n.c_str(), &a4) == 1)
-    return (ntohl(a4.s_addr) >> 24) == 127;
+  if (::inet_pton(AF_INET, n.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
   in6_addr a6{};
   if (::inet_pton(AF_INET6, n.c_str(), &a6) == 1) {
     if (IN6_IS_ADDR_LOOPBACK(&a6)) return true;
@@ -107,13 +145,11 @@ bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o
   auto name = host_name_of(host);
   if (!name) return false;
   if (is_loopback_name(*name)) return true;
-  if (!o.remote) return false;
-  if (is_ip_literal(*name)) return true;
-  for (const auto& h : o.allowed_hosts) {
+  for (const auto& h : o.allowed_hosts) {  // explicit names (e.g. behind a reverse proxy)
     auto allowed = host_name_of(h);
     if (allowed && *allowed == *name) return true;
   }
-  return false;
+  return o.remote && is_ip_literal(*name);
 }
 
 bool origin_allowed(std::string_view origin, const GuardOptions& o) {
@@ -158,8 +194,7 @@ std::string presented_secret(const HttpRequest& req) {
   return std::string(trim(req.header("X-API-Key")));
 }
 
-Guard::Guard(GuardOptions options)
-    : options_(std::move(options)), limiter_(options_.rate_limit) {}
+Guard::Guard(GuardOptions options) : options_(std::move(options)), limiter_(options_.rate_limit) {}
 
 bool Guard::auth_required() const {
   return !options_.token.empty() || (options_.api_keys && !options_.api_keys->empty());
@@ -186,9 +221,9 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
                    "ORIGIN to allow one)");
   if (!allowed_origin && (site == "cross-site" || site == "same-site"))
     return refusal(403, "OriginNotAllowed", "cross-site requests are refused");
-  if ((has_origin || site == "cross-site" || site == "same-site") &&
-      !iequals(req.method, "GET") && !iequals(req.method, "HEAD") &&
-      !iequals(req.method, "OPTIONS") && is_form_content_type(req.header("Content-Type")))
+  if ((has_origin || site == "cross-site" || site == "same-site") && !iequals(req.method, "GET") &&
+      !iequals(req.method, "HEAD") && !iequals(req.method, "OPTIONS") &&
+      is_form_content_type(req.header("Content-Type")))
     return refusal(415, "CrossSiteFormRejected",
                    "a browser request must send Content-Type: application/json");
   std::vector<std::pair<std::string, std::string>> cors_headers;
@@ -207,9 +242,14 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
     }
   }
 
+  // JSON is UTF-8 (RFC 8259): a body that is not never reaches a handler.
+  if (!valid_utf8(req.body))
+    return refusal(400, "UnicodeDecodeError", "the request body is not valid UTF-8");
+
   // 3. Authentication.
   std::string path = path_of(req.target);
-  bool exempt = path == "/api/health" && (iequals(req.method, "GET") || iequals(req.method, "HEAD"));
+  bool exempt =
+      path == "/api/health" && (iequals(req.method, "GET") || iequals(req.method, "HEAD"));
   Rights rights = Rights::write;
   std::string identity = "ip:" + remote_ip(req.remote);
   if (auth_required() && !exempt) {

@@ -5,7 +5,8 @@
 //  1. Host: must name a loopback host (localhost, 127.0.0.0/8, [::1], with or
 //     without a port) -- a DNS-rebinding page sends its own name. A server
 //     started for remote use also accepts IP literals (a rebinding attack
-//     needs a name) and the --allowed-host names. HTTP/1.0 without Host is
+//     needs a name); the --allowed-host names are accepted either way (e.g.
+//     behind a reverse proxy). HTTP/1.0 without Host is
 //     let through; HTTP/1.1 without Host, or with two, is not.
 //     -> 403 HostNotAllowed
 //  2. Origin / Sec-Fetch-Site: a request with an Origin not in
@@ -18,6 +19,7 @@
 //     may send any content type. Allowed origins get
 //     "Access-Control-Allow-Origin: <origin>" (never "*"); OPTIONS from an
 //     allowed origin is answered as a CORS preflight (204).
+//     A body that is not valid UTF-8 is refused (-> 400 UnicodeDecodeError).
 //  3. Authentication, when a local token or API keys are configured:
 //     "Authorization: Bearer SECRET" or "X-API-Key: SECRET", compared in
 //     constant time. GET/HEAD /api/health is exempt (a liveness probe that
@@ -77,6 +79,8 @@ bool origin_allowed(std::string_view origin, const GuardOptions& o);
 bool is_form_content_type(std::string_view content_type);
 // Whether the request changes files or session data (needs write rights).
 bool needs_write(std::string_view method, std::string_view target);
+// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s);
 // The secret presented: "Authorization: Bearer X" or "X-API-Key: X"; "" if none.
 std::string presented_secret(const HttpRequest& req);
 
@@ -86,8 +90,8 @@ class Guard {
 
   // nullopt: let the request through (then *cors, if given, holds headers
   // to add to the answer). Otherwise the refusal to send.
-  std::optional<HttpResponse> check(const HttpRequest& req,
-                                    std::vector<std::pair<std::string, std::string>>* cors = nullptr);
+  std::optional<HttpResponse> check(
+      const HttpRequest& req, std::vector<std::pair<std::string, std::string>>* cors = nullptr);
 
   // A handler running check(), then `inner`, then the response-size limit.
   static Handler wrap(std::shared_ptr<Guard> guard, Handler inner);

@@ -266,7 +266,8 @@ bool HttpClient::connect_socket(std::string* err) {
     *err = "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + *err;
   // https: the TLS handshake (certificate and host name checked) on the socket.
   if (fd_ >= 0 && options_.tls) {
-    tls_ = TlsConnection::connect(fd_, h, options_.ca_file, deadline, err);
+    tls_ = TlsConnection::connect(fd_, host_.empty() ? std::string("127.0.0.1") : host_,
+                                  options_.ca_file, deadline, err);
     if (!tls_) {
       if (err) *err = "https://" + host_ + ":" + std::to_string(port_) + ": " + *err;
       close();

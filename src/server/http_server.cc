@@ -4,20 +4,23 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <charconv>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>  // TLS (enable_tls)
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <cstdio>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #ifndef LYNGUINE_VERSION
@@ -98,7 +101,12 @@ std::string json_error_body(std::string_view error_type, std::string_view messag
   return out;
 }
 
-class Session;
+// A connection, plain or TLS (see Session<Stream> below).
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void on_drain() = 0;
+};
 
 // Everything sessions need from their server (Session cannot name the private
 // HttpServer::Impl).
@@ -115,9 +123,13 @@ struct ServerCore {
   std::atomic<bool> destroying{false};
   std::atomic<Clock::rep> last_activity{Clock::now().time_since_epoch().count()};
   std::atomic<std::size_t> in_flight{0};
+  std::shared_ptr<asio::ssl::context> ssl;  // set by enable_tls(): serve https
+  // X-Lynguine-Pid, computed once per server: a function-local static would
+  // keep the pid of a parent that served before fork() (lifecycle_test).
+  const std::string pid_text = std::to_string(::getpid());
 
   std::mutex mu;  // guards sessions and next_id
-  std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions;
+  std::unordered_map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
   std::uint64_t next_id = 0;
 
   ServerCore(Handler h, ServerLimits l)
@@ -134,7 +146,7 @@ struct ServerCore {
     std::lock_guard lock(mu);
     return sessions.size();
   }
-  std::uint64_t add_session(const std::shared_ptr<Session>& s, std::size_t* count_after) {
+  std::uint64_t add_session(const std::shared_ptr<SessionBase>& s, std::size_t* count_after) {
     std::lock_guard lock(mu);
     std::uint64_t id = next_id++;
     sessions.emplace(id, s);
@@ -153,14 +165,29 @@ struct ServerCore {
   }
 };
 
-// One TCP connection. All its handlers run on its own strand.
-class Session : public std::enable_shared_from_this<Session> {
+// One TCP connection. All its handlers run on its own strand. Stream is
+// beast::tcp_stream (http) or beast::ssl_stream<beast::tcp_stream> (https).
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
+  static Stream make_stream(tcp::socket&& socket, ServerCore* server) {
+    if constexpr (kTls)
+      return Stream(std::move(socket), *server->ssl);
+    else
+      return Stream(std::move(socket));
+  }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
  public:
   Session(ServerCore* server, tcp::socket&& socket)
-      : server_(server), stream_(std::move(socket)), idle_timer_(stream_.get_executor()) {
+      : server_(server),
+        stream_(make_stream(std::move(socket), server)),
+        idle_timer_(stream_.get_executor()) {
     beast::error_code ec;
-    stream_.socket().set_option(tcp::no_delay(true), ec);
-    auto ep = stream_.socket().remote_endpoint(ec);
+    lowest().socket().set_option(tcp::no_delay(true), ec);
+    auto ep = lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
@@ -172,17 +199,31 @@ class Session : public std::enable_shared_from_this<Session> {
   void start(std::uint64_t id, bool over_limit) {
     id_ = id;
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), over_limit] {
-      if (over_limit) {
-        self->begin_request();
-        self->send_error(503, "ServiceUnavailable", "too many connections");
+      if constexpr (kTls) {  // https: the handshake first, within request_timeout
+        self->lowest().expires_after(self->server_->limits.request_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                      [self, over_limit](beast::error_code ec) {
+                                        if (ec) return self->close();
+                                        self->lowest().expires_never();
+                                        self->begin(over_limit);
+                                      });
       } else {
-        self->wait_for_request();
+        self->begin(over_limit);
       }
     });
   }
 
+  void begin(bool over_limit) {
+    if (over_limit) {
+      begin_request();
+      send_error(503, "ServiceUnavailable", "too many connections");
+    } else {
+      wait_for_request();
+    }
+  }
+
   // Called (via post to the strand) when the server starts draining.
-  void on_drain() {
+  void on_drain() override {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->state_ == State::idle) self->close();
     });
@@ -206,24 +247,44 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // Over the cap on requests in flight: answer 429 (true) instead.
+  bool over_concurrency() {
+    if (server_->limits.max_concurrent == 0 || server_->in_flight <= server_->limits.max_concurrent)
+      return false;
+    send_error(429, "TooManyRequests",
+               "more than " + std::to_string(server_->limits.max_concurrent) +
+                   " requests in flight; retry shortly");
+    return true;
+  }
+
   void wait_for_request() {
     if (server_->draining) return close();
     if (buffer_.size() > 0) {  // a pipelined request is already here
       begin_request();
+      if (over_concurrency()) return;
       return read_header();
+    }
+    if constexpr (kTls) {
+      // Decrypted bytes may already wait inside the TLS layer, where a wait
+      // on the socket would not see them: read at once; the request counts
+      // as in flight from its complete header (on_header).
+      read_header();
+      state_ = State::idle;
+      return;
     }
     state_ = State::idle;
     idle_timer_.expires_after(server_->limits.request_timeout);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec && self->state_ == State::idle) self->close();
     });
-    stream_.socket().async_wait(tcp::socket::wait_read,
-                                [self = shared_from_this()](beast::error_code ec) {
-                                  self->idle_timer_.cancel();
-                                  if (ec || self->state_ != State::idle) return self->close();
-                                  self->begin_request();
-                                  self->read_header();
-                                });
+    lowest().socket().async_wait(tcp::socket::wait_read,
+                                 [self = shared_from_this()](beast::error_code ec) {
+                                   self->idle_timer_.cancel();
+                                   if (ec || self->state_ != State::idle) return self->close();
+                                   self->begin_request();
+                                   if (self->over_concurrency()) return;
+                                   self->read_header();
+                                 });
   }
 
   void read_header() {
@@ -233,7 +294,7 @@ class Session : public std::enable_shared_from_this<Session> {
         static_cast<std::uint32_t>(std::min<std::size_t>(server_->limits.max_header, UINT32_MAX)));
     parser_->body_limit(server_->limits.max_body);
     // One deadline for the whole request, from its first byte to its last.
-    stream_.expires_after(server_->limits.request_timeout);
+    lowest().expires_after(server_->limits.request_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -261,6 +322,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec) {
     if (handle_read_error(ec)) return;
+    if (kTls && !counted_) {  // https: see wait_for_request()
+      state_ = State::busy;
+      begin_request();
+      if (over_concurrency()) return;
+    }
     auto& req = parser_->get();
     if (req.version() >= 11 && iequals(sv(req[http::field::expect]), "100-continue") &&
         !parser_->is_done()) {
@@ -285,7 +351,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read(beast::error_code ec) {
     if (handle_read_error(ec)) return;
-    stream_.expires_never();
+    lowest().expires_never();
     auto msg = parser_->release();
     parser_.reset();
 
@@ -333,8 +399,7 @@ class Session : public std::enable_shared_from_this<Session> {
     char timing[64] = "total;dur=";
     auto r = std::to_chars(timing + 10, timing + sizeof timing, ms, std::chars_format::fixed, 3);
     res->set("Server-Timing", beast::string_view(timing, r.ptr - timing));
-    static const std::string pid = std::to_string(::getpid());
-    res->set("X-Lynguine-Pid", pid);
+    res->set("X-Lynguine-Pid", server_->pid_text);
     for (auto& [k, v] : out.headers) {
       if (iequals(k, "Content-Length") || iequals(k, "Content-Type") || iequals(k, "Connection") ||
           iequals(k, "Transfer-Encoding"))
@@ -344,7 +409,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->content_length(out.body.size());
     if (!head) res->body() = std::move(out.body);
     res->keep_alive(keep_alive);
-    stream_.expires_after(server_->limits.request_timeout);
+    lowest().expires_after(server_->limits.request_timeout);
     http::async_write(
         stream_, *res,
         [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
@@ -368,11 +433,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // has read our answer.
   void graceful_close() {
     state_ = State::closing;
+    if constexpr (kTls) {  // close_notify, then close (bounded by 2 s)
+      lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close(); });
+      return;
+    }
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
     drained_ = 0;
-    stream_.expires_after(std::chrono::seconds(2));
+    lowest().expires_after(std::chrono::seconds(2));
     drain();
   }
 
@@ -391,14 +461,14 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::closing;
     idle_timer_.cancel();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().close();
   }
 
   static constexpr std::size_t kDiscard = 64 * 1024;
 
   ServerCore* server_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   asio::steady_timer idle_timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -433,10 +503,17 @@ void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
     socket.close(ignored);
     return;
   }
-  auto session = std::make_shared<Session>(this, std::move(socket));
   std::size_t count = 0;
-  std::uint64_t id = add_session(session, &count);
-  session->start(id, count > limits.max_connections);
+  if (ssl) {
+    auto session =
+        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(socket));
+    std::uint64_t id = add_session(session, &count);
+    session->start(id, count > limits.max_connections);
+  } else {
+    auto session = std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket));
+    std::uint64_t id = add_session(session, &count);
+    session->start(id, count > limits.max_connections);
+  }
   do_accept();
 }
 
@@ -458,7 +535,7 @@ void ServerCore::begin_drain() {
     drain_timer->async_wait([this](beast::error_code ec) {
       if (!ec) ioc->stop();
     });
-    std::vector<std::shared_ptr<Session>> live;
+    std::vector<std::shared_ptr<SessionBase>> live;
     {
       std::lock_guard lock(mu);
       for (auto& [id, w] : sessions)
@@ -549,6 +626,24 @@ bool HttpServer::adopt(int fd, std::string* err) {
   impl_->bound_port = impl_->acceptor->local_endpoint(ec).port();
   impl_->listening = true;
   return true;
+}
+
+bool HttpServer::enable_tls(const std::string& cert_file, const std::string& key_file,
+                            std::string* err) {
+  try {
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    ctx->use_certificate_chain_file(cert_file);
+    ctx->use_private_key_file(key_file, asio::ssl::context::pem);
+    impl_->ssl = std::move(ctx);
+    return true;
+  } catch (const std::exception& e) {
+    if (err)
+      *err = "cannot load TLS certificate " + cert_file + " / key " + key_file + ": " + e.what();
+    return false;
+  }
 }
 
 unsigned short HttpServer::port() const {

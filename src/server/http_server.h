@@ -11,6 +11,9 @@
 //    a malformed request 400, a connection over max_connections 503, each with
 //    lynguine's JSON error shape {"status":"error","error_type",..,
 //    "error_message":..} and "Connection: close";
+//  - requests in flight over max_concurrent are answered 429;
+//  - optional TLS (enable_tls): Boost.Asio ssl::stream under Beast; a client
+//    that does not complete the handshake in request_timeout is dropped;
 //  - a read deadline per request (request_timeout, from its first byte until
 //    it is fully read; also the idle time allowed between keep-alive
 //    requests): a slow or silent client is disconnected;
@@ -74,6 +77,9 @@ struct ServerLimits {
   std::size_t max_header = std::size_t{16} << 10;
   std::chrono::milliseconds request_timeout{30000};
   std::size_t max_connections = 1024;
+  // Requests in flight (being read, handled or answered) beyond this many are
+  // answered 429 TooManyRequests ("safe to leave running"). 0: no cap.
+  std::size_t max_concurrent = 64;
   // After shutdown_gracefully(), requests in flight get this long to finish.
   std::chrono::milliseconds drain_timeout{30000};
 };
@@ -100,6 +106,12 @@ class HttpServer {
   // listening (systemd socket activation hands one over as fd 3). Takes
   // ownership of fd. On failure returns false and, if err is given, says why.
   bool adopt(int fd, std::string* err = nullptr);
+
+  // Serves https: every accepted connection does a TLS handshake (OpenSSL,
+  // TLS 1.2+) with this PEM certificate chain and private key before HTTP.
+  // Call before run(). False (with *err) if the files cannot be loaded.
+  bool enable_tls(const std::string& cert_file, const std::string& key_file,
+                  std::string* err = nullptr);
 
   // The bound port (0 before a successful listen()).
   unsigned short port() const;

@@ -33,7 +33,7 @@ enum class LogFormat { kText, kJson };
 
 std::optional<LogLevel> parse_log_level(std::string_view s);    // debug|info|warning|error
 std::optional<LogFormat> parse_log_format(std::string_view s);  // text|json
-std::string_view log_level_name(LogLevel level);                 // "debug", ...
+std::string_view log_level_name(LogLevel level);                // "debug", ...
 
 // One key=value of a log line; numbers are written bare in JSON.
 struct LogField {

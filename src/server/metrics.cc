@@ -18,20 +18,26 @@ constexpr std::string_view kSessionsPrefix = "/api/sessions/";
 // The session operations the API knows (docs/api.md); any other operation
 // name is folded into {operation} so clients cannot grow the label set.
 constexpr std::string_view kSessionOps[] = {
-    "get_shape",       "get_columns",   "get_input_columns", "get_output_columns",
-    "get_series_columns", "get_indices", "get_index",        "set_index",
-    "get_column",      "set_column",    "get_value",         "set_value",
-    "get_value_at",    "get_column_type", "get_selector",    "set_selector",
-    "get_subindex",    "set_subindex",  "get_subseries"};
+    "get_shape",    "get_columns",  "get_input_columns", "get_output_columns", "get_series_columns",
+    "get_indices",  "get_index",    "set_index",         "get_column",         "set_column",
+    "get_value",    "set_value",    "get_value_at",      "get_column_type",    "get_selector",
+    "set_selector", "get_subindex", "set_subindex",      "get_subseries"};
 
-constexpr std::string_view kExactRoutes[] = {
-    "/",           "/metrics",         "/api/openapi.json", "/api/ping",
-    "/api/health", "/api/status",      "/api/read_data",    "/api/write_data",
-    "/api/compute", "/api/talk/field", "/api/interface/read", "/api/sessions"};
+constexpr std::string_view kExactRoutes[] = {"/",
+                                             "/metrics",
+                                             "/api/openapi.json",
+                                             "/api/ping",
+                                             "/api/health",
+                                             "/api/status",
+                                             "/api/read_data",
+                                             "/api/write_data",
+                                             "/api/compute",
+                                             "/api/talk/field",
+                                             "/api/interface/read",
+                                             "/api/sessions"};
 
 double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // Shortest round-trip text of a double ("0.00005" style when `fixed`).
@@ -87,7 +93,7 @@ void append_gauge(std::string& out, std::string_view name, std::string_view type
 }
 
 double process_cpu_seconds() {
-  struct timespec cpu{};
+  struct timespec cpu {};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
   return static_cast<double>(cpu.tv_sec) + static_cast<double>(cpu.tv_nsec) / 1e9;
 }
@@ -112,7 +118,7 @@ std::string normalise_endpoint(std::string_view target) {
 }
 
 std::string_view normalise_method(std::string_view method) {
-  static constexpr std::string_view kMethods[] = {"GET", "POST",    "DELETE", "PUT",
+  static constexpr std::string_view kMethods[] = {"GET",   "POST", "DELETE", "PUT",
                                                   "PATCH", "HEAD", "OPTIONS"};
   for (std::string_view m : kMethods)
     if (method == m) return m;
@@ -135,8 +141,8 @@ void Metrics::observe(std::string_view method, std::string_view target, int stat
   RequestKey key{normalise_endpoint(target), std::string(normalise_method(method)), status};
   if (seconds < 0) seconds = 0;
   // First bucket whose upper bound holds `seconds`; kBuckets.size() = +Inf only.
-  size_t bucket = static_cast<size_t>(
-      std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
+  size_t bucket = static_cast<size_t>(std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) -
+                                      kBuckets.begin());
   std::lock_guard lock(mu_);
   ++requests_[key];
   Histogram& h = durations_[key.endpoint];

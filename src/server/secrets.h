@@ -30,7 +30,8 @@ std::optional<std::string> read_secret_file(const std::string& path, std::string
 
 // Writes `secret` + "\n" to `path` with mode 0600 (created or replaced
 // atomically via a temp file and rename). False (with *err) on failure.
-bool write_secret_file(const std::string& path, std::string_view secret, std::string* err = nullptr);
+bool write_secret_file(const std::string& path, std::string_view secret,
+                       std::string* err = nullptr);
 
 }  // namespace lyn::server
 

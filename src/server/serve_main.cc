@@ -13,6 +13,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "server/api_keys.h"
+#include "server/secrets.h"
+
 namespace lyn::server {
 
 namespace {
@@ -87,6 +90,51 @@ int run_serve(const ServeOptions& options) {
     dir = *d;
   }
 
+  // Security ("safe to leave running"): settle keys, token and TLS before
+  // anything listens. A non-loopback bind must have API keys.
+  GuardOptions guard = options.guard;
+  guard.remote = !is_loopback_name(host_name_of(options.host).value_or(options.host));
+  if (!options.api_keys_file.empty()) {
+    auto keys = ApiKeys::load(options.api_keys_file, &err);
+    if (!keys) {
+      std::fprintf(stderr, "lynguine: %s\n", err.c_str());
+      return 1;
+    }
+    guard.api_keys = std::make_shared<const ApiKeys>(std::move(*keys));
+  }
+  bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
+  auto refuse = [](const std::string& msg) {
+    std::fprintf(stderr, "lynguine: %s\n", msg.c_str());
+    return 1;
+  };
+  if (tls && (options.tls_cert.empty() || options.tls_key.empty()))
+    return refuse("--tls-cert and --tls-key go together");
+  if (guard.remote && !guard.api_keys)
+    return refuse("refusing to listen on " + options.host +
+                  " (not a loopback address) without --api-keys FILE; bind 127.0.0.1 or "
+                  "configure API keys");
+  if (guard.remote && options.require_tls && !tls)
+    return refuse("--require-tls: refusing a plain (non-TLS) bind on " + options.host +
+                  "; give --tls-cert and --tls-key");
+  std::string token = options.token;
+  std::string token_path;
+  if (!options.auth_token_file.empty()) {
+    auto t = read_secret_file(options.auth_token_file, &err);
+    if (!t) return refuse("--auth-token-file: " + err);
+    token = *t;
+  } else if (options.auth_token_auto) {
+    auto d = dir.empty() ? state_dir(&err) : std::optional<std::string>(dir);
+    auto t = d ? random_token(32, &err) : std::nullopt;
+    if (!t) return refuse("--auth-token auto: " + err);
+    token_path = *d + "/token";
+    if (!write_secret_file(token_path, *t, &err)) return refuse(err);
+    token = *t;
+  }
+  guard.token = token;
+  if (guard.remote && !tls)
+    std::fprintf(stderr, "lynguine: warning: serving %s without TLS: API keys travel in clear\n",
+                 options.host.c_str());
+
   DaemonReady ready;
   if (options.daemon) {
     DaemonResult r = daemonize(log_file_path(dir));
@@ -111,6 +159,10 @@ int run_serve(const ServeOptions& options) {
     return fail(err);
   }
 
+  if (tls && !server.enable_tls(options.tls_cert, options.tls_key, &err)) return fail(err);
+  if (host != options.host && !is_loopback_name(host) && !guard.api_keys)  // socket activation
+    return fail("refusing to serve a non-loopback socket (" + host + ") without --api-keys");
+
   ServeInfo info;
   info.host = host;
   info.port = server.port();
@@ -128,13 +180,17 @@ int run_serve(const ServeOptions& options) {
   };
   try {
     if (!options.make_handler) return fail("no request handler configured");
-    server.set_handler(options.make_handler(info));
+    // Every request passes the Guard (Host, Origin, auth, rights, rate,
+    // response size) before it reaches the API.
+    server.set_handler(Guard::wrap(std::make_shared<Guard>(guard), options.make_handler(info)));
   } catch (const std::exception& e) {
     return fail(std::string("cannot set up the request handler: ") + e.what());
   }
 
   bool own_state = false;
-  if (options.write_state) {
+  // A TLS or API-key server is not the per-user local server: the lifecycle
+  // (plain HTTP, no keys) could neither check nor use it, so it is not recorded.
+  if (options.write_state && !tls && !guard.api_keys) {
     ServerState st;
     st.pid = info.pid;
     st.host = host;
@@ -142,7 +198,7 @@ int run_serve(const ServeOptions& options) {
     st.version = options.version;
     st.root = root;
     st.started_at = info.started_at;
-    st.token = options.token;
+    st.token = token;
     // Do not displace another live server's record (only one is "the" server).
     auto existing = read_state(dir);
     if (existing && existing->pid != info.pid && is_alive(*existing)) {
@@ -162,12 +218,12 @@ int run_serve(const ServeOptions& options) {
     ServerWatch watch(server, options.idle_timeout_seconds, true);
     if (options.daemon) {
       std::fprintf(stderr, "lynguine: server %s listening on %s:%u (pid %d, root %s)\n",
-                   options.version.c_str(), host.c_str(), info.port,
-                   static_cast<int>(info.pid), root.c_str());
+                   options.version.c_str(), host.c_str(), info.port, static_cast<int>(info.pid),
+                   root.c_str());
       ready.ready();
     } else if (!options.quiet) {
-      std::fprintf(stderr, "lynguine server %s listening on http://%s:%u (pid %d, root %s)\n",
-                   options.version.c_str(), host.c_str(), info.port,
+      std::fprintf(stderr, "lynguine server %s listening on %s://%s:%u (pid %d, root %s)\n",
+                   options.version.c_str(), tls ? "https" : "http", host.c_str(), info.port,
                    static_cast<int>(info.pid), root.c_str());
     }
     std::fflush(stderr);

@@ -3,7 +3,9 @@
 // supplies a factory that builds the request handler once the server knows
 // its port, so it can fill lyn::service::ApiOptions (idle_seconds, status).
 //
-//   run_serve(options)  `serve [--daemon]`: listen, record server.json, serve
+//   run_serve(options)  `serve [--daemon]`: check the security options (a
+//                       non-loopback bind needs API keys), listen, wrap the
+//                       handler in a Guard, record server.json, serve
 //                       until idle timeout or SIGTERM/SIGINT/SIGHUP, drain, remove
 //                       server.json if still ours. Returns the exit code.
 //   serve_status()      `serve status`: prints the state JSON (with "alive")
@@ -23,6 +25,7 @@
 #include <functional>
 #include <string>
 
+#include "server/guard.h"
 #include "server/http_server.h"
 #include "server/lifecycle.h"
 
@@ -52,12 +55,22 @@ struct ServeOptions {
   double idle_timeout_seconds = 0;  // 0: never
   bool daemon = false;
   int threads = 2;
-  std::string token;  // recorded in server.json when non-empty
+  std::string token;  // recorded in server.json when non-empty (and required; see guard.h)
   std::string version = LYNGUINE_VERSION;
   ServerLimits limits;
   bool write_state = true;  // record server.json in the state directory
   bool quiet = false;       // no "listening on" line on stderr (foreground)
   HandlerFactory make_handler;
+
+  // --- Security ("safe to leave running"; see guard.h) ---
+  // Host/Origin allow-lists, rate limit, response cap. `remote`, `token` and
+  // `api_keys` are filled in by run_serve from the options below.
+  GuardOptions guard;
+  std::string auth_token_file;    // --auth-token-file FILE: the token is its first line
+  bool auth_token_auto = false;   // --auth-token auto: random, written 0600 to <state dir>/token
+  std::string api_keys_file;      // --api-keys FILE (required for a non-loopback bind)
+  std::string tls_cert, tls_key;  // --tls-cert / --tls-key: serve https
+  bool require_tls = false;       // --require-tls: refuse a plain non-loopback bind
 };
 
 // ServeOptions with host/port taken from LYNGUINE_SERVER_HOST and

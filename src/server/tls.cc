@@ -27,8 +27,12 @@ std::string openssl_error(const char* what) {
   return out;
 }
 
-SSL_CTX* as_ctx(void* p) { return static_cast<SSL_CTX*>(p); }
-SSL* as_ssl(void* p) { return static_cast<SSL*>(p); }
+SSL_CTX* as_ctx(void* p) {
+  return static_cast<SSL_CTX*>(p);
+}
+SSL* as_ssl(void* p) {
+  return static_cast<SSL*>(p);
+}
 
 }  // namespace
 
@@ -63,8 +67,8 @@ std::unique_ptr<TlsConnection> TlsConnection::connect(int fd, const std::string&
   SSL_set_fd(ssl, fd);
   in_addr a4{};
   in6_addr a6{};
-  bool ip = ::inet_pton(AF_INET, host.c_str(), &a4) == 1 ||
-            ::inet_pton(AF_INET6, host.c_str(), &a6) == 1;
+  bool ip =
+      ::inet_pton(AF_INET, host.c_str(), &a4) == 1 || ::inet_pton(AF_INET6, host.c_str(), &a6) == 1;
   if (ip) {
     if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) != 1)
       return fail(openssl_error("cannot set the expected IP address"));

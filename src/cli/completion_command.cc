@@ -1,0 +1,100 @@
+// `lynguine completion bash`: prints the bash completion script (the same
+// text as packaging/lynguine.bash-completion, which the package installs;
+// tests/wire/test_observability.py checks that the two agree).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace lyn::cli {
+
+namespace {
+
+constexpr const char* kBashCompletion =
+    R"BASH(# bash completion for lynguine (and its mdfield name).
+# Install as /usr/share/bash-completion/completions/lynguine, or try it with
+#   source <(lynguine completion bash)
+_lynguine() {
+  local cur prev words cword
+  if declare -F _init_completion >/dev/null 2>&1; then
+    _init_completion || return
+  else
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    words=("${COMP_WORDS[@]}")
+    cword=$COMP_CWORD
+  fi
+
+  local commands="field mdfield read write call serve completion version help"
+  local common="--server --root --help"
+
+  if [[ $cword -eq 1 ]]; then
+    COMPREPLY=($(compgen -W "$commands --version --help" -- "$cur"))
+    return
+  fi
+
+  # Options that take a value.
+  case "$prev" in
+    --root|--directory)
+      COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --config|-c|--interface|--data|--batch|--log-file)
+      COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --log-format)
+      COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --log-level)
+      COMPREPLY=($(compgen -W "debug info warning error" -- "$cur")); return ;;
+    --host)
+      COMPREPLY=($(compgen -W "127.0.0.1 ::1 0.0.0.0 localhost" -- "$cur")); return ;;
+    --port|--idle-timeout|--threads|--source|--output|--field|--fields|--columns)
+      return ;;
+  esac
+
+  local opts
+  case "${words[1]}" in
+    field)   opts="--config --batch --fields --json $common" ;;
+    mdfield) opts="batch --fields $common" ;;
+    read)    opts="--source --interface --field --directory $common" ;;
+    write)   opts="--output --data --columns $common" ;;
+    call)
+      if [[ $cword -eq 2 ]]; then
+        COMPREPLY=($(compgen -W "GET POST DELETE" -- "$cur")); return
+      elif [[ $cword -eq 3 ]]; then
+        COMPREPLY=($(compgen -W "/api/ping /api/health /api/status /api/read_data /api/write_data
+          /api/compute /api/talk/field /api/interface/read /api/sessions" -- "$cur")); return
+      fi
+      opts="$common" ;;
+    serve)
+      opts="--host --port --root --idle-timeout --daemon --threads --quiet --status --stop
+        --ensure --log-format --log-level --log-file --help" ;;
+    completion) opts="bash" ;;
+    *) opts="--help" ;;
+  esac
+  if [[ $cur == -* || ${words[1]} == completion || ${words[1]} == mdfield ]]; then
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  else
+    COMPREPLY=($(compgen -f -- "$cur"))
+  fi
+}
+complete -F _lynguine lynguine mdfield
+)BASH";
+
+}  // namespace
+
+int run_completion(const std::vector<std::string>& args) {
+  if (args.size() == 1 && args[0] == "bash") {
+    std::fputs(kBashCompletion, stdout);
+    return 0;
+  }
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::fputs(
+        "usage: lynguine completion bash\n\n"
+        "Prints the bash completion script; try `source <(lynguine completion bash)`.\n",
+        stdout);
+    return 0;
+  }
+  std::fputs("usage: lynguine completion bash\n", stderr);
+  return 2;
+}
+
+}  // namespace lyn::cli
