@@ -131,8 +131,11 @@ test-sanitize: deps
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS) --timeout 600
+	@# Two pytest runs: tests/wire and python/tests each have a conftest.py.
 	LYNGUINE_BIN=$(CURDIR)/$(ASAN_BUILD)/bin/lynguine UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/wire python/tests
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/wire
+	LYNGUINE_BIN=$(CURDIR)/$(ASAN_BUILD)/bin/lynguine UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
 
 # 1,000,000 mixed requests (or SOAK_SECONDS) against build/bin/lynguine serve
 # in a copy of examples/project; reports req/s, errors and the server's RSS.

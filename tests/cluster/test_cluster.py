@@ -74,6 +74,9 @@ http {{
     client_max_body_size 64m;
     proxy_http_version 1.1;
     proxy_set_header Connection "";
+    # The instances refuse Host names they do not serve (DNS rebinding):
+    # pass the client's Host on (127.0.0.1 here; see docs/deployment.md).
+    proxy_set_header Host $http_host;
     proxy_connect_timeout 1s;
     proxy_read_timeout 60s;
     # lynguine's API reads with POST; a request that met a dead instance is

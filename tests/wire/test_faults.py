@@ -14,7 +14,20 @@ import time
 
 import pytest
 
-from conftest import BINARY, Server, child_env, fresh_fixtures
+def _wire_conftest():
+    """tests/wire/conftest.py by path: `from conftest import` may resolve to
+    python/tests/conftest.py when both directories are collected together."""
+    import importlib.util
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location("lyn_wire_conftest",
+                                                  os.path.join(here, "conftest.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_wc = _wire_conftest()
+BINARY, Server, child_env, fresh_fixtures = _wc.BINARY, _wc.Server, _wc.child_env, _wc.fresh_fixtures
 
 N_RECORDS = 200_000
 KILL_ROUNDS = int(os.environ.get("LYNGUINE_FAULT_ROUNDS", "6"))

@@ -229,7 +229,8 @@ RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
   if (offset < 0) offset = 0;
   int64_t size = static_cast<int64_t>(items.size());
   int64_t begin = std::min(offset, size);
-  int64_t end = limit < 0 ? size : std::min(size, begin + limit);
+  // Compared, not added: begin + a huge `limit:` would overflow int64.
+  int64_t end = limit < 0 || limit > size - begin ? size : begin + limit;
   RList out(items.begin() + begin, items.begin() + end);
   if (node.reversed) std::reverse(out.begin(), out.end());
   offset_out = end;
