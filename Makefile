@@ -145,7 +145,7 @@ SOAK_REQUESTS ?= 1000000
 SOAK_SECONDS ?= 120
 soak: build
 	$(PYTHON) bench/soak.py --requests $(SOAK_REQUESTS) --seconds $(SOAK_SECONDS) \
-	  --binary $(BUILD)/bin/lynguine --client $(BUILD)/bin/soak_client
+	  --binary $(CURDIR)/$(BUILD)/bin/lynguine --client $(CURDIR)/$(BUILD)/bin/soak_client
 # ---- end of fuzzing, sanitizers and soak ----
 
 # ---- Observability: the status page in headless Chromium (tests/browser) ----
