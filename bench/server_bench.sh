@@ -57,7 +57,7 @@ wrk.method = "POST"
 wrk.body   = '$body'
 wrk.headers["Content-Type"] = "application/json"
 LUA
-wrk -t${WRK_THREADS:-2} -c${CONNS:-32} -d${DURATION:-10}s --latency -s "$work/post.lua" "http://127.0.0.1:$port/api/talk/field" > "$work/wrk.txt"
+wrk -t${WRK_THREADS:-1} -c${CONNS:-32} -d${DURATION:-10}s --latency -s "$work/post.lua" "http://127.0.0.1:$port/api/talk/field" > "$work/wrk.txt"
 $py - "$work/wrk.txt" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
