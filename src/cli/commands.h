@@ -36,6 +36,9 @@ struct CommonOptions {
 // Takes --server-url / --api-key / --ca-file at a[i] (advancing i past the
 // value). True if taken; --server-url also sets c.server.
 bool take_remote_option(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
+// Takes the options every data command shares (--server, --root and the
+// remote ones) at a[i]; true when it consumed one.
+bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
 
 // The caller for these options: the server when asked (falling back to
 // direct mode with a warning), else direct mode.

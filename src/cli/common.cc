@@ -132,4 +132,17 @@ std::unique_ptr<client::ApiCaller> make_caller(const CommonOptions& o) {
   return std::make_unique<FallbackCaller>(std::move(server), o);
 }
 
+bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c) {
+  if (take_remote_option(a, i, c)) return true;  // security: --server-url, --api-key, --ca-file
+  if (a[i] == "--server") {
+    c.server = true;
+    return true;
+  }
+  if (a[i] == "--root" && i + 1 < a.size()) {
+    c.root = a[++i];
+    return true;
+  }
+  return false;
+}
+
 }  // namespace lyn::cli

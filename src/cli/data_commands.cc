@@ -52,19 +52,6 @@ int send_and_print(client::ApiCaller& caller, std::string_view method, std::stri
   return 1;
 }
 
-bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c) {
-  if (take_remote_option(a, i, c)) return true;  // security: --server-url, --api-key, --ca-file
-  if (a[i] == "--server") {
-    c.server = true;
-    return true;
-  }
-  if (a[i] == "--root" && i + 1 < a.size()) {
-    c.root = a[++i];
-    return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 int run_read(const std::vector<std::string>& a) {

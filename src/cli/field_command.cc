@@ -35,19 +35,6 @@ const char* kFieldHelp =
     "  --server        go through the lynguine server (LYNGUINE_USE_SERVER=1 too)\n"
     "  --root DIR      direct mode: confine paths to DIR\n";
 
-bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c) {
-  if (take_remote_option(a, i, c)) return true;  // security: --server-url, --api-key, --ca-file
-  if (a[i] == "--server") {
-    c.server = true;
-    return true;
-  }
-  if (a[i] == "--root" && i + 1 < a.size()) {
-    c.root = a[++i];
-    return true;
-  }
-  return false;
-}
-
 FieldArgs parse_field_args(const std::vector<std::string>& a) {
   FieldArgs out;
   std::vector<std::string> positional;
