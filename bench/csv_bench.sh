@@ -10,18 +10,18 @@
 #   - build/bin/lynguine read --source '{"type":"csv",...}' (whole CLI
 #     process, including printing the JSON answer), if the CLI supports it.
 #
-# Everything runs twice: with glibc's default malloc, which hands freed
-# blocks back to the kernel so every repeated read page-faults its ~60 MB
-# afresh, and with MALLOC_KEEP=1 (GLIBC_TUNABLES keeping freed memory, as a
-# long-running server would with mallopt(M_TRIM_THRESHOLD/M_MMAP_THRESHOLD)),
-# applied to all three readers alike.
+# Everything runs twice: first as shipped -- lynguine with its own allocator
+# policy (src/core/malloc_policy.h, set by the binary and by the bench
+# harness alike), Python and pandas with their defaults -- then with
+# MALLOC_KEEP=1, GLIBC_TUNABLES keeping freed memory applied to all three
+# readers alike.
 # Usage: bench/csv_bench.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 if [[ "${MALLOC_KEEP:-}" == 1 ]]; then
   export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824
   echo "== malloc keeps freed memory (GLIBC_TUNABLES=$GLIBC_TUNABLES)"
 else
-  echo "== default glibc malloc"
+  echo "== as shipped (lynguine's malloc policy; Python with its defaults)"
 fi
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}

@@ -3,6 +3,7 @@
 // newlines, floats with gaps, booleans, dates), and the parser alone on
 // the same text in memory. The file is $LYN_BENCH_CSV when set (as
 // bench/csv_bench.sh sets it), otherwise one generated in /tmp.
+#include "core/malloc_policy.h"
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -65,5 +66,8 @@ void BM_ParseCsvInMemory(benchmark::State& state) {
 BENCHMARK(BM_ParseCsvInMemory)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 }  // namespace
+
+// Measured as lynguine runs: with its allocator policy (src/core/malloc_policy.h).
+static const bool kPolicy = (lyn::apply_malloc_policy(), true);
 
 BENCHMARK_MAIN();

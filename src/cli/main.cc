@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/malloc_policy.h"
 
 namespace {
 
@@ -52,6 +53,7 @@ std::string_view base_name(const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lyn::apply_malloc_policy();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (base_name(argv[0]) == "mdfield") return lyn::cli::run_mdfield(args);
   if (args.empty()) {

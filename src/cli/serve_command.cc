@@ -1,8 +1,6 @@
 // `lynguine serve`: the HTTP server (src/server) wired to the API
 // (src/service). The server knows nothing of formats; the API nothing of
 // sockets; this file is where the two meet.
-#include <malloc.h>
-
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -278,12 +276,6 @@ int run_serve_command(const std::vector<std::string>& a) {
       return 1;
     }
   }
-  // A long-running server keeps freed memory for the next request rather
-  // than handing it back to the kernel after every large read (which makes
-  // the next read pay for fresh pages again). Bounded: at most 64 MB of
-  // free heap is kept.
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   o.make_handler = [log_options, log_format,
                     log_level](const server::ServeInfo& info) -> server::Handler {
     service::ApiOptions api_options;
