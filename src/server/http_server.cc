@@ -11,6 +11,7 @@
 #include <boost/asio/ssl.hpp>  // TLS (enable_tls)
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -390,29 +391,49 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void send(HttpResponse out, unsigned version, bool keep_alive, double ms, bool head) {
     state_ = State::busy;
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version);
-    res->result(static_cast<unsigned>(out.status));
-    res->set(http::field::server, "lynguine/" LYNGUINE_VERSION);
-    res->set(http::field::content_type, out.content_type);
+    // The response is laid out by hand into one buffer: Beast's generic
+    // serializer cost about a quarter of a small request's CPU time.
+    auto wire = std::make_shared<std::string>();
+    wire->reserve(320 + (head ? 0 : out.body.size()));
+    *wire += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    char num[32];
+    auto n = std::to_chars(num, num + sizeof num, out.status);
+    wire->append(num, n.ptr);
+    *wire += ' ';
+    auto reason = http::obsolete_reason(static_cast<http::status>(out.status));
+    wire->append(reason.data(), reason.size());
+    *wire += "\r\nServer: lynguine/" LYNGUINE_VERSION "\r\nContent-Type: ";
+    *wire += out.content_type;
     // Formatted without printf: this runs once per request.
-    char timing[64] = "total;dur=";
-    auto r = std::to_chars(timing + 10, timing + sizeof timing, ms, std::chars_format::fixed, 3);
-    res->set("Server-Timing", beast::string_view(timing, r.ptr - timing));
-    res->set("X-Lynguine-Pid", server_->pid_text);
+    *wire += "\r\nServer-Timing: total;dur=";
+    auto t = std::to_chars(num, num + sizeof num, ms, std::chars_format::fixed, 3);
+    wire->append(num, t.ptr);
+    *wire += "\r\nX-Lynguine-Pid: ";
+    *wire += server_->pid_text;
     for (auto& [k, v] : out.headers) {
       if (iequals(k, "Content-Length") || iequals(k, "Content-Type") || iequals(k, "Connection") ||
           iequals(k, "Transfer-Encoding"))
         continue;
-      res->insert(k, v);
+      // A header may not smuggle a line break into the response.
+      if (k.find_first_of("\r\n") != std::string::npos ||
+          v.find_first_of("\r\n") != std::string::npos)
+        continue;
+      *wire += "\r\n";
+      *wire += k;
+      *wire += ": ";
+      *wire += v;
     }
-    res->content_length(out.body.size());
-    if (!head) res->body() = std::move(out.body);
-    res->keep_alive(keep_alive);
+    *wire += "\r\nContent-Length: ";
+    auto len = std::to_chars(num, num + sizeof num, out.body.size());
+    wire->append(num, len.ptr);
+    if (version == 10 && keep_alive) *wire += "\r\nConnection: keep-alive";
+    if (version != 10 && !keep_alive) *wire += "\r\nConnection: close";
+    *wire += "\r\n\r\n";
+    if (!head) *wire += out.body;
     lowest().expires_after(server_->limits.request_timeout);
-    http::async_write(
-        stream_, *res,
-        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+    asio::async_write(
+        stream_, asio::buffer(*wire),
+        [self = shared_from_this(), wire, keep_alive](beast::error_code ec, std::size_t) {
           self->end_request();
           if (ec) return self->close();
           if (!keep_alive || self->server_->draining) return self->graceful_close();
