@@ -60,6 +60,17 @@ std::string expand_vars(std::string_view s, const EnvLookup& lookup) {
   return out;
 }
 
+bool ascii_iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 std::string expand_user(std::string_view s) {
   if (s.empty() || s[0] != '~') return std::string(s);
   if (s.size() > 1 && s[1] != '/') return std::string(s);

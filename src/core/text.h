@@ -19,6 +19,9 @@ namespace lyn {
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 std::string expand_vars(std::string_view s, const EnvLookup& lookup = {});
 
+// ASCII case-insensitive equality (HTTP header names and tokens).
+bool ascii_iequals(std::string_view a, std::string_view b);
+
 // os.path.expanduser for a leading `~` or `~/`.
 std::string expand_user(std::string_view s);
 

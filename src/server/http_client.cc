@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "server/http_client.h"
 
 #include <arpa/inet.h>
@@ -20,17 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 bool icontains_token(std::string_view value, std::string_view token) {
   // Comma-separated list, e.g. "keep-alive, Upgrade".
   std::size_t i = 0;
@@ -40,7 +30,7 @@ bool icontains_token(std::string_view value, std::string_view token) {
     std::string_view part = value.substr(i, j - i);
     while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
     while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
-    if (iequals(part, token)) return true;
+    if (ascii_iequals(part, token)) return true;
     i = j + 1;
   }
   return false;
@@ -213,7 +203,7 @@ bool parse_size(std::string_view s, int base, std::size_t* out) {
 
 std::string HttpResult::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return v;
+    if (ascii_iequals(k, name)) return v;
   return {};
 }
 
@@ -293,22 +283,22 @@ std::optional<HttpResult> HttpClient::request(std::string_view method, std::stri
   wire += "\r\n";
   bool has_type = false, has_accept = false, has_agent = false;
   for (const auto& [k, v] : headers) {
-    if (iequals(k, "Content-Length") || iequals(k, "Connection") || iequals(k, "Host")) continue;
-    has_type |= iequals(k, "Content-Type");
-    has_accept |= iequals(k, "Accept");
-    has_agent |= iequals(k, "User-Agent");
+    if (ascii_iequals(k, "Content-Length") || ascii_iequals(k, "Connection") || ascii_iequals(k, "Host")) continue;
+    has_type |= ascii_iequals(k, "Content-Type");
+    has_accept |= ascii_iequals(k, "Accept");
+    has_agent |= ascii_iequals(k, "User-Agent");
     wire.append(k).append(": ").append(v).append("\r\n");
   }
   if (!has_agent) wire += "User-Agent: lynguine-client\r\n";
   if (!has_accept) wire += "Accept: application/json\r\n";
-  bool needs_length = !body.empty() || iequals(method, "POST") || iequals(method, "PUT") ||
-                      iequals(method, "PATCH");
+  bool needs_length = !body.empty() || ascii_iequals(method, "POST") || ascii_iequals(method, "PUT") ||
+                      ascii_iequals(method, "PATCH");
   if (!body.empty() && !has_type) wire += "Content-Type: application/json\r\n";
   if (needs_length) wire += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   wire += options_.keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
   wire.append(body);
 
-  bool head = iequals(method, "HEAD");
+  bool head = ascii_iequals(method, "HEAD");
   bool reused = fd_ >= 0;
   if (!reused && !connect_socket(err)) return std::nullopt;
   bool retryable = false;

@@ -1,3 +1,5 @@
+#include "core/json.h"
+#include "core/text.h"
 #include "server/http_server.h"
 
 #include <sys/socket.h>  // getsockname, for adopt()
@@ -38,48 +40,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
@@ -89,7 +49,7 @@ std::string_view sv(beast::string_view s) {
 
 std::string HttpRequest::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
-    if (iequals(k, name)) return v;
+    if (ascii_iequals(k, name)) return v;
   return {};
 }
 
@@ -329,7 +289,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       if (over_concurrency()) return;
     }
     auto& req = parser_->get();
-    if (req.version() >= 11 && iequals(sv(req[http::field::expect]), "100-continue") &&
+    if (req.version() >= 11 && ascii_iequals(sv(req[http::field::expect]), "100-continue") &&
         !parser_->is_done()) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      req.version());
@@ -386,7 +346,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       out.body = json_error_body("InternalServerError", "handler returned an invalid status");
     }
     send(std::move(out), req.version, keep_alive && !server_->draining, ms,
-         iequals(req.method, "HEAD"));
+         ascii_iequals(req.method, "HEAD"));
   }
 
   void send(HttpResponse out, unsigned version, bool keep_alive, double ms, bool head) {
@@ -411,8 +371,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     *wire += "\r\nX-Lynguine-Pid: ";
     *wire += server_->pid_text;
     for (auto& [k, v] : out.headers) {
-      if (iequals(k, "Content-Length") || iequals(k, "Content-Type") || iequals(k, "Connection") ||
-          iequals(k, "Transfer-Encoding"))
+      if (ascii_iequals(k, "Content-Length") || ascii_iequals(k, "Content-Type") || ascii_iequals(k, "Connection") ||
+          ascii_iequals(k, "Transfer-Encoding"))
         continue;
       // A header may not smuggle a line break into the response.
       if (k.find_first_of("\r\n") != std::string::npos ||
