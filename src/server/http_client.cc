@@ -1,4 +1,3 @@
-#include "core/text.h"
 #include "server/http_client.h"
 
 #include <arpa/inet.h>
@@ -13,6 +12,7 @@
 
 #include <cstring>
 
+#include "core/text.h"
 #include "server/tls.h"
 
 namespace lyn::server {
@@ -283,7 +283,9 @@ std::optional<HttpResult> HttpClient::request(std::string_view method, std::stri
   wire += "\r\n";
   bool has_type = false, has_accept = false, has_agent = false;
   for (const auto& [k, v] : headers) {
-    if (ascii_iequals(k, "Content-Length") || ascii_iequals(k, "Connection") || ascii_iequals(k, "Host")) continue;
+    if (ascii_iequals(k, "Content-Length") || ascii_iequals(k, "Connection") ||
+        ascii_iequals(k, "Host"))
+      continue;
     has_type |= ascii_iequals(k, "Content-Type");
     has_accept |= ascii_iequals(k, "Accept");
     has_agent |= ascii_iequals(k, "User-Agent");
@@ -291,8 +293,8 @@ std::optional<HttpResult> HttpClient::request(std::string_view method, std::stri
   }
   if (!has_agent) wire += "User-Agent: lynguine-client\r\n";
   if (!has_accept) wire += "Accept: application/json\r\n";
-  bool needs_length = !body.empty() || ascii_iequals(method, "POST") || ascii_iequals(method, "PUT") ||
-                      ascii_iequals(method, "PATCH");
+  bool needs_length = !body.empty() || ascii_iequals(method, "POST") ||
+                      ascii_iequals(method, "PUT") || ascii_iequals(method, "PATCH");
   if (!body.empty() && !has_type) wire += "Content-Type: application/json\r\n";
   if (needs_length) wire += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   wire += options_.keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";

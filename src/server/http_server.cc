@@ -1,5 +1,3 @@
-#include "core/json.h"
-#include "core/text.h"
 #include "server/http_server.h"
 
 #include <sys/socket.h>  // getsockname, for adopt()
@@ -26,6 +24,9 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "core/json.h"
+#include "core/text.h"
+
 #ifndef LYNGUINE_VERSION
 #define LYNGUINE_VERSION "dev"
 #endif
@@ -39,7 +40,6 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
@@ -371,8 +371,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     *wire += "\r\nX-Lynguine-Pid: ";
     *wire += server_->pid_text;
     for (auto& [k, v] : out.headers) {
-      if (ascii_iequals(k, "Content-Length") || ascii_iequals(k, "Content-Type") || ascii_iequals(k, "Connection") ||
-          ascii_iequals(k, "Transfer-Encoding"))
+      if (ascii_iequals(k, "Content-Length") || ascii_iequals(k, "Content-Type") ||
+          ascii_iequals(k, "Connection") || ascii_iequals(k, "Transfer-Encoding"))
         continue;
       // A header may not smuggle a line break into the response.
       if (k.find_first_of("\r\n") != std::string::npos ||
