@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Everything the build, the tests and the benchmarks use, from Debian's apt.
 PACKAGES := cmake make g++ pkg-config git ca-certificates \
   libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev zlib1g-dev libpugixml-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk hyperfine
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk hyperfine nginx
 # Fuzzing and sanitizers (`make fuzz-smoke`, `make test-sanitize`): clang + its runtimes.
 PACKAGES += clang libclang-rt-14-dev
 # TLS tests (tests/security_test.cc, tests/wire/test_security.py) make a
@@ -26,8 +26,12 @@ deps:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && \
+	    $(SUDO) chmod 755 /usr/sbin/policy-rc.d && tmp_policy=1; fi; \
 	  $(SUDO) apt-get update && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	  rc=$$?; [ -n "$$tmp_policy" ] && $(SUDO) rm -f /usr/sbin/policy-rc.d; exit $$rc; \
 	fi
 
 build: deps
@@ -73,13 +77,6 @@ package: build
 # nginx is only a test tool here: a policy-rc.d keeps apt from starting its
 # system service on port 80 (the test runs its own, unprivileged, in a temp dir).
 test-cluster: build
-	@[ -x /usr/sbin/nginx ] || { \
-	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
-	    printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && \
-	    $(SUDO) chmod 755 /usr/sbin/policy-rc.d && tmp_policy=1; fi; \
-	  $(SUDO) apt-get update && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends nginx; \
-	  rc=$$?; [ -n "$$tmp_policy" ] && $(SUDO) rm -f /usr/sbin/policy-rc.d; exit $$rc; }
 	LYNGUINE_BIN=$(CURDIR)/$(BUILD)/bin/lynguine $(PYTHON) -m pytest -q -p no:cacheprovider -rs tests/cluster
 # ---- end of packaging and the cluster test ----
 
