@@ -60,16 +60,6 @@ std::string label_key(const Value& v) {
   }
 }
 
-// The index labels of a frame; row positions when it has none.
-std::vector<Value> index_labels(const Frame& f) {
-  if (f.index) return f.index->values;
-  std::vector<Value> out;
-  size_t n = f.num_rows();
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) out.emplace_back(static_cast<int64_t>(i));
-  return out;
-}
-
 std::string index_dtype(const Frame& f) {
   return f.index ? f.index->dtype : "int64";
 }
@@ -267,7 +257,7 @@ Result<Frame> merge_frames(const Frame& left, const Frame& right,
 
 Result<Frame> join_frames(const Frame& left, const Frame& right, const std::string& how,
                           const std::string& lsuffix, const std::string& rsuffix) {
-  std::vector<Value> llabels = index_labels(left), rlabels = index_labels(right);
+  std::vector<Value> llabels = left.row_labels(), rlabels = right.row_labels();
   std::vector<std::string> lkeys, rkeys;
   lkeys.reserve(llabels.size());
   rkeys.reserve(rlabels.size());
@@ -375,7 +365,7 @@ Frame concat_frames(const std::vector<Frame>& frames, bool ignore_index) {
     idx.name = frames.front().index ? frames.front().index->name : Value();
     for (const auto& f : frames) {
       if (!f.index || !(f.index->name == idx.name)) idx.name = Value();
-      auto labels = index_labels(f);
+      auto labels = f.row_labels();
       idx.values.insert(idx.values.end(), labels.begin(), labels.end());
     }
     idx.dtype = infer_dtype(idx.values);

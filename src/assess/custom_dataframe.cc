@@ -63,16 +63,6 @@ std::string label_key(const Value& v) {
   return "o" + py_repr(v);
 }
 
-// The row labels of a frame: its index, or positions when it has none.
-std::vector<Value> index_values(const Frame& f) {
-  if (f.index) return f.index->values;
-  std::vector<Value> out;
-  size_t n = f.num_rows();
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) out.emplace_back(static_cast<int64_t>(i));
-  return out;
-}
-
 std::vector<size_t> rows_with(const Frame& f, const Value& label) {
   std::vector<size_t> out;
   if (f.index) {
@@ -407,7 +397,7 @@ std::pair<size_t, size_t> CustomDataFrame::shape() const {
     }
     any = true;
     std::unordered_map<std::string, size_t> counts;
-    for (const auto& v : index_values(g.frame)) ++counts[label_key(v)];
+    for (const auto& v : g.frame.row_labels()) ++counts[label_key(v)];
     for (const auto& [k, n] : counts) {
       auto it = rows.find(k);
       if (it == rows.end())
@@ -430,7 +420,7 @@ std::vector<Value> CustomDataFrame::columns() const {
 }
 
 std::vector<Value> CustomDataFrame::indices() const {
-  if (const DataGroup* p = primary()) return index_values(p->frame);
+  if (const DataGroup* p = primary()) return p->frame.row_labels();
   if (!groups_.empty()) return {Value(0)};
   return {};
 }

@@ -120,6 +120,15 @@ Frame Frame::from_records(const List& records, const std::vector<std::string>& n
   return f;
 }
 
+std::vector<Value> Frame::row_labels() const {
+  if (index) return index->values;
+  std::vector<Value> out;
+  size_t n = num_rows();
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out.emplace_back(static_cast<int64_t>(i));
+  return out;
+}
+
 List Frame::to_records() const {
   size_t n = num_rows();
   List out;

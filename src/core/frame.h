@@ -48,6 +48,9 @@ class Frame {
   static Frame from_records(const List& records);
   static Frame from_records(const List& records, const std::vector<std::string>& columns);
 
+  // The row labels: the index values, or positions 0..n-1 when there is none.
+  std::vector<Value> row_labels() const;
+
   // to_dict('records'): one map per row, index excluded.
   List to_records() const;
 
