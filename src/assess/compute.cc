@@ -17,28 +17,6 @@ Error type_error(std::string msg) {
   return Error{"TypeError", std::move(msg), 400};
 }
 
-// Python truthiness.
-bool truthy(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      return false;
-    case Value::Kind::kBool:
-      return v.as_bool();
-    case Value::Kind::kInt:
-      return v.as_int() != 0;
-    case Value::Kind::kFloat:
-      return v.as_float() != 0.0;
-    case Value::Kind::kString:
-      return !v.as_string().empty();
-    case Value::Kind::kList:
-      return !v.as_list().empty();
-    case Value::Kind::kMap:
-      return !v.as_map().empty();
-    default:
-      return true;
-  }
-}
-
 bool is_blank(const std::string& s) {
   return s.find_first_not_of(" \t\n\r\f\v") == std::string::npos;
 }
@@ -129,7 +107,7 @@ Result<ComputeSpec> parse_entry(const std::string& phase, const Value& raw) {
     return Error::value("Function \"" + s.function + "\" not found in list_functions.");
   for (const char* unsupported : {"view_args", "function_args", "subseries_args"}) {
     const Value* v = e.find(unsupported);
-    if (v && truthy(*v))
+    if (v && py_truthy(*v))
       return Error::value(std::string("Compute entry for \"") + s.function + "\": \"" +
                           unsupported + "\" is not supported");
   }
@@ -142,7 +120,7 @@ Result<ComputeSpec> parse_entry(const std::string& phase, const Value& raw) {
       s.fields = {*f};
     }
   }
-  if (const Value* r = e.find("refresh")) s.refresh = truthy(*r);
+  if (const Value* r = e.find("refresh")) s.refresh = py_truthy(*r);
   LYN_TRY_ASSIGN(args, map_arg(e, "args"));
   LYN_TRY_ASSIGN(row_args, map_arg(e, "row_args"));
   LYN_TRY_ASSIGN(column_args, map_arg(e, "column_args"));
@@ -305,7 +283,7 @@ Status run_one(const ComputeSpec& s, CustomDataFrame& cdf, std::vector<DataGroup
     Value new_val = *result;
     if (accumulate) {
       auto cur = value_in_row(cdf, column);
-      if (cur.ok() && truthy(*cur) && !cur->is_missing() && !is_blank(py_str(*cur)))
+      if (cur.ok() && py_truthy(*cur) && !cur->is_missing() && !is_blank(py_str(*cur)))
         new_val = s.mode == "append" ? Value(py_str(*cur) + s.separator + py_str(new_val))
                                      : Value(py_str(new_val) + s.separator + py_str(*cur));
     }

@@ -70,12 +70,7 @@ Result<Value> talk_field_json_value(const std::string& field, const TalkFieldAns
     size_t i = 0;
     for (const auto& item : v.as_list()) {
       if (!item.is_string()) {
-        std::string tname = item.is_int()     ? "int"
-                            : item.is_float() ? "float"
-                            : item.is_bool()  ? "bool"
-                            : item.is_null()  ? "NoneType"
-                            : item.is_list()  ? "list"
-                                              : "dict";
+        std::string tname = py_type_name(item);
         return Error{
             "TypeError",
             "sequence item " + std::to_string(i) + ": expected str instance, " + tname + " found",

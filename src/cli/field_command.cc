@@ -1,9 +1,15 @@
-// `lynguine field` and the mdfield-compatible entry: a talk's field printed
-// exactly as lamd's `mdfield FIELD FILE` prints it.
+// `lynguine field` (the native command line: --server, --json, --config)
+// and lamd's `mdfield` (its argparse command line, direct mode through
+// src/assess/lamd, --use-server/LAMD_USE_SERVER through the server).
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
+#include "assess/lamd/header_field.h"
+#include "assess/lamd/mdfield.h"
+#include "cli/argparse_compat.h"
 #include "cli/commands.h"
+#include "cli/lamd_commands.h"
 #include "config/paths.h"
 #include "core/json.h"
 
@@ -108,13 +114,8 @@ int ask(client::ApiCaller& caller, const FieldArgs& fa, const std::string& field
   return 0;
 }
 
-int run(const std::vector<std::string>& args, bool mdfield_layout) {
-  std::vector<std::string> a = args;
-  // lamd's `mdfield batch FILE --fields ...`
-  if (mdfield_layout && !a.empty() && a[0] == "batch") {
-    a[0] = "--batch";
-  }
-  FieldArgs fa = parse_field_args(a);
+int run_field_command(const std::vector<std::string>& args) {
+  FieldArgs fa = parse_field_args(args);
   if (fa.help) {
     std::fputs(kFieldHelp, stdout);
     return 0;
@@ -140,13 +141,108 @@ int run(const std::vector<std::string>& args, bool mdfield_layout) {
   return 0;
 }
 
+// lamd's mdfield parser: `batch` as the first argument selects the batch
+// layout (mode, filename, required --fields), as lamd tests sys.argv[1].
+argparse::Parser mdfield_parser(const std::string& prog, bool batch) {
+  argparse::Parser p = argparse::make_parser(prog);
+  p.description = "Extract field values from markdown document headers.";
+  p.epilog =
+      "Examples:\n"
+      "  mdfield title document.md                  # Extract single field\n"
+      "  mdfield batch document.md --fields date title categories  # Extract multiple fields\n"
+      "\n"
+      "Server mode (faster for multiple calls):\n"
+      "  mdfield --use-server title document.md     # Use lynguine server\n"
+      "  LAMD_USE_SERVER=1 mdfield title doc.md     # Enable via environment";
+  p.raw_description = true;
+  auto arg = [&](std::vector<std::string> names, std::string dest, std::string help,
+                 argparse::Nargs nargs = argparse::Nargs::kOne) {
+    argparse::Argument a;
+    a.option_strings = std::move(names);
+    a.dest = std::move(dest);
+    a.help = std::move(help);
+    a.nargs = nargs;
+    p.arguments.push_back(std::move(a));
+    return &p.arguments.back();
+  };
+  if (batch) {
+    arg({}, "mode", "Batch extraction mode")->choices = {"batch"};
+    arg({}, "filename", "The markdown file to extract fields from");
+    arg({"--fields"}, "fields", "Fields to extract (space-separated)", argparse::Nargs::kOneOrMore)
+        ->required = true;
+  } else {
+    arg({}, "field", "The field to extract from the markdown header");
+    arg({}, "filename", "The markdown file to extract the field from");
+  }
+  arg({"--use-server"}, "use_server", "Use lynguine server mode for faster repeated access",
+      argparse::Nargs::kFlag);
+  arg({"--no-server"}, "no_server", "Force direct mode even if LAMD_USE_SERVER is set",
+      argparse::Nargs::kFlag);
+  return p;
+}
+
+// Server mode (--use-server, LAMD_USE_SERVER=1): the lynguine server
+// answers (LAMD_SERVER_URL names one); our client falls back to direct
+// mode when none can serve.
+int mdfield_server(const std::vector<std::string>& fields, const std::string& filename,
+                   bool batch) {
+  FieldArgs fa;
+  fa.fields = fields;
+  fa.markdown_file = filename;
+  fa.config_files = lamd::lamd_config_files();
+  fa.common.server = true;
+  if (const char* url = std::getenv("LAMD_SERVER_URL"); url && *url) fa.common.server_url = url;
+  std::string md_dir = path_dirname(absolute_path(filename));
+  if (!md_dir.empty()) fa.common.extra_roots.push_back(md_dir);
+  auto caller = make_caller(fa.common);
+  std::string out;
+  for (const auto& field : fields) {
+    std::string text, json;
+    int rc = ask(*caller, fa, field, &text, &json);
+    if (rc != 0) return rc;
+    out += (batch ? field + ":" : std::string()) + text + "\n";
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
 }  // namespace
 
 int run_field(const std::vector<std::string>& args) {
-  return run(args, false);
+  return run_field_command(args);
 }
+
 int run_mdfield(const std::vector<std::string>& args) {
-  return run(args, true);
+  return run_lamd_tool("mdfield", args, "mdfield");
+}
+
+int run_mdfield_tool(const std::vector<std::string>& args, const std::string& prog) {
+  const bool batch = !args.empty() && args[0] == "batch";
+  argparse::Outcome o =
+      argparse::parse_args(mdfield_parser(prog, batch), args, argparse::terminal_columns());
+  if (o.exited) {
+    std::fputs(o.out.c_str(), stdout);
+    std::fputs(o.err.c_str(), stderr);
+    return o.exit_code;
+  }
+  const argparse::Namespace& ns = o.args;
+  const char* env = std::getenv("LAMD_USE_SERVER");
+  bool use_server = ns.flag("use_server") || (env && std::string(env) == "1");
+  if (ns.flag("no_server")) use_server = false;
+  const std::string filename = ns.get("filename");
+  std::vector<std::string> fields =
+      batch ? ns.list("fields") : std::vector<std::string>{ns.get("field")};
+  if (use_server) return mdfield_server(fields, filename, batch);
+
+  std::string out, err;
+  for (const auto& field : fields) {
+    std::string text = lamd::extract_field_direct(field, filename, lamd::lamd_config_files(), &err);
+    if (batch) out += field + ":";
+    out += lamd::format_field_text(text) + "\n";
+  }
+  std::fputs(err.c_str(), stderr);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
 }
 
 }  // namespace lyn::cli

@@ -1,6 +1,7 @@
 // lynguine: the command-line front end. Subcommands:
 //   field    a talk's field as lamd's mdfield prints it
-//   mdfield  lamd's mdfield argument layout (also when invoked as `mdfield`)
+//   mdfield, flags, dependencies, resolve-diagrams-dir
+//            lamd's tools (also when invoked under their own names)
 //   read     POST /api/read_data, printed as its JSON body
 //   write    POST /api/write_data
 //   call     any API request (METHOD PATH [BODY])
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/lamd_commands.h"
 #include "core/malloc_policy.h"
 
 namespace {
@@ -28,7 +30,10 @@ void print_usage(FILE* out) {
       "commands:\n"
       "  field FIELD FILE.md [--config F]...   print a talk field as lamd's mdfield does\n"
       "  field --batch FILE.md --fields F...   one field:value line per field\n"
-      "  mdfield FIELD FILE | mdfield batch FILE --fields F...\n"
+      "  mdfield FIELD FILE | mdfield batch FILE --fields F...   lamd's mdfield\n"
+      "  flags OUTPUT BASE                    lamd's flags (pandoc options of a talk)\n"
+      "  dependencies TYPE FILE [-d DIR] [-S DIR]   lamd's dependencies\n"
+      "  resolve-diagrams-dir [--web] [-d DIR] ...  lamd-resolve-diagrams-dir\n"
       "  read --source JSON | --interface FILE [--field NAME] [--directory DIR]\n"
       "  write --output JSON --data FILE|JSON\n"
       "  call METHOD PATH [BODY]              any API request, JSON answer on stdout\n"
@@ -55,7 +60,9 @@ std::string_view base_name(const char* argv0) {
 int main(int argc, char** argv) {
   lyn::apply_malloc_policy();
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (base_name(argv[0]) == "mdfield") return lyn::cli::run_mdfield(args);
+  // Invoked as mdfield, flags, dependencies or lamd-resolve-diagrams-dir.
+  if (auto tool = lyn::cli::lamd_tool_named(base_name(argv[0]), false); !tool.empty())
+    return lyn::cli::run_lamd_tool(tool, args, std::string(base_name(argv[0])));
   if (args.empty()) {
     print_usage(stderr);
     return 2;
@@ -71,7 +78,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "field") return lyn::cli::run_field(rest);
-  if (cmd == "mdfield") return lyn::cli::run_mdfield(rest);
+  if (auto tool = lyn::cli::lamd_tool_named(cmd, true); !tool.empty())
+    return lyn::cli::run_lamd_tool(tool, rest, "lynguine " + cmd);
   if (cmd == "read") return lyn::cli::run_read(rest);
   if (cmd == "write") return lyn::cli::run_write(rest);
   if (cmd == "call") return lyn::cli::run_call(rest);

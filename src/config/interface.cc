@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "core/text.h"
 #include "core/yaml.h"
@@ -10,8 +12,6 @@
 namespace lyn {
 
 namespace {
-
-constexpr const char* kDefaultConfigFile = "_lynguine.yml";
 
 bool file_exists(const std::string& p) {
   struct stat st;
@@ -33,8 +33,22 @@ bool is_under_any(const std::string& canon, const std::vector<std::string>& root
 }
 
 Result<std::string> read_file(const std::string& path) {
+  // Python's open(): the errno names the failure (a directory, no access).
+  auto os_error = [&](int err) {
+    std::string msg =
+        "[Errno " + std::to_string(err) + "] " + std::strerror(err) + ": " + py_string_repr(path);
+    if (err == ENOENT) return Error::not_found(msg);
+    if (err == EISDIR) return Error{"IsADirectoryError", msg, 400};
+    if (err == EACCES || err == EPERM) return Error{"PermissionError", msg, 403};
+    return Error{"OSError", msg, 500};
+  };
   FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Error::not_found("[Errno 2] No such file or directory: " + py_string_repr(path));
+  if (!f) return os_error(errno);
+  struct stat st;
+  if (::fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(f);
+    return os_error(EISDIR);
+  }
   std::string out;
   char buf[65536];
   size_t n;
@@ -47,6 +61,16 @@ Result<std::string> read_file(const std::string& path) {
   }
   std::fclose(f);
   return out;
+}
+
+// The TypeError Interface.__init__ raises for loaded data that is not a
+// mapping (it tests `"base_directory" not in data`, then assigns to it).
+Error not_a_mapping(const Value& data) {
+  if (data.is_list())
+    return Error{"TypeError", "list indices must be integers or slices, not str", 400};
+  if (data.is_string())
+    return Error{"TypeError", "'str' object does not support item assignment", 400};
+  return Error{"TypeError", "argument of type '" + py_type_name(data) + "' is not iterable", 400};
 }
 
 // "stack horizontally" two descriptions the way lynguine's Interface does
@@ -118,7 +142,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   if (!is_under_any(dir_abs, policy.roots())) return policy.escape_error(directory);
 
   std::vector<std::string> names = opts.user_files;
-  if (names.empty()) names.push_back(kDefaultConfigFile);
+  if (names.empty()) names.push_back(opts.default_file);
   std::string fname, ufile;
   for (const auto& name : names) {
     std::string candidate =
@@ -153,12 +177,12 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   } else if (opts.raise_if_not_found) {
     return Error{"ValueError", "No configuration file found at \"" + fname + "\".", 404};
   }
-  bool empty = data.is_null() || (data.is_map() && data.as_map().empty());
+  bool empty = data.is_map() && data.as_map().empty();
   if (empty && opts.raise_if_not_found) return Error::value("No data found in \"" + fname + "\".");
-  if (data.is_null()) data = Value(Map{});
-  if (!data.is_map())
-    return Error::value("Interface file \"" + fname + "\" does not hold a mapping.");
-  return construct(std::move(data.as_map()), directory, ufile, policy);
+  // An empty file loads as None: lynguine fails on it whether or not a
+  // missing file would have been an error.
+  if (!data.is_map()) return not_a_mapping(data);
+  return construct(std::move(data.as_map()), directory, ufile, policy, opts.default_file);
 }
 
 Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathPolicy& policy) {
@@ -173,11 +197,12 @@ Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathP
 
 Result<Interface> Interface::from_data(Map data, std::string directory, std::string user_file,
                                        const PathPolicy& policy) {
-  return construct(std::move(data), std::move(directory), std::move(user_file), policy);
+  return construct(std::move(data), std::move(directory), std::move(user_file), policy,
+                   LoadOptions().default_file);
 }
 
 Result<Interface> Interface::construct(Map data, std::string directory, std::string user_file,
-                                       const PathPolicy& policy) {
+                                       const PathPolicy& policy, const std::string& default_file) {
   Interface iface;
   if (!data.contains("base_directory")) data.set("base_directory", Value(directory));
   if (!data.contains("user_file")) data.set("user_file", Value(user_file));
@@ -196,7 +221,8 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
       inherit_dir = path_join(directory, inherit_dir);
     LoadOptions popts;
     const Value* fn = inh.find("filename");
-    popts.user_files = {fn ? py_str(*fn) : std::string(kDefaultConfigFile)};
+    popts.user_files = {fn ? py_str(*fn) : default_file};
+    popts.default_file = default_file;
     popts.directory = inherit_dir;
     LYN_TRY_ASSIGN(parent, from_file(popts, policy));
     iface.parent_ = std::make_shared<Interface>(std::move(parent));

@@ -29,6 +29,9 @@ class Interface {
     std::string directory = ".";          // where the names are looked up
     std::optional<std::string> field;     // select data[field]
     bool raise_if_not_found = true;
+    // The class's default_config_file(): the file when user_files is empty
+    // and the parent's when `inherit` names none (lamd's Interface: _lamd.yml).
+    std::string default_file = "_lynguine.yml";
   };
 
   // lynguine's Interface.from_file: the directory is taken as given (so
@@ -55,7 +58,7 @@ class Interface {
 
  private:
   static Result<Interface> construct(Map data, std::string directory, std::string user_file,
-                                     const PathPolicy& policy);
+                                     const PathPolicy& policy, const std::string& default_file);
   Status process_parent();
 
   Map data_;

@@ -44,7 +44,9 @@ std::string path_normalize(std::string_view p) {
     }
     i = j + 1;
   }
-  std::string out = abs ? "/" : "";
+  // POSIX keeps exactly two leading slashes (implementation-defined root).
+  bool two = abs && p.size() >= 2 && p[1] == '/' && (p.size() == 2 || p[2] != '/');
+  std::string out = two ? "//" : abs ? "/" : "";
   for (size_t k = 0; k < parts.size(); ++k) {
     if (k) out += '/';
     out += parts[k];

@@ -1,5 +1,9 @@
 #include "core/text.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 namespace lyn {
@@ -91,10 +95,82 @@ bool ascii_iequals(std::string_view a, std::string_view b) {
 
 std::string expand_user(std::string_view s) {
   if (s.empty() || s[0] != '~') return std::string(s);
-  if (s.size() > 1 && s[1] != '/') return std::string(s);
-  const char* home = std::getenv("HOME");
-  if (!home) return std::string(s);
-  return std::string(home) + std::string(s.substr(1));
+  size_t i = s.find('/', 1);
+  if (i == std::string_view::npos) i = s.size();
+  std::string home;
+  if (i == 1) {
+    if (const char* h = std::getenv("HOME")) {
+      home = h;
+    } else {
+      struct passwd* pw = ::getpwuid(::getuid());
+      if (!pw) return std::string(s);
+      home = pw->pw_dir;
+    }
+  } else {
+    std::string name(s.substr(1, i - 1));
+    struct passwd* pw = ::getpwnam(name.c_str());
+    if (!pw) return std::string(s);
+    home = pw->pw_dir;
+  }
+  while (!home.empty() && home.back() == '/') home.pop_back();
+  std::string out = home + std::string(s.substr(i));
+  return out.empty() ? "/" : out;
+}
+
+std::optional<std::string> py_utf8_error(std::string_view s) {
+  auto cont = [](unsigned char c) { return (c & 0xC0) == 0x80; };
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    const char* reason = nullptr;
+    size_t end = i + 1;  // one past the bytes the message names
+    if (n == 0) {
+      reason = "invalid start byte";
+    } else {
+      size_t k = 1;
+      for (; k < n; ++k) {
+        if (i + k >= s.size()) {
+          reason = "unexpected end of data";
+          break;
+        }
+        unsigned char b = static_cast<unsigned char>(s[i + k]);
+        bool ok = cont(b);
+        if (k == 1) {  // the second byte's narrower ranges (no overlongs, no surrogates)
+          if (c == 0xE0) ok = b >= 0xA0 && b <= 0xBF;
+          if (c == 0xED) ok = b >= 0x80 && b <= 0x9F;
+          if (c == 0xF0) ok = b >= 0x90 && b <= 0xBF;
+          if (c == 0xF4) ok = b >= 0x80 && b <= 0x8F;
+        }
+        if (!ok) {
+          reason = "invalid continuation byte";
+          break;
+        }
+      }
+      if (!reason) {
+        i += n;
+        continue;
+      }
+      end = i + k;
+    }
+    char buf[8];
+    std::string msg = "'utf-8' codec can't decode ";
+    if (end - i == 1) {
+      std::snprintf(buf, sizeof buf, "%02x", c);
+      msg += std::string("byte 0x") + buf + " in position " + std::to_string(i);
+    } else {
+      msg += "bytes in position " + std::to_string(i) + "-" + std::to_string(end - 1);
+    }
+    return msg + ": " + reason;
+  }
+  return std::nullopt;
 }
 
 }  // namespace lyn

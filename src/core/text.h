@@ -26,8 +26,15 @@ void append_utf8(std::string& out, uint32_t cp);
 // ASCII case-insensitive equality (HTTP header names and tokens).
 bool ascii_iequals(std::string_view a, std::string_view b);
 
-// os.path.expanduser for a leading `~` or `~/`.
+// os.path.expanduser: a leading `~` (from $HOME, else the password
+// database) or `~user`; anything else, or an unknown user, unchanged.
 std::string expand_user(std::string_view s);
+
+// Python's UnicodeDecodeError text for the first invalid UTF-8 sequence in
+// `s` ("'utf-8' codec can't decode byte 0xff in position 3: invalid start
+// byte"), or nullopt when `s` is valid UTF-8 as Python's strict decoder
+// defines it (no overlongs, surrogates or code points past U+10FFFF).
+std::optional<std::string> py_utf8_error(std::string_view s);
 
 }  // namespace lyn
 

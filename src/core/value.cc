@@ -355,4 +355,52 @@ std::string py_repr(const Value& v) {
   return "";
 }
 
+bool py_truthy(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return false;
+    case Value::Kind::kBool:
+      return v.as_bool();
+    case Value::Kind::kInt:
+      return v.as_int() != 0;
+    case Value::Kind::kBigInt:
+      return true;  // a BigInt is never zero
+    case Value::Kind::kFloat:
+      return v.as_float() != 0.0;  // NaN is true
+    case Value::Kind::kString:
+      return !v.as_string().empty();
+    case Value::Kind::kList:
+      return !v.as_list().empty();
+    case Value::Kind::kMap:
+      return !v.as_map().empty();
+    default:
+      return true;
+  }
+}
+
+std::string py_type_name(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return "NoneType";
+    case Value::Kind::kBool:
+      return "bool";
+    case Value::Kind::kInt:
+    case Value::Kind::kBigInt:
+      return "int";
+    case Value::Kind::kFloat:
+      return "float";
+    case Value::Kind::kString:
+      return "str";
+    case Value::Kind::kDate:
+      return "datetime.date";
+    case Value::Kind::kDateTime:
+      return "datetime.datetime";
+    case Value::Kind::kList:
+      return "list";
+    case Value::Kind::kMap:
+      return "dict";
+  }
+  return "object";
+}
+
 }  // namespace lyn

@@ -155,6 +155,11 @@ inline void Map::reserve(size_t n) {
 std::string py_str(const Value& v);
 // Python's repr() of the value.
 std::string py_repr(const Value& v);
+// Python's truthiness: None, False, 0, 0.0, "", [] and {} are false.
+bool py_truthy(const Value& v);
+// type(v).__name__ as Python's error messages name it: `str`, `int`,
+// `NoneType`, `list`, `dict`, `datetime.date`, ...
+std::string py_type_name(const Value& v);
 // Python's repr() of a float: shortest round-trip, `3.0`, `1e+20`, `inf`.
 std::string py_float_repr(double d);
 // Python's repr() of a string, with its choice of quotes and escapes.

@@ -1,0 +1,178 @@
+"""Replays the recordings of lamd's own tools (tests/lamd/recordings.json,
+made by tests/lamd/record.py from lamd 0.1.3 on lynguine 0.1.2) against this
+binary invoked as `mdfield`, `flags`, `dependencies` and
+`lamd-resolve-diagrams-dir`, in a fresh copy of the fixture home.
+
+stdout and the exit code must be byte-identical. stderr must carry the same
+diagnostics (see diagnostics()): argparse's usage and error lines and lamd's
+own messages exactly, each Python UserWarning's message, and the last line(s)
+of a traceback (the exception Python ended with). Frames, Python source
+paths and the source line Python prints under a warning are not compared:
+a native binary has none.
+
+Cases listed in KNOWN are the ones whose stderr text cannot match yet (the
+exception type must still match); cases in PENDING depend on the YAML
+helper's Value changes (bytes values and non-string keys) and are expected
+to fail until those land: they run, and an unexpected pass is reported.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import BINARY, REPO
+
+DATA = os.path.join(REPO, "tests", "lamd")
+RECORDINGS = json.load(open(os.path.join(DATA, "recordings.json")))
+CASES = RECORDINGS["cases"]
+
+# Python's UserWarning line, as `path:line: UserWarning: msg` or ours
+# `prog: UserWarning: msg`.
+WARNING = re.compile(r"^.*?: (\w*Warning: .*)$")
+
+# Exception texts that come from libraries we do not reproduce word for word
+# (PyYAML's parser messages, CPython's recursion and decode positions): the
+# exception class must match, the message may differ.
+KNOWN = {
+}
+
+# !!binary values print as b'...' and front matter keys that are not strings
+# are not found by name in lamd: both need Value support from the YAML work.
+PENDING = {
+    "mdfield/_demo/binary/single-blob",
+    "mdfield/_demo/binary/batch",
+    "mdfield/_demo/intkey/single-1",
+    "mdfield/_demo/intkey/single-true",
+    "mdfield/_demo/intkey/batch",
+}
+
+
+def diagnostics(text):
+    """The diagnostics in a stderr text: ('text', line), ('warning',
+    'UserWarning: msg') and, last, ('exception', text) for the exception a
+    traceback ended with (chained tracebacks: the last one)."""
+    out, exception = [], None
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line == "Traceback (most recent call last):":
+            i += 1
+            while i < len(lines) and lines[i].startswith("  "):
+                i += 1
+            exc = []
+            while i < len(lines) and lines[i] != "":
+                exc.append(lines[i])
+                i += 1
+            exception = "\n".join(exc)
+            continue
+        if line.startswith("During handling of the above exception") or \
+                line.startswith("The above exception was the direct cause") or line == "":
+            i += 1
+            continue
+        m = WARNING.match(line)
+        if m and not line.startswith(" "):
+            out.append(("warning", m.group(1)))
+            i += 1
+            # Python prints the warning's source line under it.
+            if i < len(lines) and lines[i].startswith("  "):
+                i += 1
+            continue
+        # Our exception line has no traceback above it: a last line
+        # `Type: message` (or a bare exception class) is the exception.
+        out.append(("text", line))
+        i += 1
+    if exception is not None:
+        out.append(("exception", exception))
+    return out
+
+
+def our_diagnostics(text, python):
+    """Ours: no traceback header, so when Python's ends with an exception of
+    n lines, our last n lines are that exception."""
+    d = diagnostics(text)
+    if python and python[-1][0] == "exception":
+        n = python[-1][1].count("\n") + 1
+        if len(d) >= n and all(kind == "text" for kind, _ in d[-n:]):
+            return d[:-n] + [("exception", "\n".join(t for _, t in d[-n:]))]
+    return d
+
+
+@pytest.fixture(scope="module")
+def home():
+    base = tempfile.mkdtemp(prefix="lyn-lamd-")
+    h = os.path.join(base, "home")
+    shutil.copytree(os.path.join(DATA, "fixtures", "home"), h, symlinks=True)
+    includes = os.path.join(base, "lamd-includes")
+    os.mkdir(includes)
+    for name in RECORDINGS["lamd_includes"]:
+        open(os.path.join(includes, name), "w").close()
+    links = os.path.join(base, "bin")
+    os.mkdir(links)
+    for tool in ("mdfield", "flags", "dependencies", "lamd-resolve-diagrams-dir"):
+        os.symlink(BINARY, os.path.join(links, tool))
+    yield os.path.realpath(h), os.path.realpath(includes), links
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def run(case, home):
+    h, includes, links = home
+    env = {"HOME": h, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "LAMD_INCLUDESDIR": includes}
+    for k, v in case["env"].items():
+        env[k] = v.replace("{HOME}", h)
+    cwd = os.path.join(h, case["cwd"]) if case["cwd"] else h
+    args = [a.replace("{HOME}", h) for a in case["args"]]
+    p = subprocess.run([os.path.join(links, case["tool"])] + args, cwd=cwd, env=env,
+                       capture_output=True, timeout=60)
+
+    def norm(b):
+        return b.decode("utf-8", "surrogateescape").replace(includes, "{LAMD_INCLUDES}").replace(
+            h, "{HOME}")
+
+    return norm(p.stdout), norm(p.stderr), p.returncode
+
+
+def check(case, home):
+    out, err, rc = run(case, home)
+    assert out == case["stdout"], "stdout differs"
+    assert rc == case["rc"], "exit code differs"
+    python = diagnostics(case["stderr"])
+    ours = our_diagnostics(err, python)
+    if case["name"] in KNOWN and python and python[-1][0] == "exception":
+        assert ours[:-1] == python[:-1]
+        assert ours[-1][0] == "exception"
+        assert ours[-1][1].split(":")[0] == python[-1][1].split(":")[0]
+    else:
+        assert ours == python, "stderr diagnostics differ:\n ours %r\n python %r\n raw %r" % (
+            ours, python, err)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_lamd_tool(case, home):
+    if case["name"] in PENDING:
+        try:
+            check(case, home)
+        except AssertionError:
+            pytest.xfail("needs bytes values / non-string keys in Value (YAML work)")
+        pytest.fail("PENDING case now passes: remove it from PENDING")
+    check(case, home)
+
+
+def test_recordings_cover_every_tool_and_option():
+    """The recordings hold every flags OUTPUT, every dependencies TYPE and
+    every resolve option, failures included, and hundreds of cases."""
+    assert len(CASES) >= 500
+    flags_outputs = {c["args"][0] for c in CASES if c["tool"] == "flags" and c["args"]}
+    assert {"pp", "post", "docx", "pptx", "prefix", "reveal", "cv", "manim",
+            "manim-convert"} <= flags_outputs
+    dep_types = {c["args"][0] for c in CASES if c["tool"] == "dependencies" and c["args"]}
+    assert {"all", "diagrams", "inputs", "bibinputs", "slidediagrams", "texdiagrams",
+            "docxdiagrams", "batch"} <= dep_types
+    resolve_args = {a for c in CASES if c["tool"] == "lamd-resolve-diagrams-dir" for a in c["args"]}
+    assert {"--filesystem", "--web", "-d", "--diagrams-web-dir", "--cwd"} <= resolve_args
+    assert {c["rc"] for c in CASES} >= {0, 1, 2}
