@@ -56,7 +56,7 @@ TEST(TalkFieldTest, FrontMatterThenConfigThenEmpty) {
   p.write("_lamd.yml", "venue: Config Venue\nsnippets: $HOME/s\nwhen: 2024-09-09\n");
   p.write("talk.md",
           "---\ntitle: A Talk\nvenue: Talk Venue\ncategories: [a, b]\nreveal: yes\n"
-          "published: 2024-09-09 09:30:00\nlist: [2025-06-02]\ncontent: not a field\n---\nBody\n");
+          "published: 2024-09-09 09:30:00\nlist: [2025-06-02]\n---\nBody\n");
   setenv("HOME", "/home/tester", 1);
   EXPECT_EQ(mdfield_text(p.ask("title", "talk.md")), "A Talk");
   EXPECT_EQ(mdfield_text(p.ask("venue", "talk.md")), "Talk Venue");
@@ -73,6 +73,17 @@ TEST(TalkFieldTest, FrontMatterThenConfigThenEmpty) {
   EXPECT_EQ(json("categories")->as_string(), "['a', 'b']");
   EXPECT_EQ(json("when")->as_string(), "2024-09-09");
   EXPECT_EQ(json("nothing")->as_string(), "");
+}
+
+TEST(TalkFieldTest, ContentKeyInTheHeaderIsPythonFrontmattersTypeError) {
+  // python-frontmatter passes the header as Post(content, handler, **metadata).
+  auto fm = parse_front_matter("---\ntitle: T\ncontent: x\n---\nBody\n", "t.md");
+  ASSERT_FALSE(fm.ok());
+  EXPECT_EQ(fm.error().type, "TypeError");
+  EXPECT_EQ(fm.error().message, "Post.__init__() got multiple values for argument 'content'");
+  Project p;
+  p.write("talk.md", "---\ntitle: T\nhandler: h\n---\nBody\n");
+  EXPECT_EQ(mdfield_text(p.ask("title", "talk.md")), "");  // lynguine's server answers ""
 }
 
 TEST(TalkFieldTest, MissingMarkdownUsesConfigOnlyForJson) {

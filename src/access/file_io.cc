@@ -62,8 +62,12 @@ Result<std::string> read_text_file(const std::string& path, std::string_view sho
   out.resize(static_cast<size_t>(st.st_size));
   size_t got = 0;
   while (true) {
-    if (got == out.size()) out.resize(out.size() + 65536);
-    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    // At the expected size a small probe finds the end of the file without
+    // growing (and zero-filling) the buffer.
+    char probe[4096];
+    const bool probing = got == out.size();
+    ssize_t n =
+        probing ? ::read(fd, probe, sizeof probe) : ::read(fd, out.data() + got, out.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       int e = errno;
@@ -71,6 +75,7 @@ Result<std::string> read_text_file(const std::string& path, std::string_view sho
       return errno_error(e, shown);
     }
     if (n == 0) break;
+    if (probing) out.append(probe, static_cast<size_t>(n));
     got += static_cast<size_t>(n);
     if (got > max_bytes) {
       ::close(fd);

@@ -1,6 +1,7 @@
 #include "access/markdown_format.h"
 
 #include "access/file_io.h"
+#include "core/json.h"
 #include "core/yaml.h"
 
 namespace lyn {
@@ -32,6 +33,48 @@ size_t boundary_at(std::string_view s, size_t pos) {
   return i + 1;
 }
 
+// python-frontmatter's JSON handler: a line that is exactly "{" or "}".
+bool json_boundary_at(std::string_view s, size_t pos) {
+  return pos < s.size() && (s[pos] == '{' || s[pos] == '}') &&
+         (pos + 1 == s.size() || s[pos + 1] == '\n');
+}
+
+// The header keys python-frontmatter cannot take: Post(content, handler,
+// **metadata) makes them a TypeError.
+Status check_post_keys(const Map& fields) {
+  for (const auto& [key, value] : fields)
+    if (key == "content" || key == "handler")
+      return Error{"TypeError", "Post.__init__() got multiple values for argument '" + key + "'",
+                   400};
+  return Ok{};
+}
+
+// A JSON header: "{" + the text between the first two boundary lines + "}".
+Result<FrontMatter> parse_json_front_matter(std::string_view text) {
+  FrontMatter out;
+  size_t second = std::string_view::npos;
+  for (size_t line = text.find('\n'); line != std::string_view::npos;
+       line = text.find('\n', line + 1)) {
+    if (json_boundary_at(text, line + 1)) {
+      second = line + 1;
+      break;
+    }
+  }
+  if (second == std::string_view::npos) {
+    out.content = std::string(text);
+    return out;
+  }
+  std::string json = "{" + std::string(text.substr(1, second - 1)) + "}";
+  auto parsed = parse_json(json);
+  if (!parsed.ok()) return Error{"JSONDecodeError", parsed.error().message, 400};
+  if (parsed->is_map()) {
+    if (auto st = check_post_keys(parsed->as_map()); !st.ok()) return st.error();
+    out.fields = std::move(parsed->as_map());
+  }
+  out.content = std::string(py_strip(text.substr(second + 1)));
+  return out;
+}
+
 }  // namespace
 
 Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view source_name) {
@@ -39,6 +82,7 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
   FrontMatter out;
   size_t fm_start = boundary_at(text, 0);
   if (fm_start == std::string_view::npos) {
+    if (json_boundary_at(text, 0)) return parse_json_front_matter(text);
     out.content = std::string(text);
     return out;
   }
@@ -66,7 +110,10 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
   if (!parsed.ok()) {
     return Error{"FileFormatError", parsed.error().message, 400};
   }
-  if (parsed->is_map()) out.fields = std::move(parsed->as_map());
+  if (parsed->is_map()) {
+    if (auto st = check_post_keys(parsed->as_map()); !st.ok()) return st.error();
+    out.fields = std::move(parsed->as_map());
+  }
   out.content = std::string(py_strip(text.substr(body_start)));
   return out;
 }
@@ -80,6 +127,8 @@ Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string&
     if (!is_valid_utf8(*text))
       return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
     auto fm = parse_front_matter(*text, path);
+    // Only a YAML error is read as "no header" (lynguine catches YAMLError).
+    if (!fm.ok() && fm.error().type != "FileFormatError") return fm.error();
     if (!fm.ok()) {
       FrontMatter broken;
       broken.header_broken = true;

@@ -22,13 +22,20 @@ struct FrontMatter {
   bool header_broken = false;  // the header was not valid YAML
 };
 
-// Splits and parses. A header that is not valid YAML, or not a mapping, is
-// an error of type "FileFormatError".
+// Splits and parses as python-frontmatter does: a YAML header between
+// `---` lines, or a JSON one between `{` and `}` lines. A YAML header that
+// does not parse is an error of type "FileFormatError" (lynguine reads it as
+// no header), JSON that does not parse a JSONDecodeError, and a header with a
+// `content` or `handler` key the TypeError python-frontmatter raises. A
+// header that is not a mapping reads as no fields. (TOML `+++` headers,
+// which python-frontmatter reads when the toml module is installed, are
+// read as content.)
 Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view source_name);
 
 // Reads a markdown file (through `cache` when given). As lynguine does, a
 // header that is not valid YAML reads as no fields and no content, with
-// header_broken set. Errors: missing file, unreadable, not UTF-8.
+// header_broken set. Errors: missing file, unreadable, not UTF-8, and
+// python-frontmatter's TypeError (above).
 Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string& path,
                                                               std::string_view shown,
                                                               FileCache* cache);

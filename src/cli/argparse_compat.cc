@@ -459,26 +459,83 @@ struct OptionTuple {
   std::optional<std::string> explicit_arg;
 };
 
-// The nargs pattern of argparse's _get_nargs_pattern.
-std::string nargs_pattern(const Argument& a) {
-  std::string pat;
+// argparse's _get_nargs_pattern as tokens: a pattern character ('A' an
+// argument, '-' a "--", '*' either) and whether it repeats (greedy `*`).
+// Positionals may have "--" around their arguments; options may not.
+struct Token {
+  char c;
+  bool star;
+};
+std::vector<Token> nargs_pattern(const Argument& a) {
+  const bool pos = is_positional(a);
+  std::vector<Token> t;
   switch (a.nargs) {
-    case Nargs::kOne:
-      pat = "(-*A-*)";
+    case Nargs::kOne:  // (-*A-*)
+      if (pos) t.push_back({'-', true});
+      t.push_back({'A', false});
+      if (pos) t.push_back({'-', true});
       break;
-    case Nargs::kOneOrMore:
-      pat = "(-*A[A-]*)";
+    case Nargs::kOneOrMore:  // (-*A[A-]*)
+      if (pos) t.push_back({'-', true});
+      t.push_back({'A', false});
+      t.push_back({pos ? '*' : 'A', true});
       break;
     case Nargs::kFlag:
-    case Nargs::kHelp:
-      pat = "(-*-*)";
+    case Nargs::kHelp:  // (-*-*)
+      if (pos) t.push_back({'-', true});
       break;
   }
-  if (!is_positional(a)) {
-    pat = std::regex_replace(pat, std::regex(R"(-\*)"), "");
-    pat = std::regex_replace(pat, std::regex("-"), "");
+  return t;
+}
+
+bool token_matches(const Token& t, char c) {
+  return t.c == '*' ? (c == 'A' || c == '-') : t.c == c;
+}
+
+// re.match of the concatenated groups at the start of `s`, greedy with
+// backtracking; on success `ends[g]` is where group g ended.
+bool match_groups(const std::vector<std::vector<Token>>& groups, size_t g, size_t k,
+                  const std::string& s, size_t pos, std::vector<size_t>& ends) {
+  if (g == groups.size()) return true;
+  if (k == groups[g].size()) {
+    ends[g] = pos;
+    return match_groups(groups, g + 1, 0, s, pos, ends);
   }
-  return pat;
+  const Token& t = groups[g][k];
+  if (!t.star) {
+    return pos < s.size() && token_matches(t, s[pos]) &&
+           match_groups(groups, g, k + 1, s, pos + 1, ends);
+  }
+  size_t n = 0;
+  while (pos + n < s.size() && token_matches(t, s[pos + n])) ++n;
+  for (size_t take = n + 1; take-- > 0;)
+    if (match_groups(groups, g, k + 1, s, pos + take, ends)) return true;
+  return false;
+}
+
+// The argument counts of `groups` matched at the start of `s`, or nullopt.
+std::optional<std::vector<size_t>> match_counts(const std::vector<std::vector<Token>>& groups,
+                                                const std::string& s) {
+  std::vector<size_t> ends(groups.size());
+  if (!match_groups(groups, 0, 0, s, 0, ends)) return std::nullopt;
+  std::vector<size_t> counts;
+  size_t start = 0;
+  for (size_t e : ends) {
+    counts.push_back(e - start);
+    start = e;
+  }
+  return counts;
+}
+
+bool looks_negative(const std::string& a) {  // ^-\d+$|^-\d*\.\d+$
+  if (a.size() < 2 || a[0] != '-') return false;
+  size_t i = 1, digits = 0;
+  while (i < a.size() && a[i] >= '0' && a[i] <= '9') ++i, ++digits;
+  if (i == a.size()) return digits > 0;
+  if (a[i] != '.') return false;
+  size_t frac = 0;
+  for (++i; i < a.size() && a[i] >= '0' && a[i] <= '9'; ++i) ++frac;
+  return i == a.size() && frac > 0;
 }
 
 class ArgParser {
@@ -549,23 +606,21 @@ class ArgParser {
       return OptionTuple{};
     }
     if (tuples.size() == 1) return tuples[0];
-    static const std::regex negative(R"(^-\d+$|^-\d*\.\d+$)");
-    if (std::regex_search(arg, negative)) return std::nullopt;  // no negative-number options
+    if (looks_negative(arg)) return std::nullopt;  // no negative-number-like options here
     if (arg.find(' ') != std::string::npos) return std::nullopt;
     return OptionTuple{-1, arg, std::nullopt};
   }
 
   // _match_argument: how many of `pattern`'s leading strings `action` takes.
   std::optional<size_t> match_argument(int action, const std::string& pattern) {
-    std::smatch m;
-    std::regex re(nargs_pattern(p_.arguments[action]));
-    if (!std::regex_search(pattern, m, re, std::regex_constants::match_continuous)) {
+    auto counts = match_counts({nargs_pattern(p_.arguments[action])}, pattern);
+    if (!counts) {
       const Argument& a = p_.arguments[action];
       argument_error(action, a.nargs == Nargs::kOneOrMore ? "expected at least one argument"
                                                           : "expected one argument");
       return std::nullopt;
     }
-    return static_cast<size_t>(m.length(1));
+    return (*counts)[0];
   }
 
   void take_action(int action, std::vector<std::string> args) {
@@ -644,12 +699,10 @@ class ArgParser {
     std::string selected = pattern_.substr(std::min(start, pattern_.size()));
     std::vector<size_t> counts;
     for (size_t n = positionals_.size(); n > 0; --n) {
-      std::string pat;
-      for (size_t k = 0; k < n; ++k) pat += nargs_pattern(p_.arguments[positionals_[k]]);
-      std::smatch m;
-      std::regex re(pat);
-      if (std::regex_search(selected, m, re, std::regex_constants::match_continuous)) {
-        for (size_t g = 1; g < m.size(); ++g) counts.push_back(static_cast<size_t>(m.length(g)));
+      std::vector<std::vector<Token>> groups;
+      for (size_t k = 0; k < n; ++k) groups.push_back(nargs_pattern(p_.arguments[positionals_[k]]));
+      if (auto c = match_counts(groups, selected)) {
+        counts = *c;
         break;
       }
     }

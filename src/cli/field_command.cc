@@ -235,8 +235,9 @@ int run_mdfield_tool(const std::vector<std::string>& args, const std::string& pr
   if (use_server) return mdfield_server(fields, filename, batch);
 
   std::string out, err;
+  lamd::MdfieldRun run(filename, lamd::lamd_config_files());
   for (const auto& field : fields) {
-    std::string text = lamd::extract_field_direct(field, filename, lamd::lamd_config_files(), &err);
+    std::string text = run.extract_field_direct(field, &err);
     if (batch) out += field + ":";
     out += lamd::format_field_text(text) + "\n";
   }

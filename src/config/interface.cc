@@ -138,8 +138,8 @@ void merge_mapping_columns(Value& target, const Map& mapping, const List& column
 
 Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy& policy) {
   std::string directory = expand_vars(opts.directory);
-  std::string dir_abs = path_canonical(path_join(policy.base_dir(), directory));
-  if (!is_under_any(dir_abs, policy.roots())) return policy.escape_error(directory);
+  // As lynguine's from_file: each candidate file is checked against the
+  // roots (the directory itself is not; from_base_file checks it first).
 
   std::vector<std::string> names = opts.user_files;
   if (names.empty()) names.push_back(opts.default_file);
@@ -162,6 +162,8 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   Value data = Value(Map{});
   if (file_exists(fname)) {
     LYN_TRY_ASSIGN(text, read_file(fname));
+    // Python opens the file as UTF-8 text: other bytes fail before YAML.
+    if (auto bad = py_utf8_error(text)) return Error{"UnicodeDecodeError", *bad, 400};
     auto parsed = parse_yaml(text, fname);
     if (!parsed.ok())
       return Error::value("Error reading yaml file \"" + fname +

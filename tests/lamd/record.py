@@ -53,7 +53,7 @@ DEP_TYPES = ["all", "diagrams", "inputs", "bibinputs", "slidediagrams", "texdiag
 MAKEFILE_FIELDS = ("date categories layout macrosdir slidesheader postssheader assignment notation "
                    "bibdir snippetsdir diagramsdir writediagramsdir postsdir practicalsdir notesdir "
                    "notebooksdir slidesdir texdir week session people").split()
-EXTRA_FIELDS = ("title content base_directory user_file path number flt big yes none nested when "
+EXTRA_FIELDS = ("title content base_directory user_file path number flt big yesval none nested when "
                 "quote unicode empty abstract parentonly fromlamd fromlynguine onlyinconfig sub "
                 "author ghub posts url baseurl 1 true missingfield").split()
 
@@ -102,7 +102,7 @@ def cases():
     for f in ["title", "date", "categories", "abstract", "author", "content", "missingfield",
               "base_directory", "user_file", "ghub", "postsdir", "snippetsdir"]:
         add(f"mdfield/_demo/intro/single-{f}", "mdfield", [f, "intro.md"], demo)
-    for f in ["path", "nested", "when", "big", "flt", "unicode", "quote", "yes", "none", "1"]:
+    for f in ["path", "nested", "when", "big", "flt", "unicode", "quote", "yesval", "none", "1"]:
         add(f"mdfield/_demo/env/single-{f}", "mdfield", [f, "env.md"], demo)
     add("mdfield/_demo/binary/single-blob", "mdfield", ["blob", "binary.md"], demo)
     add("mdfield/_demo/intkey/single-1", "mdfield", ["1", "intkey.md"], demo)
@@ -375,13 +375,20 @@ def strip_traceback_frames(text):
     return "\n".join(out)
 
 
-def run_case(case, oracle, server=None):
+def fresh_home():
     base = tempfile.mkdtemp(prefix="lamd-rec-")
-    try:
-        home = os.path.join(base, "home")
-        shutil.copytree(FIXTURES, home, symlinks=True)
-        home = os.path.realpath(home)
+    home = os.path.join(base, "home")
+    shutil.copytree(FIXTURES, home, symlinks=True)
+    return base, os.path.realpath(home)
 
+
+def run_case(case, oracle, server=None, home=None):
+    """Runs one case. `home` is a copy of the fixtures a worker reuses (the
+    tools write nothing there but lynguine.log); None: a fresh copy."""
+    base = None
+    if home is None:
+        base, home = fresh_home()
+    try:
         def sub(s):
             return s.replace("{HOME}", home)
 
@@ -413,7 +420,8 @@ def run_case(case, oracle, server=None):
 
         return dict(case, stdout=norm(stdout), stderr=strip_traceback_frames(norm(stderr)), rc=rc)
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        if base:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def record_all(todo, oracle, mode, jobs):
@@ -434,15 +442,17 @@ def record_all(todo, oracle, mode, jobs):
 
     def worker():
         server = ForkServer(oracle)
+        base, home = fresh_home()
         try:
             while True:
                 try:
                     c, key = q.get_nowait()
                 except queue.Empty:
                     return
-                results.put((c, key, run_case(c, oracle, server)))
+                results.put((c, key, run_case(c, oracle, server, home)))
         finally:
             server.close()
+            shutil.rmtree(base, ignore_errors=True)
 
     threads = [threading.Thread(target=worker) for _ in range(jobs)]
     for t in threads:
@@ -495,20 +505,27 @@ def main():
         print(f"verify: {len(sample)} cases, {len(bad)} different", file=sys.stderr)
         sys.exit(1 if bad else 0)
     print(f"{len(all_cases)} cases, {len(todo)} to record", file=sys.stderr)
+    includes = sorted(os.listdir(os.path.join(oracle, "src", "lamd", "lamd", "includes")))
+
+    def save():
+        records = [keep[n] for n in names if n in keep]
+        with open(OUT + ".tmp", "w") as f:
+            json.dump({"oracle": "lynguine 0.1.2 + lamd 0.1.3", "lamd_includes": includes,
+                       "cases": records}, f, indent=1, ensure_ascii=False)
+            f.write("\n")
+        os.replace(OUT + ".tmp", OUT)
+        return len(records)
+
     done = 0
     for c, key, r in record_all(todo, oracle, a.mode, a.j):
         r["key"] = key
         keep[c["name"]] = r
         done += 1
         if done % 50 == 0:
+            save()
             print(f"  {done}/{len(todo)}", file=sys.stderr)
-    includes = sorted(os.listdir(os.path.join(oracle, "src", "lamd", "lamd", "includes")))
-    records = [keep[n] for n in names if n in keep]
-    with open(OUT, "w") as f:
-        json.dump({"oracle": "lynguine 0.1.2 + lamd 0.1.3", "lamd_includes": includes,
-                   "cases": records}, f, indent=1, ensure_ascii=False)
-        f.write("\n")
-    print(f"wrote {len(records)} recordings to {OUT}", file=sys.stderr)
+    n = save()
+    print(f"wrote {n} recordings to {OUT}", file=sys.stderr)
 
 
 if __name__ == "__main__":

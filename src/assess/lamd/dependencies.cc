@@ -34,11 +34,12 @@ struct Created {
 Result<Created> created_files(const std::string& filename) {
   auto fields = header_fields(filename);
   if (!fields.ok()) return fields.error();
+  // One load serves lamd's three reads of the same config files.
   ConfigFallback config;
   auto posts = header_field("posts", *fields, config);
   if (!posts.ok() && !is_field_not_found(posts.error())) return posts.error();
   if (posts.ok() && py_truthy(*posts)) {
-    auto iface = load_config(lamd_config_files());
+    const Result<Interface>& iface = config.get();
     if (!iface.ok()) return iface.error();
     if (!iface->contains("postsdir")) {
       Created c;
@@ -46,7 +47,7 @@ Result<Created> created_files(const std::string& filename) {
       return c;
     }
   }
-  auto all = extract_all(filename);
+  auto all = extract_all(filename, *fields, config);
   if (!all.ok()) return all.error();
   return Created{std::move(all).value(), false};
 }

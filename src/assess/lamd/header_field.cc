@@ -16,12 +16,10 @@ Result<Map> header_fields(const std::string& filename) {
   auto text = read_python_text(filename);
   if (!text.ok()) return text.error();
   auto fm = parse_front_matter(*text, filename);
+  if (!fm.ok() && fm.error().type != "FileFormatError") return fm.error();
   // lynguine's read_markdown_file logs a YAML error and reads no fields.
   if (!fm.ok()) return Map{};
-  Map fields = std::move(fm->fields);
-  // python-frontmatter puts the body under `content`, which lynguine drops.
-  fields.erase("content");
-  return fields;
+  return std::move(fm->fields);
 }
 
 Result<Interface> load_config(const std::vector<std::string>& user_files,
@@ -41,7 +39,7 @@ Result<Interface> load_config(const std::vector<std::string>& user_files,
 }
 
 const Result<Interface>& ConfigFallback::get() {
-  if (!loaded_) loaded_.emplace(load_config(user_files_));
+  if (!loaded_) loaded_.emplace(load_config(user_files_, ".", default_file_));
   return *loaded_;
 }
 

@@ -45,12 +45,14 @@ Result<Interface> load_config(const std::vector<std::string>& user_files,
 // change in between.
 class ConfigFallback {
  public:
-  explicit ConfigFallback(std::vector<std::string> user_files = lamd_config_files())
-      : user_files_(std::move(user_files)) {}
+  explicit ConfigFallback(std::vector<std::string> user_files = lamd_config_files(),
+                          std::string default_file = "_lynguine.yml")
+      : user_files_(std::move(user_files)), default_file_(std::move(default_file)) {}
   const Result<Interface>& get();
 
  private:
   std::vector<std::string> user_files_;
+  std::string default_file_;
   std::optional<Result<Interface>> loaded_;
 };
 

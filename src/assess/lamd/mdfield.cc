@@ -13,15 +13,19 @@ std::string config_error(const Error& e) {
 
 }  // namespace
 
-std::string extract_field_direct(const std::string& field, const std::string& filename,
-                                 const std::vector<std::string>& config_files, std::string* err) {
-  auto fields = header_fields(filename);
+MdfieldRun::MdfieldRun(std::string filename, std::vector<std::string> config_files)
+    : filename_(std::move(filename)),
+      lynguine_config_(config_files),
+      lamd_config_(config_files, "_lamd.yml") {}
+
+std::string MdfieldRun::extract_field_direct(const std::string& field, std::string* err) {
+  if (!fields_) fields_.emplace(header_fields(filename_));
+  const Result<Map>& fields = *fields_;
   if (!fields.ok()) {
     *err += config_error(fields.error());
     return "";
   }
-  ConfigFallback config(config_files);
-  auto v = header_field(field, *fields, config);
+  auto v = header_field(field, *fields, lynguine_config_);
   if (v.ok()) return py_str(*v);
   if (!is_field_not_found(v.error())) {
     *err += config_error(v.error());
@@ -29,7 +33,7 @@ std::string extract_field_direct(const std::string& field, const std::string& fi
   }
   // lamd retries with its own Interface class (whose inherited file
   // defaults to _lamd.yml).
-  auto iface = load_config(config_files, ".", "_lamd.yml");
+  const Result<Interface>& iface = lamd_config_.get();
   if (!iface.ok()) {
     *err += config_error(iface.error());
     return "";

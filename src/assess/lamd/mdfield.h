@@ -9,15 +9,29 @@
 #ifndef LYNGUINE_ASSESS_LAMD_MDFIELD_H_
 #define LYNGUINE_ASSESS_LAMD_MDFIELD_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "assess/lamd/header_field.h"
+
 namespace lyn::lamd {
 
-// extract_field_direct(field, filename, config_files): str(answer).
-// Appends lamd's stderr lines to *err.
-std::string extract_field_direct(const std::string& field, const std::string& filename,
-                                 const std::vector<std::string>& config_files, std::string* err);
+// One mdfield run over a talk: extract_field_direct(field, filename,
+// config_files) for each field asked, the talk and its configs read once
+// (lamd reads them again per field; they do not change in between).
+class MdfieldRun {
+ public:
+  MdfieldRun(std::string filename, std::vector<std::string> config_files);
+  // str(answer); lamd's stderr lines are appended to *err.
+  std::string extract_field_direct(const std::string& field, std::string* err);
+
+ private:
+  std::string filename_;
+  std::optional<Result<Map>> fields_;
+  ConfigFallback lynguine_config_;  // header_field's lynguine Interface
+  ConfigFallback lamd_config_;      // lamd's own Interface (inherit: _lamd.yml)
+};
 
 // format_field_value for the str extract_field_direct returns.
 std::string format_field_text(const std::string& text);

@@ -175,11 +175,13 @@ class Formatter {
           if (j == s.size()) break;
           continue;
         }
-        if (d == ':') in_spec = true;
+        if (d == ':' || d == '!') in_spec = true;
         if (d == '{') ++count;
         if (d == '}' && --count == 0) break;
       }
-      if (j >= s.size()) return value_error("expected '}' before end of string");
+      if (j >= s.size())
+        return value_error(in_spec ? "unmatched '{' in format spec"
+                                   : "expected '}' before end of string");
       auto field = render_field(s.substr(i + 1, j - i - 1), depth);
       if (!field.ok()) return field.error();
       out += *field;

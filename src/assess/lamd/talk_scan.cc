@@ -20,6 +20,12 @@ Error recursion_error() {
 
 }  // namespace
 
+bool TalkScanner::exists(const std::string& path) {
+  auto it = exists_.find(path);
+  if (it != exists_.end()) return it->second;
+  return exists_[path] = path_exists(path);
+}
+
 Result<std::string> TalkScanner::text_of(const std::string& path) {
   auto it = texts_.find(path);
   if (it != texts_.end()) return it->second;
@@ -36,9 +42,9 @@ Result<std::vector<std::string>> TalkScanner::extract_inputs(const std::string& 
   const std::string snippets = expand_vars(snippets_path_);
   if (name == "\\filename.svg") return std::vector<std::string>{};
   std::string filename = name;
-  if (!path_exists(filename)) {
+  if (!exists(filename)) {
     std::string snipname = path_join(snippets, filename);
-    if (!path_exists(snipname)) return std::vector<std::string>{filename};
+    if (!exists(snipname)) return std::vector<std::string>{filename};
     filename = snipname;
   }
   auto text = text_of(filename);
@@ -58,7 +64,7 @@ Result<std::vector<std::string>> TalkScanner::extract_inputs(const std::string& 
   in_progress_[name] = true;
   ++depth_;
   for (size_t i = 0; i < list_files.size(); ++i) {
-    if (!path_exists(list_files[i])) continue;
+    if (!exists(list_files[i])) continue;
     auto sub = extract_inputs(list_files[i]);
     if (!sub.ok()) {
       --depth_;
@@ -78,7 +84,7 @@ Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
     const std::string& filename, bool absolute_path, const std::vector<std::string>& exts,
     const std::optional<std::string>& diagrams_dir, Warnings& warnings) {
   const std::string snippets = expand_vars(snippets_path_);
-  if (!path_exists(filename)) {
+  if (!exists(filename)) {
     warnings.warn("talk.extract_diagrams:missing",
                   "Warning, input file \"" + filename + "\" does not exist.");
     return std::optional<std::vector<std::string>>();
@@ -89,12 +95,15 @@ Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
   filenames.insert(filenames.end(), inputs->begin(), inputs->end());
 
   std::vector<std::string> list;
+  // lynguine scans a file again each time the include list repeats it; the
+  // answer is the same, so each file is scanned once here.
+  std::map<std::string, std::vector<std::string>> per_file;
   for (std::string filen : filenames) {
     if (filen.compare(0, 14, "../talk-macros") == 0 && filen.size() >= 14) continue;
     if (filen == "\\filename.svg") continue;
-    if (!path_exists(filen)) {
+    if (!exists(filen)) {
       std::string exname = path_join(snippets, filen);
-      if (!path_exists(exname)) {
+      if (!exists(exname)) {
         warnings.warn(
             "talk.extract_diagrams:input",
             "Input file \"" + filen + "\" does not exist with snippets path \"" + snippets + "\".");
@@ -102,6 +111,11 @@ Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
       }
       filen = exname;
     }
+    if (auto seen = per_file.find(filen); seen != per_file.end()) {
+      list.insert(list.end(), seen->second.begin(), seen->second.end());
+      continue;
+    }
+    const size_t first = list.size();
     auto text = text_of(filen);
     if (!text.ok()) return text.error();
     std::vector<std::string_view> lines = readlines(*text);
@@ -134,6 +148,8 @@ Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
       for (size_t k = 0; k < exts.size(); ++k) by_ext[k].push_back(d + "." + exts[k]);
     }
     for (auto& v : by_ext) list.insert(list.end(), v.begin(), v.end());
+    per_file.emplace(filen,
+                     std::vector<std::string>(list.begin() + static_cast<long>(first), list.end()));
   }
   if (absolute_path) {
     std::string cwd = current_directory();
@@ -142,21 +158,19 @@ Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
   return std::optional<std::vector<std::string>>(std::move(list));
 }
 
-Result<std::vector<std::string>> extract_all(const std::string& filename) {
+Result<std::vector<std::string>> extract_all(const std::string& filename, const Map& fields,
+                                             ConfigFallback& config) {
   std::string base = path_basename(filename);
   // os.path.splitext: the last dot, unless the name is all leading dots.
   size_t dot = base.rfind('.');
   if (dot != std::string::npos && base.find_first_not_of('.') < dot) base = base.substr(0, dot);
-  auto fields = header_fields(filename);
-  if (!fields.ok()) return fields.error();
-  ConfigFallback config;
   std::vector<std::string> out;
   const std::pair<const char*, const char*> kinds[] = {
       {"posts", ".posts.html"},   {"ipynb", ".ipynb"},        {"docx", ".docx"},
       {"notespdf", ".notes.pdf"}, {"reveal", ".slides.html"}, {"slidesipynb", ".slides.ipynb"},
       {"pptx", ".pptx"}};
   for (const auto& [field, suffix] : kinds) {
-    auto v = header_field(field, *fields, config);
+    auto v = header_field(field, fields, config);
     if (!v.ok()) return v.error();
     if (py_truthy(*v)) out.push_back(base + suffix);
   }

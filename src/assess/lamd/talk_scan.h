@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "assess/lamd/diagram_paths.h"
+#include "assess/lamd/header_field.h"
 #include "core/status.h"
 
 namespace lyn::lamd {
@@ -42,16 +43,20 @@ class TalkScanner {
 
  private:
   Result<std::string> text_of(const std::string& path);
+  bool exists(const std::string& path);  // os.path.exists, asked once per path
 
   std::string snippets_path_;
   std::map<std::string, std::vector<std::string>> inputs_;  // extract_inputs answers
   std::map<std::string, bool> in_progress_;                 // an include cycle
   std::map<std::string, std::string> texts_;
+  std::map<std::string, bool> exists_;
   int depth_ = 0;
 };
 
-// talk.extract_all(filename, user_file): the files the talk creates.
-Result<std::vector<std::string>> extract_all(const std::string& filename);
+// talk.extract_all(filename, user_file): the files the talk creates, from
+// its header fields (read by the caller) and config.
+Result<std::vector<std::string>> extract_all(const std::string& filename, const Map& fields,
+                                             ConfigFallback& config);
 
 }  // namespace lyn::lamd
 
