@@ -20,8 +20,9 @@ PACKAGES += openssl
 
 all: build
 
-deps:
-	@missing=""; for p in $(PACKAGES); do \
+# Installs the Debian packages of $(1) that are missing (one apt-get update).
+define install-missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -33,6 +34,17 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	  rc=$$?; [ -n "$$tmp_policy" ] && $(SUDO) rm -f /usr/sbin/policy-rc.d; exit $$rc; \
 	fi
+endef
+
+deps:
+	$(call install-missing,$(PACKAGES))
+
+# Only the benchmarks need these: bench/lamd_build.sh runs a real lamd build
+# (lamd's makefiles call pandoc and gpp).
+BENCH_PACKAGES := pandoc gpp
+.PHONY: bench-deps
+bench-deps:
+	$(call install-missing,$(BENCH_PACKAGES))
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
@@ -57,7 +69,7 @@ run: build
 	@echo "  (cd examples/project && ../../$(BUILD)/bin/lynguine field title talk.md --server)"
 	cd examples/project && ../../$(BUILD)/bin/lynguine serve --host 127.0.0.1 --port 8765
 
-bench: build
+bench: build bench-deps
 	bash bench/run_all.sh
 
 format:

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "assess/lamd/diagram_paths.h"
 #include "assess/lamd/int_cast.h"
+#include "assess/lamd/reference_doc.h"
 #include "assess/lamd/str_format.h"
 #include "assess/lamd/talk_scan.h"
 #include "assess/lamd/tex_scan.h"
@@ -165,6 +167,68 @@ TEST(LamdDiagramPaths, NormalisesAndJoinsLikePathsPy) {
   c.url = "https://e.org/";
   c.baseurl = "talks";
   EXPECT_EQ(resolve_diagrams_web(c, "/b", "", "", w), "https://e.org/talks/diagrams");
+}
+
+// Sets an environment variable for one test and puts it back.
+struct EnvVar {
+  std::string name;
+  std::optional<std::string> old;
+  EnvVar(std::string n, const char* value) : name(std::move(n)) {
+    if (const char* o = std::getenv(name.c_str())) old = o;
+    if (value)
+      setenv(name.c_str(), value, 1);
+    else
+      unsetenv(name.c_str());
+  }
+  ~EnvVar() {
+    if (old)
+      setenv(name.c_str(), old->c_str(), 1);
+    else
+      unsetenv(name.c_str());
+  }
+};
+
+TEST(LamdReferenceDoc, FindsLamdIncludesTheWayAUserHasIt) {
+  Dir d;
+  EnvVar no_override("LAMD_INCLUDESDIR", nullptr);
+  EnvVar path("PATH", (d.root + "/bin").c_str());
+  // A console script whose sys.path names lamd's source tree.
+  d.write("src/lamd/includes/custom-reference.potx", "x");
+  d.write("bin/flags", "#!/usr/bin/python3\nimport sys\nsys.path[0:0] = '" + d.root +
+                           "/src:/elsewhere'.split(':')\nfrom lamd.flags import main\n");
+  EXPECT_EQ(lamd_includes_dir().value_or(""), d.root + "/src/lamd/includes");
+  // A virtual environment: the script's interpreter's site-packages.
+  fs::remove(d.root + "/bin/flags");
+  d.write("venv/bin/python3", "");
+  d.write("venv/lib/python3.11/site-packages/lamd/includes/judge-reference.potx", "x");
+  d.write("bin/mdfield", "#!" + d.root + "/venv/bin/python3\nfrom lamd.mdfield import main\n");
+  // A native program under lamd's name (as this binary is) is skipped.
+  fs::create_symlink("/bin/true", d.root + "/bin/flags");
+  EXPECT_EQ(lamd_includes_dir().value_or(""),
+            d.root + "/venv/lib/python3.11/site-packages/lamd/includes");
+  // An editable install: a .pth line naming the repository.
+  fs::remove_all(d.root + "/venv/lib/python3.11/site-packages/lamd");
+  d.write("venv/lib/python3.11/site-packages/lamd.pth", d.root + "/src\n");
+  EXPECT_EQ(lamd_includes_dir().value_or(""), d.root + "/src/lamd/includes");
+  EnvVar direct("LAMD_INCLUDESDIR", "/explicit/includes");
+  EXPECT_EQ(lamd_includes_dir().value_or(""), "/explicit/includes");
+}
+
+TEST(LamdReferenceDoc, ResolvesBareNamesAgainstTheBundledDirectory) {
+  Dir d;
+  d.write("inc/custom-reference.dotx", "x");
+  d.write("local.dotx", "x");
+  EnvVar inc("LAMD_INCLUDESDIR", (d.root + "/inc").c_str());
+  EnvVar home("HOME", d.root.c_str());
+  EXPECT_EQ(*resolve_reference_doc(Value("custom-reference.dotx")),
+            d.root + "/inc/custom-reference.dotx");
+  EXPECT_EQ(*resolve_reference_doc(Value("local.dotx")), "local.dotx");
+  EXPECT_EQ(*resolve_reference_doc(Value("~/local.dotx")), d.root + "/local.dotx");
+  EXPECT_EQ(*resolve_reference_doc(Value("./custom-reference.dotx")), "./custom-reference.dotx");
+  EXPECT_EQ(*resolve_reference_doc(Value("missing.dotx")), "missing.dotx");
+  auto bad = resolve_reference_doc(Value(int64_t{5}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "expected str, bytes or os.PathLike object, not int");
 }
 
 }  // namespace

@@ -61,57 +61,10 @@ SessionStore& store_for(const RequestContext& ctx) {
   return *s;
 }
 
-// Python truthiness, for `if not interface_file`.
-bool truthy(const Value* v) {
-  if (!v) return false;
-  switch (v->kind()) {
-    case Value::Kind::kNull:
-      return false;
-    case Value::Kind::kBool:
-      return v->as_bool();
-    case Value::Kind::kInt:
-      return v->as_int() != 0;
-    case Value::Kind::kFloat:
-      return v->as_float() != 0.0;
-    case Value::Kind::kString:
-      return !v->as_string().empty();
-    case Value::Kind::kList:
-      return !v->as_list().empty();
-    case Value::Kind::kMap:
-      return !v->as_map().empty();
-    default:
-      return true;
-  }
-}
-
-// request_data.get(key), None when absent or null.
-// Python's type name, for the errors lynguine's server gives on odd bodies.
-std::string py_type(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      return "NoneType";
-    case Value::Kind::kBool:
-      return "bool";
-    case Value::Kind::kInt:
-    case Value::Kind::kBigInt:
-      return "int";
-    case Value::Kind::kFloat:
-      return "float";
-    case Value::Kind::kString:
-      return "str";
-    case Value::Kind::kList:
-      return "list";
-    case Value::Kind::kMap:
-      return "dict";
-    default:
-      return "object";
-  }
-}
-
 // request_data.get(...) on a body that is not a JSON object.
 Error no_get(const Value& body) {
   std::string msg = "'";  // appended piecewise: GCC 12 misreports "'" + string&&
-  msg += py_type(body);
+  msg += py_type_name(body);
   msg += "' object has no attribute 'get'";
   return Error{"AttributeError", std::move(msg), 400};
 }
@@ -173,18 +126,18 @@ Value columns_value(const std::vector<Value>& cols) {
 HandlerReply create(const RequestContext& ctx, const Value& body) {
   if (!body.is_map()) return error_reply(no_get(body));
   const Value* file = body.get("interface_file");
-  if (!truthy(file)) return error_reply(missing("interface_file"));
+  if (!file || !py_truthy(*file)) return error_reply(missing("interface_file"));
   if (!file->is_string())
-    return error_reply(Error{
-        "TypeError",
-        "join() argument must be str, bytes, or os.PathLike object, not '" + py_type(*file) + "'",
-        400});
+    return error_reply(Error{"TypeError",
+                             "join() argument must be str, bytes, or os.PathLike object, not '" +
+                                 py_type_name(*file) + "'",
+                             400});
   SessionRequest req;
   req.interface_file = file->as_string();
   if (const Value* d = body.get("directory")) {
     if (!d->is_string())
-      return error_reply(
-          Error{"TypeError", "expected str, bytes or os.PathLike object, not " + py_type(*d), 400});
+      return error_reply(Error{
+          "TypeError", "expected str, bytes or os.PathLike object, not " + py_type_name(*d), 400});
     req.directory = *d;
   }
   if (const Value* f = body.get("interface_field")) req.interface_field = *f;

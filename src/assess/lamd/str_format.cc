@@ -95,24 +95,22 @@ Result<std::string> format_str(const std::string& value, const std::string& spec
     }
     ++i;
   }
+  // Reads decimal digits at i; false when there are none.
+  auto number = [&](size_t* out) {
+    size_t start = i;
+    for (*out = 0; i < spec.size() && spec[i] >= '0' && spec[i] <= '9'; ++i)
+      *out = *out * 10 + static_cast<size_t>(spec[i] - '0');
+    return i > start;
+  };
   size_t width = 0;
-  bool has_width = false;
-  while (i < spec.size() && spec[i] >= '0' && spec[i] <= '9') {
-    width = width * 10 + static_cast<size_t>(spec[i++] - '0');
-    has_width = true;
-  }
+  bool has_width = number(&width);
   if (i < spec.size() && (spec[i] == ',' || spec[i] == '_'))
     return value_error(std::string("Cannot specify '") + spec[i] + "' with 's'.");
   std::optional<size_t> precision;
   if (i < spec.size() && spec[i] == '.') {
     ++i;
     size_t p = 0;
-    bool any = false;
-    while (i < spec.size() && spec[i] >= '0' && spec[i] <= '9') {
-      p = p * 10 + static_cast<size_t>(spec[i++] - '0');
-      any = true;
-    }
-    if (!any) return value_error("Format specifier missing precision");
+    if (!number(&p)) return value_error("Format specifier missing precision");
     precision = p;
   }
   if (spec.size() - i > 1) return invalid();
