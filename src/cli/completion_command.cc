@@ -26,7 +26,8 @@ _lynguine() {
     cword=$COMP_CWORD
   fi
 
-  local commands="field mdfield read write call serve completion version help"
+  local commands="field mdfield flags dependencies resolve-diagrams-dir read write call serve
+    completion version help"
   local common="--server --root --help"
 
   if [[ $cword -eq 1 ]]; then
@@ -36,7 +37,7 @@ _lynguine() {
 
   # Options that take a value.
   case "$prev" in
-    --root|--directory)
+    --root|--directory|--diagrams-dir|--snippets-path|--cwd|-d|-S)
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --config|-c|--interface|--data|--batch|--log-file)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -53,7 +54,13 @@ _lynguine() {
   local opts
   case "${words[1]}" in
     field)   opts="--config --batch --fields --json $common" ;;
-    mdfield) opts="batch --fields $common" ;;
+    mdfield) opts="batch --fields --use-server --no-server --help" ;;
+    flags)   opts="pp post docx pptx prefix reveal cv manim manim-convert --help" ;;
+    dependencies)
+      opts="all diagrams inputs bibinputs slidediagrams texdiagrams docxdiagrams batch
+        --diagrams-dir --snippets-path --help" ;;
+    resolve-diagrams-dir)
+      opts="--filesystem --web --diagrams-dir --diagrams-web-dir --cwd --help" ;;
     read)    opts="--source --interface --field --directory $common" ;;
     write)   opts="--output --data --columns $common" ;;
     call)
@@ -70,7 +77,7 @@ _lynguine() {
     completion) opts="bash" ;;
     *) opts="--help" ;;
   esac
-  if [[ $cur == -* || ${words[1]} == completion || ${words[1]} == mdfield ]]; then
+  if [[ $cur == -* || ${words[1]} == completion || ($cword -eq 2 && ${words[1]} == @(flags|dependencies)) ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   else
     COMPREPLY=($(compgen -f -- "$cur"))

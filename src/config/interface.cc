@@ -138,8 +138,12 @@ void merge_mapping_columns(Value& target, const Map& mapping, const List& column
 
 Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy& policy) {
   std::string directory = expand_vars(opts.directory);
-  // As lynguine's from_file: each candidate file is checked against the
-  // roots (the directory itself is not; from_base_file checks it first).
+  // lynguine's from_file checks each candidate file against the roots;
+  // from_cwd_file (and every file it inherits) checks the directory first.
+  if (opts.cwd_sandbox) {
+    std::string dir_abs = path_canonical(path_join(policy.base_dir(), directory));
+    if (!is_under_any(dir_abs, policy.roots())) return policy.escape_error(directory);
+  }
 
   std::vector<std::string> names = opts.user_files;
   if (names.empty()) names.push_back(opts.default_file);
@@ -184,7 +188,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   // An empty file loads as None: lynguine fails on it whether or not a
   // missing file would have been an error.
   if (!data.is_map()) return not_a_mapping(data);
-  return construct(std::move(data.as_map()), directory, ufile, policy, opts.default_file);
+  return construct(std::move(data.as_map()), directory, ufile, policy, opts);
 }
 
 Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathPolicy& policy) {
@@ -194,17 +198,18 @@ Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathP
   if (!is_under_any(joined, policy.roots())) return policy.escape_error(opts.directory);
   LoadOptions abs = opts;
   abs.directory = joined;
+  abs.cwd_sandbox = true;
   return from_file(abs, policy);
 }
 
 Result<Interface> Interface::from_data(Map data, std::string directory, std::string user_file,
                                        const PathPolicy& policy) {
   return construct(std::move(data), std::move(directory), std::move(user_file), policy,
-                   LoadOptions().default_file);
+                   LoadOptions());
 }
 
 Result<Interface> Interface::construct(Map data, std::string directory, std::string user_file,
-                                       const PathPolicy& policy, const std::string& default_file) {
+                                       const PathPolicy& policy, const LoadOptions& opts) {
   Interface iface;
   if (!data.contains("base_directory")) data.set("base_directory", Value(directory));
   if (!data.contains("user_file")) data.set("user_file", Value(user_file));
@@ -223,8 +228,9 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
       inherit_dir = path_join(directory, inherit_dir);
     LoadOptions popts;
     const Value* fn = inh.find("filename");
-    popts.user_files = {fn ? py_str(*fn) : default_file};
-    popts.default_file = default_file;
+    popts.user_files = {fn ? py_str(*fn) : opts.default_file};
+    popts.default_file = opts.default_file;
+    popts.cwd_sandbox = opts.cwd_sandbox;
     popts.directory = inherit_dir;
     LYN_TRY_ASSIGN(parent, from_file(popts, policy));
     iface.parent_ = std::make_shared<Interface>(std::move(parent));

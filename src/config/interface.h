@@ -32,6 +32,9 @@ class Interface {
     // The class's default_config_file(): the file when user_files is empty
     // and the parent's when `inherit` names none (lamd's Interface: _lamd.yml).
     std::string default_file = "_lynguine.yml";
+    // Loaded by from_base_file (lynguine's from_cwd_file): the directory
+    // itself must lie under the roots, for this file and its inherited ones.
+    bool cwd_sandbox = false;
   };
 
   // lynguine's Interface.from_file: the directory is taken as given (so
@@ -58,7 +61,7 @@ class Interface {
 
  private:
   static Result<Interface> construct(Map data, std::string directory, std::string user_file,
-                                     const PathPolicy& policy, const std::string& default_file);
+                                     const PathPolicy& policy, const LoadOptions& opts);
   Status process_parent();
 
   Map data_;

@@ -56,11 +56,18 @@ def listed(name, table):
     return next((why for key, why in table.items() if key in name), None)
 
 
+# A YAML error's own words (and lines) are the parser's: PyYAML's in lamd,
+# ours here. The message around them (which file, which exception) must match.
+YAML_ERROR = re.compile(r'(Error reading yaml file "[^"]*", error: ).*?(?=\nError accessing '
+                        r'configuration: |\n*\Z)', re.S)
+
+
 def diagnostics(text):
     """The diagnostics in a stderr text: ('text', line), ('warning',
     'UserWarning: msg') and, last, ('exception', text) for the exception a
     traceback ended with (chained tracebacks: the last one)."""
     out, exception = [], None
+    text = YAML_ERROR.sub(r"\1<the parser's message>", text)
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -96,14 +103,18 @@ def diagnostics(text):
     return out
 
 
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt)(: |$)")
+
+
 def our_diagnostics(text, python):
-    """Ours: no traceback header, so when Python's ends with an exception of
-    n lines, our last n lines are that exception."""
+    """Ours: no traceback header. When Python's ends with an exception, ours
+    is the last `Class: message` line and what follows it."""
     d = diagnostics(text)
     if python and python[-1][0] == "exception":
-        n = python[-1][1].count("\n") + 1
-        if len(d) >= n and all(kind == "text" for kind, _ in d[-n:]):
-            return d[:-n] + [("exception", "\n".join(t for _, t in d[-n:]))]
+        starts = [i for i, (kind, t) in enumerate(d) if kind == "text" and EXCEPTION_LINE.match(t)]
+        if starts:
+            i = starts[-1]
+            return d[:i] + [("exception", "\n".join(t for _, t in d[i:]))]
     return d
 
 
