@@ -35,6 +35,11 @@ TEST(LamdIntCast, FollowsPythonInt) {
   EXPECT_EQ(int_of(Value(2.7)), "2");
   EXPECT_EQ(int_of(Value(-0.5)), "0");
   EXPECT_EQ(int_of(Value(1e20)), "100000000000000000000");
+  EXPECT_EQ(int_of(Value(9223372036854775808.0)), "9223372036854775808");
+  std::string huge = int_of(Value(-1e300));  // int(-1e300): 301 digits and a sign
+  EXPECT_EQ(huge.size(), 302u);
+  EXPECT_EQ(huge.substr(0, 5), "-1000");
+  EXPECT_EQ(huge.substr(huge.size() - 20), "96386865459400540160");
   EXPECT_EQ(int_of(Value(" +05 ")), "5");
   EXPECT_EQ(int_of(Value("1_0")), "10");
   EXPECT_EQ(int_of(Value("123456789012345678901234567890")), "123456789012345678901234567890");

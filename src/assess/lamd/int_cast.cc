@@ -24,6 +24,25 @@ Value from_digits(bool negative, std::string digits) {
   return Value(BigInt{(negative ? "-" : "") + digits});
 }
 
+// The decimal digits of a double that is an integer of 2^63 or more:
+// its 53-bit mantissa, doubled once per binary exponent step.
+std::string exact_digits(double d) {
+  int exp = 0;
+  double m = std::frexp(d, &exp);  // d = m * 2^exp, 0.5 <= m < 1
+  auto mantissa = static_cast<uint64_t>(std::ldexp(m, 53));
+  std::string digits = std::to_string(mantissa);  // most significant first
+  for (int i = 53; i < exp; ++i) {
+    int carry = 0;
+    for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+      int v = (*it - '0') * 2 + carry;
+      *it = static_cast<char>('0' + v % 10);
+      carry = v / 10;
+    }
+    if (carry) digits.insert(digits.begin(), static_cast<char>('0' + carry));
+  }
+  return digits;
+}
+
 bool is_space(unsigned char c) {
   return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
 }
@@ -76,10 +95,7 @@ Result<Value> py_int(const Value& v) {
         return Error{"OverflowError", "cannot convert float infinity to integer", 400};
       double t = std::trunc(d);
       if (std::fabs(t) < 9.2e18) return Value(static_cast<int64_t>(t));
-      boost::multiprecision::cpp_int big(t);  // exact: a double this large is an integer
-      std::string digits = big.str();
-      bool negative = !digits.empty() && digits[0] == '-';
-      return from_digits(negative, negative ? digits.substr(1) : digits);
+      return from_digits(t < 0, exact_digits(std::fabs(t)));
     }
     case Value::Kind::kString:
       return parse_int(v.as_string());

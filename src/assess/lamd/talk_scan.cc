@@ -26,6 +26,12 @@ bool TalkScanner::exists(const std::string& path) {
   return exists_[path] = path_exists(path);
 }
 
+bool TalkScanner::isfile(const std::string& path) {
+  auto it = isfile_.find(path);
+  if (it != isfile_.end()) return it->second;
+  return isfile_[path] = path_isfile(path);
+}
+
 Result<std::string> TalkScanner::text_of(const std::string& path) {
   auto it = texts_.find(path);
   if (it != texts_.end()) return it->second;
@@ -35,27 +41,41 @@ Result<std::string> TalkScanner::text_of(const std::string& path) {
 }
 
 Result<std::vector<std::string>> TalkScanner::extract_inputs(const std::string& name) {
-  if (auto it = inputs_.find(name); it != inputs_.end()) return it->second;
+  auto list = inputs_of(name);
+  if (!list.ok()) return list.error();
+  return **list;
+}
+
+Result<const std::vector<std::string>*> TalkScanner::inputs_of(const std::string& name) {
   // Entering a name still being scanned repeats the same scan forever:
   // Python's recursion limit ends it.
   if (in_progress_[name] || depth_ >= kMaxDepth) return recursion_error();
+  if (auto it = inputs_.find(name); it != inputs_.end()) return &it->second;
   const std::string snippets = expand_vars(snippets_path_);
-  if (name == "\\filename.svg") return std::vector<std::string>{};
+  std::vector<std::string>& list_files = inputs_[name];  // std::map: stable
+  if (name == "\\filename.svg") return &list_files;
   std::string filename = name;
   if (!exists(filename)) {
     std::string snipname = path_join(snippets, filename);
-    if (!exists(snipname)) return std::vector<std::string>{filename};
+    if (!exists(snipname)) {
+      list_files.push_back(filename);
+      return &list_files;
+    }
     filename = snipname;
   }
+  auto fail = [&](Error e) {
+    inputs_.erase(name);
+    return e;
+  };
   auto text = text_of(filename);
-  if (!text.ok()) return text.error();
-  std::vector<std::string> list_files, not_present;
+  if (!text.ok()) return fail(text.error());
+  std::vector<std::string> not_present;
   for (auto& inc : extract_tex_inputs(*text)) {
     std::string includepos = path_join(snippets, inc);
-    if (path_isfile(inc))
+    if (isfile(inc))
       list_files.push_back(inc);
-    else if (path_isfile(includepos))
-      list_files.push_back(includepos);
+    else if (isfile(includepos))
+      list_files.push_back(std::move(includepos));
     else if (inc != "\\filename.svg")
       not_present.push_back(inc);
   }
@@ -65,19 +85,19 @@ Result<std::vector<std::string>> TalkScanner::extract_inputs(const std::string& 
   ++depth_;
   for (size_t i = 0; i < list_files.size(); ++i) {
     if (!exists(list_files[i])) continue;
-    auto sub = extract_inputs(list_files[i]);
+    auto sub = inputs_of(list_files[i]);
     if (!sub.ok()) {
       --depth_;
       in_progress_[name] = false;
-      return sub.error();
+      return fail(sub.error());
     }
-    list_files.insert(list_files.begin() + static_cast<long>(i) + 1, sub->begin(), sub->end());
+    list_files.insert(list_files.begin() + static_cast<long>(i) + 1, (*sub)->begin(),
+                      (*sub)->end());
   }
   --depth_;
   in_progress_[name] = false;
   list_files.insert(list_files.end(), not_present.begin(), not_present.end());
-  inputs_[name] = list_files;
-  return list_files;
+  return &list_files;
 }
 
 Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
@@ -89,10 +109,10 @@ Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
                   "Warning, input file \"" + filename + "\" does not exist.");
     return std::optional<std::vector<std::string>>();
   }
-  auto inputs = extract_inputs(filename);
+  auto inputs = inputs_of(filename);
   if (!inputs.ok()) return inputs.error();
   std::vector<std::string> filenames = {filename};
-  filenames.insert(filenames.end(), inputs->begin(), inputs->end());
+  filenames.insert(filenames.end(), (*inputs)->begin(), (*inputs)->end());
 
   std::vector<std::string> list;
   // lynguine scans a file again each time the include list repeats it; the

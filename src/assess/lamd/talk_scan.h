@@ -42,14 +42,17 @@ class TalkScanner {
       const std::optional<std::string>& diagrams_dir, Warnings& warnings);
 
  private:
+  // extract_inputs' answer, kept in inputs_ (the pointer stays valid).
+  Result<const std::vector<std::string>*> inputs_of(const std::string& name);
   Result<std::string> text_of(const std::string& path);
   bool exists(const std::string& path);  // os.path.exists, asked once per path
+  bool isfile(const std::string& path);  // os.path.isfile, asked once per path
 
   std::string snippets_path_;
   std::map<std::string, std::vector<std::string>> inputs_;  // extract_inputs answers
   std::map<std::string, bool> in_progress_;                 // an include cycle
   std::map<std::string, std::string> texts_;
-  std::map<std::string, bool> exists_;
+  std::map<std::string, bool> exists_, isfile_;
   int depth_ = 0;
 };
 
