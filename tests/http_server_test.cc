@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "server/http_client.h"
+#include "client/http_client.h"
 
 namespace {
 

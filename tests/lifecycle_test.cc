@@ -1,7 +1,7 @@
 // Tests for the server lifecycle: state directory and file, start lock, stale
 // state detection, daemonize, idle timeout. Each test uses its own
 // LYNGUINE_STATE_DIR under a fresh temporary directory.
-#include "server/lifecycle.h"
+#include "ops/lifecycle.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "server/http_server.h"
-#include "server/serve_main.h"
+#include "app/serve.h"
 
 namespace {
 

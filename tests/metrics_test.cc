@@ -2,7 +2,7 @@
 // normalisation, the Prometheus exposition, thread safety), Logger (text and
 // JSON lines) and the OpenAPI document (valid JSON, every endpoint_list()
 // route described).
-#include "server/metrics.h"
+#include "ops/metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -14,9 +14,9 @@
 #include <thread>
 #include <vector>
 
-#include "server/logging.h"
-#include "server/openapi.h"
-#include "server/status_page.h"
+#include "ops/logging.h"
+#include "ops/openapi.h"
+#include "ops/status_page.h"
 #include "service/handlers.h"
 
 namespace {

@@ -21,7 +21,7 @@
 #include "client/api_caller.h"
 #include "server/api_keys.h"
 #include "server/guard.h"
-#include "server/http_client.h"
+#include "client/http_client.h"
 #include "server/http_server.h"
 #include "server/rate_limit.h"
 #include "server/secrets.h"

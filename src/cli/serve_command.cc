@@ -13,11 +13,11 @@
 
 #include "cli/commands.h"
 #include "config/paths.h"
-#include "server/logging.h"
-#include "server/metrics.h"
-#include "server/openapi.h"
-#include "server/serve_main.h"
-#include "server/status_page.h"
+#include "ops/logging.h"
+#include "ops/metrics.h"
+#include "ops/openapi.h"
+#include "app/serve.h"
+#include "ops/status_page.h"
 #include "service/api.h"
 
 namespace lyn::cli {

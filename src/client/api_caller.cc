@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
-#include "server/http_client.h"
-#include "server/lifecycle.h"
+#include "client/http_client.h"
+#include "ops/lifecycle.h"
 
 namespace lyn::client {
 

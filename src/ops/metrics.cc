@@ -1,4 +1,4 @@
-#include "server/metrics.h"
+#include "ops/metrics.h"
 
 #include <time.h>
 #include <unistd.h>

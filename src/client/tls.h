@@ -1,4 +1,4 @@
-// TLS for lynguine's raw-socket HTTP client (src/server/http_client.cc): an
+// TLS for lynguine's raw-socket HTTP client (src/client/http_client.cc): an
 // OpenSSL 3 client connection over a connected non-blocking socket. The peer
 // certificate is verified against a CA file (--ca-file) or, without one, the
 // system store, and must name the host we connected to (DNS name or IP
@@ -7,8 +7,8 @@
 //
 // Thread safety: a TlsConnection is used by one thread at a time (like the
 // HttpClient that owns it). Different connections are independent.
-#ifndef LYNGUINE_SERVER_TLS_H_
-#define LYNGUINE_SERVER_TLS_H_
+#ifndef LYNGUINE_CLIENT_TLS_H_
+#define LYNGUINE_CLIENT_TLS_H_
 
 #include <chrono>
 #include <cstddef>
@@ -51,4 +51,4 @@ class TlsConnection {
 
 }  // namespace lyn::server
 
-#endif  // LYNGUINE_SERVER_TLS_H_
+#endif  // LYNGUINE_CLIENT_TLS_H_

@@ -1,4 +1,4 @@
-#include "server/tls.h"
+#include "client/tls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

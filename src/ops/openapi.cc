@@ -1,4 +1,4 @@
-#include "server/openapi.h"
+#include "ops/openapi.h"
 
 #include <string_view>
 

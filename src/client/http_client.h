@@ -11,8 +11,8 @@
 //
 // Threads: an HttpClient is not thread-safe; use one per thread. The free
 // function http_request() is safe to call from any thread.
-#ifndef LYNGUINE_SERVER_HTTP_CLIENT_H_
-#define LYNGUINE_SERVER_HTTP_CLIENT_H_
+#ifndef LYNGUINE_CLIENT_HTTP_CLIENT_H_
+#define LYNGUINE_CLIENT_HTTP_CLIENT_H_
 
 #include <chrono>
 #include <memory>
@@ -90,4 +90,4 @@ std::optional<HttpResult> http_request(const std::string& host, unsigned short p
 
 }  // namespace lyn::server
 
-#endif  // LYNGUINE_SERVER_HTTP_CLIENT_H_
+#endif  // LYNGUINE_CLIENT_HTTP_CLIENT_H_

@@ -19,8 +19,8 @@
 // called before the process starts any thread. A ServerWatch is created and
 // destroyed on the thread that owns the HttpServer, before run() and after it
 // returns.
-#ifndef LYNGUINE_SERVER_LIFECYCLE_H_
-#define LYNGUINE_SERVER_LIFECYCLE_H_
+#ifndef LYNGUINE_OPS_LIFECYCLE_H_
+#define LYNGUINE_OPS_LIFECYCLE_H_
 
 #include <sys/types.h>
 
@@ -174,4 +174,4 @@ class ServerWatch {
 
 }  // namespace lyn::server
 
-#endif  // LYNGUINE_SERVER_LIFECYCLE_H_
+#endif  // LYNGUINE_OPS_LIFECYCLE_H_

@@ -8,8 +8,8 @@
 //
 // Thread safety: openapi_json() builds the text once (a function-local
 // static) and may be called from any thread.
-#ifndef LYNGUINE_SERVER_OPENAPI_H_
-#define LYNGUINE_SERVER_OPENAPI_H_
+#ifndef LYNGUINE_OPS_OPENAPI_H_
+#define LYNGUINE_OPS_OPENAPI_H_
 
 #include <string>
 
@@ -20,4 +20,4 @@ const std::string& openapi_json();
 
 }  // namespace lyn::server
 
-#endif  // LYNGUINE_SERVER_OPENAPI_H_
+#endif  // LYNGUINE_OPS_OPENAPI_H_

@@ -1,4 +1,4 @@
-#include "server/serve_main.h"
+#include "app/serve.h"
 
 #include <arpa/inet.h>  // inet_ntop (socket activation)
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "server/lifecycle.h"
+#include "ops/lifecycle.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "server/http_client.h"
+#include "client/http_client.h"
 #include "server/http_server.h"
 
 extern char** environ;

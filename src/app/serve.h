@@ -16,8 +16,8 @@
 //
 // Threads: call from the main thread of a process that has started no other
 // thread (run_serve with daemon=true forks).
-#ifndef LYNGUINE_SERVER_SERVE_MAIN_H_
-#define LYNGUINE_SERVER_SERVE_MAIN_H_
+#ifndef LYNGUINE_APP_SERVE_H_
+#define LYNGUINE_APP_SERVE_H_
 
 #include <sys/types.h>
 
@@ -27,7 +27,7 @@
 
 #include "server/guard.h"
 #include "server/http_server.h"
-#include "server/lifecycle.h"
+#include "ops/lifecycle.h"
 
 namespace lyn::server {
 
@@ -83,4 +83,4 @@ int serve_stop();
 
 }  // namespace lyn::server
 
-#endif  // LYNGUINE_SERVER_SERVE_MAIN_H_
+#endif  // LYNGUINE_APP_SERVE_H_

@@ -24,8 +24,8 @@
 // thread at once; one mutex guards the series (held for a map lookup and a
 // few additions per request; rendering copies nothing while holding it
 // longer than the formatting of the text).
-#ifndef LYNGUINE_SERVER_METRICS_H_
-#define LYNGUINE_SERVER_METRICS_H_
+#ifndef LYNGUINE_OPS_METRICS_H_
+#define LYNGUINE_OPS_METRICS_H_
 
 #include <array>
 #include <chrono>
@@ -114,4 +114,4 @@ double process_rss_bytes();
 
 }  // namespace lyn::server
 
-#endif  // LYNGUINE_SERVER_METRICS_H_
+#endif  // LYNGUINE_OPS_METRICS_H_

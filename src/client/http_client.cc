@@ -1,4 +1,4 @@
-#include "server/http_client.h"
+#include "client/http_client.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <cstring>
 
 #include "core/text.h"
-#include "server/tls.h"
+#include "client/tls.h"
 
 namespace lyn::server {
 

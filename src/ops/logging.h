@@ -15,8 +15,8 @@
 // one mutex serialises the writes, each line is written with one fwrite and
 // flushed, so lines never interleave and survive a crash. The level and
 // format are fixed at construction.
-#ifndef LYNGUINE_SERVER_LOGGING_H_
-#define LYNGUINE_SERVER_LOGGING_H_
+#ifndef LYNGUINE_OPS_LOGGING_H_
+#define LYNGUINE_OPS_LOGGING_H_
 
 #include <cstdio>
 #include <memory>
@@ -82,4 +82,4 @@ class Logger {
 
 }  // namespace lyn::server
 
-#endif  // LYNGUINE_SERVER_LOGGING_H_
+#endif  // LYNGUINE_OPS_LOGGING_H_

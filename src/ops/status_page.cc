@@ -1,4 +1,4 @@
-#include "server/status_page.h"
+#include "ops/status_page.h"
 
 namespace lyn::server {
 

@@ -1,4 +1,4 @@
-#include "server/logging.h"
+#include "ops/logging.h"
 
 #include <time.h>
 
