@@ -15,7 +15,9 @@
 #include <memory>
 #include <string>
 
-namespace lyn::server {
+#include "core/status.h"
+
+namespace lyn::client {
 
 class TlsConnection {
  public:
@@ -27,10 +29,11 @@ class TlsConnection {
   static constexpr long kWantWrite = -3;
 
   // Runs the handshake on `fd` (connected, non-blocking; not owned) until
-  // `deadline`. nullptr with *err on failure (including verification).
-  static std::unique_ptr<TlsConnection> connect(int fd, const std::string& host,
-                                                const std::string& ca_file,
-                                                Clock::time_point deadline, std::string* err);
+  // `deadline`. An SSLError (including a failed verification) or a
+  // TimeoutError on failure.
+  static Result<std::unique_ptr<TlsConnection>> connect(int fd, const std::string& host,
+                                                        const std::string& ca_file,
+                                                        Clock::time_point deadline);
   ~TlsConnection();
   TlsConnection(const TlsConnection&) = delete;
   TlsConnection& operator=(const TlsConnection&) = delete;
@@ -49,6 +52,6 @@ class TlsConnection {
   std::string error_;
 };
 
-}  // namespace lyn::server
+}  // namespace lyn::client
 
 #endif  // LYNGUINE_CLIENT_TLS_H_

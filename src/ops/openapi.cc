@@ -1,18 +1,23 @@
 #include "ops/openapi.h"
 
+#include <cctype>
 #include <string_view>
 
-namespace lyn::server {
+#include "core/json.h"
+#include "service/route_table.h"
+
+namespace lyn::ops {
 
 namespace {
 
-// The document; "@VERSION@" becomes the server's version. Keep in step with
-// src/service/api.cc (the router) and docs/api.md (the prose reference).
-constexpr std::string_view kOpenApi = R"JSON({
+// The document around the paths: info (its version filled in), servers,
+// tags and the components the routes' operations refer to. The paths come
+// from the route table.
+constexpr std::string_view kFrame = R"JSON({
   "openapi": "3.0.3",
   "info": {
     "title": "lynguine server",
-    "version": "@VERSION@",
+    "version": "",
     "description": "lynguine's HTTP API (CIP-0008 server mode). Bodies are JSON; only POST reads a body and an empty body is {}. A query string never changes which endpoint answers. Paths named in a request are relative to the server's --root (or to working_directory when that lies inside the root); paths outside the root are refused with 403. Every answer carries Server-Timing (total, op) and X-Lynguine-Pid headers.",
     "license": {"name": "MIT"}
   },
@@ -24,236 +29,7 @@ constexpr std::string_view kOpenApi = R"JSON({
     {"name": "data", "description": "Reading, writing and computing on data"},
     {"name": "sessions", "description": "Server-side CustomDataFrames with a focus"}
   ],
-  "paths": {
-    "/": {
-      "get": {
-        "tags": ["service"], "operationId": "statusPage",
-        "summary": "The status page (HTML; polls /api/status and /metrics)",
-        "responses": {
-          "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
-          "405": {"$ref": "#/components/responses/Error"}
-        }
-      }
-    },
-    "/metrics": {
-      "get": {
-        "tags": ["service"], "operationId": "metrics",
-        "summary": "Prometheus metrics (text exposition format 0.0.4)",
-        "responses": {
-          "200": {"description": "lynguine_requests_total, lynguine_request_duration_seconds, lynguine_cache_hits_total, lynguine_cache_misses_total, process_* and more", "content": {"text/plain; version=0.0.4": {"schema": {"type": "string"}}}},
-          "405": {"$ref": "#/components/responses/Error"}
-        }
-      }
-    },
-    "/api/openapi.json": {
-      "get": {
-        "tags": ["service"], "operationId": "openapi",
-        "summary": "This document",
-        "responses": {
-          "200": {"description": "OpenAPI 3.0 document", "content": {"application/json": {"schema": {"type": "object"}}}},
-          "405": {"$ref": "#/components/responses/Error"}
-        }
-      }
-    },
-    "/api/ping": {
-      "get": {
-        "tags": ["service"], "operationId": "ping", "summary": "Liveness",
-        "responses": {"200": {"$ref": "#/components/responses/Pong"}}
-      },
-      "post": {
-        "tags": ["service"], "operationId": "pingPost", "summary": "Liveness (POST, body ignored)",
-        "requestBody": {"$ref": "#/components/requestBodies/Any"},
-        "responses": {"200": {"$ref": "#/components/responses/Pong"}, "400": {"$ref": "#/components/responses/Error"}}
-      }
-    },
-    "/api/health": {
-      "get": {
-        "tags": ["service"], "operationId": "health", "summary": "Health and version",
-        "responses": {
-          "200": {"description": "Healthy", "content": {"application/json": {"schema": {
-            "type": "object", "required": ["status", "server", "version"],
-            "properties": {"status": {"type": "string", "enum": ["ok"]}, "server": {"type": "string"}, "version": {"type": "string"}}}}}}
-        }
-      }
-    },
-    "/api/status": {
-      "get": {
-        "tags": ["service"], "operationId": "status", "summary": "Process status: version, pid, uptime, endpoints, idle timeout, memory, CPU",
-        "responses": {"200": {"description": "Status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}}}
-      }
-    },
-    "/api/talk/field": {
-      "post": {
-        "tags": ["talks"], "operationId": "talkField",
-        "summary": "One front-matter field of a lamd talk, with config fall-back (lamd's mdfield)",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {
-          "type": "object", "required": ["field", "markdown_file"],
-          "properties": {
-            "field": {"type": "string"},
-            "markdown_file": {"type": "string"},
-            "config_files": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}], "description": "default [\"_lamd.yml\", \"_config.yml\"]"},
-            "working_directory": {"$ref": "#/components/schemas/WorkingDirectory"}}}}}},
-        "responses": {
-          "200": {"$ref": "#/components/responses/Value"},
-          "400": {"$ref": "#/components/responses/LegacyError"},
-          "403": {"$ref": "#/components/responses/LegacyError"},
-          "404": {"$ref": "#/components/responses/LegacyError"},
-          "500": {"$ref": "#/components/responses/LegacyError"}
-        }
-      }
-    },
-    "/api/interface/read": {
-      "post": {
-        "tags": ["interfaces"], "operationId": "interfaceRead",
-        "summary": "One top-level field of an interface file (after inherit and $VAR expansion)",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {
-          "type": "object", "required": ["interface_file", "field"],
-          "properties": {
-            "interface_file": {"type": "string"},
-            "field": {"type": "string"},
-            "directory": {"type": "string", "default": "."},
-            "working_directory": {"$ref": "#/components/schemas/WorkingDirectory"}}}}}},
-        "responses": {
-          "200": {"$ref": "#/components/responses/Value"},
-          "400": {"$ref": "#/components/responses/LegacyError"},
-          "403": {"$ref": "#/components/responses/LegacyError"},
-          "404": {"$ref": "#/components/responses/LegacyError"},
-          "500": {"$ref": "#/components/responses/LegacyError"}
-        }
-      }
-    },
-    "/api/read_data": {
-      "post": {
-        "tags": ["data"], "operationId": "readData",
-        "summary": "Read a data source, or an interface's input",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {
-          "type": "object",
-          "description": "Either data_source, or interface_file (with directory and interface_field).",
-          "properties": {
-            "data_source": {"$ref": "#/components/schemas/DataSource"},
-            "interface_file": {"type": "string"},
-            "directory": {"type": "string", "default": "."},
-            "interface_field": {"type": "string"},
-            "working_directory": {"$ref": "#/components/schemas/WorkingDirectory"}}}}}},
-        "responses": {
-          "200": {"description": "The data", "content": {"application/json": {"schema": {
-            "type": "object", "required": ["status", "data"],
-            "properties": {"status": {"type": "string", "enum": ["success"]}, "data": {"$ref": "#/components/schemas/Data"}}}}}},
-          "400": {"$ref": "#/components/responses/Error"},
-          "403": {"$ref": "#/components/responses/Error"},
-          "404": {"$ref": "#/components/responses/Error"},
-          "413": {"$ref": "#/components/responses/Error"},
-          "422": {"$ref": "#/components/responses/Error"},
-          "500": {"$ref": "#/components/responses/Error"}
-        }
-      }
-    },
-    "/api/write_data": {
-      "post": {
-        "tags": ["data"], "operationId": "writeData",
-        "summary": "Write records to a data source (the file is replaced atomically)",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {
-          "type": "object", "required": ["data", "output"],
-          "properties": {
-            "data": {"type": "object", "required": ["records"], "properties": {
-              "records": {"type": "array", "items": {"type": "object"}},
-              "columns": {"type": "array", "items": {"type": "string"}}}},
-            "output": {"$ref": "#/components/schemas/DataSource"},
-            "working_directory": {"$ref": "#/components/schemas/WorkingDirectory"}}}}}},
-        "responses": {
-          "200": {"$ref": "#/components/responses/Message"},
-          "400": {"$ref": "#/components/responses/Error"},
-          "403": {"$ref": "#/components/responses/Error"},
-          "413": {"$ref": "#/components/responses/Error"},
-          "422": {"$ref": "#/components/responses/Error"},
-          "500": {"$ref": "#/components/responses/Error"}
-        }
-      }
-    },
-    "/api/compute": {
-      "post": {
-        "tags": ["data"], "operationId": "compute",
-        "summary": "Run one of lynguine's Compute operations (today, render_liquid)",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {
-          "type": "object", "required": ["operation"],
-          "properties": {
-            "operation": {"type": "string", "example": "render_liquid"},
-            "params": {"type": "object", "properties": {"template": {"type": "string"}, "context": {"type": "object"}}},
-            "data": {"type": "object", "properties": {"records": {"type": "array", "items": {"type": "object"}}}}}}}}},
-        "responses": {
-          "200": {"description": "The result", "content": {"application/json": {"schema": {
-            "type": "object", "required": ["status", "operation", "result"],
-            "properties": {"status": {"type": "string", "enum": ["success"]}, "operation": {"type": "string"}, "result": {}}}}}},
-          "400": {"$ref": "#/components/responses/Error"},
-          "422": {"$ref": "#/components/responses/Error"},
-          "500": {"$ref": "#/components/responses/Error"}
-        }
-      }
-    },
-    "/api/sessions": {
-      "get": {
-        "tags": ["sessions"], "operationId": "listSessions", "summary": "List sessions",
-        "responses": {"200": {"description": "The sessions", "content": {"application/json": {"schema": {
-          "type": "object",
-          "properties": {
-            "status": {"type": "string", "enum": ["success"]},
-            "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}},
-            "total_sessions": {"type": "integer"},
-            "total_memory_mb": {"type": "number"}}}}}}}
-      },
-      "post": {
-        "tags": ["sessions"], "operationId": "createSession", "summary": "Create a session from an interface file",
-        "requestBody": {"required": true, "content": {"application/json": {"schema": {
-          "type": "object", "required": ["interface_file"],
-          "properties": {
-            "interface_file": {"type": "string"},
-            "directory": {"type": "string", "default": "."},
-            "interface_field": {"type": "string"},
-            "timeout": {"type": "number", "description": "seconds unused before expiry (default 3600; 0 never)"},
-            "working_directory": {"$ref": "#/components/schemas/WorkingDirectory"}}}}}},
-        "responses": {
-          "200": {"$ref": "#/components/responses/SessionInfo"},
-          "400": {"$ref": "#/components/responses/Error"},
-          "403": {"$ref": "#/components/responses/Error"},
-          "404": {"$ref": "#/components/responses/Error"},
-          "422": {"$ref": "#/components/responses/Error"},
-          "500": {"$ref": "#/components/responses/Error"}
-        }
-      }
-    },
-    "/api/sessions/{id}": {
-      "parameters": [{"$ref": "#/components/parameters/SessionId"}],
-      "get": {
-        "tags": ["sessions"], "operationId": "getSession", "summary": "Describe a session",
-        "responses": {"200": {"$ref": "#/components/responses/SessionInfo"}, "404": {"$ref": "#/components/responses/Error"}}
-      },
-      "delete": {
-        "tags": ["sessions"], "operationId": "deleteSession", "summary": "Delete a session",
-        "responses": {"200": {"$ref": "#/components/responses/Message"}, "404": {"$ref": "#/components/responses/Error"}}
-      }
-    },
-    "/api/sessions/{id}/{operation}": {
-      "parameters": [
-        {"$ref": "#/components/parameters/SessionId"},
-        {"name": "operation", "in": "path", "required": true, "schema": {"type": "string", "enum": [
-          "get_shape", "get_columns", "get_input_columns", "get_output_columns", "get_series_columns",
-          "get_indices", "get_index", "set_index", "get_column", "set_column", "get_value", "set_value",
-          "get_value_at", "get_column_type", "get_selector", "set_selector", "get_subindex",
-          "set_subindex", "get_subseries"]}}
-      ],
-      "get": {
-        "tags": ["sessions"], "operationId": "sessionReadOperation", "summary": "A read operation at the session's focus",
-        "responses": {"200": {"$ref": "#/components/responses/Operation"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
-      },
-      "post": {
-        "tags": ["sessions"], "operationId": "sessionOperation", "summary": "An operation with parameters (index, column, value)",
-        "requestBody": {"content": {"application/json": {"schema": {
-          "type": "object",
-          "properties": {"index": {}, "column": {"type": "string"}, "value": {}}}}}},
-        "responses": {"200": {"$ref": "#/components/responses/Operation"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
-      }
-    }
-  },
+  "paths": {},
   "components": {
     "parameters": {
       "SessionId": {"name": "id", "in": "path", "required": true, "description": "A session id (uuid4)", "schema": {"type": "string"}}
@@ -351,17 +127,41 @@ constexpr std::string_view kOpenApi = R"JSON({
 }
 )JSON";
 
-}  // namespace
-
-const std::string& openapi_json() {
-  static const std::string doc = [] {
-    std::string s(kOpenApi);
-    constexpr std::string_view kVersion = "@VERSION@";
-    if (size_t k = s.find(kVersion); k != std::string::npos)
-      s.replace(k, kVersion.size(), LYNGUINE_VERSION);
-    return s;
-  }();
-  return doc;
+Result<Value> parse_fragment(const std::string& text, const std::string& where) {
+  auto v = parse_json(text);
+  if (!v.ok()) return Error::internal("OpenAPI fragment of " + where + ": " + v.error().message);
+  return v;
 }
 
-}  // namespace lyn::server
+}  // namespace
+
+Result<std::string> render_openapi(const service::RouteTable& routes, std::string_view version) {
+  auto frame = parse_json(kFrame);
+  if (!frame.ok()) return Error::internal("OpenAPI frame: " + frame.error().message);
+  Value doc = std::move(frame).value();
+  if (Value* info = doc.as_map().find("info")) info->as_map().set("version", Value(version));
+  Map paths;
+  for (const auto& route : routes.routes()) {
+    Map item;
+    if (!route.openapi_parameters.empty()) {
+      auto p = parse_fragment(route.openapi_parameters, route.path);
+      if (!p.ok()) return p.error();
+      item.set("parameters", std::move(p).value());
+    }
+    bool documented = false;
+    for (const auto& m : route.methods) {
+      if (m.openapi.empty()) continue;
+      auto op = parse_fragment(m.openapi, m.method + " " + route.path);
+      if (!op.ok()) return op.error();
+      std::string name = m.method;  // OpenAPI's operation keys are lower case
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      item.set(name, std::move(op).value());
+      documented = true;
+    }
+    if (documented) paths.set(route.path, Value(std::move(item)));
+  }
+  doc.as_map().set("paths", Value(std::move(paths)));
+  return to_json(doc);
+}
+
+}  // namespace lyn::ops

@@ -13,10 +13,10 @@
 
 #include <string_view>
 
-namespace lyn::server {
+namespace lyn::ops {
 
 std::string_view status_page_html();
 
-}  // namespace lyn::server
+}  // namespace lyn::ops
 
 #endif  // LYNGUINE_OPS_STATUS_PAGE_H_
