@@ -49,10 +49,11 @@ std::string home_dir() {
   return "/tmp";
 }
 
-// The whole file; errno tells why not.
-std::optional<std::string> read_file(const std::string& path) {
+// The whole file: a FileNotFoundError if there is none, else an OSError.
+Result<std::string> read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) return errno == ENOENT ? Error::not_found("no such file: " + path)
+                                     : Error::os("cannot open " + path);
   std::string out;
   char buf[4096];
   for (;;) {
@@ -62,10 +63,9 @@ std::optional<std::string> read_file(const std::string& path) {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    int saved = errno;
+    Error e = Error::os("cannot read " + path);
     ::close(fd);
-    errno = saved;
-    if (n < 0) return std::nullopt;
+    if (n < 0) return e;
     return out;
   }
 }
@@ -191,8 +191,8 @@ Status write_state(const std::string& dir, const ServerState& state) {
 Result<ServerState> read_state(const std::string& dir) {
   auto text = read_file(state_file_path(dir));
   if (!text) {
-    if (errno == ENOENT) return Error::not_found("no state file");
-    return Error::os("cannot read state file");
+    if (text.error().type == "FileNotFoundError") return Error::not_found("no state file");
+    return text.error();
   }
   return state_from_json(*text);
 }

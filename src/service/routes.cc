@@ -1,5 +1,3 @@
-// Over 500 lines: the API's one declaration (routes, session and compute
-// operations, OpenAPI operations) reads best in one place.
 #include "service/routes.h"
 
 #include "assess/custom_dataframe.h"
