@@ -208,7 +208,7 @@ int run_serve(const ServeOptions& options) {
     // response size) before it reaches the API; the routes' rights come with
     // the handler.
     ServeHandler serving = options.make_handler(info);
-    guard.describe = std::move(serving.describe);
+    if (serving.describe) guard.describe = std::move(serving.describe);
     server.set_handler(
         server::Guard::wrap(std::make_shared<server::Guard>(guard), std::move(serving.handler)));
   } catch (const std::exception& e) {

@@ -30,6 +30,10 @@ HandlerReply error_reply(const Error& e) {
   return error_reply(e.http_status, e.type, e.message);
 }
 
+Error missing_parameter(std::string_view what) {
+  return Error::value("Missing required parameter: " + std::string(what));
+}
+
 Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   if (options.root.empty()) options.root = current_directory();
   options.root = path_canonical(options.root);

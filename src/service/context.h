@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,8 @@ struct HandlerReply {
 // lynguine's error shape {"status":"error","error_type","error_message"}.
 HandlerReply error_reply(const Error& e);
 HandlerReply error_reply(int status, std::string type, std::string message);
+// lynguine's ValueError "Missing required parameter: WHAT" (400).
+Error missing_parameter(std::string_view what);
 
 }  // namespace lyn::service
 

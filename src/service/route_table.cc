@@ -34,18 +34,23 @@ const RouteMethod* find_method(const Route& route, std::string_view method,
 }  // namespace
 
 void RouteTable::add(Route route) {
-  for (auto& r : routes_)
-    if (r.path == route.path) {
-      r = std::move(route);
+  std::vector<std::string> segments;
+  for (std::string_view s : split_path(route.path)) segments.emplace_back(s);
+  for (size_t i = 0; i < routes_.size(); ++i)
+    if (routes_[i].path == route.path) {
+      routes_[i] = std::move(route);
+      segments_[i] = std::move(segments);
       return;
     }
   routes_.push_back(std::move(route));
+  segments_.push_back(std::move(segments));
 }
 
 const Route* RouteTable::match(std::string_view path, Params* params) const {
   std::vector<std::string_view> segments = split_path(path);
-  for (const auto& route : routes_) {
-    std::vector<std::string_view> want = split_path(route.path);
+  for (size_t r = 0; r < routes_.size(); ++r) {
+    const Route& route = routes_[r];
+    const std::vector<std::string>& want = segments_[r];
     if (segments.size() < want.size()) continue;
     if (segments.size() > want.size() && !route.ignore_extra_segments) continue;
     Params found;

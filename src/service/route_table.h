@@ -101,6 +101,8 @@ class RouteTable {
 
  private:
   std::vector<Route> routes_;
+  // routes_[i].path split at '/', kept so matching splits only the request.
+  std::vector<std::vector<std::string>> segments_;
 };
 
 }  // namespace lyn::service

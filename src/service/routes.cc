@@ -12,10 +12,6 @@ using assess::CustomDataFrame;
 
 // ---- session operations --------------------------------------------------
 
-Error missing(std::string_view what) {
-  return Error::value("Missing required parameter: " + std::string(what));
-}
-
 // body[key], nullptr when absent or null.
 const Value* param(const Value& body, std::string_view key) {
   const Value* v = body.is_map() ? body.get(key) : nullptr;
@@ -43,7 +39,7 @@ Value pair(size_t a, size_t b) {
 template <Status (CustomDataFrame::*Set)(const Value&)>
 Result<Value> set_from(CustomDataFrame& f, const Value& body, std::string_view key) {
   const Value* v = param(body, key);
-  if (!v) return missing(key);
+  if (!v) return missing_parameter(key);
   return done((f.*Set)(*v));
 }
 
@@ -102,7 +98,7 @@ const std::vector<SessionOperation>& session_operations() {
       {"set_value", Right::write, true,
        [](CustomDataFrame& f, const Value& b) -> Result<Value> {
          const Value* value = param(b, "value");
-         if (!value) return missing("value");
+         if (!value) return missing_parameter("value");
          return done(f.set_value(*value));
        }},
       {"get_value_at", Right::read, true,
@@ -117,7 +113,7 @@ const std::vector<SessionOperation>& session_operations() {
       {"get_column_type", Right::read, true,
        [](CustomDataFrame& f, const Value& b) -> Result<Value> {
          const Value* column = param(b, "column");
-         if (!column) return missing("column");
+         if (!column) return missing_parameter("column");
          auto t = f.column_type(*column);
          return one("column_type", t ? Value(*t) : Value());
        }},

@@ -116,10 +116,6 @@ Error no_get(const Value& body) {
   return Error{"AttributeError", std::move(msg), 400};
 }
 
-Error missing(std::string_view what) {
-  return Error::value("Missing required parameter: " + std::string(what));
-}
-
 // Loads a session's frame the way lynguine's SessionManager.create_session
 // does: the directory confined to the roots, the interface file under it,
 // then CustomDataFrame.from_flow.
@@ -166,7 +162,7 @@ HandlerReply ok(Map m) {
 HandlerReply handle_session_create(const RequestContext& ctx, const Value& body) {
   if (!body.is_map()) return error_reply(no_get(body));
   const Value* file = body.get("interface_file");
-  if (!truthy(file)) return error_reply(missing("interface_file"));
+  if (!truthy(file)) return error_reply(missing_parameter("interface_file"));
   if (!file->is_string())
     return error_reply(Error{
         "TypeError",
