@@ -38,9 +38,23 @@ def free_port():
         return s.getsockname()[1]
 
 
+def rss_kb(pid):
+    """The process's resident set (VmRSS) in KiB; 0 when it cannot be read."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=None,
         client=None, extra_env=None):
-    """Runs one soak; returns the client's JSON report (dict) plus 'exit'."""
+    """Runs one soak; returns the client's JSON report (dict) plus 'exit',
+    'server_alive' and 'rss_before_kb' (the server's RSS once it answered its
+    first request, before the soak: 0 means it could not be read)."""
     binary = binary or os.environ.get("LYNGUINE_BIN",
                                       os.path.join(REPO, "build", "bin", "lynguine"))
     client = build_client(client or os.path.join(REPO, "build", "bin", "soak_client"))
@@ -58,7 +72,7 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
                             cwd=root, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 20
+        deadline = time.time() + 60  # generous: a loaded machine starts slowly
         while True:
             try:
                 with urllib.request.urlopen("http://127.0.0.1:%d/api/health" % port,
@@ -69,6 +83,7 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
                 if proc.poll() is not None or time.time() > deadline:
                     raise RuntimeError("server did not start")
                 time.sleep(0.05)
+        rss_before = rss_kb(proc.pid)
         r = subprocess.run([client, "--port", str(port), "--pid", str(proc.pid),
                             "--requests", str(requests), "--seconds", str(seconds),
                             "--connections", str(connections), "--threads", str(threads),
@@ -78,6 +93,7 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
         report = json.loads(r.stdout) if r.stdout.strip() else {"stderr": r.stderr}
         report["exit"] = r.returncode
         report["server_alive"] = proc.poll() is None
+        report["rss_before_kb"] = rss_before
         return report
     finally:
         if proc.poll() is None:
