@@ -129,13 +129,17 @@ def start_python_server(root, log_path):
     return proc, port
 
 
-def beast_hello_binary():
-    """bench/beast_hello.cc built with g++ when missing or older than its source."""
-    src = os.path.join(REPO, "bench", "beast_hello.cc")
-    out = os.path.join(BUILD, "bin", "beast_hello")
+def built(src, out, std="c++17"):
+    """`out`, built from the one C++ file `src` with g++ when missing or older."""
     if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
-        subprocess.run(["g++", "-O2", "-std=c++17", "-pthread", src, "-o", out], check=True)
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        subprocess.run(["g++", "-O2", "-std=" + std, "-pthread", src, "-o", out], check=True)
     return out
+
+
+def beast_hello_binary():
+    return built(os.path.join(REPO, "bench", "beast_hello.cc"),
+                 os.path.join(BUILD, "bin", "beast_hello"))
 
 
 def start_beast_hello(body, threads=2):

@@ -13,41 +13,21 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import built, free_port, rss_kb, stop  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(REPO, "bench", "soak_client.cc")
 
 
 def build_client(path):
-    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(SOURCE):
-        return path
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    subprocess.run(["g++", "-O2", "-std=c++20", "-pthread", SOURCE, "-o", path], check=True)
-    return path
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_kb(pid):
-    """The process's resident set (VmRSS) in KiB; 0 when it cannot be read."""
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return built(SOURCE, path, std="c++20")
 
 
 def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=None,
@@ -96,13 +76,7 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
         report["rss_before_kb"] = rss_before
         return report
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         shutil.rmtree(base, ignore_errors=True)
 
 
