@@ -58,6 +58,16 @@ def remove_temp_dirs(keep=0):
 atexit.register(remove_temp_dirs)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _module_temp_dirs_removed():
+    """What a module's tests and module-scoped fixtures made is removed after
+    the module (this fixture is set up before the module's other ones, so
+    torn down after them: their servers have stopped by then)."""
+    keep = len(_CREATED)
+    yield
+    remove_temp_dirs(keep)
+
+
 @pytest.fixture(autouse=True)
 def _temp_dirs_removed():
     """What a test made is removed after it (higher-scoped fixtures made
