@@ -83,8 +83,9 @@ echo "== make bench: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut 
 python3 bench/rows.py table "$BENCH_ROWS"
 echo "ratio: how many times better ours is than the baseline (base/ours for times and memory,"
 echo "ours/base for throughput). alloc: the allocator policy of each side (bench/rows.py). cache:"
-echo "hit = the server's parsed-file cache answered (the server's own counters), miss = the file"
-echo "was replaced before every request, cold = a new process each call."
+echo "hit = the server's parsed-file cache answered, miss = it had to read the file (more files"
+echo "than it holds, or the file touched first); both counted by the server itself. cold = a new"
+echo "process each call. Figures depend on the machine's load: the header line gives it."
 status=0
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "FAILED: ${failed[*]}" >&2
