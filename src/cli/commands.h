@@ -28,12 +28,12 @@ using CommonOptions = client::CallerOptions;
 // Takes --server-url / --api-key / --ca-file at a[i] (advancing i past the
 // value). True if taken; --server-url also sets c.server.
 bool take_remote_option(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
-// Takes the options every data command shares (--server, --root and the
-// remote ones) at a[i]; true when it consumed one.
+// Takes the options every data command shares (--server, --no-fallback,
+// --root and the remote ones) at a[i]; true when it consumed one.
 bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
 
 // The caller for these options: the server when asked (falling back to
-// direct mode with a warning), else direct mode.
+// direct mode with a warning, unless no_fallback), else direct mode.
 using client::make_caller;
 
 // Prints an error in lynguine's shape on stderr; returns the exit code 1.

@@ -45,6 +45,10 @@ bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c)
     c.server = true;
     return true;
   }
+  if (a[i] == "--no-fallback") {
+    c.no_fallback = true;
+    return true;
+  }
   if (a[i] == "--root" && i + 1 < a.size()) {
     c.root = a[++i];
     return true;

@@ -15,12 +15,13 @@ namespace {
 // Sends the request and prints the answer: stdout on success, stderr and
 // exit 1 otherwise.
 int send_and_print(client::ApiCaller& caller, std::string_view method, std::string_view path,
-                   Value body) {
+                   Value body, bool print_status = false) {
   if (caller.remote() && body.is_map())
     body.as_map().set("working_directory", Value(current_directory()));
   std::string text = body.is_null() ? "" : to_json(body);
   auto r = caller.call(method, path, text);
   if (r.status == 0) return fail("ConnectionError", r.body);
+  if (print_status) std::fprintf(stderr, "status: %d\n", r.status);
   r.body += '\n';
   if (r.status >= 200 && r.status < 300) {
     std::fwrite(r.body.data(), 1, r.body.size(), stdout);
@@ -122,13 +123,17 @@ int run_write(const std::vector<std::string>& a) {
 int run_call(const std::vector<std::string>& a) {
   CommonOptions common;
   std::string method, path, body_text;
+  bool print_status = false;
   auto app = make_command("lynguine call",
-                          "usage: lynguine call METHOD PATH [BODY] [--server] [--root DIR]\n",
+                          "usage: lynguine call METHOD PATH [BODY] [--server] [--root DIR] "
+                          "[--status]\n",
                           "Sends one API request and prints the JSON answer; exit 0 on a 2xx "
                           "status.");
   app->add_option("METHOD", method, "GET, POST or DELETE")->required()->type_name("");
   app->add_option("PATH", path, "e.g. /api/ping")->required()->type_name("");
   app->add_option("BODY", body_text, "the JSON body (optional)")->type_name("");
+  app->add_flag("--status", print_status,
+                "first print the answer's HTTP status (\"status: 404\") on stderr");
   add_common_options(*app, common);
   if (auto done = parse_command(*app, a)) return *done;
   Value body;
@@ -138,7 +143,7 @@ int run_call(const std::vector<std::string>& a) {
     body = std::move(parsed).value();
   }
   auto caller = make_caller(common);
-  return send_and_print(*caller, method, path, std::move(body));
+  return send_and_print(*caller, method, path, std::move(body), print_status);
 }
 
 }  // namespace lyn::cli

@@ -122,6 +122,9 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_flag("--server", o.server,
                "go through the lynguine server, starting one if needed (LYNGUINE_USE_SERVER=1 "
                "too); direct mode if it cannot answer");
+  app.add_flag("--no-fallback", o.no_fallback,
+               "the server or an error (exit 1), never direct mode (LYNGUINE_NO_FALLBACK=1 "
+               "too)");
   app.add_option("--root", o.root, "direct mode: confine paths to DIR (default: .)")
       ->option_text("DIR")
       ->check(CLI::ExistingDirectory);

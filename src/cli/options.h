@@ -29,7 +29,8 @@ std::unique_ptr<CLI::App> make_command(const std::string& name, const std::strin
 // 2 after a one-line error (and a pointer to --help) on stderr.
 std::optional<int> parse_command(CLI::App& app, const std::vector<std::string>& args);
 
-// --server, --root (an existing directory), --server-url, --api-key, --ca-file.
+// --server, --no-fallback, --root (an existing directory), --server-url,
+// --api-key, --ca-file.
 void add_common_options(CLI::App& app, CommonOptions& options);
 
 // Validators (their messages say what is wanted and what was given). Use

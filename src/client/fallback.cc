@@ -86,11 +86,17 @@ std::unique_ptr<ApiCaller> make_caller(const CallerOptions& o) {
     if (!server.ok()) return std::make_unique<ErrorCaller>(server.error().message);
     return std::move(server).value();
   }
-  if (!o.server && !env_true("LYNGUINE_USE_SERVER")) return direct(o);
+  bool no_fallback = o.no_fallback || env_true("LYNGUINE_NO_FALLBACK");
+  if (!o.server && !no_fallback && !env_true("LYNGUINE_USE_SERVER")) return direct(o);
   ServerCallerOptions so;
   so.api_key = option_or_env(o.api_key, "LYNGUINE_API_KEY");  // security
   so.root = default_server_root();
   auto server = make_server_caller(so);
+  if (no_fallback) {
+    if (!server.ok())
+      return std::make_unique<ErrorCaller>("cannot use the server: " + server.error().message);
+    return std::move(server).value();
+  }
   if (!server.ok()) {
     std::fprintf(stderr, "lynguine: warning: cannot use the server (%s); using direct mode\n",
                  server.error().message.c_str());

@@ -2,9 +2,11 @@
 // answers (client/api_caller.h). Direct mode (in this process) by default;
 // with `server` (--server, or LYNGUINE_USE_SERVER=1) the local server,
 // started on demand, and direct mode for any request it cannot serve (no
-// answer, or a path outside its root), with a warning on stderr; with a
-// server URL (--server-url or LYNGUINE_SERVER_URL) that server only: a
-// remote server's answer is never replaced by local files.
+// answer, or a path outside its root), with a warning on stderr; with
+// `no_fallback` (--no-fallback, or LYNGUINE_NO_FALLBACK=1) the local server
+// or an error, never direct mode; with a server URL (--server-url or
+// LYNGUINE_SERVER_URL) that server only: a remote server's answer is never
+// replaced by local files.
 //
 // Thread safety: make_caller() reads the environment; the caller it returns
 // is used by one thread.
@@ -22,7 +24,11 @@ namespace lyn::client {
 // What the data commands' shared options say.
 struct CallerOptions {
   bool server = false;  // --server or LYNGUINE_USE_SERVER=1
-  std::string root;     // --root (direct mode)
+  // --no-fallback or LYNGUINE_NO_FALLBACK=1: server mode, and an error (exit
+  // 1) instead of the fall-back to direct mode, so a caller (a test, a CI
+  // job) knows the answer came from the server.
+  bool no_fallback = false;
+  std::string root;  // --root (direct mode)
   std::vector<std::string> extra_roots;
   // Security: an explicit (maybe remote, maybe https) server: --server-url URL,
   // --api-key KEY, --ca-file FILE (env LYNGUINE_SERVER_URL, LYNGUINE_API_KEY,
