@@ -527,13 +527,21 @@ TEST(Transport, RequestsOverMaxConcurrentGet429) {
     auto r = http_request("127.0.0.1", server.port(), "GET", "/slow");
     EXPECT_TRUE(r && r->status == 200);
   });
-  for (int i = 0; i < 400 && server.in_flight() == 0; ++i) std::this_thread::sleep_for(5ms);
+  // Deadlines, not counts: on a busy machine the slow request may take a
+  // while to arrive, and its slot a while to be freed after its answer.
+  auto wait_for_in_flight = [&server](bool busy) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while ((server.in_flight() > 0) != busy && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+  };
+  wait_for_in_flight(true);
   auto r = http_request("127.0.0.1", server.port(), "GET", "/fast");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 429);
   EXPECT_NE(r->body.find("TooManyRequests"), std::string::npos);
   release = true;
   slow.join();
+  wait_for_in_flight(false);  // the slow answer is read before its slot is freed
   auto after = http_request("127.0.0.1", server.port(), "GET", "/fast");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200);
