@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# bench-rows: a whole lamd build (maketalk + make all) on our tools vs lamd's Python tools
 # Issue 10's whole-build target: a real lamd build of a fixture talk
 # (bench/lamd_build/: a talk with included snippets, diagrams, a
 # bibliography and people), as a lamd user runs it: `maketalk intro.md`
@@ -108,9 +109,11 @@ for r in $(seq 1 "$rounds"); do
   fi
 done
 
-python3 - "$work" "$rounds" "${BENCH_ROWS:-}" "$ours_tools" <<'PY'
-import collections, json, statistics, sys
-work, rounds, rows_file, ours_tools = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split()
+python3 - "$work" "$rounds" "$ours_tools" "$here/bench" <<'PY'
+import collections, statistics, sys
+work, rounds, ours_tools = sys.argv[1], int(sys.argv[2]), sys.argv[3].split()
+sys.path.insert(0, sys.argv[4])
+import rows
 times = {arm: [float(open(f"{work}/time.{arm}.{r}").read()) for r in range(1, rounds + 1)]
          for arm in ("python", "ours")}
 calls = {}
@@ -139,15 +142,11 @@ for t in tools:
 py_procs = {arm: sum(n for (t, k), n in calls[arm].items() if k == "python") for arm in calls}
 print(f"  Python processes of lamd's tools: python arm {py_procs['python']}, ours {py_procs['ours']}; "
       f"none for {', '.join(ours_tools)} in ours: {'yes' if no_python else 'NO'}")
-row = {"bench": "lamd_build", "what": "maketalk + make all of a fixture talk (posts + slides)",
-       "ours": round(ours_med, 3), "unit": "s", "baseline": "same build on lamd 0.1.3's Python tools",
-       "base": round(py_med, 3), "ratio": round(py_med / ours_med, 2),
-       "target": "ours <= 0.45x python wall time; no Python mdfield/flags/dependencies/"
-                 "lamd-resolve-diagrams-dir",
-       "met": ratio <= 0.45 and no_python, "rounds": rounds,
-       "python_processes": py_procs, "alloc": "binary's malloc policy (glibc)",
-       "cache": "warm page cache; lamd's $(shell) calls uncached"}
-if rows_file:
-    with open(rows_file, "a") as f:
-        f.write(json.dumps(row) + "\n")
+# ours <= 0.45x Python's wall time is a ratio (base/ours) of at least 1/0.45.
+rows.emit(bench="lamd_build", what="maketalk + make all of a fixture talk (posts + slides)",
+          ours=round(ours_med, 3), unit="s", baseline="same build on lamd 0.1.3's Python tools",
+          base=round(py_med, 3), target=">=2.22x", alloc=rows.ALLOC_OURS,
+          cache="warm page cache; no server (direct mode)", rounds=rounds,
+          python_processes=py_procs, no_python_for_our_tools=no_python,
+          outputs_identical=files)
 PY

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# bench-rows: whole flags prefix / dependencies batch processes vs lamd's Python tools
 # Issue 10's per-call target: a whole `flags prefix BASE` process and a whole
 # `dependencies batch FILE` process (this binary under those names, direct
 # mode, process start included), each under 3 ms median, measured beside
@@ -53,11 +54,12 @@ for i in 0 1; do
   fi
 done
 
-python3 - "$work" "${BENCH_ROWS:-}" <<'PY'
+python3 - "$work" "$here/bench" <<'PY'
 import json, os, sys
-work, rows_file = sys.argv[1], sys.argv[2]
+work = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+import rows
 whats = ["flags prefix BASE (whole process)", "dependencies batch FILE (whole process)"]
-rows = []
 floor = json.load(open(f"{work}/floor.json"))["results"][0]["median"] * 1e3
 for i, what in enumerate(whats):
     ours = json.load(open(f"{work}/ours{i}.json"))["results"][0]
@@ -65,21 +67,10 @@ for i, what in enumerate(whats):
     base = json.load(open(py_file))["results"][0] if os.path.exists(py_file) else None
     o = ours["median"] * 1e3
     b = base["median"] * 1e3 if base else None
-    rows.append({"bench": "lamd_tools", "what": what, "ours": round(o, 3), "unit": "ms",
-                 "baseline": "lamd 0.1.3 " + what.split()[0] + " (Python, oracle)",
-                 "base": round(b, 1) if b else None, "ratio": round(b / o, 1) if b else None,
-                 "target": "<3 ms median", "met": o < 3.0, "p90": round(sorted(ours["times"])[
-                     int(len(ours["times"]) * 0.9)] * 1e3, 3),
-                 "floor_ms": round(floor, 3), "floor": "lynguine --version, same run",
-                 "alloc": "binary's malloc policy (glibc)", "cache": "warm page cache"})
-if rows_file:
-    with open(rows_file, "a") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
-for r in rows:
-    base = f"{r['base']:.1f} ms" if r["base"] else "n/a"
-    ratio = f"{r['ratio']}x" if r["ratio"] else "n/a"
-    print(f"{r['what']:<42} ours {r['ours']:.3f} ms (p90 {r['p90']:.3f})  python {base}  "
-          f"ratio {ratio}  target {r['target']}: {'met' if r['met'] else 'NOT met'}  "
-          f"(process floor: lynguine --version {r['floor_ms']:.3f} ms)")
+    rows.emit(bench="lamd_tools", what=what + ", median", ours=round(o, 3), unit="ms",
+              baseline="lamd 0.1.3 " + what.split()[0] + " (Python, oracle)",
+              base=round(b, 1) if b else None, target="<3 ms",
+              p90_ms=round(sorted(ours["times"])[int(len(ours["times"]) * 0.9)] * 1e3, 3),
+              floor_ms=round(floor, 3), floor="lynguine --version, same run",
+              alloc=rows.ALLOC_OURS, cache="warm page cache; no server (direct mode)")
 PY

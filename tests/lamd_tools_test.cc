@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "assess/lamd/diagram_paths.h"
 #include "assess/lamd/int_cast.h"
@@ -16,6 +17,7 @@
 #include "assess/lamd/str_format.h"
 #include "assess/lamd/talk_scan.h"
 #include "assess/lamd/tex_scan.h"
+#include "assess/lamd/tool_context.h"
 #include "config/paths.h"
 #include "core/text.h"
 
@@ -129,7 +131,8 @@ TEST(LamdTalkScan, InsertsNestedInputsAndRescansThem) {
   d.write("a.md", "\\include{b.md}\n");
   d.write("b.md", "\\include{c.md}\n");
   d.write("c.md", "x\n");
-  TalkScanner s("..");
+  const ToolContext ctx = ToolContext::of_process();
+  TalkScanner s(ctx, "..");
   auto inputs = s.extract_inputs("talk.md");
   ASSERT_TRUE(inputs.ok());
   // lynguine inserts b's inputs after b and then scans them again in turn.
@@ -140,7 +143,8 @@ TEST(LamdTalkScan, IncludeCycleIsPythonsRecursionError) {
   Dir d;
   d.write("talk.md", "\\include{a.md}\n");
   d.write("a.md", "\\include{talk.md}\n");
-  TalkScanner s("..");
+  const ToolContext ctx = ToolContext::of_process();
+  TalkScanner s(ctx, "..");
   auto inputs = s.extract_inputs("talk.md");
   ASSERT_FALSE(inputs.ok());
   EXPECT_EQ(inputs.error().type, "RecursionError");
@@ -149,7 +153,8 @@ TEST(LamdTalkScan, IncludeCycleIsPythonsRecursionError) {
 TEST(LamdTalkScan, DiagramsWarnOnceForAMissingInput) {
   Dir d;
   d.write("talk.md", "\\include{gone.md}\\include{gone.md}\\includediagram{\\diagramsDir/x}\n");
-  TalkScanner s("snips");
+  const ToolContext ctx = ToolContext::of_process();
+  TalkScanner s(ctx, "snips");
   Warnings w;
   auto list = s.extract_diagrams("talk.md", false, {"svg", "pdf"}, std::string("D"), w);
   ASSERT_TRUE(list.ok() && *list);
@@ -159,19 +164,20 @@ TEST(LamdTalkScan, DiagramsWarnOnceForAMissingInput) {
 }
 
 TEST(LamdDiagramPaths, NormalisesAndJoinsLikePathsPy) {
-  EXPECT_EQ(normalise_path("a/../b//c/", "/base"), "/base/b/c");
-  EXPECT_EQ(normalise_path("//srv/x/..", "/base"), "//srv");
-  EXPECT_EQ(normalise_path("HTTPS://x//y", "/base"), "HTTPS://x//y");
+  const ToolContext ctx = ToolContext::of_process();
+  EXPECT_EQ(normalise_path(ctx, "a/../b//c/", "/base"), "/base/b/c");
+  EXPECT_EQ(normalise_path(ctx, "//srv/x/..", "/base"), "//srv");
+  EXPECT_EQ(normalise_path(ctx, "HTTPS://x//y", "/base"), "HTTPS://x//y");
   EXPECT_EQ(join_url({"https://e.org///", "/talks/", "", "d"}), "https://e.org/talks/d");
   Warnings w;
   PathConfig c;
   c.diagramsdir = "https://cdn/d";
-  EXPECT_EQ(resolve_diagrams_filesystem(c, "/b", "", w), "https://cdn/d");
+  EXPECT_EQ(resolve_diagrams_filesystem(ctx, c, "/b", "", w), "https://cdn/d");
   EXPECT_EQ(w.messages.size(), 1u);
   c.diagramsdir = "diagrams";
   c.url = "https://e.org/";
   c.baseurl = "talks";
-  EXPECT_EQ(resolve_diagrams_web(c, "/b", "", "", w), "https://e.org/talks/diagrams");
+  EXPECT_EQ(resolve_diagrams_web(ctx, c, "/b", "", "", w), "https://e.org/talks/diagrams");
 }
 
 // Sets an environment variable for one test and puts it back.
@@ -201,7 +207,8 @@ TEST(LamdReferenceDoc, FindsLamdIncludesTheWayAUserHasIt) {
   d.write("src/lamd/includes/custom-reference.potx", "x");
   d.write("bin/flags", "#!/usr/bin/python3\nimport sys\nsys.path[0:0] = '" + d.root +
                            "/src:/elsewhere'.split(':')\nfrom lamd.flags import main\n");
-  EXPECT_EQ(lamd_includes_dir().value_or(""), d.root + "/src/lamd/includes");
+  EXPECT_EQ(lamd_includes_dir(ToolContext::of_process()).value_or(""),
+            d.root + "/src/lamd/includes");
   // A virtual environment: the script's interpreter's site-packages.
   fs::remove(d.root + "/bin/flags");
   d.write("venv/bin/python3", "");
@@ -209,14 +216,15 @@ TEST(LamdReferenceDoc, FindsLamdIncludesTheWayAUserHasIt) {
   d.write("bin/mdfield", "#!" + d.root + "/venv/bin/python3\nfrom lamd.mdfield import main\n");
   // A native program under lamd's name (as this binary is) is skipped.
   fs::create_symlink("/bin/true", d.root + "/bin/flags");
-  EXPECT_EQ(lamd_includes_dir().value_or(""),
+  EXPECT_EQ(lamd_includes_dir(ToolContext::of_process()).value_or(""),
             d.root + "/venv/lib/python3.11/site-packages/lamd/includes");
   // An editable install: a .pth line naming the repository.
   fs::remove_all(d.root + "/venv/lib/python3.11/site-packages/lamd");
   d.write("venv/lib/python3.11/site-packages/lamd.pth", d.root + "/src\n");
-  EXPECT_EQ(lamd_includes_dir().value_or(""), d.root + "/src/lamd/includes");
+  EXPECT_EQ(lamd_includes_dir(ToolContext::of_process()).value_or(""),
+            d.root + "/src/lamd/includes");
   EnvVar direct("LAMD_INCLUDESDIR", "/explicit/includes");
-  EXPECT_EQ(lamd_includes_dir().value_or(""), "/explicit/includes");
+  EXPECT_EQ(lamd_includes_dir(ToolContext::of_process()).value_or(""), "/explicit/includes");
 }
 
 TEST(LamdReferenceDoc, ResolvesBareNamesAgainstTheBundledDirectory) {
@@ -225,15 +233,47 @@ TEST(LamdReferenceDoc, ResolvesBareNamesAgainstTheBundledDirectory) {
   d.write("local.dotx", "x");
   EnvVar inc("LAMD_INCLUDESDIR", (d.root + "/inc").c_str());
   EnvVar home("HOME", d.root.c_str());
-  EXPECT_EQ(*resolve_reference_doc(Value("custom-reference.dotx")),
+  const ToolContext ctx = ToolContext::of_process();
+  EXPECT_EQ(*resolve_reference_doc(ctx, Value("custom-reference.dotx")),
             d.root + "/inc/custom-reference.dotx");
-  EXPECT_EQ(*resolve_reference_doc(Value("local.dotx")), "local.dotx");
-  EXPECT_EQ(*resolve_reference_doc(Value("~/local.dotx")), d.root + "/local.dotx");
-  EXPECT_EQ(*resolve_reference_doc(Value("./custom-reference.dotx")), "./custom-reference.dotx");
-  EXPECT_EQ(*resolve_reference_doc(Value("missing.dotx")), "missing.dotx");
-  auto bad = resolve_reference_doc(Value(int64_t{5}));
+  EXPECT_EQ(*resolve_reference_doc(ctx, Value("local.dotx")), "local.dotx");
+  EXPECT_EQ(*resolve_reference_doc(ctx, Value("~/local.dotx")), d.root + "/local.dotx");
+  EXPECT_EQ(*resolve_reference_doc(ctx, Value("./custom-reference.dotx")),
+            "./custom-reference.dotx");
+  EXPECT_EQ(*resolve_reference_doc(ctx, Value("missing.dotx")), "missing.dotx");
+  auto bad = resolve_reference_doc(ctx, Value(int64_t{5}));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "expected str, bytes or os.PathLike object, not int");
+}
+
+TEST(LamdToolContext, AClientsDirectoryAndEnvironment) {
+  Dir d;
+  d.write("inc/custom-reference.dotx", "x");
+  d.write("home/local.dotx", "x");
+  // Not this process's: the client's directory and variables.
+  ToolContext ctx(d.root,
+                  std::map<std::string, std::string>{{"LAMD_INCLUDESDIR", d.root + "/inc"},
+                                                     {"HOME", d.root + "/home"}},
+                  {});
+  EXPECT_EQ(*resolve_reference_doc(ctx, Value("custom-reference.dotx")),
+            d.root + "/inc/custom-reference.dotx");
+  EXPECT_EQ(*resolve_reference_doc(ctx, Value("~/local.dotx")), d.root + "/home/local.dotx");
+  EXPECT_EQ(ctx.expand_vars("$HOME/x $UNSET"), d.root + "/home/x $UNSET");
+  EXPECT_EQ(ctx.path("a/b"), d.root + "/a/b");
+  EXPECT_FALSE(ctx.escaped());
+}
+
+TEST(LamdToolContext, NotesTheFirstPathOutsideItsRoots) {
+  Dir d;
+  d.write("talks/t.md", "x");
+  ToolContext ctx(d.root + "/talks", std::nullopt, {path_canonical(d.root + "/talks")});
+  ctx.path("t.md");
+  ctx.path("missing/later.md");
+  EXPECT_FALSE(ctx.escaped());
+  ctx.path("../outside.md");
+  ctx.path("/etc/passwd");
+  ASSERT_TRUE(ctx.escaped());
+  EXPECT_EQ(*ctx.escaped(), "../outside.md");
 }
 
 }  // namespace

@@ -2,13 +2,23 @@
 // printing around the library's tools (src/assess/lamd).
 #include "cli/lamd_commands.h"
 
+#include <strings.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "assess/lamd/dependencies.h"
-#include "assess/lamd/diagram_paths.h"
 #include "assess/lamd/flags.h"
 #include "assess/lamd/lynguine_import.h"
+#include "assess/lamd/tools.h"
 #include "cli/argparse_compat.h"
+#include "cli/commands.h"
+#include "config/paths.h"
+#include "core/json.h"
+
+extern char** environ;
 
 namespace lyn::cli {
 
@@ -24,6 +34,54 @@ std::string python_class(const std::string& type) {
   if (type == "PathEscapeError") return "lynguine.access.paths.PathEscapeError";
   if (type == "JSONDecodeError") return "json.decoder.JSONDecodeError";
   return type;
+}
+
+bool env_true(const char* name) {
+  const char* v = std::getenv(name);
+  return v && (std::strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);
+}
+
+// Server mode as the other commands choose it (client/fallback.h):
+// LYNGUINE_USE_SERVER=1, LYNGUINE_NO_FALLBACK=1 or LYNGUINE_SERVER_URL.
+bool server_mode() {
+  const char* url = std::getenv("LYNGUINE_SERVER_URL");
+  return env_true("LYNGUINE_USE_SERVER") || env_true("LYNGUINE_NO_FALLBACK") || (url && *url);
+}
+
+Value environment() {
+  Map env;
+  for (char** e = environ; *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq) env.set(std::string(*e, static_cast<size_t>(eq - *e)), Value(std::string(eq + 1)));
+  }
+  return Value(std::move(env));
+}
+
+// Runs `tool` here, or in the server (POST /api/lamd/ENDPOINT with `body`,
+// this directory and this environment) in server mode; prints the run.
+template <typename Direct>
+int run_tool(const std::string& endpoint, Map body, Direct direct, const std::string& prog) {
+  if (!server_mode()) return emit_tool_run(direct(lamd::ToolContext::of_process()), prog);
+  body.set("working_directory", Value(current_directory()));
+  body.set("env", environment());
+  client::CallerOptions options;
+  // Direct mode, when the server cannot serve: lamd's tools read wherever
+  // they are told, as the Python ones do.
+  options.extra_roots = {"/"};
+  auto caller = make_caller(options);
+  auto r = caller->call("POST", "/api/lamd/" + endpoint, to_json(Value(std::move(body))));
+  if (r.status == 0) return fail("ConnectionError", r.body);
+  auto parsed = parse_json(r.body);
+  if (!parsed.ok()) return fail("ValueError", "the server's answer is not JSON");
+  if (r.status != 200) {
+    const Value* type = parsed->get("error_type");
+    const Value* message = parsed->get("error_message");
+    return fail(type && type->is_string() ? type->as_string() : "Error",
+                message && message->is_string() ? message->as_string() : r.body);
+  }
+  auto run = lamd::tool_run_from(*parsed);
+  if (!run.ok()) return fail("ValueError", run.error().message);
+  return emit_tool_run(*run, prog);
 }
 
 using argparse::Argument;
@@ -71,10 +129,10 @@ int run_flags(const std::vector<std::string>& args, const std::string& prog) {
   argparse::Namespace ns;
   int rc = 0;
   if (!parse(p, args, &ns, &rc)) return rc;
-  auto out = lamd::flags_output(ns.get("output"), ns.get("base"));
-  if (!out.ok()) return print_python_exception(out.error());
-  write(stdout, *out);
-  return 0;
+  const std::string output = ns.get("output"), base = ns.get("base");
+  return run_tool(
+      "flags", Map{{"output", Value(output)}, {"base", Value(base)}},
+      [&](const lamd::ToolContext& ctx) { return lamd::flags_run(ctx, output, base); }, prog);
 }
 
 int run_dependencies(const std::vector<std::string>& args, const std::string& prog) {
@@ -93,9 +151,17 @@ int run_dependencies(const std::vector<std::string>& args, const std::string& pr
   auto opt = [&](const char* dest) {
     return ns.has(dest) ? std::optional<std::string>(ns.get(dest)) : std::nullopt;
   };
-  return emit_tool_run(lamd::dependencies(ns.get("dependency"), ns.get("filename"),
-                                          opt("diagrams_dir"), opt("snippets_path")),
-                       prog);
+  const std::string type = ns.get("dependency"), filename = ns.get("filename");
+  const auto diagrams_dir = opt("diagrams_dir"), snippets_path = opt("snippets_path");
+  Map body{{"type", Value(type)}, {"filename", Value(filename)}};
+  if (diagrams_dir) body.set("diagrams_dir", Value(*diagrams_dir));
+  if (snippets_path) body.set("snippets_path", Value(*snippets_path));
+  return run_tool(
+      "dependencies", std::move(body),
+      [&](const lamd::ToolContext& ctx) {
+        return lamd::dependencies_run(ctx, type, filename, diagrams_dir, snippets_path);
+      },
+      prog);
 }
 
 int run_resolve_diagrams_dir(const std::vector<std::string>& args, const std::string& prog) {
@@ -114,23 +180,36 @@ int run_resolve_diagrams_dir(const std::vector<std::string>& args, const std::st
   argparse::Namespace ns;
   int rc = 0;
   if (!parse(p, args, &ns, &rc)) return rc;
-  std::string cwd = ns.has("cwd") ? ns.get("cwd") : ".";
-  lamd::Warnings warnings;
-  auto config = lamd::load_path_config(cwd);
-  if (!config.ok()) return emit_tool_run(lamd::ToolRun::raised(config.error()), prog);
-  std::string path;
-  if (ns.flag("web") && !ns.flag("filesystem"))
-    path = lamd::resolve_diagrams_web(*config, cwd, ns.get("diagrams_dir"),
-                                      ns.get("diagrams_web_dir"), warnings);
-  else
-    path = lamd::resolve_diagrams_filesystem(*config, cwd, ns.get("diagrams_dir"), warnings);
-  lamd::ToolRun run;
-  run.out = path + "\n";
-  run.warnings = warnings.messages;
-  return emit_tool_run(run, prog);
+  lamd::ResolveArgs a;
+  a.filesystem = ns.flag("filesystem");
+  a.web = ns.flag("web");
+  a.diagrams_dir = ns.get("diagrams_dir");
+  a.diagrams_web_dir = ns.get("diagrams_web_dir");
+  if (ns.has("cwd")) a.cwd = ns.get("cwd");
+  Map body{{"filesystem", Value(a.filesystem)},
+           {"web", Value(a.web)},
+           {"diagrams_dir", Value(a.diagrams_dir)},
+           {"diagrams_web_dir", Value(a.diagrams_web_dir)}};
+  if (a.cwd) body.set("cwd", Value(*a.cwd));
+  return run_tool(
+      "resolve-diagrams-dir", std::move(body),
+      [&](const lamd::ToolContext& ctx) { return lamd::resolve_diagrams_dir_run(ctx, a); }, prog);
 }
 
 }  // namespace
+
+int run_mdfield_direct_or_server(const std::vector<std::string>& fields,
+                                 const std::string& filename, bool batch, const std::string& prog) {
+  List names;
+  for (const auto& f : fields) names.push_back(Value(f));
+  return run_tool(
+      "mdfield",
+      Map{{"fields", Value(std::move(names))},
+          {"filename", Value(filename)},
+          {"batch", Value(batch)}},
+      [&](const lamd::ToolContext& ctx) { return lamd::mdfield_run(ctx, fields, filename, batch); },
+      prog);
+}
 
 int print_python_exception(const Error& e) {
   std::string line = python_class(e.type);
@@ -159,8 +238,10 @@ std::string lamd_tool_named(std::string_view name, bool subcommand) {
 
 int run_lamd_tool(const std::string& tool, const std::vector<std::string>& args,
                   const std::string& prog) {
-  // Importing lynguine reads _lynguine.yml before any lamd tool starts.
-  if (auto st = lamd::lynguine_import_check(); !st.ok()) return print_python_exception(st.error());
+  // Importing lynguine reads _lynguine.yml before any lamd tool starts
+  // (before its arguments are parsed).
+  if (auto st = lamd::lynguine_import_check(lamd::ToolContext::of_process()); !st.ok())
+    return print_python_exception(st.error());
   if (tool == "mdfield") return run_mdfield_tool(args, prog);
   if (tool == "flags") return run_flags(args, prog);
   if (tool == "dependencies") return run_dependencies(args, prog);

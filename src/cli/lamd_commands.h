@@ -29,6 +29,10 @@ int run_lamd_tool(const std::string& tool, const std::vector<std::string>& args,
 
 // mdfield's own entry (field_command.cc).
 int run_mdfield_tool(const std::vector<std::string>& args, const std::string& prog);
+// mdfield's direct mode: run here, or by our server (POST /api/lamd/mdfield)
+// when LYNGUINE_USE_SERVER / LYNGUINE_NO_FALLBACK / LYNGUINE_SERVER_URL say so.
+int run_mdfield_direct_or_server(const std::vector<std::string>& fields,
+                                 const std::string& filename, bool batch, const std::string& prog);
 
 // Writes a tool run (stdout, warnings, stderr, exception); returns its exit code.
 int emit_tool_run(const lamd::ToolRun& run, const std::string& prog);

@@ -137,7 +137,7 @@ void merge_mapping_columns(Value& target, const Map& mapping, const List& column
 }  // namespace
 
 Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy& policy) {
-  std::string directory = expand_vars(opts.directory);
+  std::string directory = expand_vars(opts.directory, opts.env);
   // lynguine's from_file checks each candidate file against the roots;
   // from_cwd_file (and every file it inherits) checks the directory first.
   if (opts.cwd_sandbox) {
@@ -149,8 +149,8 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   if (names.empty()) names.push_back(opts.default_file);
   std::string fname, ufile;
   for (const auto& name : names) {
-    std::string candidate =
-        path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(name)));
+    std::string candidate = path_canonical(
+        path_join(path_join(policy.base_dir(), directory), expand_user(name, opts.env)));
     if (!is_under_any(candidate, policy.roots())) return policy.escape_error(name);
     ufile = name;
     if (file_exists(candidate)) {
@@ -160,7 +160,8 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   }
   if (fname.empty()) {
     ufile = names.back();
-    fname = path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(ufile)));
+    fname = path_canonical(
+        path_join(path_join(policy.base_dir(), directory), expand_user(ufile, opts.env)));
   }
 
   Value data = Value(Map{});
@@ -193,7 +194,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
 
 Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathPolicy& policy) {
   std::string base = path_canonical(policy.base_dir());
-  std::string rel_dir = expand_user(expand_vars(opts.directory));
+  std::string rel_dir = expand_user(expand_vars(opts.directory, opts.env), opts.env);
   std::string joined = path_canonical(path_join(base, rel_dir));
   if (!is_under_any(joined, policy.roots())) return policy.escape_error(opts.directory);
   LoadOptions abs = opts;
@@ -223,7 +224,7 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
       return Error::value("Inherit specified in interface file " + user_file + " in directory " +
                           directory + " but no directory to inherit from is specified.");
     Map& inh = inherit->as_map();
-    std::string inherit_dir = expand_vars(py_str(*inh.find("directory")));
+    std::string inherit_dir = expand_vars(py_str(*inh.find("directory")), opts.env);
     if (inherit_dir.empty() || inherit_dir[0] != '/')
       inherit_dir = path_join(directory, inherit_dir);
     LoadOptions popts;
@@ -231,6 +232,7 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
     popts.user_files = {fn ? py_str(*fn) : opts.default_file};
     popts.default_file = opts.default_file;
     popts.cwd_sandbox = opts.cwd_sandbox;
+    popts.env = opts.env;
     popts.directory = inherit_dir;
     LYN_TRY_ASSIGN(parent, from_file(popts, policy));
     iface.parent_ = std::make_shared<Interface>(std::move(parent));
@@ -244,7 +246,7 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
     if (!st.ok()) return st.error();
   }
   for (auto& [k, v] : iface.data_)
-    if (v.is_string()) v = Value(expand_vars(v.as_string()));
+    if (v.is_string()) v = Value(expand_vars(v.as_string(), opts.env));
   return iface;
 }
 

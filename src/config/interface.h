@@ -18,6 +18,7 @@
 
 #include "config/paths.h"
 #include "core/status.h"
+#include "core/text.h"
 #include "core/value.h"
 
 namespace lyn {
@@ -35,6 +36,9 @@ class Interface {
     // Loaded by from_base_file (lynguine's from_cwd_file): the directory
     // itself must lie under the roots, for this file and its inherited ones.
     bool cwd_sandbox = false;
+    // Where $VARs and `~` are looked up (empty: the process environment);
+    // a server request carries its client's.
+    EnvLookup env;
   };
 
   // lynguine's Interface.from_file: the directory is taken as given (so

@@ -93,14 +93,20 @@ bool ascii_iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string expand_user(std::string_view s) {
+std::string expand_user(std::string_view s, const EnvLookup& lookup) {
   if (s.empty() || s[0] != '~') return std::string(s);
   size_t i = s.find('/', 1);
   if (i == std::string_view::npos) i = s.size();
   std::string home;
   if (i == 1) {
-    if (const char* h = std::getenv("HOME")) {
-      home = h;
+    std::optional<std::string> h;
+    if (lookup) {
+      h = lookup("HOME");
+    } else if (const char* e = std::getenv("HOME")) {
+      h = e;
+    }
+    if (h) {
+      home = *h;
     } else {
       struct passwd* pw = ::getpwuid(::getuid());
       if (!pw) return std::string(s);

@@ -28,7 +28,8 @@ bool ascii_iequals(std::string_view a, std::string_view b);
 
 // os.path.expanduser: a leading `~` (from $HOME, else the password
 // database) or `~user`; anything else, or an unknown user, unchanged.
-std::string expand_user(std::string_view s);
+// `lookup` (default getenv) gives HOME.
+std::string expand_user(std::string_view s, const EnvLookup& lookup = {});
 
 // Python's UnicodeDecodeError text for the first invalid UTF-8 sequence in
 // `s` ("'utf-8' codec can't decode byte 0xff in position 3: invalid start

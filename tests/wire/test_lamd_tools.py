@@ -3,6 +3,12 @@ made by tests/lamd/record.py from lamd 0.1.3 on lynguine 0.1.2) against this
 binary invoked as `mdfield`, `flags`, `dependencies` and
 `lamd-resolve-diagrams-dir`, in a fresh copy of the fixture home.
 
+Every case runs twice: directly, and through a server of ours
+(LYNGUINE_USE_SERVER=1 with LYNGUINE_NO_FALLBACK=1, so no direct-mode
+fall-back can answer), whose /metrics counters must show that it answered
+the case's request (POST /api/lamd/TOOL, or /api/talk/field for mdfield's
+own --use-server / LAMD_USE_SERVER path).
+
 stdout and the exit code must be byte-identical. stderr must carry the same
 diagnostics (see diagnostics()): argparse's usage and error lines and lamd's
 own messages exactly, each Python UserWarning's message, and the last line(s)
@@ -25,7 +31,7 @@ import tempfile
 
 import pytest
 
-from conftest import BINARY, REPO
+from conftest import BINARY, REPO, Server
 
 DATA = os.path.join(REPO, "tests", "lamd")
 RECORDINGS = json.load(open(os.path.join(DATA, "recordings.json")))
@@ -120,7 +126,7 @@ def our_diagnostics(text, python):
 
 @pytest.fixture(scope="module")
 def home():
-    base = tempfile.mkdtemp(prefix="lyn-lamd-")
+    base = os.path.realpath(tempfile.mkdtemp(prefix="lyn-lamd-"))
     h = os.path.join(base, "home")
     shutil.copytree(os.path.join(DATA, "fixtures", "home"), h, symlinks=True)
     includes = os.path.join(base, "lamd-includes")
@@ -135,10 +141,45 @@ def home():
     shutil.rmtree(base, ignore_errors=True)
 
 
-def run(case, home):
+@pytest.fixture(scope="module")
+def server(home):
+    """Our server, rooted at the directory holding the fixture home and the
+    lamd includes (the files the tools look at), with that HOME."""
+    h = home[0]
+    s = Server(os.path.dirname(h), h)
+    yield s
+    s.stop()
+
+
+# Talks whose _lynguine.yml fails lynguine's import: the tools stop there,
+# before they parse their arguments, so the client never asks the server.
+IMPORT_FAILS = ("/_lynguine-bad/", "/_lynguine-bib/", "/_lynguine-tex/", "/_lynguine-empty/")
+
+
+def served_endpoint(case):
+    """The endpoint the client must ask in server mode, or None when the run
+    ends before (argparse's usage, help and errors; a failing import)."""
+    if "usage:" in case["stdout"][:7] or "usage:" in case["stderr"] or \
+            any(t in case["name"] for t in IMPORT_FAILS):
+        return None
+    tool = case["tool"]
+
+    def given(option):  # argparse takes any unambiguous prefix of an option
+        return any(len(a) > 2 and option.startswith(a) for a in case["args"])
+    if tool == "mdfield" and (case["env"].get("LAMD_USE_SERVER") == "1" or given("--use-server")) \
+            and not given("--no-server"):
+        return "/api/talk/field"
+    return "/api/lamd/" + ("resolve-diagrams-dir" if tool == "lamd-resolve-diagrams-dir" else tool)
+
+
+def run(case, home, server=None):
     h, includes, links = home
     env = {"HOME": h, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "LAMD_INCLUDESDIR": includes}
+    if server is not None:
+        env.update({"LYNGUINE_USE_SERVER": "1", "LYNGUINE_NO_FALLBACK": "1",
+                    "LYNGUINE_SERVER_PORT": str(server.port),
+                    "LYNGUINE_STATE_DIR": os.path.join(h, ".lynguine-client-state")})
     for k, v in case["env"].items():
         env[k] = v.replace("{HOME}", h)
     cwd = os.path.join(h, case["cwd"]) if case["cwd"] else h
@@ -153,8 +194,16 @@ def run(case, home):
     return norm(p.stdout), norm(p.stderr), p.returncode
 
 
-def check(case, home):
-    out, err, rc = run(case, home)
+def check(case, home, server=None):
+    endpoint = served_endpoint(case) if server is not None else None
+    before = server.requests(endpoint) if endpoint else 0
+    out, err, rc = run(case, home, server)
+    if endpoint:
+        answered = server.requests(endpoint) - before
+        # One request per run (mdfield's own --use-server path: one per field).
+        if endpoint.startswith("/api/lamd/"):
+            assert answered == 1, "%d requests to %s" % (answered, endpoint)
+        assert answered >= 1, "the server did not answer %s" % endpoint
     assert out == case["stdout"], "stdout differs"
     assert rc == case["rc"], "exit code differs"
     python = diagnostics(case["stderr"])
@@ -168,18 +217,20 @@ def check(case, home):
             ours, python, err)
 
 
+@pytest.mark.parametrize("mode", ["direct", "server"])
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_lamd_tool(case, home):
+def test_lamd_tool(case, mode, home, request):
+    srv = request.getfixturevalue("server") if mode == "server" else None
     why = listed(case["name"], PENDING) or listed(case["name"], DIFFERENT)
     if why:
         try:
-            check(case, home)
+            check(case, home, srv)
         except AssertionError:
             pytest.xfail(why)
         if listed(case["name"], PENDING):
             pytest.fail("PENDING case now passes: remove it from PENDING")
         return
-    check(case, home)
+    check(case, home, srv)
 
 
 def test_recordings_cover_every_tool_and_option():

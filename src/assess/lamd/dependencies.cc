@@ -31,11 +31,11 @@ struct Created {
   std::vector<std::string> files;
   bool postsdir_missing = false;
 };
-Result<Created> created_files(const std::string& filename) {
-  auto fields = header_fields(filename);
+Result<Created> created_files(const ToolContext& ctx, const std::string& filename) {
+  auto fields = header_fields(ctx, filename);
   if (!fields.ok()) return fields.error();
   // One load serves lamd's three reads of the same config files.
-  ConfigFallback config;
+  ConfigFallback config(ctx);
   auto posts = header_field("posts", *fields, config);
   if (!posts.ok() && !is_field_not_found(posts.error())) return posts.error();
   if (posts.ok() && py_truthy(*posts)) {
@@ -61,7 +61,7 @@ const std::vector<std::string>& dependency_types() {
   return kTypes;
 }
 
-ToolRun dependencies(const std::string& type, const std::string& filename,
+ToolRun dependencies(const ToolContext& ctx, const std::string& type, const std::string& filename,
                      const std::optional<std::string>& diagrams_dir_cli,
                      const std::optional<std::string>& snippets_path_cli) {
   Warnings warnings;
@@ -70,15 +70,15 @@ ToolRun dependencies(const std::string& type, const std::string& filename,
   // resolve_diagrams_dir: -d wins; else the config (which must exist).
   std::string diagrams_dir;
   if (diagrams_dir_cli && !diagrams_dir_cli->empty()) {
-    diagrams_dir = resolve_diagrams_filesystem(PathConfig{}, "", *diagrams_dir_cli, warnings);
+    diagrams_dir = resolve_diagrams_filesystem(ctx, PathConfig{}, "", *diagrams_dir_cli, warnings);
   } else {
-    auto config = load_path_config(".");
+    auto config = load_path_config(ctx, ".");
     if (!config.ok()) return raised(config.error());
-    diagrams_dir = resolve_diagrams_filesystem(*config, "", "", warnings);
+    diagrams_dir = resolve_diagrams_filesystem(ctx, *config, "", "", warnings);
   }
   std::string snippets_path = "..";
   if (snippets_path_cli && !snippets_path_cli->empty()) snippets_path = *snippets_path_cli;
-  TalkScanner scanner(snippets_path);
+  TalkScanner scanner(ctx, snippets_path);
 
   ToolRun run;
   auto finish = [&](std::string out) {
@@ -88,7 +88,7 @@ ToolRun dependencies(const std::string& type, const std::string& filename,
   };
 
   if (type == "all") {
-    auto created = created_files(filename);
+    auto created = created_files(ctx, filename);
     if (!created.ok()) {
       if (!is_field_not_found(created.error())) return raised(created.error());
       run.exit_code = 1;
@@ -134,7 +134,7 @@ ToolRun dependencies(const std::string& type, const std::string& filename,
                                            diagrams_dir, warnings);
   if (!diagrams.ok()) return raised(diagrams.error());
   std::vector<std::string> all_diagrams = *diagrams ? **diagrams : std::vector<std::string>{};
-  auto created = created_files(filename);
+  auto created = created_files(ctx, filename);
   if (!created.ok()) {
     if (!is_field_not_found(created.error())) return raised(created.error());
     run.exit_code = 1;

@@ -10,7 +10,7 @@
 // failures (a missing config without -d, `bibinputs`, which lynguine does
 // not implement, a missing talk for `diagrams`).
 //
-// Thread safety: reads the current directory; no shared state.
+// Thread safety: reads the files of ctx's directory; no shared state.
 #ifndef LYNGUINE_ASSESS_LAMD_DEPENDENCIES_H_
 #define LYNGUINE_ASSESS_LAMD_DEPENDENCIES_H_
 
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "assess/lamd/tool_context.h"
 #include "assess/lamd/tool_run.h"
 
 namespace lyn::lamd {
@@ -25,7 +26,7 @@ namespace lyn::lamd {
 // The TYPE choices, in lamd's order.
 const std::vector<std::string>& dependency_types();
 
-ToolRun dependencies(const std::string& type, const std::string& filename,
+ToolRun dependencies(const ToolContext& ctx, const std::string& type, const std::string& filename,
                      const std::optional<std::string>& diagrams_dir,
                      const std::optional<std::string>& snippets_path);
 

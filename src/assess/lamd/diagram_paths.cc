@@ -35,8 +35,8 @@ std::string lower(std::string s) {
 }
 
 // get_build_cwd: os.path.abspath(explicit or os.getcwd()).
-std::string build_cwd(const std::string& cwd) {
-  std::string here = current_directory();
+std::string build_cwd(const ToolContext& ctx, const std::string& cwd) {
+  const std::string& here = ctx.cwd();
   if (cwd.empty()) return here;
   return path_normalize(path_join(here, cwd));
 }
@@ -50,9 +50,9 @@ void Warnings::warn(const std::string& site, const std::string& message) {
   messages.push_back(message);
 }
 
-Result<PathConfig> load_path_config(const std::string& cwd) {
+Result<PathConfig> load_path_config(const ToolContext& ctx, const std::string& cwd) {
   PathConfig c;
-  auto iface = load_config(lamd_config_files(), cwd);
+  auto iface = load_config(ctx, lamd_config_files(), cwd);
   if (!iface.ok()) {
     if (is_os_error(iface.error())) return c;
     return iface.error();
@@ -75,8 +75,9 @@ bool looks_like_url(const std::string& value) {
   return l.rfind("http://", 0) == 0 || l.rfind("https://", 0) == 0;
 }
 
-std::string normalise_path(const std::string& path, const std::string& base) {
-  std::string expanded = expand_vars(path);
+std::string normalise_path(const ToolContext& ctx, const std::string& path,
+                           const std::string& base) {
+  std::string expanded = ctx.expand_vars(path);
   if (looks_like_url(expanded)) return expanded;
   if (!expanded.empty() && expanded[0] == '/') return path_normalize(expanded);
   return path_normalize(path_join(base, expanded));
@@ -96,27 +97,28 @@ std::string join_url(const std::vector<std::string>& parts) {
   return result;
 }
 
-std::string resolve_diagrams_filesystem(const PathConfig& config, const std::string& cwd,
-                                        const std::string& cli, Warnings& warnings) {
-  if (!cli.empty()) return normalise_path(cli, build_cwd(cwd));
-  if (looks_like_url(expand_vars(config.diagramsdir)))
+std::string resolve_diagrams_filesystem(const ToolContext& ctx, const PathConfig& config,
+                                        const std::string& cwd, const std::string& cli,
+                                        Warnings& warnings) {
+  if (!cli.empty()) return normalise_path(ctx, cli, build_cwd(ctx, cwd));
+  if (looks_like_url(ctx.expand_vars(config.diagramsdir)))
     warnings.warn("diagramsdir",
                   "diagramsdir looks like a URL; use diagramsurl for web paths "
                   "(diagramsdir is filesystem-only after CIP-0010)");
-  return normalise_path(config.diagramsdir, build_cwd(cwd));
+  return normalise_path(ctx, config.diagramsdir, build_cwd(ctx, cwd));
 }
 
-std::string resolve_diagrams_web(const PathConfig& config, const std::string& cwd,
-                                 const std::string& cli_fs, const std::string& cli_web,
-                                 Warnings& warnings) {
-  if (!cli_web.empty()) return expand_vars(cli_web);
-  if (!cli_fs.empty()) return resolve_diagrams_filesystem(config, cwd, cli_fs, warnings);
-  std::string diagramsurl = py_strip(expand_vars(config.diagramsurl));
+std::string resolve_diagrams_web(const ToolContext& ctx, const PathConfig& config,
+                                 const std::string& cwd, const std::string& cli_fs,
+                                 const std::string& cli_web, Warnings& warnings) {
+  if (!cli_web.empty()) return ctx.expand_vars(cli_web);
+  if (!cli_fs.empty()) return resolve_diagrams_filesystem(ctx, config, cwd, cli_fs, warnings);
+  std::string diagramsurl = py_strip(ctx.expand_vars(config.diagramsurl));
   if (!diagramsurl.empty()) return diagramsurl;
-  std::string prefix = join_url({expand_vars(config.url), expand_vars(config.baseurl)});
-  std::string webpath = py_strip(expand_vars(config.diagramswebpath));
+  std::string prefix = join_url({ctx.expand_vars(config.url), ctx.expand_vars(config.baseurl)});
+  std::string webpath = py_strip(ctx.expand_vars(config.diagramswebpath));
   if (!webpath.empty()) return join_url({prefix, webpath});
-  std::string fs_dir = resolve_diagrams_filesystem(config, cwd, "", warnings);
+  std::string fs_dir = resolve_diagrams_filesystem(ctx, config, cwd, "", warnings);
   std::string suffix = path_basename(fs_dir);
   if (suffix.empty()) suffix = "diagrams";
   return join_url({prefix, suffix});

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "assess/lamd/tool_context.h"
 #include "core/status.h"
 
 namespace lyn::lamd {
@@ -39,23 +40,25 @@ struct Warnings {
 // load_config(cwd): the keys from the config in `cwd` with their defaults.
 // A config file that cannot be opened (an OSError) gives the defaults; any
 // other failure (no config at all, bad YAML) is the error lamd raises.
-Result<PathConfig> load_path_config(const std::string& cwd = ".");
+Result<PathConfig> load_path_config(const ToolContext& ctx, const std::string& cwd = ".");
 
 // normalise_path(path, base): $VARs expanded; URLs unchanged; absolute
 // paths normalised; relative ones joined to `base` and normalised.
-std::string normalise_path(const std::string& path, const std::string& base);
+std::string normalise_path(const ToolContext& ctx, const std::string& path,
+                           const std::string& base);
 bool looks_like_url(const std::string& value);
 std::string join_url(const std::vector<std::string>& parts);
 
-// resolve_diagrams_filesystem(config, cwd, cli). `cwd` empty: the current
-// directory. Warns when diagramsdir looks like a URL.
-std::string resolve_diagrams_filesystem(const PathConfig& config, const std::string& cwd,
-                                        const std::string& cli, Warnings& warnings);
+// resolve_diagrams_filesystem(config, cwd, cli). `cwd` empty: the run's
+// working directory. Warns when diagramsdir looks like a URL.
+std::string resolve_diagrams_filesystem(const ToolContext& ctx, const PathConfig& config,
+                                        const std::string& cwd, const std::string& cli,
+                                        Warnings& warnings);
 
 // resolve_diagrams_web(config, cwd, cli_fs, cli_web).
-std::string resolve_diagrams_web(const PathConfig& config, const std::string& cwd,
-                                 const std::string& cli_fs, const std::string& cli_web,
-                                 Warnings& warnings);
+std::string resolve_diagrams_web(const ToolContext& ctx, const PathConfig& config,
+                                 const std::string& cwd, const std::string& cli_fs,
+                                 const std::string& cli_web, Warnings& warnings);
 
 }  // namespace lyn::lamd
 

@@ -94,11 +94,12 @@ const std::vector<std::string>& flags_outputs() {
   return kOutputs;
 }
 
-Result<std::string> flags_output(const std::string& output, const std::string& base) {
+Result<std::string> flags_output(const ToolContext& ctx, const std::string& output,
+                                 const std::string& base) {
   const std::string filename = base + ".md";
-  LAMD_TRY(fields_r, header_fields(filename));
+  LAMD_TRY(fields_r, header_fields(ctx, filename));
   const Map& fields = *fields_r;
-  ConfigFallback config;
+  ConfigFallback config(ctx);
 
   std::optional<std::string> date;
   {
@@ -189,7 +190,7 @@ Result<std::string> flags_output(const std::string& output, const std::string& b
 
   if (output == "docx" || output == "pptx") {
     LAMD_TRY(doc, header_field(output == "docx" ? "dotx" : "potx", fields, config));
-    LAMD_TRY(resolved, resolve_reference_doc(*doc));
+    LAMD_TRY(resolved, resolve_reference_doc(ctx, *doc));
     return "--reference-doc " + *resolved + "\n";
   }
 

@@ -10,13 +10,14 @@
 // type named as Python's traceback names it), after which lamd prints
 // nothing on stdout and exits 1.
 //
-// Thread safety: reads the current directory; no shared state.
+// Thread safety: reads the files of ctx's directory; no shared state.
 #ifndef LYNGUINE_ASSESS_LAMD_FLAGS_H_
 #define LYNGUINE_ASSESS_LAMD_FLAGS_H_
 
 #include <string>
 #include <vector>
 
+#include "assess/lamd/tool_context.h"
 #include "core/status.h"
 
 namespace lyn::lamd {
@@ -26,7 +27,8 @@ const std::vector<std::string>& flags_outputs();
 
 // What `flags OUTPUT BASE` prints on stdout (newline included; empty for
 // `cv` and for manim flags that are not a string).
-Result<std::string> flags_output(const std::string& output, const std::string& base);
+Result<std::string> flags_output(const ToolContext& ctx, const std::string& output,
+                                 const std::string& base);
 
 }  // namespace lyn::lamd
 

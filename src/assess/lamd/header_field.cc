@@ -12,8 +12,8 @@ const std::vector<std::string>& lamd_config_files() {
   return kFiles;
 }
 
-Result<Map> header_fields(const std::string& filename) {
-  auto text = read_python_text(filename);
+Result<Map> header_fields(const ToolContext& ctx, const std::string& filename) {
+  auto text = read_python_text(ctx.path(filename), filename);
   if (!text.ok()) return text.error();
   auto fm = parse_front_matter(*text, filename);
   if (!fm.ok() && fm.error().type != "FileFormatError") return fm.error();
@@ -22,24 +22,26 @@ Result<Map> header_fields(const std::string& filename) {
   return std::move(fm->fields);
 }
 
-Result<Interface> load_config(const std::vector<std::string>& user_files,
+Result<Interface> load_config(const ToolContext& ctx, const std::vector<std::string>& user_files,
                               const std::string& directory, const std::string& default_file,
                               bool raise_if_not_found) {
   // effective_roots refuses an empty directory outright.
   if (directory.empty()) return Error::path_escape("Path '' is not under allowed roots []");
-  std::string cwd = current_directory();
+  const std::string& cwd = ctx.cwd();
   // effective_roots: the expanded directory, resolved, is the only root.
-  PathPolicy policy(cwd, {path_canonical(path_join(cwd, expand_vars(directory)))});
+  std::string jail = ctx.path(ctx.expand_vars(directory));
+  PathPolicy policy(cwd, {path_canonical(jail)});
   Interface::LoadOptions opts;
   opts.user_files = user_files;
   opts.directory = directory;
   opts.default_file = default_file;
   opts.raise_if_not_found = raise_if_not_found;
+  opts.env = ctx.env_lookup();
   return Interface::from_file(opts, policy);
 }
 
 const Result<Interface>& ConfigFallback::get() {
-  if (!loaded_) loaded_.emplace(load_config(user_files_, ".", default_file_));
+  if (!loaded_) loaded_.emplace(load_config(ctx_, user_files_, ".", default_file_));
   return *loaded_;
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "assess/lamd/tool_context.h"
 #include "config/interface.h"
 #include "core/status.h"
 #include "core/value.h"
@@ -29,13 +30,13 @@ inline constexpr const char* kFileFormatError = "lynguine.util.yaml.FileFormatEr
 const std::vector<std::string>& lamd_config_files();
 
 // lynguine.util.yaml.header_fields(filename), `filename` relative to the
-// current directory. Errors: those of reading the file.
-Result<Map> header_fields(const std::string& filename);
+// run's working directory. Errors: those of reading the file.
+Result<Map> header_fields(const ToolContext& ctx, const std::string& filename);
 
 // Interface.from_file(user_files, directory) with lynguine's default jail
 // (the directory itself). `default_file` is the Interface class's
 // default_config_file() (lamd's subclass: "_lamd.yml").
-Result<Interface> load_config(const std::vector<std::string>& user_files,
+Result<Interface> load_config(const ToolContext& ctx, const std::vector<std::string>& user_files,
                               const std::string& directory = ".",
                               const std::string& default_file = "_lynguine.yml",
                               bool raise_if_not_found = true);
@@ -45,12 +46,15 @@ Result<Interface> load_config(const std::vector<std::string>& user_files,
 // change in between.
 class ConfigFallback {
  public:
-  explicit ConfigFallback(std::vector<std::string> user_files = lamd_config_files(),
+  // `ctx` must outlive this.
+  explicit ConfigFallback(const ToolContext& ctx,
+                          std::vector<std::string> user_files = lamd_config_files(),
                           std::string default_file = "_lynguine.yml")
-      : user_files_(std::move(user_files)), default_file_(std::move(default_file)) {}
+      : ctx_(ctx), user_files_(std::move(user_files)), default_file_(std::move(default_file)) {}
   const Result<Interface>& get();
 
  private:
+  const ToolContext& ctx_;
   std::vector<std::string> user_files_;
   std::string default_file_;
   std::optional<Result<Interface>> loaded_;

@@ -6,11 +6,11 @@
 
 namespace lyn::lamd {
 
-Status lynguine_import_check() {
+Status lynguine_import_check(const ToolContext& ctx) {
   struct stat st;
   // Nothing named _lynguine.yml: nothing to load (the common case, one lstat).
-  if (::lstat("_lynguine.yml", &st) != 0) return Ok{};
-  auto iface = load_config({}, ".", "_lynguine.yml", /*raise_if_not_found=*/false);
+  if (::lstat(ctx.path("_lynguine.yml").c_str(), &st) != 0) return Ok{};
+  auto iface = load_config(ctx, {}, ".", "_lynguine.yml", /*raise_if_not_found=*/false);
   if (!iface.ok()) return iface.error();
   for (const char* key : {"bibinputs", "texinputs"}) {
     auto v = iface->get(key);

@@ -13,13 +13,15 @@ std::string config_error(const Error& e) {
 
 }  // namespace
 
-MdfieldRun::MdfieldRun(std::string filename, std::vector<std::string> config_files)
-    : filename_(std::move(filename)),
-      lynguine_config_(config_files),
-      lamd_config_(config_files, "_lamd.yml") {}
+MdfieldRun::MdfieldRun(const ToolContext& ctx, std::string filename,
+                       std::vector<std::string> config_files)
+    : ctx_(ctx),
+      filename_(std::move(filename)),
+      lynguine_config_(ctx, config_files),
+      lamd_config_(ctx, config_files, "_lamd.yml") {}
 
 std::string MdfieldRun::extract_field_direct(const std::string& field, std::string* err) {
-  if (!fields_) fields_.emplace(header_fields(filename_));
+  if (!fields_) fields_.emplace(header_fields(ctx_, filename_));
   const Result<Map>& fields = *fields_;
   if (!fields.ok()) {
     *err += config_error(fields.error());
@@ -43,8 +45,8 @@ std::string MdfieldRun::extract_field_direct(const std::string& field, std::stri
   return value ? py_str(*value) : "";
 }
 
-std::string format_field_text(const std::string& text) {
-  return expand_vars(text);
+std::string format_field_text(const ToolContext& ctx, const std::string& text) {
+  return ctx.expand_vars(text);
 }
 
 }  // namespace lyn::lamd

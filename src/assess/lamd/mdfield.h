@@ -5,7 +5,7 @@
 // cannot be read gives "" and the "Error accessing configuration: ..."
 // line lamd writes to stderr.
 //
-// Thread safety: reads the current directory; no shared state.
+// Thread safety: reads the files of ctx's directory; no shared state.
 #ifndef LYNGUINE_ASSESS_LAMD_MDFIELD_H_
 #define LYNGUINE_ASSESS_LAMD_MDFIELD_H_
 
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "assess/lamd/header_field.h"
+#include "assess/lamd/tool_context.h"
 
 namespace lyn::lamd {
 
@@ -22,11 +23,13 @@ namespace lyn::lamd {
 // (lamd reads them again per field; they do not change in between).
 class MdfieldRun {
  public:
-  MdfieldRun(std::string filename, std::vector<std::string> config_files);
+  // `ctx` must outlive this.
+  MdfieldRun(const ToolContext& ctx, std::string filename, std::vector<std::string> config_files);
   // str(answer); lamd's stderr lines are appended to *err.
   std::string extract_field_direct(const std::string& field, std::string* err);
 
  private:
+  const ToolContext& ctx_;
   std::string filename_;
   std::optional<Result<Map>> fields_;
   ConfigFallback lynguine_config_;  // header_field's lynguine Interface
@@ -34,7 +37,7 @@ class MdfieldRun {
 };
 
 // format_field_value for the str extract_field_direct returns.
-std::string format_field_text(const std::string& text);
+std::string format_field_text(const ToolContext& ctx, const std::string& text);
 
 }  // namespace lyn::lamd
 

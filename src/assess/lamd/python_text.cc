@@ -7,8 +7,8 @@
 
 namespace lyn::lamd {
 
-Result<std::string> read_python_text(const std::string& path) {
-  auto raw = read_text_file(path);
+Result<std::string> read_python_text(const std::string& path, std::string_view shown) {
+  auto raw = read_text_file(path, shown);
   if (!raw.ok()) return raw.error();
   if (auto bad = py_utf8_error(*raw)) return Error{"UnicodeDecodeError", *bad, 400};
   std::string& s = *raw;

@@ -16,7 +16,8 @@
 
 namespace lyn::lamd {
 
-Result<std::string> read_python_text(const std::string& path);
+// `shown` (default: `path`) is the name its errors quote, as the tool named it.
+Result<std::string> read_python_text(const std::string& path, std::string_view shown = {});
 
 // str.splitlines(keepends=True) as file.readlines() returns it for text
 // already in universal-newline form: each line keeps its "\n".

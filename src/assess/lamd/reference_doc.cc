@@ -40,23 +40,23 @@ std::string read_head(const std::string& path, size_t max) {
   return out;
 }
 
-std::vector<std::string> path_dirs() {
+// $PATH's directories, relative ones from the run's working directory.
+std::vector<std::string> path_dirs(const ToolContext& ctx) {
   std::vector<std::string> dirs;
-  const char* p = std::getenv("PATH");
-  std::string s = p ? p : "";
+  std::string s = ctx.getenv("PATH").value_or("");
   size_t i = 0;
   while (i <= s.size()) {
     size_t j = s.find(':', i);
     if (j == std::string::npos) j = s.size();
     std::string d = s.substr(i, j - i);
-    dirs.push_back(d.empty() ? "." : d);
+    dirs.push_back(path_join(ctx.cwd(), d.empty() ? "." : d));
     i = j + 1;
   }
   return dirs;
 }
 
-std::optional<std::string> which(const std::string& name) {
-  for (const auto& d : path_dirs()) {
+std::optional<std::string> which(const ToolContext& ctx, const std::string& name) {
+  for (const auto& d : path_dirs(ctx)) {
     std::string c = path_join(d, name);
     if (::access(c.c_str(), X_OK) == 0 && path_isfile(c)) return c;
   }
@@ -122,8 +122,8 @@ std::optional<std::string> includes_in_prefix(const std::string& prefix) {
   return std::nullopt;
 }
 
-std::optional<std::string> user_site() {
-  std::string home = expand_user("~");
+std::optional<std::string> user_site(const ToolContext& ctx) {
+  std::string home = ctx.expand_user("~");
   for (const auto& py : subdirs_starting(home + "/.local/lib", "python3"))
     if (auto r = includes_in_site(py + "/site-packages")) return r;
   return std::nullopt;
@@ -150,7 +150,7 @@ std::optional<std::string> includes_named_in(const std::string& text) {
   return flush();
 }
 
-std::optional<std::string> includes_from_script(const std::string& script) {
+std::optional<std::string> includes_from_script(const ToolContext& ctx, const std::string& script) {
   std::string text = read_head(script, 1 << 16);
   if (text.rfind("#!", 0) != 0 || text.find("python") == std::string::npos) return std::nullopt;
   if (auto r = includes_named_in(text)) return r;
@@ -162,7 +162,7 @@ std::optional<std::string> includes_from_script(const std::string& script) {
   if (path_basename(interp) == "env") {
     std::string rest = shebang.substr(std::min(shebang.size(), interp.size() + 1));
     rest = rest.substr(0, rest.find(' '));
-    auto found = which(rest);
+    auto found = which(ctx, rest);
     if (!found) return std::nullopt;
     interp = *found;
   }
@@ -174,36 +174,37 @@ std::optional<std::string> includes_from_script(const std::string& script) {
 
 }  // namespace
 
-std::optional<std::string> lamd_includes_dir() {
-  if (const char* env = std::getenv("LAMD_INCLUDESDIR"); env && *env) return std::string(env);
+std::optional<std::string> lamd_includes_dir(const ToolContext& ctx) {
+  if (auto env = ctx.getenv("LAMD_INCLUDESDIR"); env && !env->empty()) return env;
   for (const char* name :
        {"flags", "mdfield", "maketalk", "dependencies", "lamd-resolve-diagrams-dir", "mdpp"}) {
-    for (const auto& d : path_dirs()) {
+    for (const auto& d : path_dirs(ctx)) {
       std::string c = path_join(d, name);
       if (!path_isfile(c)) continue;
-      if (auto r = includes_from_script(c)) return r;
+      if (auto r = includes_from_script(ctx, c)) return r;
     }
   }
-  if (auto py = which("python3")) {
+  if (auto py = which(ctx, "python3")) {
     if (auto r = includes_in_prefix(path_dirname(path_dirname(*py)))) return r;
   }
-  if (auto r = user_site()) return r;
+  if (auto r = user_site(ctx)) return r;
   for (const char* prefix : {"/usr/local", "/usr"})
     if (auto r = includes_in_prefix(prefix)) return r;
   if (auto r = includes_in_site("/usr/lib/python3/dist-packages")) return r;
   return std::nullopt;
 }
 
-Result<std::string> resolve_reference_doc(const Value& path) {
+Result<std::string> resolve_reference_doc(const ToolContext& ctx, const Value& path) {
   if (!path.is_string())
     return Error{"TypeError",
                  "expected str, bytes or os.PathLike object, not " + py_type_name(path), 400};
-  std::string expanded = expand_user(path.as_string());
-  if (path_isfile(expanded)) return expanded;
+  std::string expanded = ctx.expand_user(path.as_string());
+  if (path_isfile(ctx.path(expanded))) return expanded;
   if (path_dirname(expanded).empty()) {
-    if (auto inc = lamd_includes_dir()) {
+    if (auto inc = lamd_includes_dir(ctx)) {
+      // lamd's own installation: looked at, never confined.
       std::string bundled = path_join(*inc, path_basename(expanded));
-      if (path_isfile(bundled)) return bundled;
+      if (path_isfile(path_join(ctx.cwd(), bundled))) return bundled;
     }
   }
   return expanded;

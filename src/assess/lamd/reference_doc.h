@@ -19,25 +19,27 @@
 // fallback (the path is printed as configured, as lamd does when the
 // bundled file is missing).
 //
-// Thread safety: reads the environment and the file system; no state.
+// Thread safety: reads the run's environment (ctx) and the file system; no
+// state.
 #ifndef LYNGUINE_ASSESS_LAMD_REFERENCE_DOC_H_
 #define LYNGUINE_ASSESS_LAMD_REFERENCE_DOC_H_
 
 #include <optional>
 #include <string>
 
+#include "assess/lamd/tool_context.h"
 #include "core/status.h"
 #include "core/value.h"
 
 namespace lyn::lamd {
 
-std::optional<std::string> lamd_includes_dir();
+std::optional<std::string> lamd_includes_dir(const ToolContext& ctx);
 
 // resolve_reference_doc(path): `path` with `~` expanded if that file
 // exists; a bare file name from lamd's includes/ when it is there; else
 // the expanded path. A value that is not a str is os.path.expanduser's
 // TypeError.
-Result<std::string> resolve_reference_doc(const Value& path);
+Result<std::string> resolve_reference_doc(const ToolContext& ctx, const Value& path);
 
 }  // namespace lyn::lamd
 

@@ -23,19 +23,19 @@ Error recursion_error() {
 bool TalkScanner::exists(const std::string& path) {
   auto it = exists_.find(path);
   if (it != exists_.end()) return it->second;
-  return exists_[path] = path_exists(path);
+  return exists_[path] = path_exists(ctx_.path(path));
 }
 
 bool TalkScanner::isfile(const std::string& path) {
   auto it = isfile_.find(path);
   if (it != isfile_.end()) return it->second;
-  return isfile_[path] = path_isfile(path);
+  return isfile_[path] = path_isfile(ctx_.path(path));
 }
 
 Result<std::string> TalkScanner::text_of(const std::string& path) {
   auto it = texts_.find(path);
   if (it != texts_.end()) return it->second;
-  auto text = read_python_text(path);
+  auto text = read_python_text(ctx_.path(path), path);
   if (!text.ok()) return text.error();
   return texts_.emplace(path, std::move(text).value()).first->second;
 }
@@ -51,7 +51,7 @@ Result<const std::vector<std::string>*> TalkScanner::inputs_of(const std::string
   // Python's recursion limit ends it.
   if (in_progress_[name] || depth_ >= kMaxDepth) return recursion_error();
   if (auto it = inputs_.find(name); it != inputs_.end()) return &it->second;
-  const std::string snippets = expand_vars(snippets_path_);
+  const std::string snippets = ctx_.expand_vars(snippets_path_);
   std::vector<std::string>& list_files = inputs_[name];  // std::map: stable
   if (name == "\\filename.svg") return &list_files;
   std::string filename = name;
@@ -103,7 +103,7 @@ Result<const std::vector<std::string>*> TalkScanner::inputs_of(const std::string
 Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
     const std::string& filename, bool absolute_path, const std::vector<std::string>& exts,
     const std::optional<std::string>& diagrams_dir, Warnings& warnings) {
-  const std::string snippets = expand_vars(snippets_path_);
+  const std::string snippets = ctx_.expand_vars(snippets_path_);
   if (!exists(filename)) {
     warnings.warn("talk.extract_diagrams:missing",
                   "Warning, input file \"" + filename + "\" does not exist.");
@@ -172,8 +172,7 @@ Result<std::optional<std::vector<std::string>>> TalkScanner::extract_diagrams(
                      std::vector<std::string>(list.begin() + static_cast<long>(first), list.end()));
   }
   if (absolute_path) {
-    std::string cwd = current_directory();
-    for (auto& d : list) d = path_normalize(path_join(cwd, d));
+    for (auto& d : list) d = path_normalize(path_join(ctx_.cwd(), d));
   }
   return std::optional<std::vector<std::string>>(std::move(list));
 }

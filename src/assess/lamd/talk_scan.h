@@ -29,7 +29,9 @@ namespace lyn::lamd {
 class TalkScanner {
  public:
   // `snippets_path` as given (its $VARs are expanded here, as lynguine does).
-  explicit TalkScanner(std::string snippets_path) : snippets_path_(std::move(snippets_path)) {}
+  // `ctx` (where relative paths start, the environment) must outlive this.
+  TalkScanner(const ToolContext& ctx, std::string snippets_path)
+      : ctx_(ctx), snippets_path_(std::move(snippets_path)) {}
 
   // talk.extract_inputs(filename, snippets_path).
   Result<std::vector<std::string>> extract_inputs(const std::string& filename);
@@ -48,6 +50,7 @@ class TalkScanner {
   bool exists(const std::string& path);  // os.path.exists, asked once per path
   bool isfile(const std::string& path);  // os.path.isfile, asked once per path
 
+  const ToolContext& ctx_;
   std::string snippets_path_;
   std::map<std::string, std::vector<std::string>> inputs_;  // extract_inputs answers
   std::map<std::string, bool> in_progress_;                 // an include cycle

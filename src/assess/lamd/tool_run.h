@@ -3,7 +3,7 @@
 // anything else these tools write to stderr), other stderr text, and the
 // exception that ended the run, if any (Python's traceback; exit status 1).
 //
-// Thread safety: a plain value.
+// Thread safety: a plain value; free functions.
 #ifndef LYNGUINE_ASSESS_LAMD_TOOL_RUN_H_
 #define LYNGUINE_ASSESS_LAMD_TOOL_RUN_H_
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/value.h"
 
 namespace lyn::lamd {
 
@@ -30,6 +31,12 @@ struct ToolRun {
     return r;
   }
 };
+
+// A run as JSON (the server's answer): {"stdout", "warnings": [...],
+// "stderr", "exception": {"type", "message"} or null, "exit_code"}.
+Map tool_run_fields(const ToolRun& run);
+// Back from that shape; a ValueError when it is not one.
+Result<ToolRun> tool_run_from(const Value& v);
 
 }  // namespace lyn::lamd
 
