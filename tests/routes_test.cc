@@ -146,6 +146,11 @@ TEST_F(RoutesTest, StatusListsLynguinesEndpointsInItsOrder) {
                                    "POST /api/compute",
                                    "POST /api/talk/field",
                                    "POST /api/interface/read",
+                                   // Ours: lamd's tools (lamd_handlers.cc).
+                                   "POST /api/lamd/mdfield",
+                                   "POST /api/lamd/flags",
+                                   "POST /api/lamd/dependencies",
+                                   "POST /api/lamd/resolve-diagrams-dir",
                                    "POST /api/sessions",
                                    "GET  /api/sessions",
                                    "GET  /api/sessions/{id}",
