@@ -1,32 +1,21 @@
-// File helpers shared by the readers and writers: whole-file reads with
-// lynguine-style errors, and atomic writes (temporary file in the same
-// directory, fsync, rename) so that a crash mid-write leaves the old file
-// whole.
-//
-// Thread safety: free functions; safe from any thread. Two concurrent
-// writes to one path each land whole; the last rename wins.
+// Transitional: csv_format.cc still reads and writes through these names.
+// New code reads and writes paths a request names through PathPolicy
+// (config/paths.h: confined beneath the root) and the program's own files
+// through core/fs.h; once csv_format.cc does the same, this header goes.
 #ifndef LYNGUINE_ACCESS_FILE_IO_H_
 #define LYNGUINE_ACCESS_FILE_IO_H_
 
 #include <string>
 #include <string_view>
 
-#include "core/status.h"
+#include "core/fs.h"
 
 namespace lyn {
 
-// Reads a whole file. Errors: FileNotFoundError "[Errno 2] No such file or
-// directory: 'shown'", IsADirectoryError, PermissionError, and a
-// ValueError for files over `max_bytes`.
-Result<std::string> read_text_file(const std::string& path, std::string_view shown = {},
-                                   size_t max_bytes = size_t{1} << 30);
-
-// Writes `content` to `path` atomically.
-Status write_file_atomic(const std::string& path, std::string_view content,
-                         std::string_view shown = {});
-
-// True when `s` is valid UTF-8.
-bool is_valid_utf8(std::string_view s);
+inline Result<std::string> read_text_file(const std::string& path, std::string_view shown = {},
+                                          size_t max_bytes = kMaxFileBytes) {
+  return read_file(path, shown, max_bytes);
+}
 
 }  // namespace lyn
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "config/paths.h"
+#include "core/case.h"
 #include "core/json.h"
 
 namespace lyn::cli {
@@ -29,7 +30,7 @@ namespace {
 bool env_true(const char* name) {
   const char* v = std::getenv(name);
   if (!v) return false;
-  return std::strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0;
+  return std::strcmp(v, "1") == 0 || ascii_iequals(v, "true") || ascii_iequals(v, "yes");
 }
 
 std::unique_ptr<client::ApiCaller> direct(const CommonOptions& o) {

@@ -6,7 +6,6 @@
 #ifndef LYNGUINE_CORE_TEXT_H_
 #define LYNGUINE_CORE_TEXT_H_
 
-#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,11 +19,8 @@ namespace lyn {
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 std::string expand_vars(std::string_view s, const EnvLookup& lookup = {});
 
-// Appends code point `cp` encoded as UTF-8.
-void append_utf8(std::string& out, uint32_t cp);
-
-// ASCII case-insensitive equality (HTTP header names and tokens).
-bool ascii_iequals(std::string_view a, std::string_view b);
+// Python's str.isspace for one code point.
+bool py_isspace(char32_t c);
 
 // os.path.expanduser for a leading `~` or `~/`.
 std::string expand_user(std::string_view s);

@@ -4,10 +4,9 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "core/fs.h"
 #include "core/yaml.h"
 #include "server/secrets.h"
 
@@ -68,19 +67,17 @@ std::optional<ApiKeys> ApiKeys::parse(std::string_view text, std::string* err) {
 }
 
 std::optional<ApiKeys> ApiKeys::load(const std::string& path, std::string* err) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (err) *err = "cannot read API key file " + path;
+  auto text = read_file(path, {}, std::size_t{16} << 20);
+  if (!text.ok()) {
+    if (err) *err = "cannot read API key file " + path + ": " + text.error().message;
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
     std::fprintf(stderr, "lynguine: warning: API key file %s is readable by others (chmod 600)\n",
                  path.c_str());
   std::string e;
-  auto keys = parse(ss.str(), &e);
+  auto keys = parse(*text, &e);
   if (!keys && err) *err = path + ": " + e;
   return keys;
 }

@@ -12,7 +12,7 @@
 
 #include <cstring>
 
-#include "core/text.h"
+#include "core/case.h"
 #include "server/tls.h"
 
 namespace lyn::server {

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/fs.h"
 #include "server/http_client.h"
 #include "server/http_server.h"
 
@@ -76,32 +77,8 @@ std::string home_dir() {
   return "/tmp";
 }
 
-bool read_file(const std::string& path, std::string* out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  out->clear();
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n > 0) {
-      out->append(buf, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    ::close(fd);
-    return n == 0;
-  }
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
+// The state file and /proc entries are small; anything larger is not ours.
+constexpr std::size_t kMaxSmallFile = std::size_t{1} << 20;
 
 std::string connect_host(const std::string& host) {
   if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
@@ -169,36 +146,23 @@ std::string log_file_path(const std::string& dir) {
 
 bool write_state(const std::string& dir, const ServerState& state, std::string* err) {
   std::string final_path = state_file_path(dir);
-  std::string tmp = final_path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    set_err(err, errno_text("cannot create " + tmp));
-    return false;
-  }
-  ::fchmod(fd, 0600);  // in case a stale temp file existed with other bits
-  std::string text = state_to_json(state) + "\n";
-  bool ok = write_all(fd, text);
-  if (::close(fd) != 0) ok = false;
-  if (!ok) {
-    set_err(err, errno_text("cannot write " + tmp));
-    ::unlink(tmp.c_str());
-    return false;
-  }
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    set_err(err, errno_text("cannot rename " + tmp + " to " + final_path));
-    ::unlink(tmp.c_str());
+  auto written = write_file_atomic(final_path, state_to_json(state) + "\n", {}, kPrivateFile);
+  if (!written.ok()) {
+    set_err(err, "cannot write " + final_path + ": " + written.error().message);
     return false;
   }
   return true;
 }
 
 std::optional<ServerState> read_state(const std::string& dir, std::string* err) {
-  std::string text;
-  if (!read_file(state_file_path(dir), &text)) {
-    set_err(err, errno == ENOENT ? "no state file" : errno_text("cannot read state file"));
+  auto text = read_file(state_file_path(dir), {}, kMaxSmallFile);
+  if (!text.ok()) {
+    set_err(err, text.error().type == "FileNotFoundError"
+                     ? "no state file"
+                     : "cannot read state file: " + text.error().message);
     return std::nullopt;
   }
-  return state_from_json(text, err);
+  return state_from_json(*text, err);
 }
 
 bool remove_state(const std::string& dir) {
@@ -224,8 +188,9 @@ bool pid_alive(pid_t pid) {
   if (::kill(pid, 0) != 0 && errno != EPERM) return false;
   // A zombie has exited; its parent (often init, for a daemon) may take a
   // while to reap it. /proc/<pid>/stat is "pid (comm) S ...".
-  std::string stat;
-  if (read_file("/proc/" + std::to_string(pid) + "/stat", &stat)) {
+  if (auto read = read_file("/proc/" + std::to_string(pid) + "/stat", {}, kMaxSmallFile);
+      read.ok()) {
+    const std::string& stat = *read;
     auto close_paren = stat.rfind(')');
     if (close_paren != std::string::npos && close_paren + 2 < stat.size()) {
       char state = stat[close_paren + 2];

@@ -1,10 +1,13 @@
-#include "assess/liquid/markdown.h"
+#include "core/markdown_html.h"
 
 #include <cctype>
 #include <initializer_list>
 #include <vector>
 
-namespace lyn::liquid {
+#include "core/case.h"
+#include "core/html.h"
+
+namespace lyn {
 
 namespace {
 
@@ -38,18 +41,7 @@ std::string strip(std::string_view s) {
 }
 
 void escape_into(std::string& out, std::string_view s, bool quotes) {
-  for (char c : s) {
-    if (c == '&')
-      out += "&amp;";
-    else if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (quotes && c == '"')
-      out += "&quot;";
-    else
-      out += c;
-  }
+  append_html_escaped(out, s, quotes, false);
 }
 
 bool is_word(char c) {
@@ -348,8 +340,7 @@ bool is_block_html(const std::string& line) {
   size_t k = j;
   while (k < line.size() && std::isalnum(static_cast<unsigned char>(line[k]))) ++k;
   std::string name;
-  for (size_t x = j; x < k; ++x)
-    name += static_cast<char>(std::tolower(static_cast<unsigned char>(line[x])));
+  for (size_t x = j; x < k; ++x) name += ascii_lower(line[x]);
   for (const char* t : kTags)
     if (name == t) return true;
   return line.substr(0, 4) == "<!--";
@@ -548,4 +539,4 @@ std::string markdown_to_html(std::string_view text) {
   return render_blocks(lines);
 }
 
-}  // namespace lyn::liquid
+}  // namespace lyn
