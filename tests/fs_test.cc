@@ -55,7 +55,7 @@ TEST_F(FsTest, RefusesFilesOverTheLimitNamingFileAndLimit) {
   auto r = read_file(path("big"), "big", size_t{2} << 20);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().http_status, 413);
-  EXPECT_EQ(r.error().message, "File 'big' is too large to read (the limit is 2 MiB)");
+  EXPECT_EQ(r.error().message, "File 'big' is too large to read (the limit is 2 MB)");
   auto odd = read_file(path("big"), "big", 1000);
   ASSERT_FALSE(odd.ok());
   EXPECT_NE(odd.error().message.find("1000 bytes"), std::string::npos);

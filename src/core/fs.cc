@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/random.h"
+#include "core/text.h"
 #include "core/value.h"
 
 namespace lyn {
@@ -43,11 +44,10 @@ Error os_error(int err, std::string_view shown) {
 namespace {
 
 Error too_large(std::string_view shown, size_t max_bytes) {
-  std::string limit = max_bytes % (size_t{1} << 20) == 0 ? std::to_string(max_bytes >> 20) + " MiB"
-                                                         : std::to_string(max_bytes) + " bytes";
-  return Error{
-      "ValueError",
-      "File " + py_string_repr(shown) + " is too large to read (the limit is " + limit + ")", 413};
+  return Error{"ValueError",
+               "File " + py_string_repr(shown) + " is too large to read (the limit is " +
+                   size_text(max_bytes) + ")",
+               413};
 }
 
 }  // namespace

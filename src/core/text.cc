@@ -66,6 +66,11 @@ bool py_isspace(char32_t c) {
          c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
+std::string size_text(uint64_t bytes) {
+  if (bytes > 0 && bytes % (uint64_t{1} << 20) == 0) return std::to_string(bytes >> 20) + " MB";
+  return std::to_string(bytes) + " bytes";
+}
+
 std::string expand_user(std::string_view s) {
   if (s.empty() || s[0] != '~') return std::string(s);
   if (s.size() > 1 && s[1] != '/') return std::string(s);

@@ -6,6 +6,7 @@
 #ifndef LYNGUINE_CORE_TEXT_H_
 #define LYNGUINE_CORE_TEXT_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@ std::string expand_vars(std::string_view s, const EnvLookup& lookup = {});
 
 // Python's str.isspace for one code point.
 bool py_isspace(char32_t c);
+
+// A size limit as error messages give it: "384 MB" (MB of 2^20 bytes) when
+// a whole number of them, else "1000 bytes".
+std::string size_text(uint64_t bytes);
 
 // os.path.expanduser for a leading `~` or `~/`.
 std::string expand_user(std::string_view s);
