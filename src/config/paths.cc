@@ -32,14 +32,8 @@ std::string path_normalize(std::string_view p) {
   if (p.empty()) return ".";
   bool abs = p[0] == '/';
   std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i <= p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    std::string_view part = p.substr(i, j - i);
-    if (part.empty() || part == ".") {
-      // skip
-    } else if (part == "..") {
+  for (std::string_view part : path_components(p)) {
+    if (part == "..") {
       if (!parts.empty() && parts.back() != "..")
         parts.pop_back();
       else if (!abs)
@@ -47,7 +41,6 @@ std::string path_normalize(std::string_view p) {
     } else {
       parts.push_back(part);
     }
-    i = j + 1;
   }
   std::string out = abs ? "/" : "";
   for (size_t k = 0; k < parts.size(); ++k) {

@@ -36,17 +36,9 @@ Error escape_error(std::string_view shown) {
   return Error::path_escape("Path " + py_string_repr(shown) + " resolves outside its root");
 }
 
-// The components of `path`, without empty ones and ".".
+// Queues the components of `path` at the front or the back of `out`.
 void split_into(std::string_view path, std::deque<std::string>& out, bool front) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    std::string_view part = path.substr(i, j - i);
-    if (!part.empty() && part != ".") parts.emplace_back(part);
-    i = j + 1;
-  }
+  std::vector<std::string_view> parts = path_components(path);
   if (front)
     out.insert(out.begin(), parts.begin(), parts.end());
   else

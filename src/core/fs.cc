@@ -20,6 +20,19 @@ void UniqueFd::reset(int fd) {
   fd_ = fd;
 }
 
+std::vector<std::string_view> path_components(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    if (!part.empty() && part != ".") parts.push_back(part);
+    i = j + 1;
+  }
+  return parts;
+}
+
 Error os_error(int err, std::string_view shown) {
   std::string msg =
       "[Errno " + std::to_string(err) + "] " + std::strerror(err) + ": " + py_string_repr(shown);

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -45,6 +46,10 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// The components of a path, in order, without empty ones and "." ("a//./b/"
+// is {"a", "b"}; ".." is kept). Views into `path`.
+std::vector<std::string_view> path_components(std::string_view path);
 
 // Python's OSError for errno `err` on the file shown as `shown`:
 // "[Errno 2] No such file or directory: 'x'" as FileNotFoundError (404),
