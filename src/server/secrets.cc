@@ -21,41 +21,28 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
 }
 
-std::optional<std::string> random_token(std::size_t bytes, std::string* err) {
-  auto token = random_hex(bytes);
-  if (!token.ok()) {
-    if (err) *err = token.error().message;
-    return std::nullopt;
-  }
-  return std::move(token).value();
+Result<std::string> random_token(std::size_t bytes) {
+  return random_hex(bytes);
 }
 
-std::optional<std::string> read_secret_file(const std::string& path, std::string* err) {
+Result<std::string> read_secret_file(const std::string& path) {
   auto text = read_file(path, {}, std::size_t{64} << 10);
-  if (!text.ok()) {
-    if (err) *err = "cannot read " + path + ": " + text.error().message;
-    return std::nullopt;
-  }
+  if (!text.ok()) return Error{"OSError", "cannot read " + path + ": " + text.error().message, 500};
   std::string line = text->substr(0, text->find('\n'));
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!line.empty() && ws(line.back())) line.pop_back();
   std::size_t i = 0;
   while (i < line.size() && ws(line[i])) ++i;
   line.erase(0, i);
-  if (line.empty()) {
-    if (err) *err = path + " is empty";
-    return std::nullopt;
-  }
+  if (line.empty()) return Error::value(path + " is empty");
   return line;
 }
 
-bool write_secret_file(const std::string& path, std::string_view secret, std::string* err) {
+Status write_secret_file(const std::string& path, std::string_view secret) {
   auto written = write_file_atomic(path, std::string(secret) + "\n", {}, kPrivateFile);
-  if (!written.ok()) {
-    if (err) *err = "cannot write " + path + ": " + written.error().message;
-    return false;
-  }
-  return true;
+  if (!written.ok())
+    return Error{"OSError", "cannot write " + path + ": " + written.error().message, 500};
+  return Ok{};
 }
 
 }  // namespace lyn::server
