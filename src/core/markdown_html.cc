@@ -45,6 +45,20 @@ void escape_into(std::string& out, std::string_view s, bool quotes) {
   append_html_escaped(out, s, quotes, false);
 }
 
+// ` name="url" title="title"` (no title attribute when there is none), as
+// links and images share it.
+void link_attrs_into(std::string& out, const char* name, std::string_view url,
+                     std::string_view title) {
+  out += cat({" ", name, "=\""});
+  escape_into(out, url, true);
+  out += "\"";
+  if (!title.empty()) {
+    out += " title=\"";
+    escape_into(out, title, true);
+    out += "\"";
+  }
+}
+
 bool is_word(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
@@ -182,14 +196,8 @@ std::string inline_md(std::string_view s) {
           (end = parse_link_target(s, rb + 1, url, title)) != std::string_view::npos) {
         out += "<img alt=\"";
         escape_into(out, s.substr(i + 2, rb - i - 2), true);
-        out += "\" src=\"";
-        escape_into(out, url, true);
         out += "\"";
-        if (!title.empty()) {
-          out += " title=\"";
-          escape_into(out, title, true);
-          out += "\"";
-        }
+        link_attrs_into(out, "src", url, title);
         out += " />";
         i = end + 1;
         continue;
@@ -201,14 +209,8 @@ std::string inline_md(std::string_view s) {
       size_t end;
       if (rb != std::string_view::npos && rb + 1 < s.size() && s[rb + 1] == '(' &&
           (end = parse_link_target(s, rb + 1, url, title)) != std::string_view::npos) {
-        out += "<a href=\"";
-        escape_into(out, url, true);
-        out += "\"";
-        if (!title.empty()) {
-          out += " title=\"";
-          escape_into(out, title, true);
-          out += "\"";
-        }
+        out += "<a";
+        link_attrs_into(out, "href", url, title);
         out += cat({">", inline_md(s.substr(i + 1, rb - i - 1)), "</a>"});
         i = end + 1;
         continue;
