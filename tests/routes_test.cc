@@ -138,24 +138,15 @@ TEST_F(RoutesTest, ARouteDeclaredOnceIsRoutedListedGuardedCountedAndDocumented) 
 
 TEST_F(RoutesTest, StatusListsLynguinesEndpointsInItsOrder) {
   Api api(options());
-  std::vector<std::string> want = {"GET  /api/health",
-                                   "GET  /api/ping",
-                                   "GET  /api/status",
-                                   "POST /api/read_data",
-                                   "POST /api/write_data",
-                                   "POST /api/compute",
-                                   "POST /api/talk/field",
-                                   "POST /api/interface/read",
-                                   // Ours: lamd's tools (lamd_handlers.cc).
-                                   "POST /api/lamd/mdfield",
-                                   "POST /api/lamd/flags",
-                                   "POST /api/lamd/dependencies",
-                                   "POST /api/lamd/resolve-diagrams-dir",
-                                   "POST /api/sessions",
-                                   "GET  /api/sessions",
-                                   "GET  /api/sessions/{id}",
-                                   "DELETE /api/sessions/{id}",
-                                   "POST /api/sessions/{id}/{operation}"};
+  std::vector<std::string> want = {
+      "GET  /api/health", "GET  /api/ping", "GET  /api/status", "POST /api/read_data",
+      "POST /api/write_data", "POST /api/compute", "POST /api/talk/field",
+      "POST /api/interface/read",
+      // Ours: lamd's tools (lamd_handlers.cc).
+      "POST /api/lamd/mdfield", "POST /api/lamd/flags", "POST /api/lamd/dependencies",
+      "POST /api/lamd/resolve-diagrams-dir", "POST /api/sessions", "GET  /api/sessions",
+      "GET  /api/sessions/{id}", "DELETE /api/sessions/{id}",
+      "POST /api/sessions/{id}/{operation}"};
   EXPECT_EQ(endpoints(api), want);
 }
 

@@ -32,37 +32,6 @@ bool is_under_any(const std::string& canon, const std::vector<std::string>& root
   return false;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  // Python's open(): the errno names the failure (a directory, no access).
-  auto os_error = [&](int err) {
-    std::string msg =
-        "[Errno " + std::to_string(err) + "] " + std::strerror(err) + ": " + py_string_repr(path);
-    if (err == ENOENT) return Error::not_found(msg);
-    if (err == EISDIR) return Error{"IsADirectoryError", msg, 400};
-    if (err == EACCES || err == EPERM) return Error{"PermissionError", msg, 403};
-    return Error{"OSError", msg, 500};
-  };
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return os_error(errno);
-  struct stat st;
-  if (::fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    std::fclose(f);
-    return os_error(EISDIR);
-  }
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    out.append(buf, n);
-    if (out.size() > (size_t{64} << 20)) {
-      std::fclose(f);
-      return Error::value("Interface file \"" + path + "\" is too large");
-    }
-  }
-  std::fclose(f);
-  return out;
-}
-
 // The TypeError Interface.__init__ raises for loaded data that is not a
 // mapping (it tests `"base_directory" not in data`, then assigns to it).
 Error not_a_mapping(const Value& data) {
@@ -166,7 +135,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
 
   Value data = Value(Map{});
   if (file_exists(fname)) {
-    LYN_TRY_ASSIGN(text, read_file(fname));
+    LYN_TRY_ASSIGN(text, policy.read_file(fname, fname, size_t{64} << 20));
     // Python opens the file as UTF-8 text: other bytes fail before YAML.
     if (auto bad = py_utf8_error(text)) return Error{"UnicodeDecodeError", *bad, 400};
     auto parsed = parse_yaml(text, fname);

@@ -13,7 +13,7 @@ const std::vector<std::string>& lamd_config_files() {
 }
 
 Result<Map> header_fields(const ToolContext& ctx, const std::string& filename) {
-  auto text = read_python_text(ctx.path(filename), filename);
+  auto text = ctx.read_text(filename);
   if (!text.ok()) return text.error();
   auto fm = parse_front_matter(*text, filename);
   if (!fm.ok() && fm.error().type != "FileFormatError") return fm.error();

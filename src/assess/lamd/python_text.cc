@@ -2,13 +2,13 @@
 
 #include <sys/stat.h>
 
-#include "access/file_io.h"
+#include "core/fs.h"
 #include "core/text.h"
 
 namespace lyn::lamd {
 
 Result<std::string> read_python_text(const std::string& path, std::string_view shown) {
-  auto raw = read_text_file(path, shown);
+  auto raw = read_file(path, shown);
   if (!raw.ok()) return raw.error();
   if (auto bad = py_utf8_error(*raw)) return Error{"UnicodeDecodeError", *bad, 400};
   std::string& s = *raw;

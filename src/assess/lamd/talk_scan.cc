@@ -35,7 +35,7 @@ bool TalkScanner::isfile(const std::string& path) {
 Result<std::string> TalkScanner::text_of(const std::string& path) {
   auto it = texts_.find(path);
   if (it != texts_.end()) return it->second;
-  auto text = read_python_text(ctx_.path(path), path);
+  auto text = ctx_.read_text(path);
   if (!text.ok()) return text.error();
   return texts_.emplace(path, std::move(text).value()).first->second;
 }

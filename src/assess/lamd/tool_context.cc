@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "assess/lamd/python_text.h"
 #include "config/paths.h"
 
 namespace lyn::lamd {
@@ -25,17 +26,27 @@ ToolContext::ToolContext(std::string cwd, std::optional<std::map<std::string, st
   };
 }
 
+bool ToolContext::outside_roots(const std::string& abs) const {
+  if (roots_.empty()) return false;
+  // The file it names (symlinks resolved), or where it would be.
+  std::string real = path_canonical(path_normalize(abs));
+  for (const auto& r : roots_)
+    if (path_is_under(real, r)) return false;
+  return true;
+}
+
 std::string ToolContext::path(std::string_view p) const {
   if (p.empty()) return "";  // open("") fails as Python's does
   std::string abs = path_join(cwd_, p);
-  if (!roots_.empty() && !escaped_) {
-    // The file it names (symlinks resolved), or where it would be.
-    std::string real = path_canonical(path_normalize(abs));
-    bool inside = false;
-    for (const auto& r : roots_) inside = inside || path_is_under(real, r);
-    if (!inside) escaped_ = std::string(p);
-  }
+  if (!escaped_ && outside_roots(abs)) escaped_ = std::string(p);
   return abs;
+}
+
+Result<std::string> ToolContext::read_text(const std::string& p) const {
+  std::string abs = path(p);
+  if (!abs.empty() && outside_roots(abs))
+    return Error::path_escape("Path '" + p + "' is outside the server's roots");
+  return read_python_text(abs, p);
 }
 
 std::optional<std::string> ToolContext::getenv(std::string_view name) const {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
 #include "core/text.h"
 
 namespace lyn::lamd {
@@ -38,6 +39,9 @@ class ToolContext {
   // `p` as the file system sees it: joined to cwd() when relative. Notes a
   // path outside the roots (see escaped()).
   std::string path(std::string_view p) const;
+  // open(p).read() as Python's text mode gives it (python_text.h); a path
+  // outside the roots is not opened (a PathEscapeError: the run is refused).
+  Result<std::string> read_text(const std::string& p) const;
   // os.environ.get(name).
   std::optional<std::string> getenv(std::string_view name) const;
   // os.path.expandvars / expanduser with this environment.
@@ -51,6 +55,7 @@ class ToolContext {
 
  private:
   ToolContext() = default;
+  bool outside_roots(const std::string& abs) const;
 
   std::string cwd_;
   // The client's environment; null: the process's.
