@@ -26,6 +26,12 @@ BODIES = {
     "/api/compute": {"operation": "today"},
     "/api/sessions": {"interface_file": "_lynguine.yml"},
     "/api/sessions/{id}/{operation}": {},
+    # Ours: lamd's tools, run in the fixture root.
+    "/api/lamd/mdfield": {"fields": ["title"], "filename": "talks/gp-intro.md"},
+    "/api/lamd/flags": {"output": "prefix", "base": "talks/gp-intro"},
+    "/api/lamd/dependencies": {"type": "inputs", "filename": "gp-intro.md",
+                               "working_directory": "talks"},
+    "/api/lamd/resolve-diagrams-dir": {},
 }
 
 
