@@ -246,3 +246,22 @@ def test_recordings_cover_every_tool_and_option():
     resolve_args = {a for c in CASES if c["tool"] == "lamd-resolve-diagrams-dir" for a in c["args"]}
     assert {"--filesystem", "--web", "-d", "--diagrams-web-dir", "--cwd"} <= resolve_args
     assert {c["rc"] for c in CASES} >= {0, 1, 2}
+
+
+def test_a_server_with_another_home_answers_with_the_clients_environment(home):
+    """A server whose own HOME is elsewhere (a systemd or shared server) still
+    answers as the tool does in the client's shell: the client sends its
+    environment, so $HOME in configs and values expands to the client's."""
+    h = home[0]
+    other = os.path.join(os.path.dirname(h), "server-home")
+    os.makedirs(other, exist_ok=True)
+    srv = Server(os.path.dirname(h), other)
+    try:
+        cases = [c for c in CASES if "{HOME}" in c["stdout"] and
+                 "{HOME}" not in " ".join(c["args"]) and c["tool"] != "mdfield" or
+                 c["name"].startswith("mdfield/_demo/env")]
+        assert len(cases) >= 20
+        for case in cases:
+            check(case, home, srv)
+    finally:
+        srv.stop()
