@@ -138,7 +138,16 @@ def home():
     for tool in ("mdfield", "flags", "dependencies", "lamd-resolve-diagrams-dir"):
         os.symlink(BINARY, os.path.join(links, tool))
     yield os.path.realpath(h), os.path.realpath(includes), links
+    # lamd's `mdfield --use-server` starts a server on demand when none
+    # answers (as lamd's does): stop the one a direct-mode case started.
+    subprocess.run([BINARY, "serve", "--stop"], env=dict(os.environ, HOME=h,
+                   LYNGUINE_STATE_DIR=state_dir(h)), capture_output=True, timeout=60)
     shutil.rmtree(base, ignore_errors=True)
+
+
+def state_dir(h):
+    """The clients' state directory (where a started server is recorded)."""
+    return os.path.join(os.path.dirname(h), "client-state")
 
 
 @pytest.fixture(scope="module")
@@ -175,11 +184,10 @@ def served_endpoint(case):
 def run(case, home, server=None):
     h, includes, links = home
     env = {"HOME": h, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-           "LAMD_INCLUDESDIR": includes}
+           "LAMD_INCLUDESDIR": includes, "LYNGUINE_STATE_DIR": state_dir(h)}
     if server is not None:
         env.update({"LYNGUINE_USE_SERVER": "1", "LYNGUINE_NO_FALLBACK": "1",
-                    "LYNGUINE_SERVER_PORT": str(server.port),
-                    "LYNGUINE_STATE_DIR": os.path.join(h, ".lynguine-client-state")})
+                    "LYNGUINE_SERVER_PORT": str(server.port)})
     for k, v in case["env"].items():
         env[k] = v.replace("{HOME}", h)
     cwd = os.path.join(h, case["cwd"]) if case["cwd"] else h
