@@ -58,7 +58,9 @@ Result<ToolContext> tool_context(const RequestContext& ctx, const Value& body) {
       (*env)[k] = v.as_string();
     }
   }
-  return ToolContext(ctx.policy.base_dir(), std::move(env), ctx.policy.roots());
+  ToolContext tool(ctx.policy.base_dir(), std::move(env), ctx.policy.roots());
+  tool.use_cache(&ctx.cache);
+  return tool;
 }
 
 HandlerReply answer(const RequestContext& ctx, const ToolContext& tool, const ToolRun& run) {

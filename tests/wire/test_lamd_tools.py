@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 
 import pytest
 
@@ -273,3 +274,24 @@ def test_a_server_with_another_home_answers_with_the_clients_environment(home):
             check(case, home, srv)
     finally:
         srv.stop()
+
+
+def cache_counter(server, name):
+    with urllib.request.urlopen(server.base + "/metrics", timeout=30) as r:
+        text = r.read().decode()
+    m = re.search(r"^%s (\d+(?:\.\d+)?)$" % name, text, re.M)
+    assert m, name
+    return float(m.group(1))
+
+
+def test_a_repeated_scan_is_served_from_the_servers_cache(home, server):
+    """The texts a dependency scan reads stay in the server's parsed-file
+    cache: the second identical run reads none of them again (no new miss,
+    one hit per file), and answers the same."""
+    case = next(c for c in CASES if c["name"] == "dependencies/_demo/intro/batch")
+    check(case, home, server)
+    misses = cache_counter(server, "lynguine_cache_misses_total")
+    hits = cache_counter(server, "lynguine_cache_hits_total")
+    check(case, home, server)
+    assert cache_counter(server, "lynguine_cache_misses_total") == misses
+    assert cache_counter(server, "lynguine_cache_hits_total") >= hits + 3

@@ -46,7 +46,12 @@ Result<std::string> ToolContext::read_text(const std::string& p) const {
   std::string abs = path(p);
   if (!abs.empty() && outside_roots(abs))
     return Error::path_escape("Path '" + p + "' is outside the server's roots");
-  return read_python_text(abs, p);
+  if (!cache_ || abs.empty()) return read_python_text(abs, p);
+  // Keyed by the file; the error texts quote `p`, so errors are not kept.
+  auto text =
+      cache_->get<std::string>(abs, "lamd-text:" + p, [&] { return read_python_text(abs, p); });
+  if (!text.ok()) return text.error();
+  return **text;
 }
 
 std::optional<std::string> ToolContext::getenv(std::string_view name) const {

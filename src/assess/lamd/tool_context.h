@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "access/file_cache.h"
 #include "core/status.h"
 #include "core/text.h"
 
@@ -42,6 +43,9 @@ class ToolContext {
   // open(p).read() as Python's text mode gives it (python_text.h); a path
   // outside the roots is not opened (a PathEscapeError: the run is refused).
   Result<std::string> read_text(const std::string& p) const;
+  // A server's parsed-file cache: the texts a run reads are kept there
+  // (never stale: see FileCache), so a repeated scan costs a stat per file.
+  void use_cache(FileCache* cache) { cache_ = cache; }
   // os.environ.get(name).
   std::optional<std::string> getenv(std::string_view name) const;
   // os.path.expandvars / expanduser with this environment.
@@ -62,6 +66,7 @@ class ToolContext {
   std::shared_ptr<const std::map<std::string, std::string, std::less<>>> env_;
   EnvLookup lookup_;
   std::vector<std::string> roots_;
+  FileCache* cache_ = nullptr;
   mutable std::optional<std::string> escaped_;
 };
 
