@@ -6,6 +6,7 @@
 #include "assess/liquid/number.h"
 #include "assess/liquid/url.h"
 #include "assess/liquid/utf8.h"
+#include "core/base64.h"
 
 namespace lyn::liquid {
 
@@ -237,42 +238,6 @@ RValue f_url_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(url_unquote_plus(in_str(in)));
 }
 
-const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string b64_encode(std::string_view s, bool url_safe) {
-  std::string out;
-  size_t i = 0;
-  auto ch = [&](unsigned v) {
-    char c = kB64[v & 63];
-    if (url_safe && c == '+') c = '-';
-    if (url_safe && c == '/') c = '_';
-    return c;
-  };
-  while (i + 2 < s.size()) {
-    unsigned v = (static_cast<unsigned char>(s[i]) << 16) |
-                 (static_cast<unsigned char>(s[i + 1]) << 8) | static_cast<unsigned char>(s[i + 2]);
-    out += ch(v >> 18);
-    out += ch(v >> 12);
-    out += ch(v >> 6);
-    out += ch(v);
-    i += 3;
-  }
-  if (i + 1 == s.size()) {
-    unsigned v = static_cast<unsigned char>(s[i]) << 16;
-    out += ch(v >> 18);
-    out += ch(v >> 12);
-    out += "==";
-  } else if (i + 2 == s.size()) {
-    unsigned v =
-        (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
-    out += ch(v >> 18);
-    out += ch(v >> 12);
-    out += ch(v >> 6);
-    out += '=';
-  }
-  return out;
-}
-
 std::string b64_decode(std::string_view s, bool url_safe) {
   std::string out;
   unsigned buf = 0;
@@ -281,9 +246,11 @@ std::string b64_decode(std::string_view s, bool url_safe) {
     if (url_safe && c == '-') c = '+';
     if (url_safe && c == '_') c = '/';
     if (c == '=') break;
-    const char* p = std::char_traits<char>::find(kB64, 64, c);
+    static const char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char* p = std::char_traits<char>::find(kAlphabet, 64, c);
     if (!p) throw FilterError{"invalid base64-encoded string"};
-    buf = (buf << 6) | static_cast<unsigned>(p - kB64);
+    buf = (buf << 6) | static_cast<unsigned>(p - kAlphabet);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -294,13 +261,13 @@ std::string b64_decode(std::string_view s, bool url_safe) {
 }
 
 RValue f_b64_encode(const RValue& in, const Args&, const KwArgs&) {
-  return RValue(b64_encode(in_str(in), false));
+  return RValue(base64_encode(in_str(in), false));
 }
 RValue f_b64_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(b64_decode(in_str(in), false));
 }
 RValue f_b64u_encode(const RValue& in, const Args&, const KwArgs&) {
-  return RValue(b64_encode(in_str(in), true));
+  return RValue(base64_encode(in_str(in), true));
 }
 RValue f_b64u_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(b64_decode(in_str(in), true));
