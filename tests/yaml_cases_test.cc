@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "access/markdown_format.h"
 #include "core/base64.h"
 #include "core/json.h"
 #include "core/value.h"
@@ -141,6 +142,50 @@ TEST(YamlCases, RecordedFromPyYamlAreReplayed) {
     ++checked;
   }
   EXPECT_EQ(checked, cases().as_list().size());
+}
+
+// python-frontmatter's load() of a markdown text: the fields and the
+// stripped body, or the exception (a YAML error reaches lynguine as a broken
+// header, FileFormatError here).
+TEST(YamlCases, FrontMatterAsPythonFrontmatterLoadsIt) {
+  const Value* all = nullptr;
+  {
+    std::ifstream f(std::string(LYN_SOURCE_DIR) + "/tests/yaml/cases.json", std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    static const Value doc = *parse_json(ss.str());
+    all = doc.get("front_matter");
+  }
+  ASSERT_TRUE(all && all->is_list());
+  ASSERT_GT(all->as_list().size(), 30u);
+  for (const Value& c : all->as_list()) {
+    const std::string& input = c.get("input")->as_string();
+    const Value& want = *c.get("load");
+    SCOPED_TRACE(py_string_repr(input));
+    auto got = parse_front_matter(input, "<unicode string>");
+    if (const Value* error = want.get("error")) {
+      if (got.ok()) {
+        ADD_FAILURE() << "expected " << text_of(*error);
+        continue;
+      }
+      Error as_python{text_of(*error), "", 400};
+      if (is_yaml_error(as_python)) {
+        // lynguine catches it and reads no fields; its line numbers (which
+        // count python-frontmatter's leading newline) are never shown.
+        EXPECT_EQ(got.error().type, "FileFormatError");
+        continue;
+      }
+      EXPECT_EQ(got.error().type, text_of(*error));
+      EXPECT_EQ(got.error().message, text_of(*want.get("message")));
+      continue;
+    }
+    if (!got.ok()) {
+      ADD_FAILURE() << got.error().type << ": " << got.error().message;
+      continue;
+    }
+    EXPECT_EQ(to_json(typed(Value(got->fields))), to_json(*want.get("fields")));
+    EXPECT_EQ(got->content, text_of(*want.get("content")));
+  }
 }
 
 }  // namespace

@@ -138,7 +138,6 @@ class Map {
 class MapBuilder {
  public:
   void assign(MapKey key, Value v);
-  size_t size() const { return items_.size(); }
   Map finish() &&;
 
  private:

@@ -262,6 +262,56 @@ DOCS = [
 ]
 
 
+# Markdown files as python-frontmatter's load() splits and parses them
+# (what lynguine's read_markdown_file calls).
+FRONT_MATTER = [
+    "---\ntitle: T\n---\nbody\n",
+    "\n\n---\ntitle: T\n---\n\nbody\n\n",
+    "---\ntitle: T\n----\nbody",
+    "----\ntitle: T\n---   \nbody",
+    "--- \t\ntitle: T\n---\n\n\nbody\n---\nmore\n",
+    "---\ntitle: T\n",
+    "# no front matter\n",
+    "title: T\n---\nbody",
+    "---\n---\nbody",
+    "---\n\n---\nbody",
+    "---\n- a\n- b\n---\nbody",
+    "---\njust a string\n---\nbody",
+    "---\ntitle: [x\n---\nbody",
+    "---\nn: 0x_\n---\nbody",
+    "---\n1: one\ntitle: T\n---\nbody",
+    "---\ntrue: x\n---\nbody",
+    "---\nnull: x\n---\nbody",
+    "---\nnested: {1: a, true: b}\n---\nbody",
+    "---\nbin: !!binary aGVsbG8=\n---\nbody",
+    "---\nblk: |+\n  x\n\n\nlast: z\n---\nbody",
+    "---\nblk: >+\n  x\n\n---\nbody",
+    "---\na: 1\n---\nb: 2\n---\nbody",
+    "---\ntitle: T\r\n---\r\nbody\r\n",
+    "---\ntitle: T\n...\n---\nbody",
+    "---\ntitle: T\n--- x\n---\nbody",
+    "---\ntitle: \"a: b\"\nlist:\n  - x\n---\n  indented body  \n",
+    "\ufeff---\ntitle: T\n---\nbody",
+    "---\ntitle: T\n---",
+    "---\ntitle: T\n---\n",
+    "---\r\ntitle: T\r\n---\r\nbody",
+    "---\ntitle: T\n--\n---\nbody",
+    "---\nkey: &a 1\nother: *a\n---\nbody",
+    "---\n<<: {a: 1}\nb: 2\n---\nbody",
+    "---\ntitle: x\n---\n\n,include{a}\n",
+]
+
+
+def front_matter_answer(text):
+    import frontmatter
+
+    try:
+        post = frontmatter.loads(text)
+    except Exception as e:  # the class and message are the data
+        return {"error": type(e).__name__, "message": str(e)}
+    return {"fields": typed(dict(post.metadata)), "content": post.content}
+
+
 def generated_scalars(rng, n):
     """Random plain scalars over the characters the implicit resolvers
     look at."""
@@ -342,11 +392,13 @@ def main():
         if p.get("error") != c.get("error") or p.get("value") != c.get("value"):
             case["py"] = p
         cases.append(case)
+    front = [{"input": t, "load": front_matter_answer(t)} for t in FRONT_MATTER]
     meta = {
         "recorded_with": "PyYAML %s (libyaml %s), Python %s" % (
             yaml.__version__, yaml._yaml.get_version_string(), sys.version.split()[0]),
         "loader": "yaml.CSafeLoader (python-frontmatter's); 'py' is yaml.SafeLoader where it differs",
         "cases": cases,
+        "front_matter": front,
     }
     path = os.path.join(here, "cases.json")
     with open(path, "w") as f:
