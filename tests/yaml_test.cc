@@ -297,5 +297,23 @@ TEST(YamlTest, DumpWritesBytesSetsAndTypedKeysThatReadBack) {
   EXPECT_EQ(py_str(*back), "{1: b'hello', None: 'x', 's': {'a', 2}, 't': [['a', 1]]}") << text;
 }
 
+// What libyaml refuses raw (C1 controls, U+FFFE) or reads as a line break
+// (NEL, LS, PS) is escaped; keys too long or too many lines for an
+// implicit key are written as explicit `? ` keys.
+TEST(YamlTest, DumpEscapesWhatYamlCannotCarryRaw) {
+  Map m{{"c1", Value("a\xc2\x80" "b\xc2\x9f")},
+        {"breaks", Value("a\xc2\x85" "b\xe2\x80\xa8" "c\xe2\x80\xa9" "d")},
+        {"bom", Value("\xef\xbb\xbf" "x")},
+        {"nonchar", Value("\xef\xbf\xbe\xef\xbf\xbf")},
+        {"block", Value("line\n\xc2\x80\n")},
+        {std::string(2000, 'k'), Value(1)},
+        {"two\nlines", Value(2)}};
+  Value v(m);
+  std::string text = dump_yaml(v);
+  auto back = parse_yaml(text);
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+  EXPECT_EQ(*back, v) << text;
+}
+
 }  // namespace
 }  // namespace lyn

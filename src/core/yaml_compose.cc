@@ -57,8 +57,12 @@ class Composer {
       : limits_(limits) {
     graph_.source_name = std::string(name);
     yaml_parser_initialize(&parser_);
-    // The text stands for a Python str: UTF-8, whatever its first bytes.
-    yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
+    // The text stands for a Python str, which CParser hands libyaml as
+    // UTF-8: a UTF-8 BOM is skipped as libyaml's detection skips it, and
+    // UTF-16 BOM bytes (never in a str) are invalid UTF-8, not UTF-16.
+    auto starts = [&](std::string_view bom) { return text.substr(0, bom.size()) == bom; };
+    if (starts("\xff\xfe") || starts("\xfe\xff"))
+      yaml_parser_set_encoding(&parser_, YAML_UTF8_ENCODING);
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
   }

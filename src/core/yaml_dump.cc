@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "core/base64.h"
 #include "core/yaml.h"
@@ -11,6 +12,41 @@
 namespace lyn {
 
 namespace {
+
+// The characters YAML does not carry as they are (C1 controls, U+FFFE and
+// U+FFFF, which libyaml refuses; NEL, LS and PS, which it reads as line
+// breaks; the BOM): at s[i], the UTF-8 length and the double-quoted escape
+// PyYAML's emitter writes, or 0.
+size_t special_at(std::string_view s, size_t i, std::string* escape) {
+  unsigned char c = s[i];
+  auto next = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  if (c == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
+    char b[8];
+    std::snprintf(b, sizeof b, "\\x%02X", next(1));
+    *escape = next(1) == 0x85 ? "\\N" : b;
+    return 2;
+  }
+  if (c == 0xE2 && next(1) == 0x80 && (next(2) == 0xA8 || next(2) == 0xA9)) {
+    *escape = next(2) == 0xA8 ? "\\L" : "\\P";
+    return 3;
+  }
+  if (c == 0xEF && next(1) == 0xBB && next(2) == 0xBF) {
+    *escape = "\\uFEFF";
+    return 3;
+  }
+  if (c == 0xEF && next(1) == 0xBF && (next(2) == 0xBE || next(2) == 0xBF)) {
+    *escape = next(2) == 0xBE ? "\\uFFFE" : "\\uFFFF";
+    return 3;
+  }
+  return 0;
+}
+
+bool has_special(std::string_view s) {
+  std::string escape;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (special_at(s, i, &escape)) return true;
+  return false;
+}
 
 bool needs_quotes(const std::string& s) {
   // A plain scalar that PyYAML would resolve to anything but str.
@@ -28,13 +64,20 @@ bool needs_quotes(const std::string& s) {
     if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return true;
     if (c == '#' && i > 0 && s[i - 1] == ' ') return true;
   }
-  return false;
+  return has_special(s);
 }
 
 // A YAML double-quoted scalar with escapes.
 void append_double_quoted(std::string& out, const std::string& s) {
   out += '"';
-  for (unsigned char c : s) {
+  std::string escape;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (size_t n = special_at(s, i, &escape)) {
+      out += escape;
+      i += n - 1;
+      continue;
+    }
+    unsigned char c = s[i];
     switch (c) {
       case '"':
         out += "\\\"";
@@ -70,6 +113,7 @@ void dump_string(std::string& out, const std::string& s, int indent) {
     bool printable = true;
     for (unsigned char c : s)
       if ((c < 0x20 && c != '\n') || c == 0x7F) printable = false;
+    if (has_special(s)) printable = false;
     bool leading_space = !s.empty() && (s[0] == ' ' || s[0] == '\t');
     bool trailing_ws_line = false;
     size_t pos = 0;
@@ -172,10 +216,23 @@ void dump_map(std::string& out, const Map& m, int indent) {
   for (const auto& [k, item] : m) {
     if (!first) out += pad;
     first = false;
-    if (k.typed())
+    // An implicit key is one line of at most 1024 characters (libyaml's
+    // bound); longer ones, multi-line ones and bytes (a block) are
+    // written as explicit `? ` keys, as PyYAML's emitter does.
+    bool explicit_key =
+        k.typed() ? k.typed()->is_bytes() : k.size() > 128 || k.find('\n') != std::string::npos;
+    if (explicit_key) {
+      out += "? ";
+      if (k.typed())
+        dump_scalar(out, *k.typed(), indent);
+      else
+        append_double_quoted(out, k);
+      out += '\n' + pad;
+    } else if (k.typed()) {
       dump_scalar(out, *k.typed(), indent);
-    else
+    } else {
       dump_string(out, k, indent);
+    }
     out += ':';
     if (item.is_map() && !item.as_map().empty()) {
       out += '\n' + std::string(indent + 2, ' ');
