@@ -264,6 +264,23 @@ Result<Value> from_big(const cpp_int& v) {
   return Value(BigInt{std::move(digits)});
 }
 
+// value.split(':')
+std::vector<std::string_view> split_colons(std::string_view value) {
+  std::vector<std::string_view> parts;
+  for (size_t c; (c = value.find(':')) != std::string_view::npos; value.remove_prefix(c + 1))
+    parts.push_back(value.substr(0, c));
+  parts.push_back(value);
+  return parts;
+}
+
+// str.lower() for the ASCII letters (the only ones these tags compare).
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+  return out;
+}
+
 Error index_error() {
   return Error{"IndexError", "string index out of range", 400};
 }
@@ -292,13 +309,8 @@ Result<Value> construct_int(std::string_view text) {
   if (value.empty()) return index_error();
   if (value[0] == '0') return signed_int(py_int_from_string(value, 8));
   if (value.find(':') != std::string::npos) {
-    std::vector<std::string_view> parts;
-    std::string_view rest = value;
-    for (size_t c; (c = rest.find(':')) != std::string_view::npos; rest.remove_prefix(c + 1))
-      parts.push_back(rest.substr(0, c));
-    parts.push_back(rest);
     std::vector<cpp_int> digits;
-    for (auto part : parts) {
+    for (auto part : split_colons(value)) {
       auto digit = py_int_from_string(part, 10);
       if (!digit.ok()) return digit.error();
       digits.push_back(to_big(*digit));
@@ -315,9 +327,7 @@ Result<Value> construct_int(std::string_view text) {
 
 // SafeConstructor.construct_yaml_float.
 Result<Value> construct_float(std::string_view text) {
-  std::string value = without_underscores(text);
-  for (char& c : value)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+  std::string value = ascii_lower(without_underscores(text));
   if (value.empty()) return index_error();
   double sign = value[0] == '-' ? -1.0 : 1.0;
   if (value[0] == '+' || value[0] == '-') value.erase(0, 1);
@@ -325,13 +335,8 @@ Result<Value> construct_float(std::string_view text) {
   // PyYAML's nan_value, -inf/inf: one object, with the sign bit on x86.
   if (value == ".nan") return Value(-std::numeric_limits<double>::quiet_NaN());
   if (value.find(':') != std::string::npos) {
-    std::vector<std::string_view> parts;
-    std::string_view rest = value;
-    for (size_t c; (c = rest.find(':')) != std::string_view::npos; rest.remove_prefix(c + 1))
-      parts.push_back(rest.substr(0, c));
-    parts.push_back(rest);
     std::vector<double> digits;
-    for (auto part : parts) {
+    for (auto part : split_colons(value)) {
       auto digit = py_float_from_string(part);
       if (!digit.ok()) return digit.error();
       digits.push_back(*digit);
@@ -425,9 +430,7 @@ Result<Value> construct_scalar(std::string_view tag, std::string_view text) {
   if (tag == kTagStr) return Value(std::string(text));
   if (tag == kTagNull) return Value();
   if (tag == kTagBool) {
-    std::string lower(text);
-    for (char& c : lower)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+    std::string lower = ascii_lower(text);
     if (lower == "yes" || lower == "true" || lower == "on") return Value(true);
     if (lower == "no" || lower == "false" || lower == "off") return Value(false);
     return Error{"KeyError", py_string_repr(lower), 400};
