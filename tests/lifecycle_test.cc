@@ -72,8 +72,8 @@ int MaybeRunAsTestServer() {
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/lyn_lifecycle_XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    std::string tmpl = (fs::temp_directory_path() / "lyn_lifecycle_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     base_ = tmpl;
     dir_ = base_ + "/state/lynguine";  // two levels that do not exist yet
     const char* old = std::getenv("LYNGUINE_STATE_DIR");

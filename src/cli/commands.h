@@ -25,7 +25,11 @@ int run_completion(const std::vector<std::string>& args);  // `completion bash`
 // Options every data command accepts.
 struct CommonOptions {
   bool server = false;  // --server or LYNGUINE_USE_SERVER=1
-  std::string root;     // --root (direct mode)
+  // --no-fallback or LYNGUINE_NO_FALLBACK=1: server mode, and an error (exit
+  // 1) instead of the fall-back to direct mode, so a caller (a test, a CI
+  // job) knows the answer came from the server.
+  bool no_fallback = false;
+  std::string root;  // --root (direct mode)
   std::vector<std::string> extra_roots;
   // Security: an explicit (maybe remote, maybe https) server: --server-url URL,
   // --api-key KEY, --ca-file FILE (env LYNGUINE_SERVER_URL, LYNGUINE_API_KEY,
@@ -36,12 +40,12 @@ struct CommonOptions {
 // Takes --server-url / --api-key / --ca-file at a[i] (advancing i past the
 // value). True if taken; --server-url also sets c.server.
 bool take_remote_option(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
-// Takes the options every data command shares (--server, --root and the
-// remote ones) at a[i]; true when it consumed one.
+// Takes the options every data command shares (--server, --no-fallback,
+// --root and the remote ones) at a[i]; true when it consumed one.
 bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
 
 // The caller for these options: the server when asked (falling back to
-// direct mode with a warning), else direct mode.
+// direct mode with a warning, unless no_fallback), else direct mode.
 std::unique_ptr<client::ApiCaller> make_caller(const CommonOptions& o);
 
 // Prints an error in lynguine's shape on stderr; returns the exit code 1.

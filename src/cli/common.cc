@@ -116,7 +116,8 @@ std::unique_ptr<client::ApiCaller> make_caller(const CommonOptions& o) {
     if (!server) return std::make_unique<ErrorCaller>(err);
     return server;
   }
-  if (!o.server && !env_true("LYNGUINE_USE_SERVER")) return direct(o);
+  bool no_fallback = o.no_fallback || env_true("LYNGUINE_NO_FALLBACK");
+  if (!o.server && !no_fallback && !env_true("LYNGUINE_USE_SERVER")) return direct(o);
   client::ServerCallerOptions so;
   so.api_key = option_or_env(o.api_key, "LYNGUINE_API_KEY");  // security
   const char* root = std::getenv("LYNGUINE_SERVER_ROOT");
@@ -124,6 +125,10 @@ std::unique_ptr<client::ApiCaller> make_caller(const CommonOptions& o) {
   so.root = root && *root ? root : (home && *home ? home : current_directory());
   std::string err;
   auto server = client::make_server_caller(so, &err);
+  if (no_fallback) {
+    if (!server) return std::make_unique<ErrorCaller>("cannot use the server: " + err);
+    return server;
+  }
   if (!server) {
     std::fprintf(stderr, "lynguine: warning: cannot use the server (%s); using direct mode\n",
                  err.c_str());
@@ -136,6 +141,10 @@ bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c)
   if (take_remote_option(a, i, c)) return true;  // security: --server-url, --api-key, --ca-file
   if (a[i] == "--server") {
     c.server = true;
+    return true;
+  }
+  if (a[i] == "--no-fallback") {
+    c.no_fallback = true;
     return true;
   }
   if (a[i] == "--root" && i + 1 < a.size()) {

@@ -27,7 +27,7 @@ _lynguine() {
   fi
 
   local commands="field mdfield read write call serve completion version help"
-  local common="--server --root --help"
+  local common="--server --no-fallback --root --help"
 
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --version --help" -- "$cur"))

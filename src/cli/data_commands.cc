@@ -30,19 +30,21 @@ const char* kWriteHelp =
     "to the output description, atomically.\n";
 
 const char* kCallHelp =
-    "usage: lynguine call METHOD PATH [BODY] [--server] [--root DIR]\n"
+    "usage: lynguine call METHOD PATH [BODY] [--server] [--root DIR] [--status]\n"
     "\n"
-    "Sends one API request and prints the JSON answer; exit 0 on a 2xx status.\n";
+    "Sends one API request and prints the JSON answer; exit 0 on a 2xx status.\n"
+    "  --status   first print the answer's HTTP status (\"status: 404\") on stderr\n";
 
 // Sends the request and prints the answer: stdout on success, stderr and
 // exit 1 otherwise.
 int send_and_print(client::ApiCaller& caller, std::string_view method, std::string_view path,
-                   Value body) {
+                   Value body, bool print_status = false) {
   if (caller.remote() && body.is_map())
     body.as_map().set("working_directory", Value(current_directory()));
   std::string text = body.is_null() ? "" : to_json(body);
   auto r = caller.call(method, path, text);
   if (r.status == 0) return fail("ConnectionError", r.body);
+  if (print_status) std::fprintf(stderr, "status: %d\n", r.status);
   r.body += '\n';
   if (r.status >= 200 && r.status < 300) {
     std::fwrite(r.body.data(), 1, r.body.size(), stdout);
@@ -151,11 +153,16 @@ int run_write(const std::vector<std::string>& a) {
 int run_call(const std::vector<std::string>& a) {
   CommonOptions common;
   std::vector<std::string> positional;
+  bool print_status = false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (take_common(a, i, common)) continue;
     if (a[i] == "--help" || a[i] == "-h") {
       std::fputs(kCallHelp, stdout);
       return 0;
+    }
+    if (a[i] == "--status") {
+      print_status = true;
+      continue;
     }
     positional.push_back(a[i]);
   }
@@ -170,7 +177,7 @@ int run_call(const std::vector<std::string>& a) {
     body = std::move(parsed).value();
   }
   auto caller = make_caller(common);
-  return send_and_print(*caller, positional[0], positional[1], std::move(body));
+  return send_and_print(*caller, positional[0], positional[1], std::move(body), print_status);
 }
 
 }  // namespace lyn::cli

@@ -38,6 +38,7 @@ void print_usage(FILE* out) {
       "\n"
       "common options:\n"
       "  --server        use (and start if needed) the lynguine server\n"
+      "  --no-fallback   the server or an error, never direct mode (LYNGUINE_NO_FALLBACK=1)\n"
       "  --root DIR      direct mode: confine paths to DIR (default: current directory)\n"
       "  --version       print the version\n"
       "Run `lynguine COMMAND --help` for a command's options.\n",

@@ -13,7 +13,7 @@ constexpr std::string_view kOpenApi = R"JSON({
   "info": {
     "title": "lynguine server",
     "version": "@VERSION@",
-    "description": "lynguine's HTTP API (CIP-0008 server mode). Bodies are JSON; only POST reads a body and an empty body is {}. A query string never changes which endpoint answers. Paths named in a request are relative to the server's --root (or to working_directory when that lies inside the root); paths outside the root are refused with 403. Every answer carries Server-Timing (total, op) and X-Lynguine-Pid headers.",
+    "description": "lynguine's HTTP API (CIP-0008 server mode). Bodies are JSON; only POST reads a body and an empty body is {}. A query string never changes which endpoint answers. Paths named in a request are relative to the server's --root (or to working_directory when given); paths outside the root, working_directory included, are refused with 403. Every answer carries Server-Timing (total, op) and X-Lynguine-Pid headers.",
     "license": {"name": "MIT"}
   },
   "servers": [{"url": "http://127.0.0.1:8765"}],
@@ -280,7 +280,7 @@ constexpr std::string_view kOpenApi = R"JSON({
       },
       "WorkingDirectory": {
         "type": "string",
-        "description": "Extension: the caller's directory; relative paths start there when it lies inside the root"
+        "description": "Extension: the caller's directory, where relative paths start; outside the root it is refused with 403"
       },
       "DataSource": {
         "type": "object", "required": ["type"],

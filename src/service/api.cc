@@ -74,9 +74,12 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 
   RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started};
   if (const Value* wd = body.get("working_directory"); wd && wd->is_string()) {
-    // Outside the root it is ignored: relative paths then start at the root.
-    if (auto dir = svc.policy.resolve(wd->as_string()); dir.ok())
-      ctx.policy = svc.policy.with_base(*dir);
+    // Outside the root it is refused like any other path (403): resolving the
+    // client's relative paths from the root instead would answer for other
+    // files; our clients fall back to direct mode on the 403.
+    auto dir = svc.policy.resolve(wd->as_string());
+    if (!dir.ok()) return error_reply(dir.error());
+    ctx.policy = svc.policy.with_base(*dir);
   }
 
   if (path == "/api/ping") {
