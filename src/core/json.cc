@@ -1,3 +1,4 @@
+// Parser and writer of the one format in one file (~570 lines): each is half of it.
 #include "core/json.h"
 
 #include <charconv>
