@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Everything the build, the tests and the benchmarks use, from Debian's apt.
 PACKAGES := cmake make g++ pkg-config git ca-certificates \
-  libboost-dev nlohmann-json3-dev libyaml-dev libssl-dev zlib1g-dev libpugixml-dev \
+  libboost-dev libcli11-dev libyaml-dev libssl-dev zlib1g-dev libpugixml-dev \
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk hyperfine nginx
 # Fuzzing and sanitizers (`make fuzz-smoke`, `make test-sanitize`): clang + its runtimes.
 PACKAGES += clang libclang-rt-14-dev

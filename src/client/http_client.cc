@@ -1,4 +1,4 @@
-#include "server/http_client.h"
+#include "client/http_client.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,10 +12,10 @@
 
 #include <cstring>
 
+#include "client/tls.h"
 #include "core/text.h"
-#include "server/tls.h"
 
-namespace lyn::server {
+namespace lyn::client {
 
 namespace {
 
@@ -54,17 +54,17 @@ int wait_fd(int fd, short events, Clock::time_point deadline) {
   }
 }
 
-void set_err(std::string* err, std::string msg) {
-  if (err) *err = std::move(msg);
+Error timeout(std::string what) {
+  return Error{"TimeoutError", std::move(what), 504};
 }
 
-int connect_addr(const sockaddr* addr, socklen_t len, Clock::time_point deadline,
-                 std::string* err) {
+Error connection_error(std::string what) {
+  return Error{"ConnectionError", std::move(what), 502};
+}
+
+Result<int> connect_addr(const sockaddr* addr, socklen_t len, Clock::time_point deadline) {
   int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    set_err(err, std::string("socket: ") + std::strerror(errno));
-    return -1;
-  }
+  if (fd < 0) return Error::os("socket");
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   int r;
@@ -72,33 +72,32 @@ int connect_addr(const sockaddr* addr, socklen_t len, Clock::time_point deadline
     r = ::connect(fd, addr, len);
   } while (r < 0 && errno == EINTR);
   if (r < 0 && errno != EINPROGRESS) {
-    set_err(err, std::string("connect: ") + std::strerror(errno));
+    Error e = Error::os("connect");
     ::close(fd);
-    return -1;
+    return e;
   }
   if (r < 0) {
     int w = wait_fd(fd, POLLOUT, deadline);
     if (w <= 0) {
-      set_err(err, w == 0 ? "connect: timed out" : std::string("poll: ") + std::strerror(errno));
+      Error e = w == 0 ? timeout("connect: timed out") : Error::os("poll");
       ::close(fd);
-      return -1;
+      return e;
     }
     int so = 0;
     socklen_t sl = sizeof so;
     ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &sl);
     if (so != 0) {
-      set_err(err, std::string("connect: ") + std::strerror(so));
       ::close(fd);
-      return -1;
+      return Error::os("connect", so);
     }
   }
   return fd;
 }
 
-// Reads more bytes into buf (through `tls` when given). Returns >0 bytes
-// read, 0 on EOF, -1 on error or timeout (err set).
-long read_more(int fd, TlsConnection* tls, std::string& buf, Clock::time_point deadline,
-               std::string* err) {
+// Reads more bytes into buf (through `tls` when given): the count (> 0), 0 on
+// EOF, or why not (a TimeoutError, or ConnectionResetError when the server
+// reset the connection).
+Result<long> read_more(int fd, TlsConnection* tls, std::string& buf, Clock::time_point deadline) {
   char tmp[16384];
   for (;;) {
     short wait_for = POLLIN;
@@ -109,10 +108,7 @@ long read_more(int fd, TlsConnection* tls, std::string& buf, Clock::time_point d
         return n;
       }
       if (n == TlsConnection::kEof) return 0;
-      if (n == TlsConnection::kError) {
-        set_err(err, tls->error());
-        return -1;
-      }
+      if (n == TlsConnection::kError) return connection_error(tls->error());
       if (n == TlsConnection::kWantWrite) wait_for = POLLOUT;
     } else {
       ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
@@ -122,25 +118,16 @@ long read_more(int fd, TlsConnection* tls, std::string& buf, Clock::time_point d
       }
       if (n == 0) return 0;
       if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        set_err(err, std::string("recv: ") + std::strerror(errno));
-        return -1;
-      }
+      if (errno == ECONNRESET) return Error{"ConnectionResetError", Error::os("recv").message, 502};
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return Error::os("recv");
     }
     int w = wait_fd(fd, wait_for, deadline);
-    if (w == 0) {
-      set_err(err, "timed out waiting for the server's response");
-      return -1;
-    }
-    if (w < 0) {
-      set_err(err, std::string("poll: ") + std::strerror(errno));
-      return -1;
-    }
+    if (w == 0) return timeout("timed out waiting for the server's response");
+    if (w < 0) return Error::os("poll");
   }
 }
 
-bool send_all(int fd, TlsConnection* tls, std::string_view data, Clock::time_point deadline,
-              std::string* err) {
+Status send_all(int fd, TlsConnection* tls, std::string_view data, Clock::time_point deadline) {
   while (!data.empty()) {
     if (tls) {  // https
       long n = tls->write(data.data(), data.size());
@@ -151,11 +138,10 @@ bool send_all(int fd, TlsConnection* tls, std::string_view data, Clock::time_poi
       if (n == TlsConnection::kWantRead || n == TlsConnection::kWantWrite) {
         int w = wait_fd(fd, n == TlsConnection::kWantRead ? POLLIN : POLLOUT, deadline);
         if (w > 0) continue;
-        set_err(err, w == 0 ? "timed out sending the request" : "poll failed");
-        return false;
+        return w == 0 ? timeout("timed out sending the request") : Error::os("poll");
       }
-      set_err(err, n == TlsConnection::kEof ? "connection closed by the server" : tls->error());
-      return false;
+      return connection_error(n == TlsConnection::kEof ? "connection closed by the server"
+                                                       : tls->error());
     }
     ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -165,16 +151,12 @@ bool send_all(int fd, TlsConnection* tls, std::string_view data, Clock::time_poi
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       int w = wait_fd(fd, POLLOUT, deadline);
-      if (w == 0) {
-        set_err(err, "timed out sending the request");
-        return false;
-      }
+      if (w == 0) return timeout("timed out sending the request");
       if (w > 0) continue;
     }
-    set_err(err, std::string("send: ") + std::strerror(errno));
-    return false;
+    return Error::os("send");
   }
-  return true;
+  return Ok{};
 }
 
 bool parse_size(std::string_view s, int base, std::size_t* out) {
@@ -220,7 +202,7 @@ void HttpClient::close() {
   fd_ = -1;
 }
 
-bool HttpClient::connect_socket(std::string* err) {
+Status HttpClient::connect_socket() {
   close();
   auto deadline = Clock::now() + options_.connect_timeout;
   std::string h = host_.empty() || host_ == "localhost" ? "127.0.0.1" : host_;
@@ -229,14 +211,15 @@ bool HttpClient::connect_socket(std::string* err) {
   if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   sockaddr_in v4{};
   sockaddr_in6 v6{};
+  Result<int> fd = Error::os("connect", ENOTCONN);
   if (::inet_pton(AF_INET, h.c_str(), &v4.sin_addr) == 1) {
     v4.sin_family = AF_INET;
     v4.sin_port = htons(port_);
-    fd_ = connect_addr(reinterpret_cast<sockaddr*>(&v4), sizeof v4, deadline, err);
+    fd = connect_addr(reinterpret_cast<sockaddr*>(&v4), sizeof v4, deadline);
   } else if (::inet_pton(AF_INET6, h.c_str(), &v6.sin6_addr) == 1) {
     v6.sin6_family = AF_INET6;
     v6.sin6_port = htons(port_);
-    fd_ = connect_addr(reinterpret_cast<sockaddr*>(&v6), sizeof v6, deadline, err);
+    fd = connect_addr(reinterpret_cast<sockaddr*>(&v6), sizeof v6, deadline);
   } else {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -244,32 +227,34 @@ bool HttpClient::connect_socket(std::string* err) {
     addrinfo* res = nullptr;
     std::string service = std::to_string(port_);
     int rc = ::getaddrinfo(h.c_str(), service.c_str(), &hints, &res);
-    if (rc != 0) {
-      set_err(err, "cannot resolve " + h + ": " + ::gai_strerror(rc));
-      return false;
-    }
-    for (addrinfo* ai = res; ai && fd_ < 0; ai = ai->ai_next)
-      fd_ = connect_addr(ai->ai_addr, ai->ai_addrlen, deadline, err);
+    if (rc != 0) return Error{"OSError", "cannot resolve " + h + ": " + ::gai_strerror(rc), 500};
+    for (addrinfo* ai = res; ai && !fd.ok(); ai = ai->ai_next)
+      fd = connect_addr(ai->ai_addr, ai->ai_addrlen, deadline);
     ::freeaddrinfo(res);
   }
-  if (fd_ < 0 && err)
-    *err = "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + *err;
+  if (!fd.ok())
+    return Error{
+        fd.error().type,
+        "cannot connect to " + host_ + ":" + std::to_string(port_) + ": " + fd.error().message,
+        fd.error().http_status};
+  fd_ = *fd;
   // https: the TLS handshake (certificate and host name checked) on the socket.
-  if (fd_ >= 0 && options_.tls) {
-    tls_ = TlsConnection::connect(fd_, host_.empty() ? std::string("127.0.0.1") : host_,
-                                  options_.ca_file, deadline, err);
-    if (!tls_) {
-      if (err) *err = "https://" + host_ + ":" + std::to_string(port_) + ": " + *err;
+  if (options_.tls) {
+    auto tls = TlsConnection::connect(fd_, host_.empty() ? std::string("127.0.0.1") : host_,
+                                      options_.ca_file, deadline);
+    if (!tls.ok()) {
       close();
-      return false;
+      return Error{tls.error().type,
+                   "https://" + host_ + ":" + std::to_string(port_) + ": " + tls.error().message,
+                   tls.error().http_status};
     }
+    tls_ = std::move(tls).value();
   }
-  return fd_ >= 0;
+  return Ok{};
 }
 
-std::optional<HttpResult> HttpClient::request(std::string_view method, std::string_view path,
-                                              std::string_view body, const HeaderList& headers,
-                                              std::string* err) {
+Result<HttpResult> HttpClient::request(std::string_view method, std::string_view path,
+                                       std::string_view body, const HeaderList& headers) {
   std::string wire;
   wire.reserve(256 + body.size());
   wire.append(method).append(" ").append(path.empty() ? std::string_view("/") : path);
@@ -302,45 +287,49 @@ std::optional<HttpResult> HttpClient::request(std::string_view method, std::stri
 
   bool head = ascii_iequals(method, "HEAD");
   bool reused = fd_ >= 0;
-  if (!reused && !connect_socket(err)) return std::nullopt;
+  if (!reused)
+    if (auto st = connect_socket(); !st.ok()) return st.error();
   bool retryable = false;
-  auto result = attempt(wire, head, &retryable, err);
-  if (!result && reused && retryable) {
-    if (!connect_socket(err)) return std::nullopt;
-    result = attempt(wire, head, &retryable, err);
+  auto result = attempt(wire, head, &retryable);
+  if (!result.ok() && reused && retryable) {
+    if (auto st = connect_socket(); !st.ok()) return st.error();
+    result = attempt(wire, head, &retryable);
   }
   return result;
 }
 
-std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head, bool* retryable,
-                                              std::string* err) {
+Result<HttpResult> HttpClient::attempt(const std::string& wire, bool head, bool* retryable) {
   auto deadline = Clock::now() + options_.request_timeout;
   *retryable = false;
-  if (!send_all(fd_, tls_.get(), wire, deadline, err)) {
+  if (auto st = send_all(fd_, tls_.get(), wire, deadline); !st.ok()) {
     *retryable = true;
     close();
-    return std::nullopt;
+    return st.error();
   }
   std::string buf;
   std::size_t pos = 0;  // start of the current response in buf
-  auto fail = [&](std::string msg) -> std::optional<HttpResult> {
-    if (!msg.empty()) set_err(err, std::move(msg));
+  auto fail = [&](Error e) -> Result<HttpResult> {
     close();
-    return std::nullopt;
+    return e;
+  };
+  // A read that ended the response early: EOF (`eof_message`) or an error.
+  auto fail_read = [&](const Result<long>& n, const char* eof_message) -> Result<HttpResult> {
+    return fail(n.ok() ? connection_error(eof_message) : n.error());
   };
   for (;;) {
     // Read the head.
     std::size_t end;
     while ((end = buf.find("\r\n\r\n", pos)) == std::string::npos) {
-      if (buf.size() - pos > (std::size_t{1} << 20)) return fail("response headers too large");
-      long n = read_more(fd_, tls_.get(), buf, deadline, err);
-      if (n == 0) {
+      if (buf.size() - pos > (std::size_t{1} << 20))
+        return fail(connection_error("response headers too large"));
+      auto n = read_more(fd_, tls_.get(), buf, deadline);
+      if (n.ok() && *n == 0) {
         if (buf.size() == pos) *retryable = true;
-        return fail("connection closed by the server before a complete response");
+        return fail_read(n, "connection closed by the server before a complete response");
       }
-      if (n < 0) {
-        if (buf.size() == pos && errno == ECONNRESET) *retryable = true;
-        return fail("");
+      if (!n.ok()) {
+        if (buf.size() == pos && n.error().type == "ConnectionResetError") *retryable = true;
+        return fail(n.error());
       }
     }
     std::string_view headtext(buf.data() + pos, end - pos);
@@ -349,12 +338,12 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
     std::string_view status_line = headtext.substr(0, eol);
     // "HTTP/1.1 200 OK"
     if (status_line.size() < 12 || status_line.substr(0, 5) != "HTTP/")
-      return fail("malformed status line from the server");
+      return fail(connection_error("malformed status line from the server"));
     bool http10 = status_line.substr(5, 3) == "1.0";
     std::size_t sp = status_line.find(' ');
     std::size_t status = 0;
     if (sp == std::string_view::npos || !parse_size(status_line.substr(sp + 1, 3), 10, &status))
-      return fail("malformed status line from the server");
+      return fail(connection_error("malformed status line from the server"));
     HttpResult result;
     result.status = static_cast<int>(status);
     std::string_view rest =
@@ -390,20 +379,22 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
       for (;;) {
         std::size_t le;
         while ((le = buf.find("\r\n", p)) == std::string::npos) {
-          long n = read_more(fd_, tls_.get(), buf, deadline, err);
-          if (n <= 0) return fail(n == 0 ? "connection closed inside a chunked body" : "");
+          auto n = read_more(fd_, tls_.get(), buf, deadline);
+          if (!n.ok() || *n == 0) return fail_read(n, "connection closed inside a chunked body");
         }
         std::string_view size_line(buf.data() + p, le - p);
         size_line = size_line.substr(0, size_line.find(';'));
         std::size_t chunk = 0;
-        if (!parse_size(size_line, 16, &chunk)) return fail("malformed chunk size");
+        if (!parse_size(size_line, 16, &chunk))
+          return fail(connection_error("malformed chunk size"));
         p = le + 2;
         if (chunk == 0) {
           // Trailers, then an empty line.
           for (;;) {
             while ((le = buf.find("\r\n", p)) == std::string::npos) {
-              long n = read_more(fd_, tls_.get(), buf, deadline, err);
-              if (n <= 0) return fail(n == 0 ? "connection closed inside chunk trailers" : "");
+              auto n = read_more(fd_, tls_.get(), buf, deadline);
+              if (!n.ok() || *n == 0)
+                return fail_read(n, "connection closed inside chunk trailers");
             }
             bool empty = le == p;
             p = le + 2;
@@ -412,26 +403,27 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
           break;
         }
         while (buf.size() < p + chunk + 2) {
-          long n = read_more(fd_, tls_.get(), buf, deadline, err);
-          if (n <= 0) return fail(n == 0 ? "connection closed inside a chunk" : "");
+          auto n = read_more(fd_, tls_.get(), buf, deadline);
+          if (!n.ok() || *n == 0) return fail_read(n, "connection closed inside a chunk");
         }
         result.body.append(buf, p, chunk);
         p += chunk + 2;
       }
     } else if (!cl.empty()) {
       std::size_t len = 0;
-      if (!parse_size(cl, 10, &len)) return fail("malformed Content-Length");
+      if (!parse_size(cl, 10, &len)) return fail(connection_error("malformed Content-Length"));
       while (buf.size() < body_start + len) {
-        long n = read_more(fd_, tls_.get(), buf, deadline, err);
-        if (n <= 0) return fail(n == 0 ? "connection closed before the whole body arrived" : "");
+        auto n = read_more(fd_, tls_.get(), buf, deadline);
+        if (!n.ok() || *n == 0)
+          return fail_read(n, "connection closed before the whole body arrived");
       }
       result.body.assign(buf, body_start, len);
     } else {
       // Body delimited by the end of the connection.
       for (;;) {
-        long n = read_more(fd_, tls_.get(), buf, deadline, err);
-        if (n == 0) break;
-        if (n < 0) return fail("");
+        auto n = read_more(fd_, tls_.get(), buf, deadline);
+        if (!n.ok()) return fail(n.error());
+        if (*n == 0) break;
       }
       result.body.assign(buf, body_start, std::string::npos);
       keep = false;
@@ -441,16 +433,16 @@ std::optional<HttpResult> HttpClient::attempt(const std::string& wire, bool head
   }
 }
 
-std::optional<HttpResult> http_request(const std::string& host, unsigned short port,
-                                       std::string_view method, std::string_view path,
-                                       std::string_view body, const HeaderList& headers,
-                                       std::chrono::milliseconds timeout, std::string* err) {
+Result<HttpResult> http_request(const std::string& host, unsigned short port,
+                                std::string_view method, std::string_view path,
+                                std::string_view body, const HeaderList& headers,
+                                std::chrono::milliseconds timeout) {
   ClientOptions options;
   options.keep_alive = false;
   options.request_timeout = timeout;
   options.connect_timeout = std::min(timeout, options.connect_timeout);
   HttpClient client(host, port, options);
-  return client.request(method, path, body, headers, err);
+  return client.request(method, path, body, headers);
 }
 
-}  // namespace lyn::server
+}  // namespace lyn::client

@@ -1,4 +1,4 @@
-#include "server/logging.h"
+#include "ops/logging.h"
 
 #include <time.h>
 
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace lyn::server {
+namespace lyn::ops {
 
 namespace {
 
@@ -148,15 +148,13 @@ Logger::~Logger() {
   if (owned_ && out_) std::fclose(out_);
 }
 
-std::unique_ptr<Logger> Logger::open(LogLevel level, LogFormat format, const std::string& path,
-                                     std::string* err) {
-  if (path.empty()) return std::make_unique<Logger>(level, format, stderr, false);
+Result<std::unique_ptr<Logger>> Logger::open(LogLevel level, LogFormat format,
+                                             const std::string& path) {
+  using Answer = Result<std::unique_ptr<Logger>>;
+  if (path.empty()) return Answer(std::make_unique<Logger>(level, format, stderr, false));
   std::FILE* f = std::fopen(path.c_str(), "ae");  // append, close-on-exec
-  if (!f) {
-    if (err) *err = "cannot open log file " + path + ": " + std::strerror(errno);
-    return nullptr;
-  }
-  return std::make_unique<Logger>(level, format, f, true);
+  if (!f) return Error::os("cannot open log file " + path);
+  return Answer(std::make_unique<Logger>(level, format, f, true));
 }
 
 std::string Logger::format_line(LogLevel level, std::string_view message,
@@ -219,4 +217,4 @@ void Logger::access(std::string_view method, std::string_view path, int status, 
        log_field("bytes", static_cast<long long>(bytes)), log_field("remote", remote)});
 }
 
-}  // namespace lyn::server
+}  // namespace lyn::ops

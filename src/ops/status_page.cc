@@ -1,6 +1,6 @@
-#include "server/status_page.h"
+#include "ops/status_page.h"
 
-namespace lyn::server {
+namespace lyn::ops {
 
 namespace {
 
@@ -295,4 +295,4 @@ std::string_view status_page_html() {
   return kPage;
 }
 
-}  // namespace lyn::server
+}  // namespace lyn::ops

@@ -1,4 +1,4 @@
-#include "server/metrics.h"
+#include "ops/metrics.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -9,32 +9,9 @@
 #include <fstream>
 #include <string>
 
-namespace lyn::server {
+namespace lyn::ops {
 
 namespace {
-
-constexpr std::string_view kSessionsPrefix = "/api/sessions/";
-
-// The session operations the API knows (docs/api.md); any other operation
-// name is folded into {operation} so clients cannot grow the label set.
-constexpr std::string_view kSessionOps[] = {
-    "get_shape",    "get_columns",  "get_input_columns", "get_output_columns", "get_series_columns",
-    "get_indices",  "get_index",    "set_index",         "get_column",         "set_column",
-    "get_value",    "set_value",    "get_value_at",      "get_column_type",    "get_selector",
-    "set_selector", "get_subindex", "set_subindex",      "get_subseries"};
-
-constexpr std::string_view kExactRoutes[] = {"/",
-                                             "/metrics",
-                                             "/api/openapi.json",
-                                             "/api/ping",
-                                             "/api/health",
-                                             "/api/status",
-                                             "/api/read_data",
-                                             "/api/write_data",
-                                             "/api/compute",
-                                             "/api/talk/field",
-                                             "/api/interface/read",
-                                             "/api/sessions"};
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -100,23 +77,6 @@ double process_cpu_seconds() {
 
 }  // namespace
 
-std::string normalise_endpoint(std::string_view target) {
-  if (size_t q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
-  for (std::string_view r : kExactRoutes)
-    if (target == r) return std::string(r);
-  if (target.substr(0, kSessionsPrefix.size()) == kSessionsPrefix) {
-    std::string_view rest = target.substr(kSessionsPrefix.size());
-    size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) return "/api/sessions/{id}";
-    std::string_view op = rest.substr(slash + 1);
-    op = op.substr(0, op.find('/'));
-    for (std::string_view known : kSessionOps)
-      if (op == known) return "/api/sessions/{id}/" + std::string(known);
-    return "/api/sessions/{id}/{operation}";
-  }
-  return "other";
-}
-
 std::string_view normalise_method(std::string_view method) {
   static constexpr std::string_view kMethods[] = {"GET",   "POST", "DELETE", "PUT",
                                                   "PATCH", "HEAD", "OPTIONS"};
@@ -132,13 +92,15 @@ double process_rss_bytes() {
   return static_cast<double>(pages_rss) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
-Metrics::Metrics(double start_unix_seconds)
+Metrics::Metrics(double start_unix_seconds, EndpointLabel label)
     : start_unix_(start_unix_seconds > 0 ? start_unix_seconds : unix_now()),
+      label_(std::move(label)),
       start_steady_(std::chrono::steady_clock::now()) {}
 
 void Metrics::observe(std::string_view method, std::string_view target, int status,
                       double seconds) {
-  RequestKey key{normalise_endpoint(target), std::string(normalise_method(method)), status};
+  RequestKey key{label_ ? label_(method, target) : std::string("other"),
+                 std::string(normalise_method(method)), status};
   if (seconds < 0) seconds = 0;
   // First bucket whose upper bound holds `seconds`; kBuckets.size() = +Inf only.
   size_t bucket = static_cast<size_t>(std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) -
@@ -246,4 +208,4 @@ std::string Metrics::render(const MetricsSources& src) const {
   return out;
 }
 
-}  // namespace lyn::server
+}  // namespace lyn::ops

@@ -1,4 +1,4 @@
-#include "server/tls.h"
+#include "client/tls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,7 +9,7 @@
 
 #include <cstring>
 
-namespace lyn::server {
+namespace lyn::client {
 
 namespace {
 
@@ -36,14 +36,11 @@ SSL* as_ssl(void* p) {
 
 }  // namespace
 
-std::unique_ptr<TlsConnection> TlsConnection::connect(int fd, const std::string& host_in,
-                                                      const std::string& ca_file,
-                                                      Clock::time_point deadline,
-                                                      std::string* err) {
-  auto fail = [&](const std::string& m) -> std::unique_ptr<TlsConnection> {
-    if (err) *err = m;
-    return nullptr;
-  };
+Result<std::unique_ptr<TlsConnection>> TlsConnection::connect(int fd, const std::string& host_in,
+                                                              const std::string& ca_file,
+                                                              Clock::time_point deadline) {
+  using Answer = Result<std::unique_ptr<TlsConnection>>;
+  auto fail = [](std::string m) -> Answer { return Error{"SSLError", std::move(m), 502}; };
   std::string host = host_in;
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
@@ -93,13 +90,13 @@ std::unique_ptr<TlsConnection> TlsConnection::connect(int fd, const std::string&
     }
     auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return fail("TLS handshake timed out");
+    if (left <= 0) return Error{"TimeoutError", "TLS handshake timed out", 504};
     pollfd p{fd, events, 0};
     int pr = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1 << 30)));
-    if (pr == 0) return fail("TLS handshake timed out");
-    if (pr < 0 && errno != EINTR) return fail(std::string("poll: ") + std::strerror(errno));
+    if (pr == 0) return Error{"TimeoutError", "TLS handshake timed out", 504};
+    if (pr < 0 && errno != EINTR) return Error::os("poll");
   }
-  return c;
+  return Answer(std::move(c));
 }
 
 TlsConnection::~TlsConnection() {
@@ -139,4 +136,4 @@ long TlsConnection::write(const char* buf, std::size_t n) {
   return result(SSL_write(as_ssl(ssl_), buf, static_cast<int>(std::min<std::size_t>(n, 1 << 30))));
 }
 
-}  // namespace lyn::server
+}  // namespace lyn::client

@@ -1,7 +1,7 @@
 // Metrics: request counters and latency histograms for `lynguine serve`,
 // rendered in the Prometheus text exposition format (version 0.0.4) at
-// GET /metrics. Transport-level: the CLI's request wrapper (serve_command.cc)
-// calls observe() once per answered request; nothing in src/service knows.
+// GET /metrics. The program's request wrapper (app/observability) calls
+// observe() once per answered request; nothing in src/service knows.
 //
 // Series:
 //   lynguine_requests_total{endpoint,method,status}       counter
@@ -12,20 +12,18 @@
 //   lynguine_uptime_seconds, lynguine_build_info{version}  gauges
 //   process_resident_memory_bytes, process_start_time_seconds,
 //   process_cpu_seconds_total                              (Prometheus' names)
-//   lynguine_sessions                                      gauge (MetricsSources::sessions;
-//                                                          the CLI counts GET /api/sessions,
-//                                                          which does not touch access times)
+//   lynguine_sessions                                      gauge (MetricsSources::sessions)
 //
-// Label cardinality is bounded: endpoint labels are route templates
-// (normalise_endpoint: session ids become {id}, unknown paths "other"), and
-// methods outside the HTTP set become "OTHER".
+// Label cardinality is bounded: endpoint labels come from the label function
+// the program gives (the route table's templates: session ids become {id},
+// unknown paths "other"), and methods outside the HTTP set become "OTHER".
 //
 // Thread safety: observe(), render() and the accessors may be called from any
 // thread at once; one mutex guards the series (held for a map lookup and a
 // few additions per request; rendering copies nothing while holding it
 // longer than the formatting of the text).
-#ifndef LYNGUINE_SERVER_METRICS_H_
-#define LYNGUINE_SERVER_METRICS_H_
+#ifndef LYNGUINE_OPS_METRICS_H_
+#define LYNGUINE_OPS_METRICS_H_
 
 #include <array>
 #include <chrono>
@@ -37,14 +35,11 @@
 #include <string>
 #include <string_view>
 
-namespace lyn::server {
+namespace lyn::ops {
 
-// The route template a request target belongs to: the query string dropped,
-// "/api/sessions/<id>" -> "/api/sessions/{id}", "/api/sessions/<id>/<op>" ->
-// "/api/sessions/{id}/<op>" for the known operations (else
-// "/api/sessions/{id}/{operation}"); any path the server does not route is
-// "other".
-std::string normalise_endpoint(std::string_view target);
+// The endpoint label of a request: (method, raw target) -> a value from a
+// bounded set, e.g. the route template it matches or "other".
+using EndpointLabel = std::function<std::string(std::string_view method, std::string_view target)>;
 
 // The method as a label: GET, POST, ... as sent for the standard methods,
 // "OTHER" for anything else.
@@ -71,7 +66,8 @@ class Metrics {
       0.025,   0.05,   0.1,     0.25,   0.5,   1.0,    2.5,   10.0};
 
   // `start_unix_seconds`: when the process started serving (0: now).
-  explicit Metrics(double start_unix_seconds = 0);
+  // `label`: the endpoint label of a request; unset: every request is "other".
+  explicit Metrics(double start_unix_seconds = 0, EndpointLabel label = {});
 
   // Records one answered request; `target` is the raw request target.
   void observe(std::string_view method, std::string_view target, int status, double seconds);
@@ -102,6 +98,7 @@ class Metrics {
   };
 
   double start_unix_;
+  EndpointLabel label_;
   std::chrono::steady_clock::time_point start_steady_;
   mutable std::mutex mu_;
   std::map<RequestKey, std::uint64_t> requests_;
@@ -112,6 +109,6 @@ class Metrics {
 // Resident set size of this process in bytes (0 if unknown).
 double process_rss_bytes();
 
-}  // namespace lyn::server
+}  // namespace lyn::ops
 
-#endif  // LYNGUINE_SERVER_METRICS_H_
+#endif  // LYNGUINE_OPS_METRICS_H_

@@ -8,15 +8,15 @@
 // a data-value attribute (raw number) for tests (tests/browser/).
 //
 // Thread safety: status_page_html() returns a constant; any thread.
-#ifndef LYNGUINE_SERVER_STATUS_PAGE_H_
-#define LYNGUINE_SERVER_STATUS_PAGE_H_
+#ifndef LYNGUINE_OPS_STATUS_PAGE_H_
+#define LYNGUINE_OPS_STATUS_PAGE_H_
 
 #include <string_view>
 
-namespace lyn::server {
+namespace lyn::ops {
 
 std::string_view status_page_html();
 
-}  // namespace lyn::server
+}  // namespace lyn::ops
 
-#endif  // LYNGUINE_SERVER_STATUS_PAGE_H_
+#endif  // LYNGUINE_OPS_STATUS_PAGE_H_

@@ -1,4 +1,4 @@
-// TLS for lynguine's raw-socket HTTP client (src/server/http_client.cc): an
+// TLS for lynguine's raw-socket HTTP client (src/client/http_client.cc): an
 // OpenSSL 3 client connection over a connected non-blocking socket. The peer
 // certificate is verified against a CA file (--ca-file) or, without one, the
 // system store, and must name the host we connected to (DNS name or IP
@@ -7,15 +7,17 @@
 //
 // Thread safety: a TlsConnection is used by one thread at a time (like the
 // HttpClient that owns it). Different connections are independent.
-#ifndef LYNGUINE_SERVER_TLS_H_
-#define LYNGUINE_SERVER_TLS_H_
+#ifndef LYNGUINE_CLIENT_TLS_H_
+#define LYNGUINE_CLIENT_TLS_H_
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 
-namespace lyn::server {
+#include "core/status.h"
+
+namespace lyn::client {
 
 class TlsConnection {
  public:
@@ -27,10 +29,11 @@ class TlsConnection {
   static constexpr long kWantWrite = -3;
 
   // Runs the handshake on `fd` (connected, non-blocking; not owned) until
-  // `deadline`. nullptr with *err on failure (including verification).
-  static std::unique_ptr<TlsConnection> connect(int fd, const std::string& host,
-                                                const std::string& ca_file,
-                                                Clock::time_point deadline, std::string* err);
+  // `deadline`. An SSLError (including a failed verification) or a
+  // TimeoutError on failure.
+  static Result<std::unique_ptr<TlsConnection>> connect(int fd, const std::string& host,
+                                                        const std::string& ca_file,
+                                                        Clock::time_point deadline);
   ~TlsConnection();
   TlsConnection(const TlsConnection&) = delete;
   TlsConnection& operator=(const TlsConnection&) = delete;
@@ -49,6 +52,6 @@ class TlsConnection {
   std::string error_;
 };
 
-}  // namespace lyn::server
+}  // namespace lyn::client
 
-#endif  // LYNGUINE_SERVER_TLS_H_
+#endif  // LYNGUINE_CLIENT_TLS_H_

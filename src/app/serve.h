@@ -1,23 +1,20 @@
-// serve_main: the `lynguine serve` family of commands, wiring HttpServer and
-// the lifecycle together. Endpoints are not known here: the caller (the CLI)
-// supplies a factory that builds the request handler once the server knows
-// its port, so it can fill lyn::service::ApiOptions (idle_seconds, status).
+// serve: `lynguine serve` put together -- the HttpServer (src/server), its
+// Guard, the state file, the daemon and the shutdown watch (src/ops). The
+// endpoints are not known here: the caller supplies a factory that builds
+// the request handler (and the route description the Guard reads) once the
+// server knows its port, so it can fill lyn::service::ApiOptions
+// (idle_seconds, status); app/serve_api.h has the one for lynguine's API.
 //
 //   run_serve(options)  `serve [--daemon]`: check the security options (a
 //                       non-loopback bind needs API keys), listen, wrap the
 //                       handler in a Guard, record server.json, serve
-//                       until idle timeout or SIGTERM/SIGINT/SIGHUP, drain, remove
-//                       server.json if still ours. Returns the exit code.
-//   serve_status()      `serve status`: prints the state JSON (with "alive")
-//                       and returns 0 if a live server is recorded; else
-//                       prints "lynguine server not running" and returns 1.
-//   serve_stop()        `serve stop`: SIGTERM to the recorded server, waits for
-//                       it to exit, returns 0; if none is running says so, 1.
+//                       until idle timeout or SIGTERM/SIGINT/SIGHUP, drain,
+//                       remove server.json if still ours. The exit code.
 //
 // Threads: call from the main thread of a process that has started no other
 // thread (run_serve with daemon=true forks).
-#ifndef LYNGUINE_SERVER_SERVE_MAIN_H_
-#define LYNGUINE_SERVER_SERVE_MAIN_H_
+#ifndef LYNGUINE_APP_SERVE_H_
+#define LYNGUINE_APP_SERVE_H_
 
 #include <sys/types.h>
 
@@ -25,11 +22,13 @@
 #include <functional>
 #include <string>
 
+#include "ops/server_watch.h"
+#include "ops/state_file.h"
 #include "server/guard.h"
 #include "server/http_server.h"
-#include "server/lifecycle.h"
+#include "server/route_info.h"
 
-namespace lyn::server {
+namespace lyn::app {
 
 // What the handler factory may want to know about the server it serves.
 struct ServeInfo {
@@ -46,7 +45,14 @@ struct ServeInfo {
   std::function<std::size_t()> in_flight;
 };
 
-using HandlerFactory = std::function<Handler(const ServeInfo&)>;
+// What serves the requests: the handler, and what the Guard may know of
+// their routes (unset: server::describe_unknown_route).
+struct ServeHandler {
+  server::Handler handler;
+  server::DescribeRoute describe;
+};
+
+using HandlerFactory = std::function<ServeHandler(const ServeInfo&)>;
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
@@ -57,7 +63,7 @@ struct ServeOptions {
   int threads = 2;
   std::string token;  // recorded in server.json when non-empty (and required; see guard.h)
   std::string version = LYNGUINE_VERSION;
-  ServerLimits limits;
+  server::ServerLimits limits;
   bool write_state = true;  // record server.json in the state directory
   bool quiet = false;       // no "listening on" line on stderr (foreground)
   HandlerFactory make_handler;
@@ -65,7 +71,7 @@ struct ServeOptions {
   // --- Security ("safe to leave running"; see guard.h) ---
   // Host/Origin allow-lists, rate limit, response cap. `remote`, `token` and
   // `api_keys` are filled in by run_serve from the options below.
-  GuardOptions guard;
+  server::GuardOptions guard;
   std::string auth_token_file;    // --auth-token-file FILE: the token is its first line
   bool auth_token_auto = false;   // --auth-token auto: random, written 0600 to <state dir>/token
   std::string api_keys_file;      // --api-keys FILE (required for a non-loopback bind)
@@ -78,9 +84,10 @@ struct ServeOptions {
 ServeOptions serve_options_from_env();
 
 int run_serve(const ServeOptions& options);
-int serve_status();
-int serve_stop();
 
-}  // namespace lyn::server
+// The shutdown watch's view of an HttpServer (run_serve uses it; so may tests).
+ops::WatchedServer watched(server::HttpServer& server);
 
-#endif  // LYNGUINE_SERVER_SERVE_MAIN_H_
+}  // namespace lyn::app
+
+#endif  // LYNGUINE_APP_SERVE_H_

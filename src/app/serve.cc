@@ -1,4 +1,4 @@
-#include "server/serve_main.h"
+#include "app/serve.h"
 
 #include <arpa/inet.h>  // inet_ntop (socket activation)
 #include <fcntl.h>
@@ -11,14 +11,21 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include <optional>
 
+#include "client/ensure_server.h"
+#include "ops/daemon.h"
+#include "ops/server_watch.h"
+#include "ops/state_file.h"
 #include "server/api_keys.h"
 #include "server/secrets.h"
 
-namespace lyn::server {
+namespace lyn::app {
 
 namespace {
+
+using server::GuardOptions;
+using server::HttpServer;
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -77,14 +84,24 @@ ServeOptions serve_options_from_env() {
   return o;
 }
 
+ops::WatchedServer watched(HttpServer& server) {
+  return {server.context(),
+          [&server] {
+            if (server.in_flight() > 0) return 0.0;
+            return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                 server.last_activity())
+                .count();
+          },
+          [&server] { server.shutdown_gracefully(); }, [&server] { server.stop(); }};
+}
+
 int run_serve(const ServeOptions& options) {
-  std::string err;
   std::string root = absolute_root(options.root);
   std::string dir;
   if (options.write_state || options.daemon) {
-    auto d = state_dir(&err);
-    if (!d) {
-      std::fprintf(stderr, "lynguine: %s\n", err.c_str());
+    auto d = ops::state_dir();
+    if (!d.ok()) {
+      std::fprintf(stderr, "lynguine: %s\n", d.error().message.c_str());
       return 1;
     }
     dir = *d;
@@ -93,14 +110,15 @@ int run_serve(const ServeOptions& options) {
   // Security ("safe to leave running"): settle keys, token and TLS before
   // anything listens. A non-loopback bind must have API keys.
   GuardOptions guard = options.guard;
-  guard.remote = !is_loopback_name(host_name_of(options.host).value_or(options.host));
+  guard.remote =
+      !server::is_loopback_name(server::host_name_of(options.host).value_or(options.host));
   if (!options.api_keys_file.empty()) {
-    auto keys = ApiKeys::load(options.api_keys_file, &err);
-    if (!keys) {
-      std::fprintf(stderr, "lynguine: %s\n", err.c_str());
+    auto keys = server::ApiKeys::load(options.api_keys_file);
+    if (!keys.ok()) {
+      std::fprintf(stderr, "lynguine: %s\n", keys.error().message.c_str());
       return 1;
     }
-    guard.api_keys = std::make_shared<const ApiKeys>(std::move(*keys));
+    guard.api_keys = std::make_shared<const server::ApiKeys>(std::move(keys).value());
   }
   bool tls = !options.tls_cert.empty() || !options.tls_key.empty();
   auto refuse = [](const std::string& msg) {
@@ -119,15 +137,17 @@ int run_serve(const ServeOptions& options) {
   std::string token = options.token;
   std::string token_path;
   if (!options.auth_token_file.empty()) {
-    auto t = read_secret_file(options.auth_token_file, &err);
-    if (!t) return refuse("--auth-token-file: " + err);
+    auto t = server::read_secret_file(options.auth_token_file);
+    if (!t.ok()) return refuse("--auth-token-file: " + t.error().message);
     token = *t;
   } else if (options.auth_token_auto) {
-    auto d = dir.empty() ? state_dir(&err) : std::optional<std::string>(dir);
-    auto t = d ? random_token(32, &err) : std::nullopt;
-    if (!t) return refuse("--auth-token auto: " + err);
+    auto d = dir.empty() ? ops::state_dir() : Result<std::string>(dir);
+    if (!d.ok()) return refuse("--auth-token auto: " + d.error().message);
+    auto t = server::random_token(32);
+    if (!t.ok()) return refuse("--auth-token auto: " + t.error().message);
     token_path = *d + "/token";
-    if (!write_secret_file(token_path, *t, &err)) return refuse(err);
+    if (auto st = server::write_secret_file(token_path, *t); !st.ok())
+      return refuse(st.error().message);
     token = *t;
   }
   guard.token = token;
@@ -135,9 +155,9 @@ int run_serve(const ServeOptions& options) {
     std::fprintf(stderr, "lynguine: warning: serving %s without TLS: API keys travel in clear\n",
                  options.host.c_str());
 
-  DaemonReady ready;
+  ops::DaemonReady ready;
   if (options.daemon) {
-    DaemonResult r = daemonize(log_file_path(dir));
+    ops::DaemonResult r = ops::daemonize(ops::log_file_path(dir));
     if (!r.is_child) return r.exit_code;
     ready = std::move(r.ready);
   }
@@ -153,14 +173,18 @@ int run_serve(const ServeOptions& options) {
   // Socket activation (systemd): a listening socket inherited as fd 3 is
   // served instead of binding host:port. See systemd_listen_fd() above.
   std::string host = options.host;
-  if (int fd = options.daemon ? -1 : systemd_listen_fd(&host); fd >= 0) {
-    if (!server.adopt(fd, &err)) return fail(err);
-  } else if (!server.listen(options.host, options.port, &err)) {
-    return fail(err);
-  }
+  Status listening = Ok{};
+  if (int fd = options.daemon ? -1 : systemd_listen_fd(&host); fd >= 0)
+    listening = server.adopt(fd);
+  else
+    listening = server.listen(options.host, options.port);
+  if (!listening.ok()) return fail(listening.error().message);
 
-  if (tls && !server.enable_tls(options.tls_cert, options.tls_key, &err)) return fail(err);
-  if (host != options.host && !is_loopback_name(host) && !guard.api_keys)  // socket activation
+  if (tls)
+    if (auto st = server.enable_tls(options.tls_cert, options.tls_key); !st.ok())
+      return fail(st.error().message);
+  if (host != options.host && !server::is_loopback_name(host) &&
+      !guard.api_keys)  // socket activation
     return fail("refusing to serve a non-loopback socket (" + host + ") without --api-keys");
 
   ServeInfo info;
@@ -181,8 +205,12 @@ int run_serve(const ServeOptions& options) {
   try {
     if (!options.make_handler) return fail("no request handler configured");
     // Every request passes the Guard (Host, Origin, auth, rights, rate,
-    // response size) before it reaches the API.
-    server.set_handler(Guard::wrap(std::make_shared<Guard>(guard), options.make_handler(info)));
+    // response size) before it reaches the API; the routes' rights come with
+    // the handler.
+    ServeHandler serving = options.make_handler(info);
+    if (serving.describe) guard.describe = std::move(serving.describe);
+    server.set_handler(
+        server::Guard::wrap(std::make_shared<server::Guard>(guard), std::move(serving.handler)));
   } catch (const std::exception& e) {
     return fail(std::string("cannot set up the request handler: ") + e.what());
   }
@@ -191,7 +219,7 @@ int run_serve(const ServeOptions& options) {
   // A TLS or API-key server is not the per-user local server: the lifecycle
   // (plain HTTP, no keys) could neither check nor use it, so it is not recorded.
   if (options.write_state && !tls && !guard.api_keys) {
-    ServerState st;
+    ops::ServerState st;
     st.pid = info.pid;
     st.host = host;
     st.port = info.port;
@@ -200,14 +228,14 @@ int run_serve(const ServeOptions& options) {
     st.started_at = info.started_at;
     st.token = token;
     // Do not displace another live server's record (only one is "the" server).
-    auto existing = read_state(dir);
-    if (existing && existing->pid != info.pid && is_alive(*existing)) {
+    auto existing = ops::read_state(dir);
+    if (existing.ok() && existing->pid != info.pid && client::is_alive(*existing)) {
       std::fprintf(stderr,
                    "lynguine: another server (pid %d, port %u) is recorded in %s; not "
                    "recording this one\n",
                    static_cast<int>(existing->pid), existing->port, dir.c_str());
-    } else if (!write_state(dir, st, &err)) {
-      return fail(err);
+    } else if (auto written = ops::write_state(dir, st); !written.ok()) {
+      return fail(written.error().message);
     } else {
       own_state = true;
     }
@@ -215,7 +243,7 @@ int run_serve(const ServeOptions& options) {
 
   int code = 0;
   {
-    ServerWatch watch(server, options.idle_timeout_seconds, true);
+    ops::ServerWatch watch(watched(server), options.idle_timeout_seconds, true);
     if (options.daemon) {
       std::fprintf(stderr, "lynguine: server %s listening on %s:%u (pid %d, root %s)\n",
                    options.version.c_str(), host.c_str(), info.port, static_cast<int>(info.pid),
@@ -234,58 +262,9 @@ int run_serve(const ServeOptions& options) {
       code = 1;
     }
   }
-  if (own_state) remove_state_if_ours(dir, info.pid);
+  if (own_state) ops::remove_state_if_ours(dir, info.pid);
   std::fprintf(stderr, "lynguine: server (pid %d) stopped\n", static_cast<int>(info.pid));
   return code;
 }
 
-int serve_status() {
-  std::string err;
-  auto dir = state_dir(&err);
-  if (!dir) {
-    std::fprintf(stderr, "lynguine: %s\n", err.c_str());
-    return 1;
-  }
-  auto st = read_state(*dir);
-  if (!st) {
-    std::printf("lynguine server not running\n");
-    return 1;
-  }
-  if (!is_alive(*st)) {
-    std::printf("lynguine server not running (stale state for pid %d in %s)\n",
-                static_cast<int>(st->pid), state_file_path(*dir).c_str());
-    return 1;
-  }
-  auto j = nlohmann::json::parse(state_to_json(*st));
-  j.erase("token");
-  j["alive"] = true;
-  j["state_file"] = state_file_path(*dir);
-  std::printf("%s\n", j.dump(2).c_str());
-  return 0;
-}
-
-int serve_stop() {
-  std::string err;
-  auto dir = state_dir(&err);
-  if (!dir) {
-    std::fprintf(stderr, "lynguine: %s\n", err.c_str());
-    return 1;
-  }
-  auto st = read_state(*dir);
-  if (!st || !is_alive(*st)) {
-    if (st) remove_state(*dir);  // stale
-    std::printf("lynguine server not running\n");
-    return 1;
-  }
-  // Requests in flight may take a while to drain; give them time, then insist.
-  if (!stop_process(st->pid, std::chrono::seconds(30), true)) {
-    std::fprintf(stderr, "lynguine: server pid %d did not stop\n", static_cast<int>(st->pid));
-    return 1;
-  }
-  // A killed server cannot clean up after itself.
-  if (auto again = read_state(*dir); again && again->pid == st->pid) remove_state(*dir);
-  std::printf("lynguine server (pid %d) stopped\n", static_cast<int>(st->pid));
-  return 0;
-}
-
-}  // namespace lyn::server
+}  // namespace lyn::app

@@ -1,5 +1,5 @@
 // HttpClient: a minimal blocking HTTP/1.1 client on raw POSIX sockets, for the
-// CLI's client mode and the server lifecycle (health checks). No Boost, no
+// CLI's server mode and the lifecycle's health checks. No Boost, no
 // threads, no allocation beyond the strings it returns: a request to a local
 // server costs one connect() and a couple of syscalls.
 //
@@ -11,18 +11,19 @@
 //
 // Threads: an HttpClient is not thread-safe; use one per thread. The free
 // function http_request() is safe to call from any thread.
-#ifndef LYNGUINE_SERVER_HTTP_CLIENT_H_
-#define LYNGUINE_SERVER_HTTP_CLIENT_H_
+#ifndef LYNGUINE_CLIENT_HTTP_CLIENT_H_
+#define LYNGUINE_CLIENT_HTTP_CLIENT_H_
 
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace lyn::server {
+#include "core/status.h"
+
+namespace lyn::client {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -60,19 +61,18 @@ class HttpClient {
 
   // Sends `method path` with `body` (Content-Length always sent for non-empty
   // bodies and for POST/PUT/PATCH; Content-Type defaults to application/json
-  // when there is a body) plus `headers`. Returns the response, or nullopt
-  // with *err set on connection failure, timeout or a malformed response.
-  std::optional<HttpResult> request(std::string_view method, std::string_view path,
-                                    std::string_view body = {}, const HeaderList& headers = {},
-                                    std::string* err = nullptr);
+  // when there is a body) plus `headers`. Returns the response, or why there
+  // is none: an OSError (cannot connect), a TimeoutError, or a
+  // ConnectionError (closed early, a malformed response, a TLS failure).
+  Result<HttpResult> request(std::string_view method, std::string_view path,
+                             std::string_view body = {}, const HeaderList& headers = {});
 
   // Closes the kept-alive connection, if any.
   void close();
 
  private:
-  bool connect_socket(std::string* err);
-  std::optional<HttpResult> attempt(const std::string& wire, bool head, bool* retryable,
-                                    std::string* err);
+  Status connect_socket();
+  Result<HttpResult> attempt(const std::string& wire, bool head, bool* retryable);
 
   std::string host_;
   unsigned short port_;
@@ -82,12 +82,11 @@ class HttpClient {
 };
 
 // One request on a fresh connection (closed afterwards).
-std::optional<HttpResult> http_request(const std::string& host, unsigned short port,
-                                       std::string_view method, std::string_view path,
-                                       std::string_view body = {}, const HeaderList& headers = {},
-                                       std::chrono::milliseconds timeout = std::chrono::seconds(60),
-                                       std::string* err = nullptr);
+Result<HttpResult> http_request(const std::string& host, unsigned short port,
+                                std::string_view method, std::string_view path,
+                                std::string_view body = {}, const HeaderList& headers = {},
+                                std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
-}  // namespace lyn::server
+}  // namespace lyn::client
 
-#endif  // LYNGUINE_SERVER_HTTP_CLIENT_H_
+#endif  // LYNGUINE_CLIENT_HTTP_CLIENT_H_

@@ -15,8 +15,8 @@
 // one mutex serialises the writes, each line is written with one fwrite and
 // flushed, so lines never interleave and survive a crash. The level and
 // format are fixed at construction.
-#ifndef LYNGUINE_SERVER_LOGGING_H_
-#define LYNGUINE_SERVER_LOGGING_H_
+#ifndef LYNGUINE_OPS_LOGGING_H_
+#define LYNGUINE_OPS_LOGGING_H_
 
 #include <cstdio>
 #include <memory>
@@ -26,7 +26,9 @@
 #include <string_view>
 #include <vector>
 
-namespace lyn::server {
+#include "core/status.h"
+
+namespace lyn::ops {
 
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 enum class LogFormat { kText, kJson };
@@ -53,10 +55,10 @@ class Logger {
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
 
-  // A logger appending to `path` (empty: stderr). nullptr and *err set if the
-  // file cannot be opened.
-  static std::unique_ptr<Logger> open(LogLevel level, LogFormat format, const std::string& path,
-                                      std::string* err = nullptr);
+  // A logger appending to `path` (empty: stderr); an OSError ("cannot open
+  // log file PATH: ...") if the file cannot be opened.
+  static Result<std::unique_ptr<Logger>> open(LogLevel level, LogFormat format,
+                                              const std::string& path);
 
   bool enabled(LogLevel level) const { return level >= level_; }
   LogLevel level() const { return level_; }
@@ -80,6 +82,6 @@ class Logger {
   std::mutex mu_;
 };
 
-}  // namespace lyn::server
+}  // namespace lyn::ops
 
-#endif  // LYNGUINE_SERVER_LOGGING_H_
+#endif  // LYNGUINE_OPS_LOGGING_H_
