@@ -207,6 +207,43 @@ TEST(FuzzRegressions, SavedInputs) {
   EXPECT_GE(n, 2u);
 }
 
+// The inputs issue 12 named, as saved in tests/fuzz_regressions/yaml/ (and
+// seeded into fuzz/corpus/yaml, so every fuzz smoke run feeds them): each
+// parses or fails with an error that names what it broke.
+TEST(FuzzRegressions, Issue12InputsFailNamingTheLimit) {
+  auto refused_naming = [](const auto& r, std::string_view limit) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find(limit), std::string::npos) << r.error().message;
+  };
+  auto saved = [](const char* name) {
+    return read_file(std::filesystem::path(LYN_SOURCE_DIR) / "tests" / "fuzz_regressions" / "yaml" /
+                     name);
+  };
+  // 13 bytes of front matter holding `&a ,`: libyaml's parser error, which
+  // lynguine sees as a broken header (python-frontmatter raises ParserError).
+  std::string comma = saved("front-matter-anchor-comma.md");
+  ASSERT_EQ(comma.size(), 13u);
+  auto fm = parse_front_matter(comma, "x.md");
+  ASSERT_FALSE(fm.ok());
+  EXPECT_EQ(fm.error().type, "FileFormatError");
+  auto body = parse_yaml(comma, "x.yml");
+  ASSERT_FALSE(body.ok());
+  EXPECT_TRUE(is_yaml_error(body.error())) << body.error().type;
+  yaml_case(comma);
+
+  // Billion laughs: 9 anchors of 9 aliases each, 9^9 strings once expanded.
+  std::string bomb = saved("billion-laughs.yml");
+  refused_naming(parse_yaml(bomb, "bomb.yml"), "yaml max_alias_nodes");
+  refused_naming(parse_front_matter("---\n" + bomb + "---\nbody\n", "bomb.md"),
+                 "yaml max_alias_nodes");
+  yaml_case(bomb);
+
+  // 5,000 nested flow sequences: refused at the depth budget, not by the stack.
+  std::string deep = saved("deep-nesting.yml");
+  refused_naming(parse_yaml(deep, "deep.yml"), "yaml max_depth");
+  yaml_case(deep);
+}
+
 TEST(FuzzRegressions, Csv) {
   for (std::string_view s : {""sv, "\x00"sv, "\x00\""sv,
                              "\x00"

@@ -299,7 +299,42 @@ FRONT_MATTER = [
     "---\nkey: &a 1\nother: *a\n---\nbody",
     "---\n<<: {a: 1}\nb: 2\n---\nbody",
     "---\ntitle: x\n---\n\n,include{a}\n",
+    "---\n&a ,\n---\n",  # issue 12: 13 bytes that made yaml-cpp allocate without bound
 ]
+
+
+# Inputs where we differ on purpose: PyYAML loads them (sharing the aliased
+# objects, or recursing 5,000 deep), our budgets (core/yaml.h YamlLimits)
+# refuse them naming the limit. What PyYAML did is recorded so the test can
+# show the difference is real; `limit` is the one we name. The merge-key
+# bomb of tests/yaml_test.cc is not here: PyYAML's flatten_mapping copies
+# node lists 3^24 times over it and never finishes.
+def billion_laughs():
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for i in range(1, 9):
+        c, p = chr(ord("a") + i), chr(ord("a") + i - 1)
+        text += "%s: &%s [%s]\n" % (c, c, ",".join("*" + p for _ in range(9)))
+    return text
+
+
+BEYOND_BUDGET = [
+    (billion_laughs(), "yaml max_alias_nodes"),
+    ("[" * 513 + "]" * 513, "yaml max_depth"),
+    ("[" * 5000 + "]" * 5000, "yaml max_depth"),
+    ("a0: &a0 1\n" + "".join(
+        "a%d: &a%d %s*a%d%s\n" % (i, i, "[" * 100, i - 1, "]" * 100) for i in range(1, 21)),
+     "yaml max_depth"),
+]
+
+
+def pyyaml_outcome(text):
+    """What CSafeLoader does with it, without printing the value (the bomb
+    would print 387 million strings)."""
+    try:
+        v = yaml.load(text, Loader=yaml.CSafeLoader)
+    except Exception as e:  # the class and message are the data
+        return {"error": type(e).__name__, "message": str(e)}
+    return {"loaded": type(v).__name__, "len": len(v)}
 
 
 def front_matter_answer(text):
@@ -393,12 +428,14 @@ def main():
             case["py"] = p
         cases.append(case)
     front = [{"input": t, "load": front_matter_answer(t)} for t in FRONT_MATTER]
+    beyond = [{"input": t, "limit": limit, "c": pyyaml_outcome(t)} for t, limit in BEYOND_BUDGET]
     meta = {
         "recorded_with": "PyYAML %s (libyaml %s), Python %s" % (
             yaml.__version__, yaml._yaml.get_version_string(), sys.version.split()[0]),
         "loader": "yaml.CSafeLoader (python-frontmatter's); 'py' is yaml.SafeLoader where it differs",
         "cases": cases,
         "front_matter": front,
+        "beyond_budget": beyond,
     }
     path = os.path.join(here, "cases.json")
     with open(path, "w") as f:
