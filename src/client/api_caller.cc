@@ -5,7 +5,9 @@
 
 #include "client/ensure_server.h"
 #include "client/http_client.h"
+#include "client/server_check.h"
 #include "ops/process.h"
+#include "ops/state_dir.h"
 #include "ops/state_file.h"
 
 namespace lyn::client {
@@ -30,6 +32,12 @@ class ServerCaller : public ApiCaller {
   ServerCaller(std::string host, unsigned short port, std::string token,
                ClientOptions client_options = {})
       : client_(std::move(host), port, std::move(client_options)), token_(std::move(token)) {}
+  // A recorded server: every connection is proved (client/server_check.h)
+  // before the record's token is sent on it.
+  explicit ServerCaller(const ops::ServerRecord& record, const std::string& ca_file = "")
+      : ServerCaller(endpoint_for(record, ca_file), record.token) {}
+  ServerCaller(ServerEndpoint e, std::string token)
+      : ServerCaller(std::move(e.host), e.port, std::move(token), std::move(e.options)) {}
   CallResult call(std::string_view method, std::string_view path, std::string_view body) override {
     HeaderList headers;
     if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
@@ -119,26 +127,35 @@ Result<std::unique_ptr<ApiCaller>> make_server_caller(const ServerCallerOptions&
   if (port == 0) {
     if (const char* p = std::getenv("LYNGUINE_SERVER_PORT"); p && *p) port = std::atoi(p);
   }
-  // An explicit address: use it as it is, never start anything.
+  auto dir = ops::StateDir::open();
+  // An explicit address: never start anything. A server of ours recorded
+  // there is proved and sent its token; anything else is used as it is.
   if (!host.empty() || port != 0) {
     if (host.empty()) host = "127.0.0.1";
     if (port == 0) port = 8765;
+    if (dir.ok())
+      for (const auto& r : ops::list_records(*dir))
+        if (r.socket.empty() && r.port == port && !r.tls &&
+            endpoint_for(r).host == (host == "localhost" ? "127.0.0.1" : host) &&
+            ops::same_process(r.pid, r.process_start))
+          return Answer(std::make_unique<ServerCaller>(r));
     return Answer(std::make_unique<ServerCaller>(host, port, options.api_key));
   }
-  if (auto dir = ops::state_dir(); dir.ok()) {
-    if (auto st = ops::read_state(*dir);
-        st.ok() && st->version == LYNGUINE_VERSION && ops::pid_alive(st->pid)) {
-      // Fast path: trust a live pid of our version; a failed call falls back.
-      return Answer(std::make_unique<ServerCaller>(st->host, st->port, st->token));
-    }
+  // The per-user server, on its Unix socket in the private state directory.
+  if (!dir.ok()) return dir.error();
+  if (auto r = recorded_local_server(*dir, LYNGUINE_VERSION)) {
+    // Fast path: its process is alive as recorded; the connection is proved
+    // as it opens, and a failed call falls back.
+    return Answer(std::make_unique<ServerCaller>(*r));
   }
   if (!options.auto_start) return Error{"ConnectionError", "no lynguine server is running", 503};
   EnsureOptions eo;
   eo.root = options.root;
+  eo.state_dir = dir->path();
   eo.on_message = [](const std::string& m) { std::fprintf(stderr, "lynguine: %s\n", m.c_str()); };
   auto st = ensure_server(eo);
   if (!st.ok()) return st.error();
-  return Answer(std::make_unique<ServerCaller>(st->host, st->port, st->token));
+  return Answer(std::make_unique<ServerCaller>(*st));
 }
 
 }  // namespace lyn::client

@@ -19,8 +19,7 @@ namespace {
 std::string python_normpath(const std::string& path) {
   if (path.empty()) return ".";
   int initial_slashes = path[0] == '/' ? 1 : 0;
-  if (initial_slashes && path.rfind("//", 0) == 0 && path.rfind("///", 0) != 0)
-    initial_slashes = 2;
+  if (initial_slashes && path.rfind("//", 0) == 0 && path.rfind("///", 0) != 0) initial_slashes = 2;
   std::vector<std::string> comps;
   std::size_t i = 0;
   while (i <= path.size()) {
@@ -114,8 +113,9 @@ Status create_lynguine_lockfile(const std::string& path, pid_t pid) {
     }
     if (!fd && errno == EEXIST)
       return Error{"FileExistsError",
-                   path + " exists and is not a stale lockfile of ours; not writing lynguine's "
-                          "lockfile",
+                   path +
+                       " exists and is not a stale lockfile of ours; not writing lynguine's "
+                       "lockfile",
                    500};
   }
   if (!fd) return os_error(errno, path);
@@ -132,8 +132,7 @@ bool remove_lynguine_lockfile(const std::string& path, pid_t pid) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd) return false;
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())
-    return false;
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) return false;
   auto text = read_fd(fd.get(), path, 64);
   if (!text.ok() || *text != std::to_string(pid)) return false;
   return ::unlink(path.c_str()) == 0;

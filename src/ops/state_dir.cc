@@ -64,8 +64,8 @@ Status check_ancestors(const std::string& path) {
     struct stat st;
     if (::stat(dir.c_str(), &st) != 0) return Error::os("cannot inspect " + dir);
     if (st.st_uid != 0 && st.st_uid != me)
-      return refused(path + " lies inside " + dir + ", owned by uid " +
-                     std::to_string(st.st_uid) + " (not you, not root)");
+      return refused(path + " lies inside " + dir + ", owned by uid " + std::to_string(st.st_uid) +
+                     " (not you, not root)");
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
       return refused(path + " lies inside " + dir + " (mode " + octal_mode(st.st_mode) +
                      "), which others may write; use a private location (LYNGUINE_STATE_DIR)");

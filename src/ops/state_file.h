@@ -37,9 +37,9 @@ struct ServerRecord {
   unsigned short port = 0;          // TCP: the port bound
   bool tls = false;
   std::string tls_cert;  // TLS: the certificate file, which local clients trust
-  std::string auth;   // "socket" (the kernel's), "token", "api-keys" or "none"
-  std::string token;  // auth "token": the secret our clients send
-  std::string nonce;  // the server's secret for proofs of identity (hex)
+  std::string auth;      // "socket" (the kernel's), "token", "api-keys" or "none"
+  std::string token;     // auth "token": the secret our clients send
+  std::string nonce;     // the server's secret for proofs of identity (hex)
   std::string version;
   std::string root;
   double started_at = 0;  // unix seconds

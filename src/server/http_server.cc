@@ -163,7 +163,8 @@ struct ServerCore {
 // for the three but the socket options (TCP_NODELAY) and the peer's name.
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
-  using Lowest = std::remove_reference_t<decltype(beast::get_lowest_layer(std::declval<Stream&>()))>;
+  using Lowest =
+      std::remove_reference_t<decltype(beast::get_lowest_layer(std::declval<Stream&>()))>;
   using Protocol = typename Lowest::protocol_type;
   using Socket = typename Lowest::socket_type;
   static constexpr bool kTls = !std::is_same_v<Stream, Lowest>;
@@ -504,10 +505,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
 void ServerCore::do_accept() {
   if (unix_acceptor && unix_acceptor->is_open()) {
-    unix_acceptor->async_accept(
-        asio::make_strand(*ioc), [this](beast::error_code ec, unix_socket::socket socket) {
-          on_accept(ec, std::move(socket));
-        });
+    unix_acceptor->async_accept(asio::make_strand(*ioc),
+                                [this](beast::error_code ec, unix_socket::socket socket) {
+                                  on_accept(ec, std::move(socket));
+                                });
     return;
   }
   if (!acceptor || !acceptor->is_open()) return;
