@@ -31,10 +31,14 @@ Status challenge(HttpClient& client, const ops::ServerRecord& record, int* statu
   auto nonce = random_hex(16);
   if (!nonce.ok()) return nonce.error();
   HeaderList headers{{"X-Lynguine-Challenge", *nonce}};
+  // Our end of the connection, taken before the request (a connection that
+  // is not kept alive is closed by the time the answer is read).
+  if (auto st = client.open(); !st.ok()) return st;
+  std::string local = client.peer().local;
   auto answer = client.request("GET", "/api/health", {}, headers);
   if (!answer.ok()) return answer.error();
   *status = answer->status;
-  std::string expected = server::identity_proof(record.nonce, *nonce, client.peer().local);
+  std::string expected = server::identity_proof(record.nonce, *nonce, local);
   std::string proof = answer->header("X-Lynguine-Proof");
   if (proof.empty()) return not_proven("its answer carries no proof");
   if (expected.empty() || !server::constant_time_equals(proof, expected))
