@@ -23,6 +23,7 @@ import shutil
 import socket
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -72,7 +73,9 @@ def start_per_user_server(root, env):
 
 def as_nobody(code):
     """Runs Python `code` as nobody; its stdout."""
-    r = subprocess.run([*AS_NOBODY, "python3", "-c", code], capture_output=True, text=True,
+    # The system's python (one under root's home is not nobody's to run).
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    r = subprocess.run([*AS_NOBODY, python, "-c", code], capture_output=True, text=True,
                        timeout=60, cwd="/")
     return r.stdout.strip() + r.stderr.strip()
 
@@ -140,7 +143,7 @@ def test_another_user_cannot_use_a_tcp_server_without_its_token(user):
     r = lyn(["serve", "--daemon", "--port", "0", "--root", root], env, root)
     assert r.returncode == 0, r.stderr
     port = int(r.stdout.strip().rsplit(":", 1)[1])
-    body = json.dumps({"type": "csv", "filename": canary})
+    body = json.dumps({"data_source": {"type": "csv", "filename": canary}})
     attack = """
 import urllib.request, urllib.error
 req = urllib.request.Request("http://127.0.0.1:%d/api/read_data", data=%r.encode(),
