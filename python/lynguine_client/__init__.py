@@ -17,9 +17,11 @@ client asks the native binary (`lynguine serve --ensure`) for a server, which
 starts one if none runs (race-free: one server however many clients start at
 once) and answers with its address.
 """
+import http.client
 import json
 import os
 import shutil
+import socket
 import subprocess
 import time
 import urllib.error
@@ -54,6 +56,21 @@ def find_binary():
     return candidate if os.path.exists(candidate) else "lynguine"
 
 
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over the per-user server's Unix socket (in the private state
+    directory: only processes of this user may connect)."""
+
+    def __init__(self, path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self._path = path
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self._path)
+        self.sock = s
+
+
 class ServerClient:
     def __init__(self, server_url=None, timeout=30.0, auto_start=False, max_retries=3,
                  retry_delay=0.2, api_key=None):
@@ -68,6 +85,7 @@ class ServerClient:
         self.retry_delay = retry_delay
         self.api_key = api_key
         self._started = False
+        self._unix_socket = None  # the per-user server's, once auto-started
 
     # -- transport -------------------------------------------------------
 
@@ -78,7 +96,11 @@ class ServerClient:
         if out.returncode != 0:
             raise ConnectionError("could not start a lynguine server: " + out.stderr.strip())
         state = json.loads(out.stdout)
-        self.server_url = "http://%s:%d" % (state.get("host", "127.0.0.1"), state["port"])
+        if state.get("socket"):
+            self._unix_socket = state["socket"]
+            self.server_url = "http://localhost"
+        else:
+            self.server_url = "http://%s:%d" % (state.get("host", "127.0.0.1"), state["port"])
         if state.get("token") and not self.api_key:
             self.api_key = state["token"]
         self._started = True
@@ -94,6 +116,15 @@ class ServerClient:
             headers["Authorization"] = "Bearer " + self.api_key
         attempt = 0
         while True:
+            if self._unix_socket:
+                try:
+                    return self._unix_request(method, path, data, headers)
+                except (ConnectionError, OSError):
+                    if self.auto_start and attempt < self.max_retries:
+                        attempt += 1
+                        self._ensure_server()
+                        continue
+                    raise
             req = urllib.request.Request(self.server_url + path, data=data, method=method,
                                          headers=headers)
             try:
@@ -117,6 +148,22 @@ class ServerClient:
                     self._ensure_server()
                     continue
                 raise
+
+    def _unix_request(self, method, path, data, headers):
+        conn = _UnixHTTPConnection(self._unix_socket, self.timeout)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            r = conn.getresponse()
+            text = r.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            payload = text
+        if r.status >= 400:
+            raise ServerError(r.status, payload)
+        return payload
 
     # -- endpoints -------------------------------------------------------
 

@@ -90,5 +90,7 @@ def test_auto_start_uses_one_server_and_the_callers_directory(monkeypatch):
         c2 = ServerClient("http://127.0.0.1:9", auto_start=True, timeout=5)
         assert c2.ping() is True
         assert c2.server_url == first
+        # The per-user server is reached through its Unix socket, not TCP.
+        assert c._unix_socket == c2._unix_socket == os.path.join(home, "state", "server.sock")
     finally:
         subprocess.run([BINARY, "serve", "--stop"], env=dict(os.environ), timeout=30)

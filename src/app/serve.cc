@@ -279,6 +279,24 @@ int run_serve(const ServeOptions& options) {
   info.started_at = unix_now();
   info.idle_timeout_seconds = options.idle_timeout_seconds;
   info.state_dir = dir ? dir->path() : "";
+  info.caller_of = [token, keys = guard.api_keys, unix_socket](const server::HttpRequest& req) {
+    service::Caller c;
+    if (unix_socket) return c;  // the user's own (the kernel checked)
+    std::string secret = server::presented_secret(req);
+    if (!secret.empty() && !token.empty() && server::constant_time_equals(secret, token)) {
+      c.principal = "token";
+    } else if (const server::ApiKeyEntry* key =
+                   secret.empty() || !keys ? nullptr : keys->find(secret)) {
+      c.principal = "key:" + key->name;
+      c.can_write = key->rights == server::Rights::write;
+      c.keyed = true;
+    } else {
+      // No auth configured (--auth none), or a public route: all callers
+      // are one anonymous principal.
+      c.principal = "anonymous";
+    }
+    return c;
+  };
   info.in_flight = [&server] { return server.in_flight(); };
   info.idle_seconds = [&server] {
     if (server.in_flight() > 0) return 0.0;

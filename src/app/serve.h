@@ -31,6 +31,7 @@
 #include "server/guard.h"
 #include "server/http_server.h"
 #include "server/route_info.h"
+#include "service/api.h"
 
 namespace lyn::app {
 
@@ -45,6 +46,9 @@ struct ServeInfo {
   double started_at = 0;  // unix seconds
   double idle_timeout_seconds = 0;
   std::string state_dir;
+  // Who a request (already let through by the Guard) comes from: the
+  // principal owning its sessions and its rights. Any thread.
+  std::function<service::Caller(const server::HttpRequest&)> caller_of;
   // Live figures; callable from any thread while the server runs.
   std::function<double()> idle_seconds;
   std::function<std::size_t()> in_flight;
