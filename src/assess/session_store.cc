@@ -6,9 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "core/fs.h"
 #include "core/json.h"
 #include "core/random.h"
 
@@ -72,10 +71,9 @@ void SessionStore::load_pending() {
   if (!fs::is_directory(options_.persist_dir, ec)) return;
   for (const auto& entry : fs::directory_iterator(options_.persist_dir, ec)) {
     if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto parsed = parse_json(ss.str());
+    auto text = read_file(entry.path().string(), {}, size_t{1} << 20);
+    if (!text.ok()) continue;
+    auto parsed = parse_json(*text);
     if (!parsed.ok() || !parsed->is_map()) continue;
     const Value& m = *parsed;
     const Value* root = m.get("root");
@@ -122,16 +120,10 @@ void SessionStore::persist(Session& s) const {
   m.set("created_time", Value(s.created));
   m.set("last_accessed", Value(s.last_accessed.load()));
   std::string text = to_json(Value(std::move(m)));
-  fs::path final_path = fs::path(options_.persist_dir) / (s.id + ".json");
-  fs::path tmp = final_path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return;
-    out << text;
-    if (!out) return;
-  }
-  fs::rename(tmp, final_path, ec);
+  // A session id is a capability: the file is the owner's alone. A failed
+  // write only costs the session its survival of a restart.
+  std::string final_path = (fs::path(options_.persist_dir) / (s.id + ".json")).string();
+  (void)write_file_atomic(final_path, text, {}, kPrivateFile);
 }
 
 void SessionStore::unpersist(std::string_view id) const {

@@ -59,7 +59,7 @@ namespace {
 Error too_large(std::string_view shown, size_t max_bytes) {
   return Error{"ValueError",
                "File " + py_string_repr(shown) + " is too large to read (the limit is " +
-                   std::to_string(max_bytes) + " bytes" + ")",
+                   size_text(max_bytes) + ")",
                413};
 }
 

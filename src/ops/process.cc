@@ -15,6 +15,8 @@
 #include <sys/sysctl.h>
 #endif
 
+#include "core/fs.h"
+
 namespace lyn::ops {
 
 namespace {
@@ -23,17 +25,9 @@ namespace {
 // of proc(5)); "" if unreadable. The command name may hold spaces and
 // parentheses, hence the last ')'.
 std::string proc_stat_tail(pid_t pid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/stat";
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  char buf[1024];
-  ssize_t n;
-  do {
-    n = ::read(fd, buf, sizeof buf);
-  } while (n < 0 && errno == EINTR);
-  ::close(fd);
-  if (n <= 0) return {};
-  std::string stat(buf, static_cast<std::size_t>(n));
+  auto read = read_file("/proc/" + std::to_string(pid) + "/stat", {}, 4096);
+  if (!read.ok()) return {};
+  const std::string& stat = *read;
   auto close_paren = stat.rfind(')');
   if (close_paren == std::string::npos || close_paren + 2 >= stat.size()) return {};
   return stat.substr(close_paren + 2);
