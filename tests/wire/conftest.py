@@ -99,6 +99,10 @@ def child_env(home, state_dir=None):
            if not k.startswith("LYNGUINE_") and k != "LAMD_CONFORMANCE_UNSET"}
     env["HOME"] = home
     env["LYNGUINE_STATE_DIR"] = state_dir or os.path.join(home, ".lynguine-state")
+    # A server's temp files (lynguine's lockfile, which a killed server
+    # leaves behind) go with the test's home, not the run's $TMPDIR.
+    env["TMPDIR"] = os.path.join(home, ".tmp")
+    os.makedirs(env["TMPDIR"], exist_ok=True)
     return env
 
 

@@ -163,8 +163,7 @@ except urllib.error.HTTPError as e:
     r = lyn(["call", "POST", "/api/read_data", body], cenv, root)
     assert r.returncode == 0 and "CANARY-1d2f" in r.stdout, r.stdout + r.stderr
     # lynguine's lockfile names our pid, as lynguine.server writes it.
-    lock = os.path.join(os.environ.get("TMPDIR", "/tmp"),
-                        "lynguine-server-127-0-0-1-%d.lock" % port)
+    lock = os.path.join(env["TMPDIR"], "lynguine-server-127-0-0-1-%d.lock" % port)
     pid = json.load(open(rec))["pid"]
     assert open(lock).read() == str(pid)
     assert lyn(["serve", "--stop"], env, root).returncode == 0
