@@ -1,3 +1,4 @@
+// (Over 500 lines: one fixture and one stand-in server shared by every lifecycle test.)
 // Tests for the server lifecycle: the private state directory and the server
 // records, start lock, stale and forged records (client/server_check),
 // daemonize, idle timeout, start on demand. Each test uses its own

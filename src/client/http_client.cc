@@ -1,3 +1,4 @@
+// (Over 500 lines: TCP, TLS and Unix-socket connections share one request and answer reader.)
 #include "client/http_client.h"
 
 #include <arpa/inet.h>
