@@ -31,7 +31,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, child_env, fresh_fixtures
+from conftest import BINARY, child_env, free_port, fresh_fixtures
 
 AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 # Simulating a second user needs root (CI runs the tests as root); the
@@ -330,3 +330,25 @@ def test_planted_log_and_token_symlinks_are_not_followed(user):
     assert not os.path.islink(tok) and oct(os.stat(tok).st_mode & 0o777) == "0o600"
     # No temporary file is left behind.
     assert sorted(n for n in os.listdir(state) if n.startswith(".")) == []
+
+
+def test_planted_lockfile_symlink_is_not_followed(user):
+    """lynguine's lockfile lies in a shared temp directory: a link planted at
+    its name (by anyone who can write there) must not redirect our write."""
+    root, home, state, env = user
+    port = free_port()
+    target = os.path.join(home, "victim.txt")
+    with open(target, "w") as f:
+        f.write("precious")
+    lock = os.path.join(env["TMPDIR"], "lynguine-server-127-0-0-1-%d.lock" % port)
+    os.symlink(target, lock)
+    r = lyn(["serve", "--daemon", "--port", str(port), "--root", root], env, root)
+    assert r.returncode == 0, r.stderr
+    try:
+        assert open(target).read() == "precious"
+        assert os.path.islink(lock)
+        log = open(os.path.join(state, "server.log")).read()
+        assert "not writing lynguine's lockfile" in log, log
+    finally:
+        assert lyn(["serve", "--stop"], env, root).returncode == 0
+    assert os.path.islink(lock) and open(target).read() == "precious"  # left alone on exit
