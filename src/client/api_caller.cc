@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "client/ensure_server.h"
 #include "client/http_client.h"
@@ -106,13 +107,35 @@ Result<ServerUrl> parse_server_url(std::string_view url) {
   return out;
 }
 
+namespace {
+
+// A live server of ours recorded at host:port (plain HTTP): its record, whose
+// token our caller sends on connections where the server proved itself.
+std::optional<ops::ServerRecord> recorded_tcp_server(const Result<ops::StateDir>& dir,
+                                                     const std::string& host, unsigned short port) {
+  if (!dir.ok()) return std::nullopt;
+  std::string h = host == "localhost" ? "127.0.0.1" : host;
+  for (auto& r : ops::list_records(*dir))
+    if (r.socket.empty() && r.port == port && !r.tls && endpoint_for(r).host == h &&
+        ops::same_process(r.pid, r.process_start))
+      return std::move(r);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ApiCaller>> make_server_caller(const ServerCallerOptions& options) {
   using Answer = Result<std::unique_ptr<ApiCaller>>;
+  auto dir = ops::StateDir::open();
   // Security: an explicit URL (maybe https, maybe with an API key) is used
-  // as it is; nothing is looked up or started.
+  // as it is; nothing is started. Without a key, a server of ours recorded
+  // at a plain http URL gets its token after proving itself.
   if (!options.url.empty()) {
     auto url = parse_server_url(options.url);
     if (!url.ok()) return url.error();
+    if (!url->tls && options.api_key.empty())
+      if (auto r = recorded_tcp_server(dir, url->host, url->port))
+        return Answer(std::make_unique<ServerCaller>(*r));
     ClientOptions co;
     co.tls = url->tls;
     co.ca_file = options.ca_file;
@@ -127,18 +150,14 @@ Result<std::unique_ptr<ApiCaller>> make_server_caller(const ServerCallerOptions&
   if (port == 0) {
     if (const char* p = std::getenv("LYNGUINE_SERVER_PORT"); p && *p) port = std::atoi(p);
   }
-  auto dir = ops::StateDir::open();
   // An explicit address: never start anything. A server of ours recorded
   // there is proved and sent its token; anything else is used as it is.
   if (!host.empty() || port != 0) {
     if (host.empty()) host = "127.0.0.1";
     if (port == 0) port = 8765;
-    if (dir.ok())
-      for (const auto& r : ops::list_records(*dir))
-        if (r.socket.empty() && r.port == port && !r.tls &&
-            endpoint_for(r).host == (host == "localhost" ? "127.0.0.1" : host) &&
-            ops::same_process(r.pid, r.process_start))
-          return Answer(std::make_unique<ServerCaller>(r));
+    if (options.api_key.empty())
+      if (auto r = recorded_tcp_server(dir, host, port))
+        return Answer(std::make_unique<ServerCaller>(*r));
     return Answer(std::make_unique<ServerCaller>(host, port, options.api_key));
   }
   // The per-user server, on its Unix socket in the private state directory.

@@ -162,6 +162,9 @@ except urllib.error.HTTPError as e:
                 LYNGUINE_SERVER_PORT=str(port))
     r = lyn(["call", "POST", "/api/read_data", body], cenv, root)
     assert r.returncode == 0 and "CANARY-1d2f" in r.stdout, r.stdout + r.stderr
+    r = lyn(["call", "--server-url", "http://127.0.0.1:%d" % port, "--no-fallback", "GET",
+             "/api/status"], env, root)
+    assert r.returncode == 0 and '"status": "ok"' in r.stdout, r.stdout + r.stderr
     # lynguine's lockfile names our pid, as lynguine.server writes it.
     lock = os.path.join(env["TMPDIR"], "lynguine-server-127-0-0-1-%d.lock" % port)
     pid = json.load(open(rec))["pid"]
