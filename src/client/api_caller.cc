@@ -109,15 +109,17 @@ Result<ServerUrl> parse_server_url(std::string_view url) {
 
 namespace {
 
-// A live server of ours recorded at host:port (plain HTTP): its record, whose
-// token our caller sends on connections where the server proved itself.
+// A live server of ours recorded at host:port (plain HTTP) that requires a
+// token: its record, whose token our caller sends on connections where the
+// server proved itself. (One without a token has nothing to protect: it is
+// used as any address is, without the proof's extra round trip.)
 std::optional<ops::ServerRecord> recorded_tcp_server(const Result<ops::StateDir>& dir,
                                                      const std::string& host, unsigned short port) {
   if (!dir.ok()) return std::nullopt;
   std::string h = host == "localhost" ? "127.0.0.1" : host;
   for (auto& r : ops::list_records(*dir))
-    if (r.socket.empty() && r.port == port && !r.tls && endpoint_for(r).host == h &&
-        ops::same_process(r.pid, r.process_start))
+    if (r.socket.empty() && r.port == port && !r.tls && !r.token.empty() &&
+        endpoint_for(r).host == h && ops::same_process(r.pid, r.process_start))
       return std::move(r);
   return std::nullopt;
 }
