@@ -15,11 +15,24 @@ The method names follow lynguine's own `lynguine.client.ServerClient`; pandas
 is imported only when a DataFrame is asked for. With `auto_start=True` the
 client asks the native binary (`lynguine serve --ensure`) for a server, which
 starts one if none runs (race-free: one server however many clients start at
-once) and answers with its address.
+once) and answers with its address (the per-user server's Unix socket).
+
+A server of ours on a local TCP port requires a token unless started with
+`--auth none`; the token is in its record in your private state directory.
+Given no api_key, the client looks the record up and, on every connection,
+has the server prove it wrote that record (docs/guide.md, "Finding the
+server") before it sends the token.
 """
+import hashlib
+import hmac
+import http.client
 import json
 import os
 import shutil
+import re
+import secrets
+import socket
+import stat
 import subprocess
 import time
 import urllib.error
@@ -54,6 +67,73 @@ def find_binary():
     return candidate if os.path.exists(candidate) else "lynguine"
 
 
+def _state_dir():
+    """The state directory, as the native binary finds it."""
+    d = os.environ.get("LYNGUINE_STATE_DIR")
+    if d:
+        return d
+    x = os.environ.get("XDG_RUNTIME_DIR")
+    if x and os.path.isdir(x) and os.access(x, os.W_OK | os.X_OK):
+        return os.path.join(x, "lynguine")
+    return os.path.join(os.path.expanduser("~"), ".cache", "lynguine")
+
+
+def _recorded_tcp_server(host, port):
+    """The record of a live-looking server of ours at host:port (with a token
+    and a nonce) in the private state directory, or None. A directory that is
+    not ours alone is not trusted."""
+    d = _state_dir()
+    try:
+        st = os.lstat(d)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+            return None
+        names = os.listdir(d)
+    except OSError:
+        return None
+    for name in names:
+        if not re.fullmatch(r"server-\d+\.json", name):
+            continue
+        try:
+            fd = os.open(os.path.join(d, name), os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, encoding="utf-8") as f:
+                rec = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if (isinstance(rec, dict) and rec.get("port") == port and not rec.get("socket")
+                and not rec.get("tls") and rec.get("token") and rec.get("nonce")
+                and rec.get("host") in (host, "0.0.0.0", "::")):
+            return rec
+    return None
+
+
+def _read_answer(conn, method, path, data, headers):
+    conn.request(method, path, body=data, headers=headers)
+    r = conn.getresponse()
+    text = r.read().decode("utf-8", "replace")
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        payload = text
+    if r.status >= 400:
+        raise ServerError(r.status, payload)
+    return payload
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over the per-user server's Unix socket (in the private state
+    directory: only processes of this user may connect)."""
+
+    def __init__(self, path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self._path = path
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self._path)
+        self.sock = s
+
+
 class ServerClient:
     def __init__(self, server_url=None, timeout=30.0, auto_start=False, max_retries=3,
                  retry_delay=0.2, api_key=None):
@@ -68,6 +148,15 @@ class ServerClient:
         self.retry_delay = retry_delay
         self.api_key = api_key
         self._started = False
+        self._unix_socket = None  # the per-user server's, once auto-started
+        self._record = None  # a recorded TCP server of ours whose token we may send
+        url = urllib.parse.urlsplit(self.server_url)
+        if api_key is None and url.scheme == "http" and url.hostname in (
+                "127.0.0.1", "localhost", "::1"):
+            host = "127.0.0.1" if url.hostname == "localhost" else url.hostname
+            self._record = _recorded_tcp_server(host, url.port or 80)
+            if self._record:
+                self._tcp = (host, url.port or 80)
 
     # -- transport -------------------------------------------------------
 
@@ -78,7 +167,11 @@ class ServerClient:
         if out.returncode != 0:
             raise ConnectionError("could not start a lynguine server: " + out.stderr.strip())
         state = json.loads(out.stdout)
-        self.server_url = "http://%s:%d" % (state.get("host", "127.0.0.1"), state["port"])
+        if state.get("socket"):
+            self._unix_socket = state["socket"]
+            self.server_url = "http://localhost"
+        else:
+            self.server_url = "http://%s:%d" % (state.get("host", "127.0.0.1"), state["port"])
         if state.get("token") and not self.api_key:
             self.api_key = state["token"]
         self._started = True
@@ -94,6 +187,17 @@ class ServerClient:
             headers["Authorization"] = "Bearer " + self.api_key
         attempt = 0
         while True:
+            if self._record and not self._unix_socket:
+                return self._proved_request(method, path, data, headers)
+            if self._unix_socket:
+                try:
+                    return self._unix_request(method, path, data, headers)
+                except (ConnectionError, OSError):
+                    if self.auto_start and attempt < self.max_retries:
+                        attempt += 1
+                        self._ensure_server()
+                        continue
+                    raise
             req = urllib.request.Request(self.server_url + path, data=data, method=method,
                                          headers=headers)
             try:
@@ -117,6 +221,36 @@ class ServerClient:
                     self._ensure_server()
                     continue
                 raise
+
+    def _unix_request(self, method, path, data, headers):
+        conn = _UnixHTTPConnection(self._unix_socket, self.timeout)
+        try:
+            return _read_answer(conn, method, path, data, headers)
+        finally:
+            conn.close()
+
+    def _proved_request(self, method, path, data, headers):
+        """On one connection: the server proves it wrote the record (an HMAC
+        of our challenge and our end of the connection, keyed with the
+        record's nonce), then the request goes with the record's token."""
+        conn = http.client.HTTPConnection(*self._tcp, timeout=self.timeout)
+        try:
+            conn.connect()
+            local = "%s:%d" % conn.sock.getsockname()[:2]
+            challenge = secrets.token_hex(16)
+            conn.request("GET", "/api/health", headers={"X-Lynguine-Challenge": challenge})
+            r = conn.getresponse()
+            r.read()
+            message = "lynguine-identity-v1\n%s\n%s" % (challenge, local)
+            expected = hmac.new(self._record["nonce"].encode(), message.encode(),
+                                hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(r.getheader("X-Lynguine-Proof", ""), expected):
+                raise ServerError(403, "the server at %s:%d did not prove its identity; "
+                                  "not sending it the token" % self._tcp)
+            headers = dict(headers, Authorization="Bearer " + self._record["token"])
+            return _read_answer(conn, method, path, data, headers)
+        finally:
+            conn.close()
 
     # -- endpoints -------------------------------------------------------
 

@@ -77,7 +77,7 @@ HandlerReply not_supported(std::string_view method, std::string_view path) {
 }
 
 HandlerReply route(const ServiceContext& svc, std::string_view method, std::string_view path,
-                   std::string_view raw_body) {
+                   std::string_view raw_body, const Caller& caller) {
   // A query string never changes which endpoint answers.
   if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
   const RouteTable& routes = *svc.routes;
@@ -91,7 +91,7 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
     body = std::move(parsed).value();
   }
 
-  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started, routes};
+  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started, routes, caller};
   if (const Value* wd = body.get("working_directory"); wd && wd->is_string()) {
     // Outside the root it is refused like any other path (403): resolving the
     // client's relative paths from the root instead would answer for other
@@ -115,11 +115,12 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 
 }  // namespace
 
-Reply Api::handle(std::string_view method, std::string_view path, std::string_view body) const {
+Reply Api::handle(std::string_view method, std::string_view path, std::string_view body,
+                  const Caller& caller) const {
   auto t0 = std::chrono::steady_clock::now();
   HandlerReply r;
   try {
-    r = route(impl_->ctx, method, path, body);
+    r = route(impl_->ctx, method, path, body, caller);
   } catch (const std::exception& e) {
     r = error_reply(500, "InternalError", e.what());
   }

@@ -38,6 +38,17 @@ struct ApiOptions {
   std::function<void(RouteTable&)> add_routes;
 };
 
+// Who is asking, as the server's Guard established it: the principal that
+// owns the sessions it creates ("local": direct mode and the per-user
+// socket; "token": the local token; "key:NAME": an API key; "anonymous": a
+// server run with --auth none), and whether it may write. A keyed caller
+// shares the server with other keys, so its sessions are under a quota.
+struct Caller {
+  std::string principal = "local";
+  bool can_write = true;
+  bool keyed = false;
+};
+
 struct Reply {
   int status = 200;
   std::string body;  // JSON text, unless content_type says otherwise
@@ -55,7 +66,8 @@ class Api {
 
   // `path` is the request target as sent (query strings are not stripped:
   // lynguine's routes match the raw path).
-  Reply handle(std::string_view method, std::string_view path, std::string_view body) const;
+  Reply handle(std::string_view method, std::string_view path, std::string_view body,
+               const Caller& caller = {}) const;
 
   const ApiOptions& options() const;
 
