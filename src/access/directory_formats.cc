@@ -6,13 +6,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
 
 #include "access/bibtex_format.h"
 #include "access/file_io.h"
 #include "access/markdown_format.h"
 #include "config/paths.h"
 #include "core/json.h"
+#include "core/regex.h"
 #include "core/text.h"
 #include "core/yaml.h"
 
@@ -362,21 +362,21 @@ Result<Frame> read_directory(const Map& details, const IoContext& ctx,
       if (const Value* g = s.get("glob"); g && !g->is_null()) glob_text = as_text(*g);
       std::string dir = ".";
       if (const Value* d = s.get("directory"); d && !d->is_null()) dir = expand_vars(as_text(*d));
-      std::optional<std::regex> re;
+      // Python's re.match, in linear time (core/regex.h).
+      std::optional<PyRegex> re;
       if (const Value* r = s.get("regexp"); r && !r->is_null()) {
-        try {
-          re.emplace(as_text(*r));
-        } catch (const std::regex_error& e) {
-          return Error::value("Invalid regexp " + py_string_repr(as_text(*r)) + ": " + e.what());
-        }
+        auto compiled = PyRegex::compile(as_text(*r));
+        if (!compiled.ok()) return compiled.error();
+        re.emplace(std::move(compiled).value());
       }
       auto matches = glob_confined(dir, glob_text, ctx);
       if (!matches.ok()) return matches.error();
       bool dot = path_normalize(dir) == ".";
       for (auto& m : *matches) {
         if (re) {
-          std::string base = path_basename(m.text);
-          if (!std::regex_search(base, *re, std::regex_constants::match_continuous)) continue;
+          auto hit = re->match(path_basename(m.text));
+          if (!hit.ok()) return hit.error();
+          if (!*hit) continue;
         }
         // lynguine names a file found under "." as "./" + the glob's path,
         // which is where its sourceRoot "./." comes from.
