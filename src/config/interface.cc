@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/budget.h"
 #include "core/text.h"
 #include "core/yaml.h"
 
@@ -135,6 +136,20 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
     fname = path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(ufile)));
   }
 
+  std::vector<std::string> chain = opts.inherited_by;
+  if (std::find(chain.begin(), chain.end(), fname) != chain.end()) {
+    std::string cycle;
+    for (auto it = std::find(chain.begin(), chain.end(), fname); it != chain.end(); ++it)
+      cycle += py_string_repr(*it) + " -> ";
+    return Error::value("Interface file " + py_string_repr(fname) + " inherits itself: " + cycle +
+                        py_string_repr(fname));
+  }
+  if (uint64_t max = Budget::current().limits().inherit_depth; max && chain.size() >= max)
+    return limit_error(Limit::kInheritDepth, max,
+                       "interface inheritance too deep: " + py_string_repr(fname) +
+                           " is inherited through more than " + std::to_string(max) + " files");
+  chain.push_back(fname);
+
   Value data = Value(Map{});
   if (file_exists(fname)) {
     LYN_TRY_ASSIGN(text, read_file(fname));
@@ -158,7 +173,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   if (data.is_null()) data = Value(Map{});
   if (!data.is_map())
     return Error::value("Interface file \"" + fname + "\" does not hold a mapping.");
-  return construct(std::move(data.as_map()), directory, ufile, policy);
+  return construct(std::move(data.as_map()), directory, ufile, policy, chain);
 }
 
 Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathPolicy& policy) {
@@ -177,7 +192,8 @@ Result<Interface> Interface::from_data(Map data, std::string directory, std::str
 }
 
 Result<Interface> Interface::construct(Map data, std::string directory, std::string user_file,
-                                       const PathPolicy& policy) {
+                                       const PathPolicy& policy,
+                                       const std::vector<std::string>& chain) {
   Interface iface;
   if (!data.contains("base_directory")) data.set("base_directory", Value(directory));
   if (!data.contains("user_file")) data.set("user_file", Value(user_file));
@@ -198,6 +214,7 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
     const Value* fn = inh.find("filename");
     popts.user_files = {fn ? py_str(*fn) : std::string(kDefaultConfigFile)};
     popts.directory = inherit_dir;
+    popts.inherited_by = chain;
     LYN_TRY_ASSIGN(parent, from_file(popts, policy));
     iface.parent_ = std::make_shared<Interface>(std::move(parent));
     iface.parent_->writable_ = false;
