@@ -20,7 +20,7 @@ std::string today_iso() {
 
 HandlerReply render_one(const std::string& tmpl, const Map& context, Value* out) {
   auto r = liquid::render_liquid(tmpl, context);
-  if (auto* e = std::get_if<liquid::Error>(&r)) return error_reply(400, e->type, e->message);
+  if (auto* e = std::get_if<liquid::Error>(&r)) return error_reply(*e);
   *out = Value(std::get<std::string>(r));
   return {200, Value()};
 }

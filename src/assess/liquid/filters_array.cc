@@ -4,6 +4,7 @@
 #include "assess/liquid/bigint.h"
 #include "assess/liquid/decimal.h"
 #include "assess/liquid/filter_util.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 #include "assess/liquid/utf8.h"
 
@@ -93,6 +94,7 @@ RValue f_join(const RValue& in, const Args& a, const KwArgs&) {
     if (!first) out += sep;
     first = false;
     append_py_str(out, item);
+    check_value_size(out.size(), "join");  // each step adds at most one value
   }
   return RValue(out);
 }

@@ -3,6 +3,7 @@
 
 #include "assess/liquid/filter_util.h"
 #include "assess/liquid/html.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 #include "assess/liquid/url.h"
 #include "assess/liquid/utf8.h"
@@ -11,8 +12,24 @@ namespace lyn::liquid {
 
 namespace {
 
+// The size replace_all would build, so that a replacement that multiplies
+// its input is refused before it is built.
+uint64_t replaced_size(std::string_view s, std::string_view old, std::string_view rep,
+                       size_t max_count) {
+  uint64_t n = 0;
+  if (old.empty()) {
+    n = std::min<uint64_t>(utf8_length(s) + 1, max_count);
+  } else {
+    for (size_t pos = s.find(old); pos != std::string_view::npos && n < max_count;
+         pos = s.find(old, pos + old.size()))
+      ++n;
+  }
+  return s.size() + n * rep.size() - n * old.size();
+}
+
 std::string replace_all(std::string_view s, std::string_view old, std::string_view rep,
                         size_t max_count = std::string::npos) {
+  if (rep.size() > old.size()) check_value_size(replaced_size(s, old, rep, max_count), "replace");
   std::string out;
   if (old.empty()) {  // Python inserts `rep` around every character
     auto cps = utf8_decode(s);
@@ -134,6 +151,7 @@ RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   if (sep.empty()) {
     auto cps = utf8_decode(s);
+    check_value_size(cps.size() * (sizeof(RValue) + 4), "split");
     for (char32_t c : cps) {
       std::string one;
       utf8_append(one, c);
@@ -147,11 +165,13 @@ RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
       size_t j = i;
       while (j < cps.size() && !py_isspace(cps[j])) ++j;
       if (j > i) out.emplace_back(utf8_encode(cps, i, j));
+      if ((out.size() & 0xFFFF) == 0xFFFF) check_value_size(out.size() * sizeof(RValue), "split");
       i = j;
     }
   } else {
     size_t pos = 0;
     while (true) {
+      if ((out.size() & 0xFFFF) == 0xFFFF) check_value_size(out.size() * sizeof(RValue), "split");
       size_t f = s.find(sep, pos);
       if (f == std::string::npos) {
         out.emplace_back(s.substr(pos));
