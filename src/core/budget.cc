@@ -129,7 +129,7 @@ bool Budget::allocate(uint64_t n) {
 }
 
 Status Budget::check() {
-  if (!spend(0)) return error();
+  if (!check_slow()) return error();
   return Ok{};
 }
 

@@ -136,7 +136,8 @@ class Budget {
   // freed; what is never released counts until the Budget's end.
   [[nodiscard]] bool allocate(uint64_t n);
   void release(uint64_t n) { bytes_ -= n < bytes_ ? n : bytes_; }
-  // spend(0) as a Status: the refusal when the work must stop.
+  // Reads the clock and the cancel flag now (spend() does every few
+  // thousand steps): the refusal when the work must stop.
   Status check();
 
   // The first refusal (sticky): once set, spend() and allocate() keep

@@ -401,8 +401,10 @@ std::optional<Error> Compiler::quantifier(Group& g, size_t& i, bool& handled) {
     return unsupported("possessive quantifiers");
   }
   const Frag f = std::move(g.last);
-  uint64_t copies = max == UINT64_MAX ? (min > 0 ? min : 1) : max;
-  if (auto e = fits(g.alternatives_size + g.seq.size() + copies * (f.size() + 2))) return e;
+  uint64_t len = f.size();
+  uint64_t size = max == UINT64_MAX ? (min == 0 ? len + 2 : min * len + 1)
+                                    : min * len + (max - min) * (len + 1);
+  if (auto e = fits(g.alternatives_size + g.seq.size() + size)) return e;
   Frag out;
   for (uint64_t k = 1; k < min; ++k) append(out, f);
   if (max == UINT64_MAX) {
@@ -483,7 +485,8 @@ std::optional<Error> Compiler::open_group(size_t& i, bool at_start, bool* global
         continue;
       }
       if (f == 'u' && !minus) continue;  // the default for str patterns
-      if (f == 'L') return syntax("bad inline flag: cannot use 'L' flag with a str pattern", i);
+      if (f == 'L')
+        return syntax("bad inline flags: cannot use 'L' flag with a str pattern", i + 1);
       if (!bit) break;
       (minus ? off : on) |= bit;
     }

@@ -32,7 +32,7 @@ bool non_word_non_ascii(char32_t c) {
          in(c, 0xFFF0, 0xFFFF) || in(c, 0x1F000, 0x1FAFF);
 }
 
-bool class_matches(const PyRegex::Class& cls, char32_t c) {
+bool in_class(const PyRegex::Class& cls, char32_t c) {
   bool hit = false;
   for (const auto& [lo, hi] : cls.ranges)
     if (c >= lo && c <= hi) {
@@ -47,6 +47,13 @@ bool class_matches(const PyRegex::Class& cls, char32_t c) {
           ((cat & kNotWord) && !regex_is_word(c, a)) || ((cat & kSpace) && regex_is_space(c, a)) ||
           ((cat & kNotSpace) && !regex_is_space(c, a));
   }
+  return hit;
+}
+
+// Under (?i) a character is in a class when any of its cases is.
+bool class_matches(const PyRegex::Class& cls, char32_t c, bool icase) {
+  bool hit = in_class(cls, c) ||
+             (icase && (in_class(cls, regex_lower(c)) || in_class(cls, regex_upper(c))));
   return hit != cls.negated;
 }
 
@@ -189,12 +196,9 @@ Result<bool> PyRegex::match(std::string_view text_utf8) const {
         case Inst::Op::kAnyNewline:
           ok = true;
           break;
-        case Inst::Op::kClass: {
-          const Class& cls = classes_[in.cls];
-          ok = class_matches(cls, c) || (in.icase && (class_matches(cls, regex_lower(c)) ||
-                                                      class_matches(cls, regex_upper(c))));
+        case Inst::Op::kClass:
+          ok = class_matches(classes_[in.cls], c, in.icase);
           break;
-        }
         default:
           break;
       }

@@ -111,6 +111,7 @@ RValue f_last(const RValue& in, const Args&, const KwArgs&) {
 RValue f_concat(const RValue& in, const Args& a, const KwArgs&) {
   if (!a[0].is_list()) throw FilterError{"concat expected an array"};
   RList out = in_list(in);
+  check_value_size((out.size() + a[0].size()) * sizeof(RValue), "concat");
   for (RValue& v : a[0].items()) out.push_back(std::move(v));
   return RValue(std::move(out));
 }

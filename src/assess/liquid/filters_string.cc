@@ -74,11 +74,19 @@ std::string py_strip(std::string_view s, Side side) {
   return utf8_encode(cps, b, e);
 }
 
+// a + b, refused before it is built when too large (doubling a string in a
+// loop must stop at the limit, not past it).
+std::string concatenated(std::string a, const std::string& b, const char* filter) {
+  check_value_size(a.size() + b.size(), filter);
+  a += b;
+  return a;
+}
+
 RValue f_append(const RValue& in, const Args& a, const KwArgs&) {
-  return RValue(in_str(in) + py_str(a[0]));
+  return RValue(concatenated(in_str(in), py_str(a[0]), "append"));
 }
 RValue f_prepend(const RValue& in, const Args& a, const KwArgs&) {
-  return RValue(py_str(a[0]) + in_str(in));
+  return RValue(concatenated(py_str(a[0]), in_str(in), "prepend"));
 }
 RValue f_capitalize(const RValue& in, const Args&, const KwArgs&) {
   return RValue(py_capitalize(in_str(in)));
