@@ -114,7 +114,9 @@ void merge_mapping_columns(Value& target, const Map& mapping, const List& column
 }  // namespace
 
 Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy& policy) {
-  std::string directory = expand_vars(opts.directory);
+  // The directory and names as given: a request's paths are literal (an
+  // inherited directory was expanded where the file names it).
+  const std::string& directory = opts.directory;
   std::string dir_abs = path_canonical(path_join(policy.base_dir(), directory));
   if (!is_under_any(dir_abs, policy.roots())) return policy.escape_error(directory);
 
@@ -123,7 +125,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   std::string fname, ufile;
   for (const auto& name : names) {
     std::string candidate =
-        path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(name)));
+        path_canonical(path_join(path_join(policy.base_dir(), directory), name));
     if (!is_under_any(candidate, policy.roots())) return policy.escape_error(name);
     ufile = name;
     if (file_exists(candidate)) {
@@ -133,7 +135,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   }
   if (fname.empty()) {
     ufile = names.back();
-    fname = path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(ufile)));
+    fname = path_canonical(path_join(path_join(policy.base_dir(), directory), ufile));
   }
 
   std::vector<std::string> chain = opts.inherited_by;
@@ -178,8 +180,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
 
 Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathPolicy& policy) {
   std::string base = path_canonical(policy.base_dir());
-  std::string rel_dir = expand_user(expand_vars(opts.directory));
-  std::string joined = path_canonical(path_join(base, rel_dir));
+  std::string joined = path_canonical(path_join(base, opts.directory));
   if (!is_under_any(joined, policy.roots())) return policy.escape_error(opts.directory);
   LoadOptions abs = opts;
   abs.directory = joined;
@@ -207,7 +208,8 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
       return Error::value("Inherit specified in interface file " + user_file + " in directory " +
                           directory + " but no directory to inherit from is specified.");
     Map& inh = inherit->as_map();
-    std::string inherit_dir = expand_vars(py_str(*inh.find("directory")));
+    VarExpansion expanded = expand_path_vars(py_str(*inh.find("directory")));
+    std::string inherit_dir = expanded.text;
     if (inherit_dir.empty() || inherit_dir[0] != '/')
       inherit_dir = path_join(directory, inherit_dir);
     LoadOptions popts;
@@ -215,7 +217,9 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
     popts.user_files = {fn ? py_str(*fn) : std::string(kDefaultConfigFile)};
     popts.directory = inherit_dir;
     popts.inherited_by = chain;
-    LYN_TRY_ASSIGN(parent, from_file(popts, policy));
+    auto loaded = from_file(popts, policy);
+    if (!loaded.ok()) return expanded.hide_values(loaded.error());
+    Interface parent = std::move(loaded).value();
     iface.parent_ = std::make_shared<Interface>(std::move(parent));
     iface.parent_->writable_ = false;
     const Value* w = inh.find("writable");
