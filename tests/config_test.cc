@@ -217,5 +217,43 @@ TEST(InterfaceInheritTest, ChainsAreBoundedByInheritDepth) {
   EXPECT_TRUE(Interface::from_base_file(o, p).ok()) << "d5..d9 is five files";
 }
 
+TEST(VarExpansionTest, ErrorsNameTheVariablesNotTheirValues) {
+  setenv("LYN_TEST_HIDDEN", "/srv/s3cr3t", 1);
+  setenv("LYN_TEST_EMPTY", "", 1);
+  VarExpansion x =
+      expand_path_vars("$LYN_TEST_HIDDEN/data/${LYN_TEST_HIDDEN}x$LYN_TEST_EMPTY$NOPE");
+  EXPECT_EQ(x.text, "/srv/s3cr3t/data//srv/s3cr3tx$NOPE");
+  Error e = x.hide_values(Error::value("Path '/srv/s3cr3t/data' is not under allowed roots"));
+  EXPECT_EQ(e.message, "Path '${LYN_TEST_HIDDEN}/data' is not under allowed roots");
+  EXPECT_EQ(e.type, "ValueError");
+  VarExpansion none = expand_path_vars("plain/path");
+  EXPECT_TRUE(none.substituted.empty());
+}
+
+TEST(InterfaceTest, RequestDirectoriesAreLiteralButInheritedOnesExpand) {
+  TempDir t;
+  setenv("LYN_TEST_PARENT", "parent", 1);
+  t.write("parent/_lynguine.yml", "title: from parent\n");
+  t.write("child/_lynguine.yml", "inherit: {directory: ../$LYN_TEST_PARENT}\n");
+  PathPolicy p(t.path(), {t.path()});
+  Interface::LoadOptions o;
+  o.directory = "child";
+  auto i = Interface::from_base_file(o, p);
+  ASSERT_TRUE(i.ok()) << i.error().message;
+  EXPECT_EQ(i->get("title")->as_string(), "from parent");
+  o.directory = "$LYN_TEST_PARENT";  // a request's directory: no such directory
+  auto literal = Interface::from_base_file(o, p);
+  ASSERT_FALSE(literal.ok());
+  EXPECT_NE(literal.error().message.find("$LYN_TEST_PARENT/_lynguine.yml"), std::string::npos)
+      << literal.error().message;
+  // An inherited directory that does not exist: the error names the variable.
+  setenv("LYN_TEST_PARENT", "nowhere-s3cr3t", 1);
+  o.directory = "child";
+  auto hidden = Interface::from_base_file(o, p);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_EQ(hidden.error().message.find("nowhere-s3cr3t"), std::string::npos)
+      << hidden.error().message;
+}
+
 }  // namespace
 }  // namespace lyn

@@ -61,6 +61,17 @@ TEST(LiquidLimits, FiftyThousandNestedParenthesesAreRefusedNotOverflowed) {
     expect_names(refusal(t), "ResourceLimitError", "liquid_nesting_depth", 422);
 }
 
+TEST(LiquidLimits, MarkdownNestedTooDeeplyIsRefusedNotOverflowed) {
+  Map quotes{{"s", Value(repeat("> ", 50000) + "x")}};
+  Map lists{{"s", Value(repeat("  ", 50000) + "- a")}};
+  for (const Map* ctx : {&quotes, &lists})
+    expect_names(refusal("{{ s | markdownify }}", Limits(), *ctx), "ResourceLimitError",
+                 "liquid_nesting_depth", 422);
+  Map shallow{{"s", Value(repeat("> ", 100) + "x")}};
+  EXPECT_NE(rendered("{{ s | markdownify }}", Limits(), shallow).find("<blockquote>"),
+            std::string::npos);
+}
+
 TEST(LiquidLimits, NestingUpToTheLimitStillRenders) {
   Limits limits;
   limits.liquid_nesting_depth = 1000;

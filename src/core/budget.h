@@ -57,7 +57,7 @@ struct Limits {
 
   // Liquid
   uint64_t liquid_template_bytes = uint64_t{4} << 20;  // source size
-  uint64_t liquid_nesting_depth = 1000;                // ( and [ nesting in one expression
+  uint64_t liquid_nesting_depth = 1000;                // ( [ in expressions; markdownify nesting
   uint64_t liquid_loop_iterations = 10'000'000;        // per render, all loops together
   uint64_t liquid_output_bytes = uint64_t{64} << 20;   // per render; also the largest value
   uint64_t liquid_integer_digits = 10'000;             // decimal digits of an int

@@ -7,7 +7,9 @@
 //   liquid_template_bytes   a template's source, checked before parsing
 //   liquid_nesting_depth    ( and [ nesting in one expression, checked while
 //                           parsing (block tags nest at most 30 deep, as in
-//                           python-liquid, whose LAX recovery we copy)
+//                           python-liquid, whose LAX recovery we copy), and
+//                           the blockquote / list nesting of markdownify's
+//                           input
 //   liquid_loop_iterations  for / tablerow iterations in one render
 //   liquid_output_bytes     bytes one render writes (captures included), and
 //                           the largest value (string or list) a filter may
