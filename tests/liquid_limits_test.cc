@@ -3,7 +3,9 @@
 // overflow, a frozen thread or gigabytes. The checks are on the errors, not
 // on time.
 #include <gtest/gtest.h>
+#include <pthread.h>
 
+#include <functional>
 #include <string>
 
 #include "assess/liquid/liquid.h"
@@ -216,6 +218,37 @@ TEST(LiquidLimits, BudgetRefusalsAreNotSwallowedByLaxMode) {
   // A LAX render goes on after a failing node; a refusal ends the render.
   Error e = refusal("a{{ x | nosuchfilter }}b{% for i in (1..100) %}{% endfor %}c", limits);
   EXPECT_EQ(e.type, "LoopIterationLimitError");
+}
+
+// The default limits keep the deepest recursion they allow within a 1 MiB
+// stack: a worker pool may give its threads that little.
+TEST(LiquidLimits, DefaultLimitsFitInAOneMegabyteStack) {
+  std::function<void()> work = [] {
+    Map ctx{{"a", Value(Map{{"k", Value("v")}})}, {"q", Value(repeat("> ", 1000) + "x")}};
+    Limits limits;  // the defaults
+    EXPECT_EQ(rendered("{{ " + repeat("a[", 999) + "'k'" + repeat("]", 999) + " }}", limits, ctx),
+              "");
+    EXPECT_EQ(rendered("{{ " + repeat("(", 999) + "1..2" + repeat(")", 999) + " }}", limits), "");
+    EXPECT_FALSE(rendered("{{ q | markdownify }}", limits, ctx).empty());
+    EXPECT_EQ(rendered(repeat("{% if true %}{% for i in (1..1) %}", 13) + "x" +
+                           repeat("{% endfor %}{% endif %}", 13),
+                       limits),
+              "x");
+  };
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 1 << 20);
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(
+                &thread, &attr,
+                [](void* f) -> void* {
+                  (*static_cast<std::function<void()>*>(f))();
+                  return nullptr;
+                },
+                &work),
+            0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
 }
 
 }  // namespace

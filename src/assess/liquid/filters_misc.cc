@@ -72,17 +72,18 @@ RValue f_url_escape(const RValue& in, const Args&, const KwArgs&) {
 }
 
 // How deep the Markdown converter would recurse on `text`: per line, its
-// blockquote markers plus its indentation (a list level per two columns,
-// counted generously).
+// blockquote markers plus the indentation after them (a list level per two
+// columns, counted generously).
 uint64_t markdown_nesting(std::string_view text) {
   uint64_t deepest = 0;
   size_t i = 0;
   while (i < text.size()) {
     uint64_t level = 0, indent = 0;
     for (; i < text.size() && text[i] != '\n'; ++i) {
-      if (text[i] == '>')
+      if (text[i] == '>') {
         ++level;
-      else if (text[i] == ' ' || text[i] == '\t')
+        indent = 0;  // spaces between markers are not indentation
+      } else if (text[i] == ' ' || text[i] == '\t')
         indent += text[i] == '\t' ? 4 : 1;
       else
         break;
