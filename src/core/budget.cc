@@ -75,6 +75,7 @@ Error limit_error(Limit id, uint64_t value, std::string_view what) {
 }
 
 Budget::Budget(const Limits& limits) : limits_(limits) {
+  max_bytes_ = or_unlimited(limits_.memory_bytes);
   if (limits_.deadline_ms > 0)
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits_.deadline_ms);
   next_check_ = std::min(or_unlimited(limits_.work_steps), kClockInterval);
@@ -84,6 +85,7 @@ Budget::Budget(Unmetered) {
   limits_.deadline_ms = 0;
   limits_.work_steps = 0;
   limits_.memory_bytes = 0;
+  max_bytes_ = kUnlimited;
   next_check_ = kUnlimited;
 }
 
@@ -115,17 +117,13 @@ bool Budget::check_slow() {
   return true;
 }
 
-bool Budget::allocate(uint64_t n) {
-  if (error_) return false;
-  uint64_t max_bytes = or_unlimited(limits_.memory_bytes);
-  if (n > max_bytes - bytes_) {
+bool Budget::allocate_slow(uint64_t) {
+  // Reached only when allocate() cannot count the bytes.
+  if (!error_)
     refuse(limit_error(Limit::kMemoryBytes, limits_.memory_bytes,
                        "memory budget exhausted: the request would hold more than " +
                            std::to_string(limits_.memory_bytes) + " bytes"));
-    return false;
-  }
-  bytes_ += n;
-  return spend(0);
+  return false;
 }
 
 Status Budget::check() {

@@ -134,7 +134,13 @@ class Budget {
   // Counts `n` bytes about to be held; false (and nothing counted) when that
   // would go over memory_bytes. release() gives bytes back when they are
   // freed; what is never released counts until the Budget's end.
-  [[nodiscard]] bool allocate(uint64_t n);
+  [[nodiscard]] bool allocate(uint64_t n) {
+    if (n <= max_bytes_ - bytes_ && !error_) {
+      bytes_ += n;
+      return true;
+    }
+    return allocate_slow(n);
+  }
   void release(uint64_t n) { bytes_ -= n < bytes_ ? n : bytes_; }
   // Reads the clock and the cancel flag now (spend() does every few
   // thousand steps): the refusal when the work must stop.
@@ -155,12 +161,14 @@ class Budget {
   struct Unmetered {};
   explicit Budget(Unmetered);
   bool check_slow();
+  bool allocate_slow(uint64_t n);
   void refuse(Error e);
 
   Limits limits_;
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   std::atomic<bool> cancelled_{false};
   uint64_t steps_ = 0, bytes_ = 0;
+  uint64_t max_bytes_ = 0;  // memory_bytes, or the largest uint64_t for "unlimited"
   uint64_t next_check_ = 0;
   std::optional<Error> error_;
 };

@@ -1,3 +1,4 @@
+// Over 500 lines: one parser for sre_parse's grammar, its parts sharing the Compiler.
 // PyRegex's compiler: Python's sre_parse rules, parsed without recursion
 // (an explicit stack of open groups, so `((((...` cannot overflow the C++
 // stack) straight into Thompson fragments whose jumps are relative, so that
@@ -183,7 +184,8 @@ std::optional<Error> Compiler::numeric_escape(size_t& i, char32_t kind, char32_t
   for (size_t k = 0; k < n; ++k) {
     int h = i < p_.size() ? hex_value(p_[i]) : -1;
     if (h < 0) {
-      std::string got = "\\" + utf8_of(kind);
+      std::string got(1, '\\');
+      got += utf8_of(kind);
       for (size_t j = start + 2; j < i; ++j) got += utf8_of(p_[j]);
       return syntax("incomplete escape " + got, start);
     }

@@ -1,16 +1,13 @@
 """Request budgets over HTTP: hostile requests get a named 4xx refusal (or a
 correct answer) from a real server, which goes on answering. The checks are
-on the answers, not on time."""
+on the answers, not on time. (python-liquid's own limits, recorded, run over
+HTTP in test_liquid_http.py.)"""
 import json
 import os
-import sys
 import urllib.error
 import urllib.request
 
-from conftest import CONFORMANCE, Server, fresh_fixtures
-
-sys.path.insert(0, os.path.join(CONFORMANCE, "liquid"))
-import liquid_check  # noqa: E402
+from conftest import Server, fresh_fixtures
 
 
 def post(base, path, body, timeout=120):
@@ -64,24 +61,6 @@ def test_hostile_templates_are_refused_by_name_and_the_server_lives_on():
         assert healthy(server.base)
     finally:
         server.stop()
-
-
-def test_recorded_limit_cases_over_http():
-    cases = liquid_check.load_cases(os.path.join(CONFORMANCE, "liquid", "limits_cases.json"))
-    root, home = fresh_fixtures()
-    server = Server(root, home)
-    failures = []
-    try:
-        for case in cases:
-            body = {"operation": "render_liquid",
-                    "params": {"template": case["template"], "context": case["context"]}}
-            status, got = liquid_check.post(server.base, body, 60)
-            reason = liquid_check.check(case, status, got)
-            if reason:
-                failures.append("%s: %s" % (case["name"], reason))
-    finally:
-        server.stop()
-    assert not failures, "\n".join(failures[:20])
 
 
 def test_catastrophic_regexp_and_inherit_cycle_over_http():

@@ -65,14 +65,21 @@ void charge(std::string_view a, std::string_view b) {
   spend(Budget::current(), la * lb);
 }
 
-// Python's floor division and modulo: the quotient rounds toward minus
-// infinity and the remainder takes the divisor's sign.
-void floor_divmod(const cpp_int& a, const cpp_int& b, cpp_int& q, cpp_int& r) {
-  boost::multiprecision::divide_qr(a, b, q, r);
-  if (r != 0 && ((r < 0) != (b < 0))) {
+// Python's a // b (want_quotient) or a % b: the quotient rounds toward
+// minus infinity and the remainder takes the divisor's sign. nullopt when b
+// is zero.
+std::optional<std::string> floor_divmod(std::string_view a, std::string_view b,
+                                        bool want_quotient) {
+  cpp_int x = parse(a), y = parse(b);
+  if (y == 0) return std::nullopt;
+  charge(a, b);
+  cpp_int q, r;
+  boost::multiprecision::divide_qr(x, y, q, r);
+  if (r != 0 && ((r < 0) != (y < 0))) {
     q -= 1;
-    r += b;
+    r += y;
   }
+  return checked(want_quotient ? q : r);
 }
 
 }  // namespace
@@ -94,21 +101,11 @@ std::string big_mul(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> big_floordiv(std::string_view a, std::string_view b) {
-  cpp_int x = parse(a), y = parse(b);
-  if (y == 0) return std::nullopt;
-  charge(a, b);
-  cpp_int q, r;
-  floor_divmod(x, y, q, r);
-  return checked(q);
+  return floor_divmod(a, b, true);
 }
 
 std::optional<std::string> big_mod(std::string_view a, std::string_view b) {
-  cpp_int x = parse(a), y = parse(b);
-  if (y == 0) return std::nullopt;
-  charge(a, b);
-  cpp_int q, r;
-  floor_divmod(x, y, q, r);
-  return checked(r);
+  return floor_divmod(a, b, false);
 }
 
 }  // namespace lyn::liquid

@@ -27,25 +27,41 @@ bool needs_cleaning(const Map& m) {
   return false;
 }
 
+// Parsed templates by source. A template parsed under one nesting limit is
+// not reused under another (the limit may refuse what it accepted).
 class TemplateCache {
  public:
   static constexpr size_t kCapacity = 1024;
 
-  std::shared_ptr<const Template> get(const std::string& key) {
+  std::shared_ptr<const Template> get(std::string_view source, uint64_t nesting) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(key);
-    return it == map_.end() ? nullptr : it->second;
+    auto it = map_.find(source);
+    if (it == map_.end() || it->second.nesting != nesting) return nullptr;
+    return it->second.parsed;
   }
 
-  void put(std::string key, std::shared_ptr<const Template> t) {
+  void put(std::string_view source, uint64_t nesting, std::shared_ptr<const Template> t) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = map_.find(source); it != map_.end()) {
+      it->second = {std::move(t), nesting};
+      return;
+    }
     if (map_.size() >= kCapacity) map_.erase(map_.begin());
-    map_.emplace(std::move(key), std::move(t));
+    map_.emplace(std::string(source), Entry{std::move(t), nesting});
   }
 
  private:
+  struct Entry {
+    std::shared_ptr<const Template> parsed;
+    uint64_t nesting;
+  };
+  // Looked up by string_view: no key is built for a hit.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Template>> map_;
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> map_;
 };
 
 TemplateCache& cache() {
@@ -59,15 +75,6 @@ std::optional<Error> too_large(std::string_view source) {
     return limit_error(Limit::kLiquidTemplateBytes, max,
                        "Liquid template too large: " + std::to_string(source.size()) + " bytes");
   return std::nullopt;
-}
-
-// The cache key: a template parsed under one nesting limit is not reused
-// under another.
-std::string cache_key(std::string_view source) {
-  std::string key(source);
-  key += '\0';
-  key += std::to_string(Budget::current().limits().liquid_nesting_depth);
-  return key;
 }
 
 }  // namespace
@@ -114,13 +121,13 @@ Map remove_nan(const Map& context) {
 
 std::variant<std::string, Error> render_liquid(std::string_view source, const Map& context) {
   if (auto e = too_large(source)) return *e;
-  std::string key = cache_key(source);
-  std::shared_ptr<const Template> t = cache().get(key);
+  uint64_t nesting = Budget::current().limits().liquid_nesting_depth;
+  std::shared_ptr<const Template> t = cache().get(source, nesting);
   if (!t) {
     auto parsed = parse(source);
     if (auto* e = std::get_if<Error>(&parsed)) return *e;
     t = std::get<std::shared_ptr<const Template>>(parsed);
-    cache().put(std::move(key), t);
+    cache().put(source, nesting, t);
   }
   if (needs_cleaning(context)) return render(*t, remove_nan(context));
   return render(*t, context);

@@ -1,3 +1,4 @@
+// Over 500 lines: one Renderer, its node kinds and the budget hooks they share.
 #include "assess/liquid/render.h"
 
 #include <algorithm>
@@ -59,7 +60,7 @@ Renderer::~Renderer() {
 void Renderer::count_output(size_t n) {
   // The current buffer is the render's output or a capture (a value to be).
   uint64_t max = budget_.limits().liquid_output_bytes;
-  if (max && out_->size() > max)
+  if (out_->size() > value_cap_)
     throw_limit(Limit::kLiquidOutputBytes, max,
                 std::string(out_ == top_ ? "output stream limit reached: the render's output"
                                          : "value too large: a capture") +
@@ -271,7 +272,9 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
     KwArgs kwargs;
     for (const auto& kw : f.kwargs) kwargs.emplace_back(kw.first, eval(*kw.second));
     v = f.def->fn(v, args, kwargs);
-    check_value_size(value_bytes(v), f.name);
+    if (v.kind() == RValue::Kind::kStr || v.kind() == RValue::Kind::kList) {
+      if (uint64_t n = value_bytes(v); n > value_cap_) check_value_size(n, f.name);
+    }
   }
   return v;
 }

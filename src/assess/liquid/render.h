@@ -31,7 +31,12 @@ namespace lyn::liquid {
 class Renderer {
  public:
   Renderer(const Map& globals, std::string& out)
-      : globals_(globals), out_(&out), top_(&out), budget_(Budget::current()) {}
+      : globals_(globals),
+        out_(&out),
+        top_(&out),
+        budget_(Budget::current()),
+        value_cap_(budget_.limits().liquid_output_bytes ? budget_.limits().liquid_output_bytes
+                                                        : UINT64_MAX) {}
   ~Renderer();
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
@@ -75,6 +80,7 @@ class Renderer {
   std::optional<Value> now_, today_;  // python-liquid's built-in `now` / `today`
   const LoopState* loop_ = nullptr;
   Budget& budget_;
+  const uint64_t value_cap_;  // liquid_output_bytes, UINT64_MAX for none
   uint64_t iterations_ = 0;
   int scopes_ = 0;     // loops being rendered
   uint64_t held_ = 0;  // bytes charged to budget_ for locals_
