@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -43,6 +44,25 @@ namespace lyn {
 
 class PyRegex {
  public:
+  // One character class: ranges of code points plus the Unicode categories
+  // \d \w \s (and their negations) it includes.
+  struct Class {
+    std::vector<std::pair<char32_t, char32_t>> ranges;
+    uint8_t categories = 0;  // bit set of kDigit.. (see regex_chars.h)
+    bool negated = false;
+    bool ascii = false;  // (?a): \d \w \s are ASCII-only
+  };
+
+  struct Inst {
+    enum class Op : uint8_t { kChar, kAny, kAnyNewline, kClass, kAssert, kSplit, kJump, kMatch };
+    Op op = Op::kMatch;
+    bool icase = false;  // kChar, kClass: (?i) in effect
+    uint8_t assertion = 0;
+    char32_t c = 0;        // kChar
+    int32_t x = 0, y = 0;  // kSplit / kJump: targets relative to this instruction
+    uint32_t cls = 0;      // kClass: index into classes_
+  };
+
   // Compiles `pattern` under Budget::current()'s limits.
   static Result<PyRegex> compile(std::string_view pattern);
 
@@ -52,31 +72,9 @@ class PyRegex {
 
   size_t program_size() const { return prog_.size(); }
 
-  struct Class;
-  struct Inst;
-
  private:
   std::vector<Inst> prog_;
   std::vector<Class> classes_;
-};
-
-// One character class: ranges of code points plus the Unicode categories
-// \d \w \s (and their negations) it includes.
-struct PyRegex::Class {
-  std::vector<std::pair<char32_t, char32_t>> ranges;
-  uint8_t categories = 0;  // bit set of kDigit.. (see regex.cc)
-  bool negated = false;
-  bool ascii = false;  // (?a): \d \w \s are ASCII-only
-};
-
-struct PyRegex::Inst {
-  enum class Op : uint8_t { kChar, kAny, kAnyNewline, kClass, kAssert, kSplit, kJump, kMatch };
-  Op op = Op::kMatch;
-  bool icase = false;  // kChar, kClass: (?i) in effect
-  uint8_t assertion = 0;
-  char32_t c = 0;        // kChar
-  int32_t x = 0, y = 0;  // kSplit / kJump: targets relative to this instruction
-  uint32_t cls = 0;      // kClass: index into classes_
 };
 
 }  // namespace lyn
