@@ -1,5 +1,6 @@
 #include "core/budget.h"
 
+#include <charconv>
 #include <limits>
 
 namespace lyn {
@@ -56,7 +57,34 @@ const LimitInfo* find_limit(std::string_view name) {
 }
 
 std::string limit_option_hint(const LimitInfo& info) {
-  return std::string("raise it with the ") + info.name + " limit (ApiOptions::limits)";
+  return std::string("raise it with `lynguine serve --limit ") + info.name + "=N`, 0 for none";
+}
+
+std::string limit_names() {
+  std::string names;
+  for (const auto& row : limit_table()) {
+    if (!names.empty()) names += ", ";
+    names += row.name;
+  }
+  return names;
+}
+
+Status set_limit(Limits& limits, std::string_view assignment) {
+  size_t eq = assignment.find('=');
+  std::string_view name = assignment.substr(0, eq == std::string_view::npos ? 0 : eq);
+  const LimitInfo* row = eq == std::string_view::npos ? nullptr : find_limit(name);
+  if (!row) {
+    return Error::value("--limit takes NAME=N with NAME one of: " + limit_names() + " (got '" +
+                        std::string(assignment) + "')");
+  }
+  std::string_view digits = assignment.substr(eq + 1);
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
+    return Error::value("--limit " + std::string(name) + ": '" + std::string(digits) +
+                        "' is not a whole number");
+  limits.*(row->field) = value;
+  return Ok{};
 }
 
 Error limit_error(Limit id, uint64_t value, std::string_view what) {

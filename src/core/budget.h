@@ -97,9 +97,17 @@ const LimitInfo& limit_info(Limit id);
 // The row named `name` (the Limits field name), or nullptr.
 const LimitInfo* find_limit(std::string_view name);
 
-// "how the limit is raised" as error messages name it; one home, so the CLI
-// flag that sets it can be named here when it exists.
+// "how the limit is raised" as error messages name it: `lynguine serve
+// --limit NAME=N` (the one home of that wording).
 std::string limit_option_hint(const LimitInfo& info);
+
+// The limits' names, comma-separated (for help and errors).
+std::string limit_names();
+
+// Sets one field of `limits` from "NAME=N" (the --limit option's value): a
+// ValueError naming the known limits when NAME is none of them or N is no
+// whole number.
+Status set_limit(Limits& limits, std::string_view assignment);
 
 // The refusal for `id` with value `value`: `what` says what hit it, e.g.
 // "loop iteration limit reached: more than 10000000 iterations in one

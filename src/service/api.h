@@ -16,11 +16,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/budget.h"
 
 namespace lyn::service {
+
+class RouteTable;
 
 struct ApiOptions {
   // Every path a request names is resolved against and confined to this root.
@@ -34,12 +37,18 @@ struct ApiOptions {
   // What one request may spend (core/budget.h); handle() installs a Budget
   // built from these unless its thread already has one.
   Limits limits;
+  // Adds routes besides lynguine's API (e.g. the server's own pages); they
+  // are served, listed and documented like the API's own, and one with an
+  // API route's path replaces it. Called once, by the constructor.
+  std::function<void(RouteTable&)> add_routes;
 };
 
 struct Reply {
   int status = 200;
-  std::string body;           // JSON text
-  double operation_ms = 0.0;  // time spent in the handler proper
+  std::string body;  // JSON text, unless content_type says otherwise
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  double operation_ms = 0.0;                                 // time spent in the handler proper
 };
 
 class Api {
@@ -57,12 +66,19 @@ class Api {
 
   const ApiOptions& options() const;
 
+  // Every route this Api answers (lynguine's API plus options.extra_routes).
+  const RouteTable& routes() const;
+
   // The parsed-file cache's counters (for the server's GET /metrics).
   struct CacheStats {
     std::uint64_t hits = 0, misses = 0;
     std::size_t entries = 0;
   };
   CacheStats cache_stats() const;
+
+  // Sessions open under this Api's root (for the server's GET /metrics);
+  // touches no session's access time and loads nothing.
+  std::size_t session_count() const;
 
  private:
   struct Impl;

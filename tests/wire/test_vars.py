@@ -79,3 +79,17 @@ def test_request_paths_are_literal_and_errors_never_show_the_environment(server,
     if name == "request-interface-directory":  # lynguine's error shows the secret
         assert c["echoes_secret"]
         assert status == 404 and "$LYN_VAR_SECRET" in text, (status, text)
+
+
+def test_a_url_path_is_literal_and_the_server_still_answers(server):
+    # A $VAR in the URL itself (a session id) is no more expanded than one in
+    # a body; the server answers /api/health after every hostile request.
+    req = urllib.request.Request(server.base + "/api/sessions/$LYN_VAR_SECRET", method="GET")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            status, text = r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode()
+    assert status == 404 and SECRET not in text, (status, text)
+    with urllib.request.urlopen(server.base + "/api/health", timeout=30) as r:
+        assert r.status == 200
