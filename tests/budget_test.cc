@@ -102,6 +102,26 @@ TEST(LimitTable, EveryLimitHasOneRowNamedAfterItsField) {
                              limit_option_hint(row) + ")");
   }
   EXPECT_EQ(find_limit("nonesuch"), nullptr);
+  EXPECT_EQ(limit_option_hint(limit_info(Limit::kInheritDepth)),
+            "raise it with `lynguine serve --limit inherit_depth=N`, 0 for none");
+}
+
+TEST(LimitTable, SetLimitTakesNameEqualsWholeNumber) {
+  Limits limits;
+  ASSERT_TRUE(set_limit(limits, "inherit_depth=64").ok());
+  EXPECT_EQ(limits.inherit_depth, 64u);
+  ASSERT_TRUE(set_limit(limits, "deadline_ms=0").ok());
+  EXPECT_EQ(limits.deadline_ms, 0u);
+  for (const char* bad : {"inherit_depth", "inherit_depth=", "inherit_depth=-1",
+                          "inherit_depth=1.5", "inherit_depth=64x", "nonesuch=1", "=1"}) {
+    Status st = set_limit(limits, bad);
+    ASSERT_FALSE(st.ok()) << bad;
+    EXPECT_EQ(st.error().type, "ValueError");
+    EXPECT_NE(st.error().message.find("--limit"), std::string::npos) << st.error().message;
+  }
+  EXPECT_EQ(limits.inherit_depth, 64u);  // refusals change nothing
+  EXPECT_NE(set_limit(limits, "x=1").error().message.find("liquid_loop_iterations"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -176,7 +176,8 @@ int run_serve_command(const std::vector<std::string>& args) {
                throw CLI::ValidationError(st.error().message);
          },
          "a request's budget: NAME=N (repeatable; 0: none), e.g. liquid_loop_iterations=20000000; "
-         "NAME one of " + limit_names())
+         "NAME one of " +
+             limit_names())
       ->option_text("NAME=N")
       ->group(kLimits);
 
