@@ -10,6 +10,7 @@
 #include "core/budget.h"
 #include "core/regex_chars.h"
 #include "core/text.h"
+#include "core/utf8.h"
 #include "core/value.h"
 
 namespace lyn {
@@ -130,7 +131,7 @@ int hex_value(char32_t c) {
 }
 std::string utf8_of(char32_t c) {
   std::string s;
-  append_utf8(s, c);
+  utf8::append(s, c);
   return s;
 }
 

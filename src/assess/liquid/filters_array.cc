@@ -6,7 +6,7 @@
 #include "assess/liquid/filter_util.h"
 #include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
-#include "assess/liquid/utf8.h"
+#include "core/case.h"
 
 namespace lyn::liquid {
 
