@@ -5,6 +5,7 @@
 #include "core/budget.h"
 #include "core/regex.h"
 #include "core/regex_chars.h"
+#include "core/utf8.h"
 
 namespace lyn {
 
@@ -210,25 +211,15 @@ Result<bool> PyRegex::match(std::string_view text_utf8) const {
 }
 
 std::u32string fs_decode(std::string_view s) {
+  // The one codec says what is well-formed; an ill-formed byte becomes
+  // U+DC80..U+DCFF, as Python's surrogateescape (os.listdir) makes it.
   std::u32string out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      unsigned char cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (cb & 0x3F);
-    }
-    // No overlong forms, surrogates or values past U+10FFFF (Python's codec).
-    if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-               in(cp, 0xD800, 0xDFFF) || cp > 0x10FFFF))
-      ok = false;
-    if (!ok) {
-      out.push_back(0xDC00 + b);
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    size_t len = utf8::decode(s, i, &cp);
+    if (len == 0) {
+      out.push_back(0xDC00 + static_cast<unsigned char>(s[i]));
       ++i;
       continue;
     }
