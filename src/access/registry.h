@@ -28,6 +28,10 @@ namespace lyn::access {
 struct IoContext {
   PathPolicy paths;            // base directory for relative paths + confinement
   FileCache* cache = nullptr;  // optional parsed-file cache
+  // lynguine expands $VAR in a directory reader's and writer's paths. We do
+  // so only for a description that came from an interface file on disk;
+  // a request's own description (data_source, output, records) is literal.
+  bool expand_vars = false;
 };
 
 using ReaderFn = std::function<Result<Frame>(const Map& details, const IoContext& ctx)>;

@@ -67,7 +67,7 @@ _lynguine() {
       opts="$common" ;;
     serve)
       opts="--host --port --root --idle-timeout --daemon --threads --quiet --status --stop
-        --ensure --log-format --log-level --log-file --help" ;;
+        --ensure --log-format --log-level --log-file --limit --help" ;;
     completion) opts="bash" ;;
     *) opts="--help" ;;
   esac

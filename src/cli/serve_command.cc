@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "config/paths.h"
+#include "core/budget.h"
 #include "ops/logging.h"
 
 namespace lyn::cli {
@@ -21,7 +22,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: lynguine serve [--host HOST] [--port PORT | --socket PATH] [--root DIR]\n"
-    "                      [--idle-timeout SECONDS] [--auth none]\n"
+    "                      [--idle-timeout SECONDS] [--auth none] [--limit NAME=N ...]\n"
     "                      [--daemon] [--threads N] [--quiet]\n"
     "                      [--log-format text|json] [--log-level LEVEL] [--log-file PATH]\n"
     "       lynguine serve --status | --stop | --ensure\n";
@@ -179,6 +180,20 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->option_text("N")
       ->transform(whole_number(1))
       ->group(kLimits);
+  // A request's own budget (core/budget.h): refusals name the NAME to raise.
+  Limits budget;
+  app.add_option_function<std::vector<std::string>>(
+         "--limit",
+         [&budget](const std::vector<std::string>& values) {
+           for (const auto& v : values)
+             if (auto st = set_limit(budget, v); !st.ok())
+               throw CLI::ValidationError(st.error().message);
+         },
+         "a request's budget: NAME=N (repeatable; 0: none), e.g. liquid_loop_iterations=20000000; "
+         "NAME one of " +
+             limit_names())
+      ->option_text("NAME=N")
+      ->group(kLimits);
 
   if (auto done = parse_command(app, args)) return *done;
 
@@ -205,7 +220,7 @@ int run_serve_command(const std::vector<std::string>& args) {
       return 1;
     }
   }
-  o.make_handler = app::api_handler_factory(log);
+  o.make_handler = app::api_handler_factory(log, budget);
   return app::run_serve(o);
 }
 

@@ -6,7 +6,9 @@
 #include "service/api.h"
 
 #include <chrono>
+#include <optional>
 
+#include "core/budget.h"
 #include "core/json.h"
 #include "service/context.h"
 #include "service/handlers.h"
@@ -118,6 +120,14 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 Reply Api::handle(std::string_view method, std::string_view path, std::string_view body,
                   const Caller& caller) const {
   auto t0 = std::chrono::steady_clock::now();
+  // The request's budget: the caller's, when it installed one (a server's
+  // worker, with its deadline), else one from the options.
+  std::optional<Budget> own;
+  std::optional<BudgetScope> scope;
+  if (!BudgetScope::active()) {
+    own.emplace(impl_->ctx.options.limits);
+    scope.emplace(*own);
+  }
   HandlerReply r;
   try {
     r = route(impl_->ctx, method, path, body, caller);

@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/budget.h"
+
 namespace lyn::service {
 
 class RouteTable;
@@ -32,6 +34,9 @@ struct ApiOptions {
   std::function<std::string()> status_extra_json;  // JSON object text or empty
   double idle_timeout_seconds = 0;                 // 0: disabled
   std::function<double()> idle_seconds;            // seconds since last request
+  // What one request may spend (core/budget.h); handle() installs a Budget
+  // built from these unless its thread already has one.
+  Limits limits;
   // Adds routes besides lynguine's API (e.g. the server's own pages); they
   // are served, listed and documented like the API's own, and one with an
   // API route's path replaces it. Called once, by the constructor.
@@ -65,7 +70,9 @@ class Api {
   Api& operator=(const Api&) = delete;
 
   // `path` is the request target as sent (query strings are not stripped:
-  // lynguine's routes match the raw path).
+  // lynguine's routes match the raw path). The work runs under the Budget
+  // installed on the calling thread (BudgetScope), or under a fresh one from
+  // options().limits when there is none; its refusals are error replies.
   Reply handle(std::string_view method, std::string_view path, std::string_view body,
                const Caller& caller = {}) const;
 

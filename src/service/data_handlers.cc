@@ -50,7 +50,9 @@ HandlerReply handle_read_data(const RequestContext& ctx, const Value& body) {
     if (!iface.ok()) return error_reply(iface.error());
     const Value* input = iface->data().find("input");
     if (!input) return error_reply(Error::value("Interface has no 'input' section"));
-    auto frame = access::read_data(*input, io_context(ctx));
+    access::IoContext io = io_context(ctx);
+    io.expand_vars = true;  // the interface file's own paths, as lynguine
+    auto frame = access::read_data(*input, io);
     if (!frame.ok()) return error_reply(frame.error());
     return data_reply(*frame);
   }

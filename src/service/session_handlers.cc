@@ -127,9 +127,9 @@ SessionStore::Loader make_loader(const RequestContext& ctx) {
   FileCache* cache = &ctx.cache;
   return [roots, cache](const SessionRequest& req) -> Result<CustomDataFrame> {
     PathPolicy policy = req.base_dir.empty() ? roots : roots.with_base(req.base_dir);
+    // A request's path is taken as written: no $VAR or ~ (see IoContext).
     std::string dir_text = req.directory.is_string() ? req.directory.as_string() : ".";
-    std::string expanded = expand_user(expand_vars(dir_text));
-    auto dir = policy.resolve_as(expanded, expanded);
+    auto dir = policy.resolve_as(dir_text, dir_text);
     if (!dir.ok()) return dir.error();
     std::string full = path_join(*dir, req.interface_file);
     auto file = policy.resolve_as(full, full);
@@ -146,6 +146,7 @@ SessionStore::Loader make_loader(const RequestContext& ctx) {
     access::IoContext io;
     io.paths = policy;
     io.cache = cache;
+    io.expand_vars = true;  // the interface file's own paths
     return CustomDataFrame::from_flow(*iface, io);
   };
 }

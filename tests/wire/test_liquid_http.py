@@ -9,8 +9,10 @@ sys.path.insert(0, os.path.join(CONFORMANCE, "liquid"))
 import liquid_check  # noqa: E402
 
 
-def test_liquid_cases_over_http():
-    cases = liquid_check.load_cases(os.path.join(CONFORMANCE, "liquid", "cases.json"))
+def check_cases_over_http(file_name):
+    """Renders every case of tests/conformance/liquid/FILE_NAME on a fresh
+    server with the cases' own checker; returns the failures."""
+    cases = liquid_check.load_cases(os.path.join(CONFORMANCE, "liquid", file_name))
     root, home = fresh_fixtures()
     server = Server(root, home)
     failures = []
@@ -18,13 +20,26 @@ def test_liquid_cases_over_http():
         for case in cases:
             body = {"operation": "render_liquid",
                     "params": {"template": case["template"], "context": case["context"]}}
-            status, got = liquid_check.post(server.base, body, 30)
+            status, got = liquid_check.post(server.base, body, 60)
             reason = liquid_check.check(case, status, got)
             if reason:
                 failures.append("%s: %s" % (case["name"], reason))
     finally:
         server.stop()
-    print("%d passed, %d failed (Liquid over HTTP)" % (len(cases) - len(failures), len(failures)))
+    print("%d passed, %d failed (%s over HTTP)" % (len(cases) - len(failures), len(failures),
+                                                  file_name))
+    return failures
+
+
+def test_liquid_cases_over_http():
+    failures = check_cases_over_http("cases.json")
+    assert not failures, "\n".join(failures[:20])
+
+
+def test_liquid_limit_cases_over_http():
+    """python-liquid's own limits (record_limits.py): block and loop nesting,
+    Python's int limits, long and/or chains."""
+    failures = check_cases_over_http("limits_cases.json")
     assert not failures, "\n".join(failures[:20])
 
 

@@ -4,6 +4,7 @@
 #include "assess/liquid/bigint.h"
 #include "assess/liquid/decimal.h"
 #include "assess/liquid/filter_util.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 #include "core/case.h"
 
@@ -93,6 +94,7 @@ RValue f_join(const RValue& in, const Args& a, const KwArgs&) {
     if (!first) out += sep;
     first = false;
     append_py_str(out, item);
+    check_value_size(out.size(), "join");  // each step adds at most one value
   }
   return RValue(out);
 }
@@ -109,6 +111,7 @@ RValue f_last(const RValue& in, const Args&, const KwArgs&) {
 RValue f_concat(const RValue& in, const Args& a, const KwArgs&) {
   if (!a[0].is_list()) throw FilterError{"concat expected an array"};
   RList out = in_list(in);
+  check_value_size((out.size() + a[0].size()) * sizeof(RValue), "concat");
   for (RValue& v : a[0].items()) out.push_back(std::move(v));
   return RValue(std::move(out));
 }

@@ -1,5 +1,6 @@
 // Miscellaneous filters (default, size, date) and lynguine's own filters
 // (url_escape, markdownify, relative_url, absolute_url, to_i).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include "assess/liquid/date_format.h"
 #include "assess/liquid/filter_util.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 #include "core/markdown_html.h"
 #include "core/url.h"
@@ -69,8 +71,40 @@ RValue f_url_escape(const RValue& in, const Args&, const KwArgs&) {
   return RValue(url_quote(in_str(in), "/"));
 }
 
+// How deep the Markdown converter would recurse on `text`: per line, its
+// blockquote markers plus the indentation after them (a list level per two
+// columns, counted generously).
+uint64_t markdown_nesting(std::string_view text) {
+  uint64_t deepest = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    uint64_t level = 0, indent = 0;
+    for (; i < text.size() && text[i] != '\n'; ++i) {
+      if (text[i] == '>') {
+        ++level;
+        indent = 0;  // spaces between markers are not indentation
+      } else if (text[i] == ' ' || text[i] == '\t')
+        indent += text[i] == '\t' ? 4 : 1;
+      else
+        break;
+    }
+    deepest = std::max(deepest, level + indent / 2);
+    while (i < text.size() && text[i] != '\n') ++i;
+    ++i;
+  }
+  return deepest;
+}
+
 RValue f_markdownify(const RValue& in, const Args&, const KwArgs&) {
-  return RValue(markdown_to_html(in_str(in)));
+  std::string text = in_str(in);
+  // The converter recurses once per nested blockquote or list: refuse input
+  // that would take it deeper than the nesting limit (Python-Markdown runs
+  // out of recursion there too).
+  uint64_t max = Budget::current().limits().liquid_nesting_depth;
+  if (uint64_t depth = markdown_nesting(text); max && depth > max)
+    throw_limit(Limit::kLiquidNestingDepth, max,
+                "markdownify: Markdown nested " + std::to_string(depth) + " levels deep");
+  return RValue(markdown_to_html(text));
 }
 
 std::string lstrip_slash(std::string s) {

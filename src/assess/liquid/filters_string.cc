@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "assess/liquid/filter_util.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 #include "core/base64.h"
 #include "core/case.h"
@@ -14,8 +15,24 @@ namespace lyn::liquid {
 
 namespace {
 
+// The size replace_all would build, so that a replacement that multiplies
+// its input is refused before it is built.
+uint64_t replaced_size(std::string_view s, std::string_view old, std::string_view rep,
+                       size_t max_count) {
+  uint64_t n = 0;
+  if (old.empty()) {
+    n = std::min<uint64_t>(utf8::length(s) + 1, max_count);
+  } else {
+    for (size_t pos = s.find(old); pos != std::string_view::npos && n < max_count;
+         pos = s.find(old, pos + old.size()))
+      ++n;
+  }
+  return s.size() + n * rep.size() - n * old.size();
+}
+
 std::string replace_all(std::string_view s, std::string_view old, std::string_view rep,
                         size_t max_count = std::string::npos) {
+  if (rep.size() > old.size()) check_value_size(replaced_size(s, old, rep, max_count), "replace");
   std::string out;
   if (old.empty()) {  // Python inserts `rep` around every character
     auto cps = utf8::decode_all(s);
@@ -60,11 +77,19 @@ std::string py_strip(std::string_view s, Side side) {
   return utf8::encode(cps.substr(b, e - b));
 }
 
+// a + b, refused before it is built when too large (doubling a string in a
+// loop must stop at the limit, not past it).
+std::string concatenated(std::string a, const std::string& b, const char* filter) {
+  check_value_size(a.size() + b.size(), filter);
+  a += b;
+  return a;
+}
+
 RValue f_append(const RValue& in, const Args& a, const KwArgs&) {
-  return RValue(in_str(in) + py_str(a[0]));
+  return RValue(concatenated(in_str(in), py_str(a[0]), "append"));
 }
 RValue f_prepend(const RValue& in, const Args& a, const KwArgs&) {
-  return RValue(py_str(a[0]) + in_str(in));
+  return RValue(concatenated(py_str(a[0]), in_str(in), "prepend"));
 }
 RValue f_capitalize(const RValue& in, const Args&, const KwArgs&) {
   return RValue(py_capitalize(in_str(in)));
@@ -137,6 +162,7 @@ RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   if (sep.empty()) {
     auto cps = utf8::decode_all(s);
+    check_value_size(cps.size() * (sizeof(RValue) + 4), "split");
     for (char32_t c : cps) {
       std::string one;
       utf8::append(one, c);
@@ -150,11 +176,13 @@ RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
       size_t j = i;
       while (j < cps.size() && !py_isspace(cps[j])) ++j;
       if (j > i) out.emplace_back(utf8::encode(cps.substr(i, j - i)));
+      if ((out.size() & 0xFFFF) == 0xFFFF) check_value_size(out.size() * sizeof(RValue), "split");
       i = j;
     }
   } else {
     size_t pos = 0;
     while (true) {
+      if ((out.size() & 0xFFFF) == 0xFFFF) check_value_size(out.size() * sizeof(RValue), "split");
       size_t f = s.find(sep, pos);
       if (f == std::string::npos) {
         out.emplace_back(s.substr(pos));

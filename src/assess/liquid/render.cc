@@ -1,8 +1,10 @@
+// Over 500 lines: one Renderer, its node kinds and the budget hooks they share.
 #include "assess/liquid/render.h"
 
 #include <algorithm>
 #include <ctime>
 
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 
 namespace lyn::liquid {
@@ -28,7 +30,69 @@ struct FrameGuard {
   }
 };
 
+// python-liquid's scope chain holds locals, globals, built-ins, counters
+// and the render's namespace, and one more map per loop (for, tablerow)
+// being rendered; entering a loop when it already holds
+// context_depth_limit (30) maps is a render error, which LAX mode swallows.
+// It bounds this renderer's recursion through nested loops too.
+constexpr int kBaseScopes = 5;
+constexpr int kContextDepthLimit = 30;
+
+// Charges the items a loop walks while it walks them.
+struct ScopeGuard {
+  int& scopes;
+  ~ScopeGuard() { --scopes; }
+};
+
+struct HeldBytes {
+  Budget& budget;
+  uint64_t bytes;
+  HeldBytes(Budget& b, uint64_t n) : budget(b), bytes(n) { allocate(b, n); }
+  ~HeldBytes() { budget.release(bytes); }
+};
+
 }  // namespace
+
+Renderer::~Renderer() {
+  budget_.release(held_);
+}
+
+void Renderer::count_output(size_t n) {
+  // The current buffer is the render's output or a capture (a value to be).
+  uint64_t max = budget_.limits().liquid_output_bytes;
+  if (out_->size() > value_cap_)
+    throw_limit(Limit::kLiquidOutputBytes, max,
+                std::string(out_ == top_ ? "output stream limit reached: the render's output"
+                                         : "value too large: a capture") +
+                    " passed " + std::to_string(max) + " bytes");
+  if (out_ == top_) allocate(budget_, n);  // held until the reply is sent
+}
+
+void Renderer::emit(std::string_view text) {
+  out_->append(text);
+  count_output(text.size());
+}
+
+void Renderer::emit_value(const RValue& v) {
+  size_t before = out_->size();
+  append_output(*out_, v);
+  count_output(out_->size() - before);
+}
+
+void Renderer::enter_scope() {
+  if (scopes_ + kBaseScopes > kContextDepthLimit)
+    throw FilterError{"maximum context depth reached, possible recursive include"};
+  ++scopes_;
+}
+
+void Renderer::count_iteration() {
+  uint64_t max = budget_.limits().liquid_loop_iterations;
+  if (max && ++iterations_ > max)
+    throw_limit(Limit::kLiquidLoopIterations, max,
+                "loop iteration limit reached: the render ran more than " + std::to_string(max) +
+                    " loop iterations");
+  spend(budget_, 1);
+}
 
 void Renderer::render_top(const Block& block) {
   for (const NodePtr& n : block.nodes) {
@@ -92,7 +156,13 @@ RValue Renderer::lookup(std::string_view name) {
 }
 
 void Renderer::assign(const std::string& name, RValue v) {
+  uint64_t bytes = value_bytes(v);
+  allocate(budget_, bytes);
+  held_ += bytes;
   if (RValue* slot = find_slot(locals_, name)) {
+    uint64_t old = value_bytes(*slot);
+    budget_.release(old);
+    held_ -= old;
     *slot = std::move(v);
     return;
   }
@@ -169,10 +239,17 @@ RValue Renderer::eval(const Expr& e) {
       }
       return RValue(false);
     }
-    case Expr::Kind::kAnd:
-      return RValue(eval_condition(*e.left) && eval_condition(*e.right));
-    case Expr::Kind::kOr:
-      return RValue(eval_condition(*e.left) || eval_condition(*e.right));
+    case Expr::Kind::kLogical: {
+      // python-liquid groups and/or from the right, a and (b or c), and
+      // evaluates the left operand first: walking the terms left to right,
+      // the first that decides its level decides the whole.
+      size_t last = e.terms.size() - 1;
+      for (size_t i = 0; i < last; ++i) {
+        bool t = eval_condition(*e.terms[i]);
+        if (e.logic[i] == Logic::kAnd ? !t : t) return RValue(t);
+      }
+      return RValue(eval_condition(*e.terms[last]));
+    }
   }
   return RValue();
 }
@@ -181,6 +258,7 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
   if (!fe.expr) return RValue();
   RValue v = eval(*fe.expr);
   for (const FilterCall& f : fe.filters) {
+    spend(budget_, 1);
     if (!f.def) throw FilterError{"unknown filter '" + f.name + "'"};
     int n = static_cast<int>(f.args.size());
     if (n < f.def->min_args || n > f.def->max_args)
@@ -194,6 +272,9 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
     KwArgs kwargs;
     for (const auto& kw : f.kwargs) kwargs.emplace_back(kw.first, eval(*kw.second));
     v = f.def->fn(v, args, kwargs);
+    if (v.kind() == RValue::Kind::kStr || v.kind() == RValue::Kind::kList) {
+      if (uint64_t n = value_bytes(v); n > value_cap_) check_value_size(n, f.name);
+    }
   }
   return v;
 }
@@ -248,6 +329,9 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
     if (node.alternative) return render_block(*node.alternative);
     return Flow::kNormal;
   }
+  enter_scope();
+  ScopeGuard scope{scopes_};
+  HeldBytes held(budget_, items.size() * sizeof(RValue));
   LoopState state;
   state.name = node.loop_name;
   state.length = static_cast<int64_t>(items.size());
@@ -258,6 +342,7 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
   size_t slot = frames_.size() - 1;
   loop_ = &state;
   for (size_t i = 0; i < items.size(); ++i) {
+    count_iteration();
     state.index0 = static_cast<int64_t>(i);
     frames_[slot].second = items[i];
     Flow f = render_block(node.body);
@@ -269,6 +354,7 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
 void Renderer::render_tablerow(const ForNode& node) {
   int64_t stop = 0;
   RList items = loop_items(node, stop);
+  HeldBytes held(budget_, items.size() * sizeof(RValue));
   LoopState state;
   state.name = node.loop_name;
   state.tablerow = true;
@@ -284,20 +370,23 @@ void Renderer::render_tablerow(const ForNode& node) {
   frames_.emplace_back(node.var, RValue());
   size_t slot = frames_.size() - 1;
   loop_ = &state;
-  *out_ += "<tr class=\"row1\">\n";
+  emit("<tr class=\"row1\">\n");
+  enter_scope();
+  ScopeGuard scope{scopes_};
   for (size_t i = 0; i < items.size(); ++i) {
+    count_iteration();
     state.index0 = static_cast<int64_t>(i);
     frames_[slot].second = items[i];
     int64_t col0 = cols > 0 ? state.index0 % cols : 0;
     if (i > 0 && col0 == 0) {
-      *out_ += "</tr>\n<tr class=\"row" + std::to_string(state.index0 / cols + 1) + "\">";
+      emit("</tr>\n<tr class=\"row" + std::to_string(state.index0 / cols + 1) + "\">");
     }
-    *out_ += "<td class=\"col" + std::to_string(col0 + 1) + "\">";
+    emit("<td class=\"col" + std::to_string(col0 + 1) + "\">");
     Flow f = render_block(node.body);
-    *out_ += "</td>";
+    emit("</td>");
     if (f == Flow::kBreak) break;
   }
-  *out_ += "</tr>\n";
+  emit("</tr>\n");
 }
 
 Renderer::Flow Renderer::render_case(const CaseNode& node) {
@@ -341,16 +430,17 @@ void Renderer::render_cycle(const CycleNode& node) {
   int64_t n = static_cast<int64_t>(items.size());
   const RValue& v = items[static_cast<size_t>(*idx % n)];
   ++*idx;
-  append_output(*out_, v);
+  emit_value(v);
 }
 
 Renderer::Flow Renderer::render_node(const Node& node) {
+  spend(budget_, 1);
   switch (node.kind) {
     case Node::Kind::kText:
-      *out_ += static_cast<const TextNode&>(node).text;
+      emit(static_cast<const TextNode&>(node).text);
       return Flow::kNormal;
     case Node::Kind::kOutput:
-      append_output(*out_, eval_filtered(static_cast<const OutputNode&>(node).value));
+      emit_value(eval_filtered(static_cast<const OutputNode&>(node).value));
       return Flow::kNormal;
     case Node::Kind::kIf: {
       const auto& n = static_cast<const IfNode&>(node);
@@ -397,14 +487,14 @@ Renderer::Flow Renderer::render_node(const Node& node) {
       return Flow::kNormal;
     case Node::Kind::kIncrement: {
       int64_t& c = counter(static_cast<const CounterNode&>(node).name);
-      *out_ += std::to_string(c);
+      emit(std::to_string(c));
       ++c;
       return Flow::kNormal;
     }
     case Node::Kind::kDecrement: {
       int64_t& c = counter(static_cast<const CounterNode&>(node).name);
       --c;
-      *out_ += std::to_string(c);
+      emit(std::to_string(c));
       return Flow::kNormal;
     }
     case Node::Kind::kBreak:
@@ -423,7 +513,7 @@ Renderer::Flow Renderer::render_node(const Node& node) {
       }
       out_ = saved;
       if (buf != ifchanged_) {
-        *out_ += buf;
+        emit(buf);
         ifchanged_ = std::move(buf);
       }
       return Flow::kNormal;

@@ -198,9 +198,16 @@ void append_py_str(std::string& out, const RValue& v) {
     case RValue::Kind::kEmpty:
     case RValue::Kind::kBlank:
       return;
-    case RValue::Kind::kBig:
-      out += v.big_digits();
+    case RValue::Kind::kBig: {
+      // Python refuses str() of an int past sys.get_int_max_str_digits().
+      const std::string& d = v.big_digits();
+      if (d.size() - (d[0] == '-') > kMaxStrDigits)
+        throw FatalError{"ValueError",
+                         "Exceeds the limit (4300 digits) for integer string conversion; use "
+                         "sys.set_int_max_str_digits() to increase the limit"};
+      out += d;
       return;
+    }
   }
 }
 

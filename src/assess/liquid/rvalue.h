@@ -135,6 +135,9 @@ class RValue {
       v_;
 };
 
+// Python's default sys.get_int_max_str_digits(): longer ints have no str().
+constexpr size_t kMaxStrDigits = 4300;
+
 // Decimal digits of a 128-bit integer.
 std::string int_str(Int i);
 // Decimal digits of any int RValue (int or big).
