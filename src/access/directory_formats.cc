@@ -184,9 +184,8 @@ Result<List> read_yaml_records(const std::string& path, const std::string& shown
     auto text = read_utf8(path, shown);
     if (!text.ok()) return text.error();
     auto v = parse_yaml(*text, shown);
-    if (!v.ok())
-      return Error::value("Error reading yaml file " + py_string_repr(shown) + ": " +
-                          v.error().message);
+    // read_yaml_file logs a YAMLError and reads the file as {}.
+    if (!v.ok()) return Value(Map{});
     return v;
   };
   if (ctx.cache) {
@@ -204,9 +203,8 @@ Result<List> read_json_records(const std::string& path, const std::string& shown
   auto text = read_utf8(path, shown);
   if (!text.ok()) return text.error();
   auto v = parse_json(*text);
-  if (!v.ok())
-    return Error::value("Error reading json file " + py_string_repr(shown) + ": " +
-                        v.error().message);
+  // read_json_file logs a JSONDecodeError and reads the file as {}.
+  if (!v.ok()) return List{Value(Map{})};
   return one_mapping(*v, shown, "JSON");
 }
 
@@ -215,6 +213,16 @@ Result<List> read_bibtex_records(const std::string& path, const std::string& sho
   auto text = read_utf8(path, shown);
   if (!text.ok()) return text.error();
   return parse_bibtex(*text, shown);
+}
+
+Result<List> read_txt_records(const std::string& path, const std::string& shown,
+                              const IoContext& /*ctx*/) {
+  auto text = read_utf8(path, shown);
+  if (!text.ok()) return text.error();
+  // read_txt_file: the whole text, as Python's text mode reads it.
+  Map m;
+  m.set("content", Value(universal_newlines(*text)));
+  return List{Value(std::move(m))};
 }
 
 Result<List> read_meta_records(const std::string& path, const std::string& shown,
@@ -236,6 +244,7 @@ Result<List> read_any_records(const std::string& path, const std::string& shown,
   if (ext == "yml" || ext == "yaml") return read_yaml_records(path, shown, ctx);
   if (ext == "json") return read_json_records(path, shown, ctx);
   if (ext == "bib" || ext == "bibtex") return read_bibtex_records(path, shown, ctx);
+  if (ext == "txt") return read_txt_records(path, shown, ctx);
   if (ext == "csv") return Error::value("Unrecognised type of file \"csv\".");
   if (ext == "xls" || ext == "xlsx") return Error::value("Unrecognised type of file \"excel\".");
   if (ext == "docx")

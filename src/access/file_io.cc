@@ -142,4 +142,19 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string universal_newlines(std::string_view raw) {
+  if (raw.find('\r') == std::string_view::npos) return std::string(raw);
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\r') {
+      out += raw[i];
+      continue;
+    }
+    out += '\n';
+    if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+  }
+  return out;
+}
+
 }  // namespace lyn

@@ -25,6 +25,10 @@ Result<std::string> read_text_file(const std::string& path, std::string_view sho
 Status write_file_atomic(const std::string& path, std::string_view content,
                          std::string_view shown = {});
 
+// What Python's text-mode read gives for `raw`: "\r\n" and lone "\r"
+// become "\n" (universal newlines).
+std::string universal_newlines(std::string_view raw);
+
 // True when `s` is valid UTF-8.
 bool is_valid_utf8(std::string_view s);
 

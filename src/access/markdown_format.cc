@@ -79,7 +79,8 @@ Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string&
     if (!text.ok()) return text.error();
     if (!is_valid_utf8(*text))
       return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
-    auto fm = parse_front_matter(*text, path);
+    // python-frontmatter reads in text mode: universal newlines.
+    auto fm = parse_front_matter(universal_newlines(*text), path);
     if (!fm.ok()) {
       FrontMatter broken;
       broken.header_broken = true;

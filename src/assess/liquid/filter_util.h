@@ -18,9 +18,26 @@ inline std::string in_str(const RValue& v) {
   return py_str(v);
 }
 
+// python-liquid's sequence_filter input: a list is flattened (nested lists
+// up to five levels deep), a range iterated, undefined empty, anything
+// else (nil too) a one-item list.
+inline void flatten_into(RList& out, const RValue& v, int level) {
+  for (RValue& item : v.items()) {
+    if (level > 0 && item.is_list() && !item.is_range())
+      flatten_into(out, item, level - 1);
+    else
+      out.push_back(std::move(item));
+  }
+}
+
 inline RList in_list(const RValue& v) {
-  if (v.is_list()) return v.items();
-  if (v.is_none()) return {};
+  if (v.is_range()) return v.items();
+  if (v.is_list()) {
+    RList out;
+    flatten_into(out, v, 5);
+    return out;
+  }
+  if (v.is_undefined()) return {};  // nil (Python's None) is one item
   return RList{v};
 }
 

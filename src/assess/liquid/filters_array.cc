@@ -217,44 +217,8 @@ RValue f_sum(const RValue& in, const Args& a, const KwArgs&) {
   } else {
     vals = items;
   }
-  bool all_numeric = true;
-  for (const RValue& v : vals)
-    if (!(v.is_number() || v.is_bool())) all_numeric = false;
-  if (all_numeric) {
-    RValue acc(0);
-    for (const RValue& v0 : vals) {
-      RValue v = v0.is_bool() ? RValue(Int(v0.as_bool())) : v0;
-      Int r;
-      if (acc.is_int() && v.is_int() && !__builtin_add_overflow(acc.as_int(), v.as_int(), &r)) {
-        acc = RValue(r);
-      } else if (acc.is_integral() && v.is_integral()) {
-        acc = int_from_digits(big_add(integral_str(acc), integral_str(v)));
-      } else {
-        acc = RValue(acc.to_double() + v.to_double());
-      }
-    }
-    return acc;
-  }
-  // Python's sum() fails on a string: python-liquid retries with Decimal.
-  RValue acc(0);
-  bool is_float = false;
-  for (const RValue& v : vals) {
-    RValue n;
-    if (v.is_number()) {
-      n = v;
-    } else if (v.is_bool()) {
-      throw FatalError{"InvalidOperation", "[<class 'decimal.ConversionSyntax'>]"};
-    } else {
-      auto f = v.is_string() ? parse_py_float(v.str()) : std::nullopt;
-      if (!f) throw FatalError{"InvalidOperation", "[<class 'decimal.ConversionSyntax'>]"};
-      auto i = parse_py_int(v.str());
-      n = i ? RValue(*i) : RValue(*f);
-    }
-    if (n.is_float()) is_float = true;
-    acc = RValue(decimal_op(acc, n, DecimalOp::kAdd));
-  }
-  (void)is_float;
-  return acc;
+  // python-liquid adds decimal_arg() of each item: [0.1, 0.2] sums to 0.3.
+  return decimal_sum(vals);
 }
 
 }  // namespace

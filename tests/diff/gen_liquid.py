@@ -1,0 +1,176 @@
+"""Liquid templates with every python-liquid 2.3 filter and tag (and
+lynguine's own filters), rendered with random contexts through
+lynguine.util.text.render_liquid and our POST /api/compute render_liquid."""
+import re
+
+FILTERS = {
+    # name: argument makers (each a list of literal argument texts)
+    "abs": [], "at_most": ["NUM"], "at_least": ["NUM"], "ceil": [], "divided_by": ["NUM"],
+    "floor": [], "minus": ["NUM"], "plus": ["NUM"], "round": ["", "INT"], "times": ["NUM"],
+    "modulo": ["NUM"], "capitalize": [], "append": ["STR"], "downcase": [], "escape": [],
+    "escape_once": [], "lstrip": [], "newline_to_br": [], "prepend": ["STR"],
+    "remove": ["STR"], "remove_first": ["STR"], "remove_last": ["STR"],
+    "replace": ["STR, STR"], "replace_first": ["STR, STR"], "replace_last": ["STR, STR"],
+    "slice": ["INT", "INT, INT"], "split": ["STR"], "upcase": [], "strip": [], "rstrip": [],
+    "strip_html": [], "strip_newlines": [], "truncate": ["INT", "INT, STR"],
+    "truncatewords": ["INT", "INT, STR"], "url_encode": [], "url_decode": [],
+    "base64_encode": [], "base64_decode": [], "base64_url_safe_encode": [],
+    "base64_url_safe_decode": [], "squish": [], "find": ["STR, ANY"], "find_index": ["STR, ANY"],
+    "join": ["", "STR"], "first": [], "has": ["STR, ANY"], "last": [], "concat": ["VAR"],
+    "map": ["STR"], "reject": ["STR", "STR, ANY"], "reverse": [], "sort": ["", "STR"],
+    "sort_natural": ["", "STR"], "sum": ["", "STR"], "where": ["STR", "STR, ANY"],
+    "uniq": ["", "STR"], "compact": ["", "STR"], "size": [], "default": ["ANY",
+                                                                           "ANY, allow_false: true"],
+    "date": ["DATEFMT"], "safe": [], "escapejs": [], "url_escape": [], "markdownify": [],
+    "relative_url": [], "absolute_url": [], "to_i": [], "nosuchfilter": [""],
+}
+
+STRS = ["'a'", "'b'", "''", "' '", "', '", "'x y'", "'-'", "'é'", "'<b>'", "'%Y-%m-%d'",
+        "'name'", "'n'", "'k'", "'price'", "\"dq\"", "'1'", "'2.5'", "'abc'", "'&amp;'"]
+NUMS = ["0", "1", "-1", "2", "3", "7", "-7", "0.1", "0.2", "2.5", "-2.5", "1.0", "1e3", "'3'",
+        "'4.5'", "'x'", "nil", "true", "100", "0.000001", "1e-7", "12345678901234567890"]
+INTS = ["0", "1", "2", "3", "-1", "-2", "10", "'2'", "2.7", "nil"]
+DATEFMTS = ["'%Y-%m-%d'", "'%b %d, %Y'", "'%A %H:%M'", "'%s'", "'%e %B'", "'%%'", "''",
+            "'%j %U %w %y %Z %z'"]
+VARS = ["a", "b", "n", "x", "f", "s", "t", "items", "people", "empty_list", "nums", "nested",
+        "nested.k", "people[0].name", "items.first", "items.size", "nums.last", "missing",
+        "missing.deep", "d", "h", "u"]
+LITS = ["'text'", "42", "-3", "2.5", "true", "false", "nil", "empty", "blank", "(1..4)",
+        "(n..3)", "'0.1'", "1.0"]
+
+SCALAR_VALUES = [0, 1, -1, 2, 3.0, 0.1, 0.2, 2.5, -0.0, 1e16, 1e-5, 12345678901234567890,
+                 True, False, None, "", " ", "abc", "Hello World", "  padded  ", "a,b,c",
+                 "<p>x</p>", "café", "3", "4.5", "1e3", "2024-01-05", "2024-01-05 10:30:00",
+                 "line\nbreak", "&amp; &lt;", "x y z", "nan", "inf", "Ünïcödé", "0", "-2.5"]
+
+
+def value(rng, depth=0):
+    r = rng.random()
+    if depth < 2 and r < 0.15:
+        return [value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    if depth < 2 and r < 0.25:
+        return {k: value(rng, depth + 1) for k in rng.sample(["name", "n", "k", "price", "x"],
+                                                               rng.randint(0, 3))}
+    return rng.choice(SCALAR_VALUES)
+
+
+def context(rng):
+    ctx = {}
+    for k in ["a", "b", "n", "x", "f", "s", "t", "d", "h", "u"]:
+        if rng.random() < 0.7:
+            ctx[k] = value(rng)
+    ctx["items"] = [value(rng, 1) for _ in range(rng.randint(0, 4))]
+    ctx["nums"] = [rng.choice([0, 1, 2, 0.1, 0.2, 0.7, -1.5, 3, "2", "0.3", 1e-7, 10 ** 20,
+                               True, None]) for _ in range(rng.randint(0, 5))]
+    ctx["people"] = [{"name": rng.choice(["Ada", "Bob", "", None, 3, "ada"]),
+                      "n": rng.choice([1, 2, 0.5, None, "3", -1]),
+                      "price": rng.choice([0.1, 0.2, 10, "1.5", None])}
+                     for _ in range(rng.randint(0, 4))]
+    ctx["empty_list"] = []
+    ctx["nested"] = {"k": value(rng, 1), "list": [1, 2, 3]}
+    return ctx
+
+
+def arg(rng, spec):
+    out = spec
+    for token, pool in (("STR", STRS), ("NUM", NUMS), ("INT", INTS), ("DATEFMT", DATEFMTS),
+                        ("VAR", VARS), ("ANY", STRS + NUMS + VARS)):
+        while token in out:
+            out = out.replace(token, rng.choice(pool), 1)
+    return out
+
+
+def expr(rng):
+    return rng.choice(VARS) if rng.random() < 0.7 else rng.choice(LITS)
+
+
+def filtered(rng):
+    text = expr(rng)
+    for _ in range(rng.choice([0, 1, 1, 1, 2, 2, 3])):
+        name = rng.choice(list(FILTERS))
+        specs = FILTERS[name]
+        spec = rng.choice(specs) if specs else ""
+        text += " | " + name + (": " + arg(rng, spec) if spec else "")
+    return text
+
+
+def condition(rng):
+    op = rng.choice(["==", "!=", "<", ">", "<=", ">=", "contains", None])
+    c = expr(rng) if op is None else "%s %s %s" % (expr(rng), op, expr(rng))
+    if rng.random() < 0.2:
+        c += rng.choice([" and ", " or "]) + expr(rng)
+    return c
+
+
+def ws(rng):
+    return rng.choice(["", "", "", "-"])
+
+
+def block(rng, depth=0):
+    parts = []
+    for _ in range(rng.randint(1, 3 if depth else 4)):
+        r = rng.random()
+        lo, ro = ws(rng), ws(rng)
+        if r < 0.25 or depth > 2:
+            parts.append(rng.choice(["x", " ", "\n", "Hi ", "-", ",", "é", "  a  "]))
+        elif r < 0.55:
+            parts.append("{{%s %s %s}}" % (lo, filtered(rng), ro))
+        elif r < 0.63:
+            parts.append("{%% if %s %%}%s{%% elsif %s %%}%s{%% else %%}%s{%% endif %%}" % (
+                condition(rng), block(rng, depth + 1), condition(rng), block(rng, depth + 1),
+                block(rng, depth + 1)))
+        elif r < 0.70:
+            mods = rng.choice(["", " reversed", " limit: 2", " offset: 1", " limit: 1 offset: 1",
+                               " offset: continue"])
+            parts.append("{%% for i in %s%s %%}%s{{ forloop.index }}{{ i }}%s{%% else %%}E"
+                         "{%% endfor %%}" % (rng.choice(["items", "nums", "people", "(1..3)",
+                                                          "s", "missing", "nested", "(n..2)"]),
+                                              mods, block(rng, depth + 1),
+                                              rng.choice(["", "{% break %}", "{% continue %}",
+                                                          "{{ forloop.last }}",
+                                                          "{% cycle 'a', 'b' %}"])))
+        elif r < 0.75:
+            parts.append("{%% assign v = %s %%}{{ v }}" % filtered(rng))
+        elif r < 0.79:
+            parts.append("{%% capture c %%}%s{%% endcapture %%}[{{ c }}]" % block(rng, depth + 1))
+        elif r < 0.83:
+            parts.append("{%% case %s %%}{%% when %s %%}W{%% when %s, %s %%}V{%% else %%}E"
+                         "{%% endcase %%}" % (expr(rng), expr(rng), expr(rng), expr(rng)))
+        elif r < 0.86:
+            parts.append("{%% unless %s %%}%s{%% endunless %%}" % (condition(rng),
+                                                                  block(rng, depth + 1)))
+        elif r < 0.88:
+            parts.append(rng.choice(["{% increment k %}{% increment k %}",
+                                     "{% decrement k %}{{ k }}",
+                                     "{% cycle 'x', 'y' %}{% cycle 'x', 'y' %}"]))
+        elif r < 0.90:
+            parts.append(rng.choice(["{% comment %}gone {{ x }}{% endcomment %}",
+                                     "{% raw %}{{ not rendered }}{% endraw %}",
+                                     "{% # inline comment %}", "{% doc %}d{% enddoc %}"]))
+        elif r < 0.93:
+            parts.append("{%% tablerow i in %s cols: 2 %%}{{ i }}{%% endtablerow %%}" %
+                         rng.choice(["items", "nums", "(1..3)"]))
+        elif r < 0.96:
+            parts.append("{%% liquid\nassign q = %s\necho q\n%%}" % filtered(rng))
+        elif r < 0.98:
+            parts.append("{%% echo %s %%}" % filtered(rng))
+        else:
+            parts.append(rng.choice(["{% ifchanged %}{{ x }}{% endifchanged %}", "{{ }}",
+                                     "{% nosuchtag %}", "{{ x | }}", "{% if %}{% endif %}",
+                                     "{{ 'unterminated }}", "{% for %}{% endfor %}"]))
+    return "".join(parts)
+
+
+def generate(rng, base):
+    requests = [{"op": "liquid", "template": block(rng), "context": context(rng)}
+                for _ in range(rng.randint(1, 4))]
+    return {"kind": "liquid", "base": base, "files": {}, "requests": requests}
+
+
+PIECE = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|[^{]+|\{)", re.S)
+
+
+def pieces(template):
+    """A template cut into text runs, output statements and tags (for
+    delta debugging)."""
+    return PIECE.findall(template)
