@@ -370,7 +370,8 @@ Result<Frame> read_directory(const Map& details, const IoContext& ctx,
       std::string glob_text = glob_default;
       if (const Value* g = s.get("glob"); g && !g->is_null()) glob_text = as_text(*g);
       std::string dir = ".";
-      if (const Value* d = s.get("directory"); d && !d->is_null()) dir = expand_vars(as_text(*d));
+      if (const Value* d = s.get("directory"); d && !d->is_null())
+        dir = under_base_directory(details, expand_vars(as_text(*d)));
       std::optional<std::regex> re;
       if (const Value* r = s.get("regexp"); r && !r->is_null()) {
         try {
@@ -403,8 +404,12 @@ Result<Frame> read_file_list(const Map& details, const IoContext& ctx) {
   if (const Value* f = details.find("filename"); f && !f->is_null())
     names = f->is_list() ? f->as_list() : List{*f};
   std::vector<Found> files;
+  // read_data's "list": each name under `base_directory` when given.
+  std::string base;
+  if (const Value* b = details.find("base_directory"); b && b->is_string()) base = b->as_string();
   for (const auto& n : names) {
     std::string text = expand_vars(as_text(n));
+    if (!base.empty()) text = path_join(base, text);
     auto r = ctx.paths.resolve(text);
     if (!r.ok()) return r.error();
     files.push_back({text, std::move(r).value()});
@@ -457,7 +462,7 @@ Status write_directory(const Frame& frame, const Map& details, const IoContext& 
             400);
       parts[k] = as_text(*v);
     }
-    std::string dir = expand_vars(path_join(parts[0], parts[1]));
+    std::string dir = under_base_directory(details, expand_vars(path_join(parts[0], parts[1])));
     std::string shown = path_join(dir, parts[2]);
     auto path = ctx.paths.resolve(shown);
     if (!path.ok()) return path.error();

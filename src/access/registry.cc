@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "core/text.h"
+
 namespace lyn::access {
 
 Registry& Registry::instance() {
@@ -55,13 +57,20 @@ std::string joined_keys(const Map& m) {
 
 }  // namespace
 
+std::string under_base_directory(const Map& details, const std::string& dir) {
+  const Value* base = details.find("base_directory");
+  if (!base || !base->is_string() || base->as_string().empty()) return dir;
+  if (!dir.empty() && dir[0] == '/') return dir;
+  return path_join(base->as_string(), dir);
+}
+
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx) {
   const Value* fn = details.find("filename");
   if (!fn || !fn->is_string())
     return Error::value("Field \"filename\" missing or not a string in data source details.");
   std::string name = fn->as_string();
   if (const Value* dir = details.find("directory"); dir && dir->is_string())
-    name = path_join(dir->as_string(), name);
+    name = path_join(under_base_directory(details, expand_vars(dir->as_string())), name);
   return ctx.paths.resolve(name);
 }
 

@@ -54,8 +54,16 @@ void register_core_formats(Registry& r);     // yaml, markdown (formats_core.cc)
 void register_tabular_formats(Registry& r);  // csv, json, local, stacks (formats_tabular.cc)
 void register_file_formats(Registry& r);     // directories, list, auto, bibtex, excel
 
-// The file a description names: `filename` (joined to `directory` when
-// given), resolved and confined by ctx.paths. Errors name the file as the
+// lynguine's rule for a relative directory in a description: it lies under
+// the description's `base_directory` when there is one (sessions stamp the
+// interface's folder on each data item, as CustomDataFrame.from_flow does):
+// os.path.join(base_directory, dir). Absolute or no base: `dir` as it is.
+std::string under_base_directory(const Map& details, const std::string& dir);
+
+// The file a description names, as lynguine's extract_full_filename: with a
+// `directory`, $VARs expanded, under_base_directory, joined to `filename`;
+// without one, `filename` alone (relative to the working directory). Then
+// resolved and confined by ctx.paths. Errors name the file as the
 // description gave it.
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx);
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "access/finalize.h"
 #include "assess/compute.h"  // the compute hook in from_flow
 
 namespace lyn::assess {
@@ -212,29 +213,34 @@ Result<Frame> parameter_row(const Frame& f, const Value& item) {
   return out;
 }
 
-// lynguine joins a directory reader's relative `source` directories to the
-// interface's base directory; for an interface loaded from the server's
-// working directory that is absolute, so sourceRoot is that directory.
-Value with_base_directory(Value item, const std::string& base) {
-  if (base.empty() || base[0] != '/' || !item.is_map()) return item;
-  Map& m = item.as_map();
-  if (Value* src = m.find("source")) {
-    auto fix = [&](Value& entry) {
-      if (!entry.is_map()) return;
-      Value* dir = entry.as_map().find("directory");
-      std::string d = dir && dir->is_string() ? dir->as_string() : ".";
-      if (dir && !dir->is_string() && !dir->is_null()) return;
-      if (!d.empty() && (d[0] == '/' || d[0] == '$' || d[0] == '~')) return;
-      entry.as_map().set("directory", Value(path_join(base, d)));
-    };
-    if (src->is_list())
-      for (auto& e : src->as_list()) fix(e);
-    else
-      fix(*src);
-  }
-  if (Value* specs = m.find("specifications"); specs && specs->is_list())
-    for (auto& spec : specs->as_list()) spec = with_base_directory(std::move(spec), base);
+// CustomDataFrame.from_flow stamps the interface's base_directory on each
+// data item that has none (not on the items nested in it); the readers take
+// the item's relative `directory` and `source` directories under it
+// (access::under_base_directory).
+Value with_base_directory(Value item, const Value* base) {
+  if (!base || !item.is_map() || item.as_map().find("base_directory")) return item;
+  item.as_map().set("base_directory", *base);
   return item;
+}
+
+// lynguine's session shows the data as one frame (CustomDataFrame.to_pandas:
+// the groups outer-joined in order, parameters assigned): two groups with a
+// column of the same name make pandas' join fail, and with it the session.
+Status check_joinable(const std::vector<DataGroup>& groups) {
+  std::vector<Value> seen;
+  for (const auto& g : groups) {
+    if (is_parameter_type(g.type)) continue;
+    std::vector<Value> overlap;
+    for (const auto& c : g.frame.columns)
+      if (std::any_of(seen.begin(), seen.end(),
+                      [&](const Value& s) { return label_equal(s, c.name); }))
+        overlap.push_back(c.name);
+    if (!overlap.empty())
+      return Error::value(
+          "columns overlap but no suffix specified: " + access::pandas_index_repr(overlap), 422);
+    for (const auto& c : g.frame.columns) seen.push_back(c.name);
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -295,7 +301,8 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
   for (const auto& key : order) {
     auto item = iface.get(key);
     if (!item) continue;
-    item = with_base_directory(std::move(*item), iface.directory());
+    auto base = iface.get("base_directory");
+    item = with_base_directory(std::move(*item), base ? &*base : nullptr);
     Frame frame;
     if (!is_input_type(key)) {
       if (!item->is_map())
@@ -331,7 +338,20 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
     }
     cdf.groups_.push_back(DataGroup{key, std::move(frame), *item});
   }
+  if (auto st = check_joinable(cdf.groups_); !st.ok()) return st.error();
   cdf.init_focus();
+  // from_flow ends with set_selector(series.selector): a column the data
+  // lacks, or one that is not a series column, fails the session.
+  if (auto series = iface.get("series"); series && series->is_map()) {
+    if (const Value* sel = series->as_map().find("selector"); sel && !sel->is_null()) {
+      auto cols = cdf.columns();
+      if (std::none_of(cols.begin(), cols.end(),
+                       [&](const Value& c) { return label_equal(c, *sel); }))
+        return key_error("Invalid selector set.");
+      if (cdf.column_type(*sel) != std::optional<std::string>("series"))
+        return key_error("Column \"" + py_str(*sel) + "\" is not a series column.");
+    }
+  }
   // Compute hook (assess/compute.h): run the interface's precompute, compute
   // and postcompute entries over every row, then reset the focus they moved.
   if (auto st = run_flow_computes(iface, cdf, cdf.groups_); !st.ok()) return st.error();

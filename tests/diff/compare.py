@@ -123,6 +123,8 @@ def known_bug(req, ref):
 
 
 def difference(req, ref, ours, subst, sids=(None, None)):
+    if req.get("known_bug") and not ours.get("timeout"):
+        return None  # the generator knows lynguine answers this one wrongly
     if req.get("op") == "http" and known_bug(req, ref):
         return None
     if ref.get("timeout"):
