@@ -21,8 +21,11 @@ A spec:
                 {"name": "what", "op": "mdfield", "field": "title", "markdown_file": "..."}],
    "lynguine_bug": "note" (optional, on a spec or a request)}
 "{DIR}" in a body is the spec's folder (extra/<slug>), "{ROOT}" the root.
-A request marked lynguine_bug also carries "correct": {"status", "response"},
-what a correct server answers; the case keeps both.
+A request marked lynguine_bug also carries "correct": {"status", "response",
+"ignore"}, what a correct server answers; the case keeps both. "ignore_extra"
+adds ignored paths (e.g. the random values of a fake source); "check_message"
+keeps an error's message compared (lynguine's own, stable texts).
+"{DIR}" is also replaced in the files' text.
 Only this script needs the oracle kit; the recordings are test data."""
 import argparse
 import json
@@ -133,6 +136,7 @@ def materialise(specs):
         base = os.path.join(EXTRA_FIXTURES, "extra", slug(spec["name"]))
         os.makedirs(base, exist_ok=True)
         for rel, text in spec.get("files", {}).items():
+            text = text.replace("{DIR}", "extra/" + slug(spec["name"]))
             p = os.path.join(base, rel)
             os.makedirs(os.path.dirname(p), exist_ok=True)
             with open(p, "w", encoding="utf-8", newline="") as f:
@@ -223,7 +227,9 @@ def main():
                                                             .replace(root, "{ROOT}"))
                         if r.get("body") is not None else None,
                         "status": status, "response": response,
-                        "ignore": ignores_for(r["path"], r["method"], response)}
+                        "ignore": [p for p in ignores_for(r["path"], r["method"], response)
+                                   if not (r.get("check_message") and p == "/error_message")]
+                        + r.get("ignore_extra", [])}
                 if got is None:
                     case["raw"] = raw
                 if nan_paths:
@@ -239,8 +245,8 @@ def main():
                 if bug:
                     case["lynguine_bug"] = True
                     case["note"] = bug
-                    if "correct" in req:
-                        case["correct"] = req["correct"]
+                    if "correct" in r:
+                        case["correct"] = r["correct"]
                 cases.append(case)
     finally:
         worker.close()

@@ -50,6 +50,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("paths", nargs="*", default=[SPECS])
     ap.add_argument("-k", default="")
+    ap.add_argument("--width", type=int, default=120)
+    ap.add_argument("--both", action="store_true", help="print our answer too")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="lyn-check-")
     root, home = os.path.join(work, "root"), os.path.join(work, "home")
@@ -83,9 +85,9 @@ def main():
                     else:
                         st = [a.get("status", "-") for a in answers]
                         print("same %s [%s/%s] %s" % (label, st[0], st[1],
-                                                      answers[0].get("text", answers[0])
-                                                      if not isinstance(answers[0].get("text"), str)
-                                                      else answers[0]["text"][:120]))
+                                                      str(answers[0].get("text", answers[0]))[:args.width]))
+                        if args.both:
+                            print("     ours: %s" % str(answers[1].get("text", answers[1]))[:args.width])
     finally:
         runner.stop()
         shutil.rmtree(work, ignore_errors=True)

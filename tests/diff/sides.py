@@ -37,7 +37,9 @@ def child_env(home):
     # the root outside.
     for k in ("TMP", "TEMP"):
         env.pop(k, None)
-    env["TMPDIR"] = "/tmp"
+    # (a plain text replacement: it must not even be a substring of the root)
+    env["TMPDIR"] = os.path.join(home, "tmp")
+    os.makedirs(env["TMPDIR"], exist_ok=True)
     return env
 
 

@@ -7,6 +7,7 @@ Cases marked lynguine_bug are checked against what their note says a
 correct server does, in test_lynguine_bug_fixes below."""
 import json
 import os
+import shutil
 
 import pytest
 
@@ -97,3 +98,89 @@ def test_all_cases_over_http():
         server.stop()
     print("%d passed, %d failed (HTTP conformance)" % (passed, failed))
     assert failed == 0, "\n".join(lines)
+
+
+# ---- Extra cases (tests/conformance/record_extra.py): inputs beyond the public
+# set, recorded from lynguine 0.1.2 the same way; their files live in
+# fixtures_extra/. A case marked lynguine_bug carries "correct", what a
+# correct server answers, and is checked against that instead.
+
+EXTRA = conform.load_cases(os.path.join(CONFORMANCE, "extra_cases.json"))
+
+
+def as_correct(case, root=None):
+    """The case as a correct server must answer it (with `root` put in the
+    request where it was recorded as {ROOT})."""
+    if root and case.get("body") is not None:
+        case = dict(case, body=json.loads(json.dumps(case["body"]).replace("{ROOT}", root)))
+    if not case.get("lynguine_bug"):
+        return case
+    fixed = dict(case, **case["correct"])
+    fixed.pop("lynguine_bug")
+    fixed.setdefault("ignore", [])
+    fixed.pop("nan_paths", None)
+    fixed.pop("nonfinite", None)
+    return fixed
+
+
+def test_extra_cases_are_recorded():
+    assert len(EXTRA) > 300
+    bugs = [c for c in EXTRA if c.get("lynguine_bug")]
+    assert bugs and all("correct" in c and c.get("note") for c in bugs)
+
+
+def test_extra_cases_over_http():
+    root, home = fresh_fixtures(extra=True)
+    server = Server(root, home)
+    try:
+        cases = [as_correct(c, root) for c in EXTRA]
+        passed, failed, skipped, lines = conform.replay(server.base, cases, root=root, home=home,
+                                                        out=open(os.devnull, "w"))
+    finally:
+        server.stop()
+        shutil.rmtree(os.path.dirname(root), ignore_errors=True)
+    print("%d passed, %d failed (extra cases over HTTP)" % (passed, failed))
+    assert skipped == 0
+    assert failed == 0, "\n".join(lines)
+
+
+def test_extra_data_cases_direct_mode():
+    """The extra read_data cases through the CLI (direct mode): same answers."""
+    root, home = fresh_fixtures(extra=True)
+    failures = []
+    try:
+        for case in (as_correct(c, root) for c in EXTRA):
+            if case["path"] != "/api/read_data" or "data_source" not in (case["body"] or {}):
+                continue
+            r = run_cli(["call", "POST", case["path"], json.dumps(case["body"])], root, home)
+            got = json.loads((r.stdout if r.returncode == 0 else r.stderr).decode())
+            if (case["status"] == 200) != (r.returncode == 0):
+                failures.append("%s: exit %s vs recorded %s" % (case["name"], r.returncode,
+                                                                case["status"]))
+                continue
+            diff = conform.compare(case["response"], got, case.get("ignore", []),
+                                   case.get("nan_paths", []), case.get("nonfinite"),
+                                   {"root": root, "home": home})
+            if diff:
+                failures.append("%s: %s" % (case["name"], diff))
+    finally:
+        shutil.rmtree(os.path.dirname(root), ignore_errors=True)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("case", [c for c in EXTRA if "mdfield_stdout" in c
+                                  and not c.get("lynguine_bug")],
+                         ids=lambda c: c["name"] if isinstance(c, dict) else str(c))
+def test_extra_mdfield_stdout(case):
+    root, home = fresh_fixtures(extra=True)
+    try:
+        body = case["body"]
+        args = ["field", body["field"], body["markdown_file"]]
+        for c in case["mdfield_config_files"]:
+            args += ["--config", c]
+        r = run_cli(args, root, home)
+        want = case["mdfield_stdout"].replace("{HOME}", home).replace("{ROOT}", root)
+        assert r.returncode == 0, r.stderr.decode()
+        assert r.stdout.decode("utf-8") == want
+    finally:
+        shutil.rmtree(os.path.dirname(root), ignore_errors=True)

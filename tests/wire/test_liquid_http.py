@@ -54,3 +54,24 @@ def test_compute_per_record_and_errors():
         assert status == 200 and len(got["result"]) == 10
     finally:
         server.stop()
+
+
+def test_extra_liquid_cases_over_http():
+    """Liquid renders recorded by tests/conformance/record_extra.py (decimal
+    arithmetic of sum and the math filters, ...), over HTTP."""
+    cases = liquid_check.load_cases(os.path.join(CONFORMANCE, "liquid", "extra_cases.json"))
+    assert cases
+    root, home = fresh_fixtures()
+    server = Server(root, home)
+    failures = []
+    try:
+        for case in cases:
+            body = {"operation": "render_liquid",
+                    "params": {"template": case["template"], "context": case["context"]}}
+            status, got = liquid_check.post(server.base, body, 30)
+            reason = liquid_check.check(case, status, got)
+            if reason:
+                failures.append("%s: %s" % (case["name"], reason))
+    finally:
+        server.stop()
+    assert not failures, "\n".join(failures[:20])
