@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "access/local_format.h"
 #include "access/registry.h"
 
 namespace lyn::access {
@@ -109,6 +110,9 @@ Result<Frame> finalize_frame(Frame frame, const Map& details) {
     for (const auto& col : labels_of(*cols))
       if (!has_column(frame, col)) frame.columns.push_back(none_column(py_str(col), rows));
   }
+  // pandas keeps the rows when every column is dropped.
+  if (frame.columns.empty() && !frame.index && rows > 0)
+    frame.index = frame_of_empty_rows(rows).index;
   return frame;
 }
 

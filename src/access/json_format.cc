@@ -36,6 +36,7 @@ Result<Frame> frame_from_python_data(const Value& data) {
           }
         }
         c.dtype = infer_dtype(c.values);
+        if (c.values.empty()) c.dtype = "float64";  // as pandas types an empty column
         f.columns.push_back(std::move(c));
       }
       Column idx;

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "access/finalize.h"
+#include "assess/column_names.h"
 #include "assess/compute.h"  // the compute hook in from_flow
 
 namespace lyn::assess {
@@ -298,6 +299,7 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
   }
 
   CustomDataFrame cdf;
+  ColumnNames names;
   for (const auto& key : order) {
     auto item = iface.get(key);
     if (!item) continue;
@@ -336,6 +338,12 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
     } else if (!is_series_type(key)) {
       drop_duplicate_index(frame);
     }
+    // lynguine gives every column a variable name (assess/column_names.h);
+    // a column it cannot name fails the session.
+    std::vector<Value> labels;
+    for (const auto& c : frame.columns) labels.push_back(c.name);
+    if (auto st = names.add_mapping(item->get("mapping"), labels); !st.ok()) return st.error();
+    if (auto st = names.add_columns(labels); !st.ok()) return st.error();
     cdf.groups_.push_back(DataGroup{key, std::move(frame), *item});
   }
   if (auto st = check_joinable(cdf.groups_); !st.ok()) return st.error();

@@ -229,6 +229,23 @@ Result<Frame> frame_from_data(const Value& data) {
       else
         c.values.assign(n, v);
       c.dtype = infer_dtype(c.values);
+      // pd.DataFrame({k: [...]}) builds each column as a numpy array: an
+      // empty one is float64, and ints too large for int64 beside floats or
+      // None become floats.
+      if (c.values.empty()) c.dtype = "float64";
+      bool big = false, floaty = false, other = false;
+      for (const auto& x : c.values) {
+        if (x.kind() == Value::Kind::kBigInt)
+          big = true;
+        else if (x.is_float() || x.is_null())
+          floaty = true;
+        else
+          other = true;
+      }
+      if (big && floaty && !other) {
+        for (auto& x : c.values) x = x.is_null() ? Value::nan() : Value(x.to_double());
+        c.dtype = "float64";
+      }
       f.columns.push_back(std::move(c));
     }
     return f;

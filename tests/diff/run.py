@@ -139,7 +139,15 @@ class Runner:
     def signature(self, case, reason):
         req = case["requests"][reason[0]]
         what = req.get("path") or req.get("op")
-        text = re.sub(r"\d+", "N", reason[1].split(":")[0])[:80]
+        # The kind of difference, not the column or value it met.
+        text = reason[1].split(":")[0]
+        text = re.sub(r"/data/(dtypes|records/\d+|columns)/.*", r"/data/\1/*", text)
+        text = re.sub(r"(differs at /value|keys).*", r"\1", text)
+        text = re.sub(r"\d+", "N", text)[:80]
+        if req.get("op") == "liquid":
+            # Liquid: one signature per filter or tag set the template uses.
+            names = sorted(set(re.findall(r"\|\s*(\w+)|\{%-?\s*(\w+)", req["template"])))
+            text = " ".join(a or b for a, b in names)[:80]
         return "%s %s %s" % (case["kind"], what, text)
 
     def record(self, case, reason):

@@ -103,7 +103,10 @@ def test_all_cases_over_http():
 # ---- Extra cases (tests/conformance/record_extra.py): inputs beyond the public
 # set, recorded from lynguine 0.1.2 the same way; their files live in
 # fixtures_extra/. A case marked lynguine_bug carries "correct", what a
-# correct server answers, and is checked against that instead.
+# correct server answers, and is checked against that instead. A case marked
+# "pending" records a difference found by tests/diff that an area owned by
+# another change must fix (e.g. YAML typing): it must still fail (strict
+# expected failure), so that the mark goes when the fix lands.
 
 EXTRA = conform.load_cases(os.path.join(CONFORMANCE, "extra_cases.json"))
 
@@ -133,7 +136,7 @@ def test_extra_cases_over_http():
     root, home = fresh_fixtures(extra=True)
     server = Server(root, home)
     try:
-        cases = [as_correct(c, root) for c in EXTRA]
+        cases = [as_correct(c, root) for c in EXTRA if not c.get("pending")]
         passed, failed, skipped, lines = conform.replay(server.base, cases, root=root, home=home,
                                                         out=open(os.devnull, "w"))
     finally:
@@ -149,7 +152,7 @@ def test_extra_data_cases_direct_mode():
     root, home = fresh_fixtures(extra=True)
     failures = []
     try:
-        for case in (as_correct(c, root) for c in EXTRA):
+        for case in (as_correct(c, root) for c in EXTRA if not c.get("pending")):
             if case["path"] != "/api/read_data" or "data_source" not in (case["body"] or {}):
                 continue
             r = run_cli(["call", "POST", case["path"], json.dumps(case["body"])], root, home)
@@ -168,8 +171,27 @@ def test_extra_data_cases_direct_mode():
     assert not failures, "\n".join(failures)
 
 
+def test_extra_pending_cases_still_differ():
+    """Each pending case still differs from lynguine's recorded answer."""
+    pending = [c["name"] for c in EXTRA if c.get("pending")]
+    if not pending:
+        return
+    root, home = fresh_fixtures(extra=True)
+    server = Server(root, home)
+    try:
+        cases = [as_correct(c, root) for c in EXTRA]
+        _, _, _, lines = conform.replay(server.base, cases, root=root, home=home,
+                                        out=open(os.devnull, "w"))
+    finally:
+        server.stop()
+        shutil.rmtree(os.path.dirname(root), ignore_errors=True)
+    failing = {line.split()[1] for line in lines}
+    fixed = [n for n in pending if n not in failing]
+    assert not fixed, "pending cases that now pass (remove their pending mark): %s" % fixed
+
+
 @pytest.mark.parametrize("case", [c for c in EXTRA if "mdfield_stdout" in c
-                                  and not c.get("lynguine_bug")],
+                                  and not c.get("lynguine_bug") and not c.get("pending")],
                          ids=lambda c: c["name"] if isinstance(c, dict) else str(c))
 def test_extra_mdfield_stdout(case):
     root, home = fresh_fixtures(extra=True)
