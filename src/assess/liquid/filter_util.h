@@ -1,5 +1,5 @@
 // Helpers shared by the filter families: python-liquid's input coercions
-// (string_filter: `str(x)`, undefined as ""; array_filter: sequences as
+// (string_filter: `str(x)`, nil and undefined as ""; array_filter: sequences as
 // lists, undefined as [], anything else as a one-item list) and keyword
 // argument lookup.
 //
@@ -14,8 +14,9 @@
 
 namespace lyn::liquid {
 
+// string_filter: nil and undefined are "", anything else str().
 inline std::string in_str(const RValue& v) {
-  return py_str(v);
+  return v.is_none() ? std::string() : py_str(v);
 }
 
 // python-liquid's sequence_filter input: a list is flattened (nested lists

@@ -1,6 +1,7 @@
 // String filters: python-liquid's, each converting its input with str().
 #include <algorithm>
 
+#include "access/file_io.h"  // is_valid_utf8
 #include "assess/liquid/filter_util.h"
 #include "assess/liquid/html.h"
 #include "assess/liquid/number.h"
@@ -130,8 +131,10 @@ RValue f_replace_last(const RValue& in, const Args& a, const KwArgs&) {
 
 RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
   std::string s = in_str(in);
-  std::string sep = py_str(a[0]);
+  std::string sep = a[0].is_none() ? std::string() : py_str(a[0]);
   RList out;
+  // python-liquid: an empty value, or one equal to the separator, is [].
+  if (!sep.empty() && (s.empty() || s == sep)) return RValue(std::move(out));
   if (sep.empty()) {
     auto cps = utf8_decode(s);
     for (char32_t c : cps) {
@@ -273,23 +276,53 @@ std::string b64_encode(std::string_view s, bool url_safe) {
   return out;
 }
 
+// base64.b64decode (non-strict binascii.a2b_base64): characters outside the
+// alphabet are skipped, a completed pad ends the data, a short last quantum
+// is an error; then the bytes must be UTF-8 (.decode(), which LAX mode does
+// not swallow).
 std::string b64_decode(std::string_view s, bool url_safe) {
   std::string out;
-  unsigned buf = 0;
-  int bits = 0;
-  for (char c : s) {
-    if (url_safe && c == '-') c = '+';
-    if (url_safe && c == '_') c = '/';
-    if (c == '=') break;
-    const char* p = std::char_traits<char>::find(kB64, 64, c);
-    if (!p) throw FilterError{"invalid base64-encoded string"};
-    buf = (buf << 6) | static_cast<unsigned>(p - kB64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xFF);
+  unsigned left = 0;
+  int quad = 0, pads = 0;
+  size_t data_chars = 0;
+  for (char ch : s) {
+    if (url_safe && ch == '-') ch = '+';
+    if (url_safe && ch == '_') ch = '/';
+    if (ch == '=') {
+      if (quad >= 2 && quad + ++pads >= 4) break;
+      continue;
+    }
+    const char* p = std::char_traits<char>::find(kB64, 64, ch);
+    if (!p) continue;
+    unsigned v = static_cast<unsigned>(p - kB64);
+    ++data_chars;
+    pads = 0;
+    switch (quad) {
+      case 0:
+        left = v;
+        quad = 1;
+        break;
+      case 1:
+        out += static_cast<char>((left << 2) | (v >> 4));
+        left = v & 0x0f;
+        quad = 2;
+        break;
+      case 2:
+        out += static_cast<char>((left << 4) | (v >> 2));
+        left = v & 0x03;
+        quad = 3;
+        break;
+      default:
+        out += static_cast<char>((left << 6) | v);
+        quad = 0;
     }
   }
+  if (quad == 1)
+    throw FilterError{"Invalid base64-encoded string: number of data characters (" +
+                      std::to_string(data_chars) + ") cannot be 1 more than a multiple of 4"};
+  if (quad != 0 && pads + quad < 4) throw FilterError{"Incorrect padding"};
+  if (!is_valid_utf8(out))
+    throw FatalError{"UnicodeDecodeError", "'utf-8' codec can't decode the decoded bytes"};
   return out;
 }
 
@@ -304,6 +337,23 @@ RValue f_b64u_encode(const RValue& in, const Args&, const KwArgs&) {
 }
 RValue f_b64u_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(b64_decode(in_str(in), true));
+}
+
+// squish: strip, then every run of whitespace as one space.
+RValue f_squish(const RValue& in, const Args&, const KwArgs&) {
+  auto cps = utf8_decode(py_strip(in_str(in), Side::kBoth));
+  std::string out;
+  bool space = false;
+  for (char32_t c : cps) {
+    if (py_isspace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    utf8_append(out, c);
+  }
+  return RValue(out);
 }
 
 }  // namespace
@@ -339,6 +389,7 @@ const std::vector<FilterDef>& string_filters() {
       {"base64_decode", f_b64_decode, 0, 0},
       {"base64_url_safe_encode", f_b64u_encode, 0, 0},
       {"base64_url_safe_decode", f_b64u_decode, 0, 0},
+      {"squish", f_squish, 0, 0},
   };
   return defs;
 }

@@ -141,9 +141,17 @@ std::string url_unquote_plus(std::string_view s) {
   return out;
 }
 
-std::string url_join(std::string_view base, std::string_view url) {
-  if (base.empty()) return std::string(url);
-  if (url.empty()) return std::string(base);
+std::string url_join(std::string_view base, std::string_view url_in) {
+  if (base.empty()) return std::string(url_in);
+  if (url_in.empty()) return std::string(base);
+  // urlsplit drops leading C0 controls and spaces, and tabs and newlines
+  // anywhere (WHATWG), before parsing.
+  std::string cleaned;
+  size_t start = 0;
+  while (start < url_in.size() && static_cast<unsigned char>(url_in[start]) <= ' ') ++start;
+  for (char c : url_in.substr(start))
+    if (c != '\t' && c != '\r' && c != '\n') cleaned += c;
+  std::string_view url = cleaned;
   Split b = url_split(base);
   Split u = url_split(url);
   if (u.scheme.empty()) u.scheme = b.scheme;
