@@ -201,6 +201,8 @@ def main():
                     else:
                         case.update(error=True, error_type=ans["error_type"],
                                     error_message=ans["error_message"])
+                    if req.get("pending"):
+                        case["pending"] = req["pending"]
                     liquid_cases.append(case)
                     continue
                 configs = ["_lamd.yml", "_config.yml"]

@@ -174,3 +174,164 @@ def pieces(template):
     """A template cut into text runs, output statements and tags (for
     delta debugging)."""
     return PIECE.findall(template)
+
+
+# ---- Typed templates: each filter meets the kind of value it is written for
+# (strings, numbers, arrays, hashes), and tags loop over arrays and ranges and
+# compare like with like, as real templates do. The default kind; the
+# untyped generator above (LYN_DIFF_LIQUID=chaos) throws any filter at any
+# value and finds python-liquid's long tail of corner cases.
+
+STRING_FILTERS = ["append: STR", "prepend: STR", "capitalize", "downcase", "upcase", "escape",
+                  "escape_once", "strip", "lstrip", "rstrip", "newline_to_br", "strip_newlines",
+                  "strip_html", "remove: STR", "remove_first: STR", "remove_last: STR",
+                  "replace: STR, STR", "replace_first: STR, STR", "replace_last: STR, STR",
+                  "slice: INT", "slice: INT, INT", "truncate: INT", "truncate: INT, STR",
+                  "truncatewords: INT", "url_encode", "url_decode", "base64_encode",
+                  "base64_url_safe_encode", "squish", "size", "url_escape", "relative_url",
+                  "absolute_url", "markdownify", "safe", "escapejs", "default: STR",
+                  "split: STR | join: STR", "split: STR | first", "split: STR | last"]
+NUMBER_FILTERS = ["abs", "at_most: NUM", "at_least: NUM", "ceil", "floor", "divided_by: NUMNZ",
+                  "minus: NUM", "plus: NUM", "round", "round: INT", "times: NUM",
+                  "modulo: NUMNZ", "to_i", "default: NUM"]
+ARRAY_FILTERS = ["join: STR", "join", "first", "last", "reverse | join: ','", "size",
+                 "sort | join: ','", "sort_natural | join: ','", "uniq | join: ','",
+                 "compact | join: ','", "concat: items | join: ','", "sum"]
+HASH_ARRAY_FILTERS = ["map: 'name' | join: ','", "where: 'n', 1 | size", "where: 'name' | size",
+                      "reject: 'n', 1 | size", "sort: 'name' | map: 'name' | join: ','",
+                      "sort_natural: 'name' | map: 'name' | join: ','", "sum: 'price'",
+                      "uniq: 'name' | size", "compact: 'name' | size", "find: 'n', 2 | map: 'name'",
+                      "find_index: 'n', 2", "has: 'n', 2", "has: 'name'", "first | map: 'name'"]
+TYPED_STR = ["'a'", "'b'", "''", "' '", "', '", "'x y'", "'-'", "'é'", "'<b>'", "'name'"]
+TYPED_NUM = ["0", "1", "-1", "2", "3", "7", "0.1", "0.2", "2.5", "-2.5", "1.0", "100", "'3'"]
+TYPED_NUMNZ = ["1", "-1", "2", "3", "7", "0.1", "0.2", "2.5", "-2.5", "1.0", "100"]
+TYPED_INT = ["0", "1", "2", "3", "5", "-1"]
+STR_EXPRS = ["s", "t", "x", "'Hello World'", "'  padded  '", "'<p>x</p>'", "'a,b,c'",
+             "'line\\nbreak'", "people[0].name", "nested.k"]
+NUM_EXPRS = ["n", "f", "nums.first", "items.size", "3", "2.5", "-7", "0.1"]
+
+
+def typed_context(rng):
+    words = ["Ada", "bob", "Cy Young", "", "é", "a,b", "<i>x</i>", "2024-01-05", "x y  z"]
+    return {
+        "s": rng.choice(words), "t": rng.choice(words), "x": rng.choice(words),
+        "n": rng.choice([0, 1, -3, 7, 10 ** 20, 42]),
+        "f": rng.choice([0.1, 0.2, 2.5, -0.5, 1e-7, 3.0, 1e16]),
+        "b": rng.choice([True, False]),
+        "items": rng.sample(["a", "b", "c", "B", "10", "9", "é"], rng.randint(0, 4)),
+        "nums": [rng.choice([0, 1, 2, 0.1, 0.2, 2.5, -1, 10 ** 20, 1e-7])
+                 for _ in range(rng.randint(0, 5))],
+        "people": [{"name": rng.choice(["Ada", "bob", "Cy"]), "n": rng.choice([1, 2, 3]),
+                    "price": rng.choice([0.1, 0.2, 10, 2.5])} for _ in range(rng.randint(0, 4))],
+        "nested": {"k": rng.choice(words), "list": [1, 2, 3]},
+        "empty_list": [],
+    }
+
+
+def typed_arg(rng, spec):
+    out = spec
+    for token, pool in (("NUMNZ", TYPED_NUMNZ), ("STR", TYPED_STR), ("NUM", TYPED_NUM),
+                        ("INT", TYPED_INT)):
+        while token in out:
+            out = out.replace(token, rng.choice(pool), 1)
+    return out
+
+
+def typed_output(rng):
+    kind = rng.choice(["str", "str", "num", "num", "arr", "hash"])
+    if kind == "str":
+        expr, pool = rng.choice(STR_EXPRS), STRING_FILTERS
+    elif kind == "num":
+        expr, pool = rng.choice(NUM_EXPRS), NUMBER_FILTERS
+    elif kind == "arr":
+        expr, pool = rng.choice(["items", "nums", "empty_list", "nested.list", "(1..4)"]), \
+            ARRAY_FILTERS
+    else:
+        expr, pool = "people", HASH_ARRAY_FILTERS
+    text = expr
+    for _ in range(rng.choice([1, 1, 2])):
+        text += " | " + typed_arg(rng, rng.choice(pool))
+        pool = STRING_FILTERS if kind != "num" or rng.random() < 0.3 else NUMBER_FILTERS
+    return text
+
+
+def typed_condition(rng):
+    r = rng.random()
+    if r < 0.3:
+        return "%s %s %s" % (rng.choice(NUM_EXPRS[:4]), rng.choice(["==", "!=", "<", ">", "<=",
+                                                                      ">="]),
+                             rng.choice(TYPED_NUM[:10]))
+    if r < 0.55:
+        return "%s %s %s" % (rng.choice(STR_EXPRS[:3]), rng.choice(["==", "!="]),
+                             rng.choice(TYPED_STR))
+    if r < 0.7:
+        return "%s contains %s" % (rng.choice(["s", "items", "t"]), rng.choice(TYPED_STR))
+    if r < 0.85:
+        return rng.choice(["b", "items", "empty_list", "s", "missing", "n", "people"])
+    return "%s and %s" % (rng.choice(["b", "s", "n"]), rng.choice(["items", "t", "true"]))
+
+
+def typed_block(rng, depth=0):
+    parts = []
+    for _ in range(rng.randint(1, 3 if depth else 4)):
+        r = rng.random()
+        lo, ro = ws(rng), ws(rng)
+        if r < 0.2 or depth > 2:
+            parts.append(rng.choice(["x", " ", "\n", "Hi ", "-", ",", "é", "  a  "]))
+        elif r < 0.55:
+            parts.append("{{%s %s %s}}" % (lo, typed_output(rng), ro))
+        elif r < 0.65:
+            parts.append("{%% if %s %%}%s{%% elsif %s %%}%s{%% else %%}%s{%% endif %%}" % (
+                typed_condition(rng), typed_block(rng, depth + 1), typed_condition(rng),
+                typed_block(rng, depth + 1), typed_block(rng, depth + 1)))
+        elif r < 0.74:
+            mods = rng.choice(["", " reversed", " limit: 2", " offset: 1", " limit: 1 offset: 1"])
+            seq = rng.choice(["items", "nums", "people", "(1..3)", "empty_list", "nested.list"])
+            body = rng.choice(["{{ i }}", "{{ forloop.index }}:{{ i }}", "{{ i.name }}",
+                               "{% if forloop.first %}F{% endif %}{{ forloop.length }}",
+                               "{% cycle 'a', 'b' %}", "{% if forloop.last %}{% break %}{% endif %}"
+                               "{{ i }}", "{% continue %}", "{{ forloop.rindex0 }}"])
+            if seq != "people" and "i.name" in body:
+                body = "{{ i }}"
+            parts.append("{%% for i in %s%s %%}%s{%% else %%}E{%% endfor %%}" % (seq, mods, body))
+        elif r < 0.79:
+            parts.append("{%% assign v = %s %%}{{ v }}" % typed_output(rng))
+        elif r < 0.83:
+            parts.append("{%% capture c %%}%s{%% endcapture %%}[{{ c | strip }}]" %
+                         typed_block(rng, depth + 1))
+        elif r < 0.87:
+            parts.append("{%% case %s %%}{%% when %s %%}W{%% when %s %%}V{%% else %%}E"
+                         "{%% endcase %%}" % (rng.choice(["s", "n", "t"]),
+                                              rng.choice(TYPED_STR + TYPED_NUM[:5]),
+                                              rng.choice(TYPED_STR + TYPED_NUM[:5])))
+        elif r < 0.9:
+            parts.append("{%% unless %s %%}%s{%% endunless %%}" % (typed_condition(rng),
+                                                                  typed_block(rng, depth + 1)))
+        elif r < 0.92:
+            parts.append(rng.choice(["{% increment k %}{% increment k %}",
+                                     "{% decrement k %}{{ k }}",
+                                     "{% cycle 'x', 'y' %}{% cycle 'x', 'y' %}"]))
+        elif r < 0.94:
+            parts.append(rng.choice(["{% comment %}gone {{ x }}{% endcomment %}",
+                                     "{% raw %}{{ not rendered }}{% endraw %}",
+                                     "{% # inline comment %}", "{% doc %}d{% enddoc %}"]))
+        elif r < 0.96:
+            parts.append("{%% tablerow i in %s cols: 2 %%}{{ i }}{%% endtablerow %%}" %
+                         rng.choice(["items", "nums", "(1..3)"]))
+        elif r < 0.98:
+            parts.append("{%% liquid\nassign q = %s\necho q\n%%}" % typed_output(rng))
+        else:
+            parts.append("{%% echo %s %%}" % typed_output(rng))
+    return "".join(parts)
+
+
+_untyped_generate = generate
+
+
+def generate(rng, base):  # noqa: F811 (the typed generator is the default)
+    import os
+    if os.environ.get("LYN_DIFF_LIQUID") == "chaos":
+        return _untyped_generate(rng, base)
+    requests = [{"op": "liquid", "template": typed_block(rng), "context": typed_context(rng)}
+                for _ in range(rng.randint(1, 4))]
+    return {"kind": "liquid", "base": base, "files": {}, "requests": requests}

@@ -5,6 +5,7 @@ lynguine. Each finding becomes one spec: its files, its requests (paths
 under the finding's folder become {DIR}).
 
     python3 tests/diff/promote.py FINDING... --group diff/yaml [--pending "owner: why"]
+    python3 tests/diff/promote.py --fixed CASE_NAME...   (a pending case now passes)
 
 --pending marks a difference we have not fixed (an area another change owns):
 the replay test expects it to fail until it is fixed (pytest xfail strict).
@@ -46,12 +47,18 @@ def to_spec(finding, name, pending=None):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("findings", nargs="+")
-    ap.add_argument("--group", required=True)
+    ap.add_argument("findings", nargs="*")
+    ap.add_argument("--group")
     ap.add_argument("--pending")
+    ap.add_argument("--fixed", nargs="+", default=[],
+                    help="case names (spec/request) whose pending mark goes")
     args = ap.parse_args()
     with open(SPECS, encoding="utf-8") as f:
         doc = json.load(f)
+    for spec in doc["specs"]:
+        for r in spec["requests"]:
+            if spec["name"] + "/" + r["name"] in args.fixed and r.pop("pending", None):
+                print("fixed", spec["name"] + "/" + r["name"])
     names = {s["name"] for s in doc["specs"]}
     for path in args.findings:
         with open(path, encoding="utf-8") as f:

@@ -69,7 +69,8 @@ RList sorted_by(const RList& items, RList keys, bool natural) {
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (natural) {
     std::vector<std::string> lowered;
-    for (const RValue& k : keys) lowered.push_back(k.is_string() ? py_lower(k.str()) : "");
+    // python-liquid's _lower: str(key).lower(), numbers and None included.
+    for (const RValue& k : keys) lowered.push_back(py_lower(py_str(k)));
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t x, size_t y) { return lowered[x] < lowered[y]; });
   } else {
@@ -134,6 +135,7 @@ RValue f_map(const RValue& in, const Args& a, const KwArgs&) {
   std::string key = py_str(a[0]);
   RList out;
   for (const RValue& item : in_list(in)) {
+    if (item.is_nil()) throw NilItem{};  // the filter's result is None
     if (item.is_map() || item.is_none() || item.is_string())
       out.push_back(item_get(item, key));
     else if (item.is_list())
@@ -288,7 +290,7 @@ const std::vector<FilterDef>& array_filters() {
       {"first", f_first, 0, 0},
       {"last", f_last, 0, 0},
       {"concat", f_concat, 1, 1},
-      {"map", f_map, 1, 1},
+      {"map", nil_on_none_item<f_map>, 1, 1},
       {"reverse", f_reverse, 0, 0},
       {"sort", nil_on_none_item<f_sort>, 0, 1},
       {"sort_natural", nil_on_none_item<f_sort_natural>, 0, 1},

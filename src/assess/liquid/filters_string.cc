@@ -40,9 +40,11 @@ std::string replace_all(std::string_view s, std::string_view old, std::string_vi
   return out;
 }
 
+// python-liquid's remove_last / replace_last: str.rpartition, and no change
+// when nothing comes before the last occurrence.
 std::string replace_last(std::string_view s, std::string_view old, std::string_view rep) {
   size_t f = s.rfind(old);
-  if (f == std::string_view::npos) return std::string(s);
+  if (f == std::string_view::npos || f == 0) return std::string(s);
   return std::string(s.substr(0, f)) + std::string(rep) + std::string(s.substr(f + old.size()));
 }
 
@@ -229,7 +231,8 @@ RValue f_truncatewords(const RValue& in, const Args& a, const KwArgs&) {
     if (k) out += ' ';
     out += words[k];
   }
-  if (words.size() > take) out += end;
+  // python-liquid appends `end` unless there are fewer words than asked.
+  if (words.size() >= static_cast<size_t>(n)) out += end;
   return RValue(out);
 }
 

@@ -41,8 +41,23 @@ bool node_blank(const Node& n) {
   }
 }
 
+// python-liquid: an `if`, `unless` or `case` is blank only when all its
+// branches are, and every branch then renders as the whole tag is (so the
+// whitespace of one branch is output when another holds text).
+void share_blank(Node& n) {
+  bool blank = node_blank(n);
+  if (n.kind == Node::Kind::kIf) {
+    auto& i = static_cast<IfNode&>(n);
+    for (auto& b : i.branches) b.second.blank = blank;
+    if (i.alternative) i.alternative->blank = blank;
+  } else if (n.kind == Node::Kind::kCase) {
+    for (auto& w : static_cast<CaseNode&>(n).whens) w.body.blank = blank;
+  }
+}
+
 void add(Block& b, NodePtr n) {
   if (!n) return;
+  share_blank(*n);
   if (!node_blank(*n)) b.blank = false;
   b.nodes.push_back(std::move(n));
 }
