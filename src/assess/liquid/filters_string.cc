@@ -194,7 +194,8 @@ RValue f_slice(const RValue& in, const Args& a, const KwArgs&) {
     clamp(start, length, static_cast<int64_t>(items.size()), b, e);
     return RValue(RList(items.begin() + b, items.begin() + e));
   }
-  auto cps = utf8_decode(in_str(in));
+  // slice is no string filter: None is str(None), "None".
+  auto cps = utf8_decode(in.is_nil() ? std::string("None") : in_str(in));
   int64_t b, e;
   clamp(start, length, static_cast<int64_t>(cps.size()), b, e);
   return RValue(utf8_encode(cps, static_cast<size_t>(b), static_cast<size_t>(e)));

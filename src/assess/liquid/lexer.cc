@@ -100,7 +100,12 @@ std::vector<Token> lex_template(std::string_view src) {
            src[a + 1] != '%')
       a = src.find('{', a + 1);
     if (a == std::string_view::npos || a + 1 >= src.size()) {
-      emit_text(src.substr(pos));
+      std::string_view rest = src.substr(pos);
+      // python-liquid's text rule ends at `$`, which also matches before a
+      // final newline: that newline is a text of its own, and a `-}}` / `-%}`
+      // before them strips it too.
+      if (strip_next && !rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+      emit_text(rest);
       break;
     }
     bool is_output = src[a + 1] == '{';
