@@ -29,6 +29,7 @@ sys.path.insert(0, HERE)
 
 import compare  # noqa: E402
 import generators  # noqa: E402
+import reported  # noqa: E402
 from sides import Ours, Reference  # noqa: E402
 
 
@@ -206,7 +207,9 @@ def main():
     os.makedirs(home)
     root, home = os.path.realpath(root), os.path.realpath(home)
     runner = Runner(root, home, args.findings)
-    stats = {k: {"inputs": 0, "requests": 0, "differences": 0, "seconds": 0.0} for k in kinds}
+    stats = {k: {"inputs": 0, "requests": 0, "differences": 0, "reported": 0,
+                 "reported_kinds": {}, "seconds": 0.0} for k in kinds}
+    started = time.monotonic()
     budget = args.minutes * 60
     found = 0
     counter = 0
@@ -219,7 +222,7 @@ def main():
             for kind in active:
                 counter += 1
                 rng = random.Random("%d-%s-%d" % (seed, kind, counter))
-                t0 = time.time()
+                t0 = time.monotonic()
                 case = generators.generate(kind, rng, "c%d" % (counter % 50))
                 diff, n = runner.run_case(case)
                 st = stats[kind]
@@ -227,24 +230,31 @@ def main():
                 st["requests"] += n
                 if diff:
                     small, r = runner.minimise(case, diff)
-                    if r:
+                    why = reported.reported(small) if r else None
+                    if r and why:
+                        # Recorded already as pending cases for its owner.
+                        st["reported"] += 1
+                        st["reported_kinds"][why] = st["reported_kinds"].get(why, 0) + 1
+                    elif r:
                         path = runner.record(small, r)
                         st["differences"] += 1
                         found += 1
                         if path:
                             print("DIFF %s: %s -> %s" % (kind, r[1][:300], path), flush=True)
-                st["seconds"] += time.time() - t0
+                st["seconds"] += time.monotonic() - t0
                 if counter % 200 == 0:
                     print(json.dumps(stats), flush=True)
                     if args.stats:
                         with open(args.stats, "w") as f:
-                            json.dump({"seed": seed, "stats": stats}, f, indent=1)
+                            json.dump({"seed": seed, "wall_seconds": time.monotonic() - started,
+                                       "stats": stats}, f, indent=1)
     finally:
         runner.stop()
         print(json.dumps(stats), flush=True)
         if args.stats:
             with open(args.stats, "w") as f:
-                json.dump({"seed": seed, "stats": stats}, f, indent=1)
+                json.dump({"seed": seed, "wall_seconds": time.monotonic() - started,
+                           "stats": stats}, f, indent=1)
         shutil.rmtree(work, ignore_errors=True)
 
 
