@@ -448,7 +448,17 @@ std::vector<Value> CustomDataFrame::columns() const {
 }
 
 std::vector<Value> CustomDataFrame::indices() const {
-  if (const DataGroup* p = primary()) return p->frame.row_labels();
+  if (const DataGroup* p = primary()) {
+    std::vector<Value> labels = p->frame.row_labels();
+    if (!is_series_type(p->type)) return labels;
+    // A series repeats its index labels; the frame's index lists each once.
+    std::vector<Value> unique;
+    for (auto& l : labels)
+      if (std::none_of(unique.begin(), unique.end(),
+                       [&](const Value& u) { return label_equal(u, l); }))
+        unique.push_back(std::move(l));
+    return unique;
+  }
   if (!groups_.empty()) return {Value(0)};
   return {};
 }

@@ -230,19 +230,20 @@ Result<Frame> frame_from_data(const Value& data) {
         c.values.assign(n, v);
       c.dtype = infer_dtype(c.values);
       // pd.DataFrame({k: [...]}) builds each column as a numpy array: an
-      // empty one is float64, and ints too large for int64 beside floats or
-      // None become floats.
+      // empty one is float64, and ints too large for int64 become floats
+      // when a None came before the first of them (pandas'
+      // maybe_convert_objects), else the column stays object.
       if (c.values.empty()) c.dtype = "float64";
-      bool big = false, floaty = false, other = false;
+      bool big = false, none_first = false, other = false;
       for (const auto& x : c.values) {
         if (x.kind() == Value::Kind::kBigInt)
           big = true;
-        else if (x.is_float() || x.is_null())
-          floaty = true;
-        else
+        else if (x.is_null())
+          none_first = none_first || !big;
+        else if (!x.is_float() && !x.is_int())
           other = true;
       }
-      if (big && floaty && !other) {
+      if (big && none_first && !other) {
         for (auto& x : c.values) x = x.is_null() ? Value::nan() : Value(x.to_double());
         c.dtype = "float64";
       }

@@ -50,6 +50,8 @@ def _yaml_reason(text):
 def _csv_reason(text, case):
     if not text.strip():
         return "a CSV file of whitespace only"
+    if re.search(r"(^|\n)[ \t]+(\r?\n|$)", text):
+        return "CSV lines of whitespace only"
     if re.search(r"(^|[^\d.])[+-]?\d{19,}($|[^\d.])", text):
         return "CSV integers beyond int64"
     body = case["requests"][-1].get("body") or {}
@@ -72,7 +74,7 @@ def _csv_reason(text, case):
         head = rows[0]
         if any(h == "" or h.startswith("Unnamed") for h in head) or len(set(head)) < len(head):
             return "empty, duplicate or Unnamed CSV header names"
-    if ds.get("header", 0) is None and any(k in ds for k in ("add_columns", "columns",
+    if ds.get("header", 0) is None and any(k in ds for k in ("add_columns", "columns", "dtypes",
                                                               "select_columns", "index")):
         return "int CSV column names (header: null) meeting string names"
     return None

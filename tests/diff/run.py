@@ -78,21 +78,38 @@ class Runner:
         first difference, or None; and the number of requests compared."""
         self.write_files(case)
         sids = [None, None]
+        created = [[], []]
+        skip_session = False  # the reference failed to create it (a known bug)
         n = 0
-        for i, req in enumerate(case["requests"]):
-            req = json.loads(json.dumps(req).replace("{ROOT}", self.root))
-            answers = []
+        try:
+            for i, req in enumerate(case["requests"]):
+                req = json.loads(json.dumps(req).replace("{ROOT}", self.root))
+                creates = req.get("op") == "http" and req.get("path") == "/api/sessions" \
+                    and req.get("method") == "POST"
+                answers = []
+                for side, s in ((0, self.ref), (1, self.ours)):
+                    a = s.answer(self.with_sid(req, sids[side]))
+                    if creates:
+                        sid = self.session_id(a)
+                        if sid:
+                            created[side].append(sid)
+                        sids[side] = sid or sids[side]
+                    answers.append(a)
+                n += 1
+                if creates:
+                    skip_session = compare.known_bug(req, answers[0]) is not None
+                elif skip_session and "{SID}" in req.get("path", ""):
+                    continue
+                d = compare.difference(req, answers[0], answers[1], self.subst, sids)
+                if d:
+                    return (i, d), n
+            return None, n
+        finally:
+            # Sessions are capped (100 in lynguine): end the ones this case made.
             for side, s in ((0, self.ref), (1, self.ours)):
-                a = s.answer(self.with_sid(req, sids[side]))
-                if req.get("op") == "http" and req.get("path") == "/api/sessions" \
-                        and req.get("method") == "POST":
-                    sids[side] = self.session_id(a) or sids[side]
-                answers.append(a)
-            n += 1
-            d = compare.difference(req, answers[0], answers[1], self.subst, sids)
-            if d:
-                return (i, d), n
-        return None, n
+                for sid in created[side]:
+                    s.answer({"op": "http", "method": "DELETE", "path": "/api/sessions/" + sid,
+                              "body": None})
 
     def still_differs(self, case):
         r, _ = self.run_case(case)
