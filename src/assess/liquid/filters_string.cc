@@ -43,6 +43,8 @@ std::string replace_all(std::string_view s, std::string_view old, std::string_vi
 // python-liquid's remove_last / replace_last: str.rpartition, and no change
 // when nothing comes before the last occurrence.
 std::string replace_last(std::string_view s, std::string_view old, std::string_view rep) {
+  // rpartition("") raises: remove_last keeps the text, replace_last appends.
+  if (old.empty()) return std::string(s) + std::string(rep);
   size_t f = s.rfind(old);
   if (f == std::string_view::npos || f == 0) return std::string(s);
   return std::string(s.substr(0, f)) + std::string(rep) + std::string(s.substr(f + old.size()));

@@ -42,13 +42,15 @@ bool node_blank(const Node& n) {
 }
 
 // python-liquid: an `if`, `unless` or `case` is blank only when all its
-// branches are, and every branch then renders as the whole tag is (so the
-// whitespace of one branch is output when another holds text).
+// branches are; the first branch and `else` (every `when` of a case) then
+// render as the whole tag is, so their whitespace is output when another
+// branch holds text. An `elsif` keeps its own blankness (python-liquid
+// sets the tag's on the elsif node, not on its block).
 void share_blank(Node& n) {
   bool blank = node_blank(n);
   if (n.kind == Node::Kind::kIf) {
     auto& i = static_cast<IfNode&>(n);
-    for (auto& b : i.branches) b.second.blank = blank;
+    if (!i.branches.empty()) i.branches.front().second.blank = blank;
     if (i.alternative) i.alternative->blank = blank;
   } else if (n.kind == Node::Kind::kCase) {
     for (auto& w : static_cast<CaseNode&>(n).whens) w.body.blank = blank;
