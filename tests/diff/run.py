@@ -20,6 +20,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -224,6 +225,8 @@ def main():
     os.makedirs(home)
     root, home = os.path.realpath(root), os.path.realpath(home)
     runner = Runner(root, home, args.findings)
+    # A terminated run still stops its two servers (finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     stats = {k: {"inputs": 0, "requests": 0, "differences": 0, "reported": 0,
                  "reported_kinds": {}, "seconds": 0.0} for k in kinds}
     started = time.monotonic()
