@@ -3,8 +3,8 @@
 that the tester counts them apart and goes on finding new ones.
 
 - YAML typing (helper "yaml" is replacing the YAML layer): a header or file
-  that PyYAML rejects, keys that PyYAML types as numbers, bools or null, and
-  dates PyYAML cannot construct.
+  that PyYAML rejects, keys that PyYAML types as numbers, bools or null,
+  dates PyYAML cannot construct, folded block scalars with keep chomping.
 - Liquid corner cases recorded as pending (diff/liquid*): an unclosed doc
   tag, markdownify's treatment of surrounding spaces.
 - CSV inference (helper "columns" is rewriting the CSV reader): integers
@@ -29,6 +29,8 @@ def _front_matter(text):
 
 
 def _yaml_reason(text):
+    if re.search(r">[0-9]*\+[ \t]*(#.*)?\n", text):
+        return "folded block scalars with keep chomping"
     if yaml is None:
         return None
     try:
