@@ -632,13 +632,19 @@ std::vector<Value> CustomDataFrame::get_subindices() const {
 }
 
 Result<Value> CustomDataFrame::series_value(const DataGroup& g, const Value& column) const {
-  if (selector_.is_null()) return key_error("Selector not set.");
-  if (subindex_.is_null()) return key_error("Subindex not set.");
-  const Column* sel = column_of(g.frame, selector_);
+  // As lynguine's get_value reads self.at[index, column]: no row for the
+  // index is None, one row is its value, several are chosen by the selector
+  // (the last one while no subindex is set).
   const Column* col = column_of(g.frame, column);
-  if (sel && col)
-    for (size_t r : rows_with(g.frame, index_))
-      if (label_equal(sel->values[r], subindex_)) return col->values[r];
+  auto rows = rows_with(g.frame, index_);
+  if (!col || rows.empty()) return Value();
+  if (rows.size() == 1) return col->values[rows.front()];
+  if (selector_.is_null()) return key_error("Selector not set.");
+  if (subindex_.is_null()) return col->values[rows.back()];
+  const Column* sel = column_of(g.frame, selector_);
+  if (sel)
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+      if (label_equal(sel->values[*it], subindex_)) return col->values[*it];
   return key_not_found(index_, column);
 }
 
@@ -653,7 +659,8 @@ Result<Value> CustomDataFrame::get_value() const {
     if (!c) continue;
     if (is_parameter_type(g.type)) return c->values.empty() ? Value::nan() : c->values.front();
     auto rows = rows_with(g.frame, index_);
-    if (!rows.empty()) return c->values[rows.front()];
+    // lynguine's at[]: a row its group lacks reads as None.
+    return rows.empty() ? Value() : c->values[rows.front()];
   }
   return key_not_found(index_, column_);
 }
