@@ -107,13 +107,13 @@ Status ColumnNames::update(const std::string& name, const Value& column) {
   return Ok{};
 }
 
-Status ColumnNames::add_mapping(const Value* mapping, const std::vector<Value>& columns) {
+Status ColumnNames::add_mapping(const Value* mapping, const std::vector<Value>* only) {
   if (!mapping) return Ok{};
   List maps = mapping->is_list() ? mapping->as_list() : List{*mapping};
   for (const auto& m : maps) {
     if (!m.is_map()) continue;
     for (const auto& [name, column] : m.as_map()) {
-      if (std::find(columns.begin(), columns.end(), column) == columns.end()) continue;
+      if (only && std::find(only->begin(), only->end(), column) == only->end()) continue;
       if (auto st = update(name, column); !st.ok()) return st;
     }
   }

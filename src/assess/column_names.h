@@ -1,7 +1,9 @@
 // The variable names of a session's columns, as lynguine's CustomDataFrame
 // keeps them (_name_column_map) so that Liquid templates and computes can
-// name every column: a data item's `mapping` ({name: column}) first, then,
-// for each column still without one, the column's own name when it is a
+// name every column: each data item read gets its whole `mapping` ({name:
+// column}) and then its columns as read (index column included) named
+// (_finalize_df), and once placed the mapping entries for its columns
+// again (from_flow). A column still without a name gets its own when it is a
 // Python identifier, else its camelCase form (keywords get "Field"
 // appended). A column left without a valid name, or given two names, fails
 // the session with lynguine's ValueError.
@@ -29,9 +31,9 @@ std::string to_camel_case(std::string_view text);
 
 class ColumnNames {
  public:
-  // An item's `mapping` (a mapping or a list of them): each entry whose
-  // column is among `columns`.
-  Status add_mapping(const Value* mapping, const std::vector<Value>& columns);
+  // An item's `mapping` (a mapping or a list of them): each entry, or with
+  // `only` each entry whose column is among *only.
+  Status add_mapping(const Value* mapping, const std::vector<Value>* only = nullptr);
   // Names for the columns that have none yet (_augment_column_names).
   Status add_columns(const std::vector<Value>& columns);
 

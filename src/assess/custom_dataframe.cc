@@ -227,6 +227,15 @@ Value with_base_directory(Value item, const Value* base) {
 // lynguine's session shows the data as one frame (CustomDataFrame.to_pandas:
 // the groups outer-joined in order, parameters assigned): two groups with a
 // column of the same name make pandas' join fail, and with it the session.
+// _finalize_df on a data item as read: its whole mapping, then its columns
+// (the index column is one still) get variable names.
+Status name_read_columns(ColumnNames& names, const Frame& read, const Value& item) {
+  if (auto st = names.add_mapping(item.get("mapping")); !st.ok()) return st;
+  std::vector<Value> labels;
+  for (const auto& c : read.columns) labels.push_back(c.name);
+  return names.add_columns(labels);
+}
+
 Status check_joinable(const std::vector<DataGroup>& groups) {
   std::vector<Value> seen;
   for (const auto& g : groups) {
@@ -318,6 +327,7 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
       if (!exists.ok()) return exists.error();
       if (*exists) {
         LYN_TRY_ASSIGN(read, access::read_data(*item, io));
+        if (auto st = name_read_columns(names, read, *item); !st.ok()) return st.error();
         LYN_TRY_ASSIGN(fin, finalize_group(std::move(read), *item));
         frame = std::move(fin);
       } else {
@@ -329,6 +339,7 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
       }
     } else {
       LYN_TRY_ASSIGN(read, access::read_data(*item, io));
+      if (auto st = name_read_columns(names, read, *item); !st.ok()) return st.error();
       LYN_TRY_ASSIGN(fin, finalize_group(std::move(read), *item));
       frame = std::move(fin);
     }
@@ -342,7 +353,7 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
     // a column it cannot name fails the session.
     std::vector<Value> labels;
     for (const auto& c : frame.columns) labels.push_back(c.name);
-    if (auto st = names.add_mapping(item->get("mapping"), labels); !st.ok()) return st.error();
+    if (auto st = names.add_mapping(item->get("mapping"), &labels); !st.ok()) return st.error();
     if (auto st = names.add_columns(labels); !st.ok()) return st.error();
     cdf.groups_.push_back(DataGroup{key, std::move(frame), *item});
   }
@@ -700,15 +711,13 @@ Status CustomDataFrame::set_value(Value value) {
 }
 
 Result<Value> CustomDataFrame::get_value_at(const Value& index, const Value& column) {
+  // lynguine's server moves the focus, reads, and moves it back; a step that
+  // fails leaves the focus where the steps before it put it.
   Value old_index = index_, old_column = column_, old_subindex = subindex_;
-  Result<Value> out = Value();
-  if (auto st = set_index(index); !st.ok()) {
-    out = st.error();
-  } else if (auto sc = set_column(column); !sc.ok()) {
-    out = sc.error();
-  } else {
-    out = get_value();
-  }
+  if (auto st = set_index(index); !st.ok()) return st.error();
+  if (auto sc = set_column(column); !sc.ok()) return sc.error();
+  auto out = get_value();
+  if (!out.ok()) return out.error();
   index_ = std::move(old_index);
   column_ = std::move(old_column);
   subindex_ = std::move(old_subindex);

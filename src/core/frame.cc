@@ -233,7 +233,10 @@ Result<Frame> frame_from_data(const Value& data) {
       // empty one is float64, and ints too large for int64 become floats
       // when a None came before the first of them (pandas'
       // maybe_convert_objects), else the column stays object.
-      if (c.values.empty()) c.dtype = "float64";
+      if (c.values.empty()) {
+        std::vector<Value> one{v};
+        c.dtype = v.is_list() ? "float64" : infer_dtype(one);  // a scalar keeps its type
+      }
       bool big = false, none_first = false, other = false;
       for (const auto& x : c.values) {
         if (x.kind() == Value::Kind::kBigInt)
