@@ -106,6 +106,25 @@ def ws(rng):
     return rng.choice(["", "", "", "-"])
 
 
+def small_tag(rng, output):
+    """One of the small tags: counters and cycles, comments, raw and doc,
+    tablerow, the liquid tag and echo (`output` makes an expression)."""
+    k = rng.randrange(5)
+    if k == 0:
+        return rng.choice(["{% increment k %}{% increment k %}", "{% decrement k %}{{ k }}",
+                           "{% cycle 'x', 'y' %}{% cycle 'x', 'y' %}"])
+    if k == 1:
+        return rng.choice(["{% comment %}gone {{ x }}{% endcomment %}",
+                           "{% raw %}{{ not rendered }}{% endraw %}",
+                           "{% # inline comment %}", "{% doc %}d{% enddoc %}"])
+    if k == 2:
+        return "{%% tablerow i in %s cols: 2 %%}{{ i }}{%% endtablerow %%}" % rng.choice(
+            ["items", "nums", "(1..3)"])
+    if k == 3:
+        return "{%% liquid\nassign q = %s\necho q\n%%}" % output(rng)
+    return "{%% echo %s %%}" % output(rng)
+
+
 def block(rng, depth=0):
     parts = []
     for _ in range(rng.randint(1, 3 if depth else 4)):
@@ -139,21 +158,8 @@ def block(rng, depth=0):
         elif r < 0.86:
             parts.append("{%% unless %s %%}%s{%% endunless %%}" % (condition(rng),
                                                                   block(rng, depth + 1)))
-        elif r < 0.88:
-            parts.append(rng.choice(["{% increment k %}{% increment k %}",
-                                     "{% decrement k %}{{ k }}",
-                                     "{% cycle 'x', 'y' %}{% cycle 'x', 'y' %}"]))
-        elif r < 0.90:
-            parts.append(rng.choice(["{% comment %}gone {{ x }}{% endcomment %}",
-                                     "{% raw %}{{ not rendered }}{% endraw %}",
-                                     "{% # inline comment %}", "{% doc %}d{% enddoc %}"]))
-        elif r < 0.93:
-            parts.append("{%% tablerow i in %s cols: 2 %%}{{ i }}{%% endtablerow %%}" %
-                         rng.choice(["items", "nums", "(1..3)"]))
-        elif r < 0.96:
-            parts.append("{%% liquid\nassign q = %s\necho q\n%%}" % filtered(rng))
         elif r < 0.98:
-            parts.append("{%% echo %s %%}" % filtered(rng))
+            parts.append(small_tag(rng, filtered))
         else:
             parts.append(rng.choice(["{% ifchanged %}{{ x }}{% endifchanged %}", "{{ }}",
                                      "{% nosuchtag %}", "{{ x | }}", "{% if %}{% endif %}",
@@ -307,21 +313,8 @@ def typed_block(rng, depth=0):
         elif r < 0.9:
             parts.append("{%% unless %s %%}%s{%% endunless %%}" % (typed_condition(rng),
                                                                   typed_block(rng, depth + 1)))
-        elif r < 0.92:
-            parts.append(rng.choice(["{% increment k %}{% increment k %}",
-                                     "{% decrement k %}{{ k }}",
-                                     "{% cycle 'x', 'y' %}{% cycle 'x', 'y' %}"]))
-        elif r < 0.94:
-            parts.append(rng.choice(["{% comment %}gone {{ x }}{% endcomment %}",
-                                     "{% raw %}{{ not rendered }}{% endraw %}",
-                                     "{% # inline comment %}", "{% doc %}d{% enddoc %}"]))
-        elif r < 0.96:
-            parts.append("{%% tablerow i in %s cols: 2 %%}{{ i }}{%% endtablerow %%}" %
-                         rng.choice(["items", "nums", "(1..3)"]))
-        elif r < 0.98:
-            parts.append("{%% liquid\nassign q = %s\necho q\n%%}" % typed_output(rng))
         else:
-            parts.append("{%% echo %s %%}" % typed_output(rng))
+            parts.append(small_tag(rng, typed_output))
     return "".join(parts)
 
 

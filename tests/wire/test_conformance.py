@@ -66,24 +66,25 @@ def test_mdfield_batch_matches_single_calls(fixture_copy):
     assert len(lines) == len(fields)
 
 
+def direct_mode_failure(case, root, home):
+    """A data case through `lynguine call` (direct mode): None when the answer
+    matches the recording, else why not."""
+    r = run_cli(["call", case["method"], case["path"], json.dumps(case["body"])], root, home)
+    text = (r.stdout if r.returncode == 0 else r.stderr).decode()
+    got = json.loads(text)
+    if (case["status"] == 200) != (r.returncode == 0):
+        return "%s: exit %s vs recorded %s: %s" % (case["name"], r.returncode, case["status"],
+                                                   text[:200])
+    diff = conform.compare(case["response"], got, case.get("ignore", []),
+                           case.get("nan_paths", []), case.get("nonfinite"),
+                           {"root": root, "home": home})
+    return "%s: %s" % (case["name"], diff) if diff else None
+
+
 def test_data_cases_direct_mode():
     """read_data and write_data through the CLI, in file order (writes first)."""
     root, home = fresh_fixtures()
-    failures = []
-    for case in data_cases():
-        r = run_cli(["call", case["method"], case["path"], json.dumps(case["body"])], root, home)
-        text = (r.stdout if r.returncode == 0 else r.stderr).decode()
-        got = json.loads(text)
-        status = 200 if r.returncode == 0 else 400
-        if (case["status"] == 200) != (status == 200):
-            failures.append("%s: status %s vs recorded %s: %s" % (case["name"], status,
-                                                                   case["status"], text[:200]))
-            continue
-        diff = conform.compare(case["response"], got, case.get("ignore", []),
-                               case.get("nan_paths", []), case.get("nonfinite"),
-                               {"root": root, "home": home})
-        if diff:
-            failures.append("%s: %s" % (case["name"], diff))
+    failures = [f for f in (direct_mode_failure(c, root, home) for c in data_cases()) if f]
     assert not failures, "\n".join(failures)
 
 
@@ -155,17 +156,9 @@ def test_extra_data_cases_direct_mode():
         for case in (as_correct(c, root) for c in EXTRA if not c.get("pending")):
             if case["path"] != "/api/read_data" or "data_source" not in (case["body"] or {}):
                 continue
-            r = run_cli(["call", "POST", case["path"], json.dumps(case["body"])], root, home)
-            got = json.loads((r.stdout if r.returncode == 0 else r.stderr).decode())
-            if (case["status"] == 200) != (r.returncode == 0):
-                failures.append("%s: exit %s vs recorded %s" % (case["name"], r.returncode,
-                                                                case["status"]))
-                continue
-            diff = conform.compare(case["response"], got, case.get("ignore", []),
-                                   case.get("nan_paths", []), case.get("nonfinite"),
-                                   {"root": root, "home": home})
-            if diff:
-                failures.append("%s: %s" % (case["name"], diff))
+            failure = direct_mode_failure(case, root, home)
+            if failure:
+                failures.append(failure)
     finally:
         shutil.rmtree(os.path.dirname(root), ignore_errors=True)
     assert not failures, "\n".join(failures)
