@@ -139,16 +139,24 @@ KNOWN_BUGS = [
     ("sessions crash joining string and number indices",
      lambda req, ref: ref.get("status") == 500 and
      "not supported between instances of" in ref.get("text", "")),
+    # With no row in focus (a session without rows), lynguine's at-setter
+    # adds a row labelled None to the first frame lacking it; we refuse.
+    ("set_value with no row in focus adds a row labelled None",
+     lambda req, ref, ours: req.get("path", "").endswith("/set_value") and
+     ref.get("status") == 200 and "Key (None," in ours.get("text", "")),
     ("get_subindex/get_subseries without series columns are 500s",
      lambda req, ref: req.get("path", "").endswith(("/get_subindex", "/get_subseries"))
      and ref.get("status") == 500),
 ]
 
 
-def known_bug(req, ref):
+def known_bug(req, ref, ours=None):
     for note, pred in KNOWN_BUGS:
         try:
-            if pred(req, ref):
+            if pred.__code__.co_argcount == 3:
+                if ours is not None and pred(req, ref, ours):
+                    return note
+            elif pred(req, ref):
                 return note
         except (KeyError, TypeError, AttributeError):
             pass
@@ -158,7 +166,7 @@ def known_bug(req, ref):
 def difference(req, ref, ours, subst, sids=(None, None)):
     if req.get("known_bug") and not ours.get("timeout"):
         return None  # the generator knows lynguine answers this one wrongly
-    if req.get("op") == "http" and known_bug(req, ref):
+    if req.get("op") == "http" and known_bug(req, ref, ours):
         return None
     if ref.get("timeout"):
         return None  # the reference hung: nothing to compare
