@@ -250,7 +250,7 @@ def main():
                 st["requests"] += n
                 if diff:
                     small, r = runner.minimise(case, diff)
-                    why = reported.reported(small) if r else None
+                    why = reported.reported(small, r[1]) if r else None
                     if r and why:
                         # Recorded already as pending cases for its owner.
                         st["reported"] += 1
