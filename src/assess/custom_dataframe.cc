@@ -227,6 +227,30 @@ Value with_base_directory(Value item, const Value* base) {
 // lynguine's session shows the data as one frame (CustomDataFrame.to_pandas:
 // the groups outer-joined in order, parameters assigned): two groups with a
 // column of the same name make pandas' join fail, and with it the session.
+// Interface.get_output_columns / get_cache_columns: the output's (cache's)
+// `columns`, else the compute and review fields not starting with "_" (for
+// the cache: those that do, and compute `cache` names).
+List default_columns(const Interface& iface, bool cache) {
+  auto section = iface.get(cache ? "cache" : "output");
+  if (section && section->is_map())
+    if (const Value* cols = section->get("columns"); cols && cols->is_list())
+      return cols->as_list();
+  List out;
+  for (const char* key : {"compute", "review"}) {
+    if (cache && std::string_view(key) == "review") continue;
+    auto entries = iface.get(key);
+    if (!entries || !entries->is_list()) continue;
+    for (const auto& e : entries->as_list()) {
+      const Value* f = e.get("field");
+      if (f && f->is_string() && !f->as_string().empty() && (f->as_string()[0] == '_') == cache)
+        out.push_back(*f);
+      else if (cache && e.get("cache"))
+        out.push_back(*e.get("cache"));
+    }
+  }
+  return out;
+}
+
 // _finalize_df on a data item as read: its whole mapping, then its columns
 // (the index column is one still) get variable names.
 Status name_read_columns(ColumnNames& names, const Frame& read, const Value& item) {
@@ -331,10 +355,14 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
         LYN_TRY_ASSIGN(fin, finalize_group(std::move(read), *item));
         frame = std::move(fin);
       } else {
-        // Created empty on the frame's index, with the listed columns.
+        // Created empty on the frame's index, with the listed columns; without
+        // a list, lynguine takes the interface's cache or output columns
+        // (output also for series and the other writable types).
         if (const DataGroup* p = cdf.primary(); p && p->frame.index) frame.index = p->frame.index;
         size_t rows = frame.index ? frame.index->values.size() : 0;
-        for (const auto& name : labels_of(item->get("columns")))
+        Value listed = item->get("columns") ? *item->get("columns")
+                                            : Value(default_columns(iface, is_cache_type(key)));
+        for (const auto& name : labels_of(&listed))
           frame.columns.push_back(Column{name, "object", std::vector<Value>(rows, Value::nan())});
       }
     } else {
@@ -348,6 +376,14 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
       frame = std::move(row);
     } else if (!is_series_type(key)) {
       drop_duplicate_index(frame);
+    }
+    // lynguine builds its frame from the first group and adds the others,
+    // except that while what it holds is empty (no rows or no columns) the
+    // next group starts it afresh: the groups before and the variable names
+    // given so far (this group's first pass too) are dropped.
+    if (auto [rows, cols] = cdf.shape(); rows == 0 || cols == 0) {
+      cdf.groups_.clear();
+      names = ColumnNames();
     }
     // lynguine gives every column a variable name (assess/column_names.h);
     // a column it cannot name fails the session.
@@ -396,7 +432,9 @@ void CustomDataFrame::init_focus() {
   subindex_ = Value();
   auto series = series_columns();
   if (series.empty()) return;
-  selector_ = series.front();
+  // lynguine picks a default selector only when the frame was first built
+  // from a series; otherwise the interface's `selector` sets it, or none.
+  if (is_series_type(groups_.front().type)) selector_ = series.front();
   for (const auto& g : groups_) {
     if (!is_series_type(g.type)) continue;
     if (const Value* sel = g.details.get("selector"))

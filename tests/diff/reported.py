@@ -12,8 +12,6 @@ that the tester counts them apart and goes on finding new ones.
   different lengths, files of only whitespace, int column names (header:
   null) meeting string names.
 
-- Sessions on an output-only interface list its columns in another order.
-
 reported(case, reason) -> a short reason, or None."""
 import csv
 import io
@@ -94,18 +92,7 @@ def _liquid_reason(template):
     return None
 
 
-def _session_reason(case, reason):
-    iface = case.get("files", {}).get("_lynguine.yml", "")
-    if "input:" not in iface and "output:" in iface and "columns" in reason:
-        return "sessions: column order of an output-only interface"
-    return None
-
-
 def reported(case, reason=""):
-    if case.get("kind") == "interface":
-        r = _session_reason(case, reason)
-        if r:
-            return r
     for req in case.get("requests", []):
         if req.get("op") == "liquid":
             r = _liquid_reason(req.get("template", ""))

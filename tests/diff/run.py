@@ -101,6 +101,12 @@ class Runner:
                     skip_session = compare.known_bug(req, answers[0]) is not None
                 elif skip_session and "{SID}" in req.get("path", ""):
                     continue
+                elif "{SID}" in req.get("path", "") and \
+                        compare.known_bug(req, answers[0], answers[1]):
+                    # The session's state went apart by a known lynguine bug:
+                    # what it answers afterwards is not compared.
+                    skip_session = True
+                    continue
                 d = compare.difference(req, answers[0], answers[1], self.subst, sids)
                 if d:
                     return (i, d), n
