@@ -194,7 +194,19 @@ Result<Frame> finalize_group(Frame f, const Value& item) {
   if (!idx)
     return Error::value("Missing index field in data frame specification in interface file");
   if (!idx->is_string()) return Error::value("\"index\" should be a string in interface.");
-  if (f.find(idx->as_string())) f.set_index(idx->as_string());
+  if (f.find(idx->as_string())) {
+    f.set_index(idx->as_string());
+  } else if (f.index) {
+    // io.finalize_data names an unnamed index after `index` even when no
+    // column has that name.
+    if (f.index->name.is_null()) f.index->name = *idx;
+  } else {
+    Column range;
+    range.name = *idx;
+    range.dtype = "int64";
+    for (size_t i = 0; i < f.num_rows(); ++i) range.values.emplace_back(static_cast<int64_t>(i));
+    f.index = std::move(range);
+  }
   return f;
 }
 
@@ -224,9 +236,6 @@ Value with_base_directory(Value item, const Value* base) {
   return item;
 }
 
-// lynguine's session shows the data as one frame (CustomDataFrame.to_pandas:
-// the groups outer-joined in order, parameters assigned): two groups with a
-// column of the same name make pandas' join fail, and with it the session.
 // Interface.get_output_columns / get_cache_columns: the output's (cache's)
 // `columns`, else the compute and review fields not starting with "_" (for
 // the cache: those that do, and compute `cache` names).
@@ -260,6 +269,9 @@ Status name_read_columns(ColumnNames& names, const Frame& read, const Value& ite
   return names.add_columns(labels);
 }
 
+// lynguine's session shows the data as one frame (CustomDataFrame.to_pandas:
+// the groups outer-joined in order, parameters assigned): two groups with a
+// column of the same name make pandas' join fail, and with it the session.
 Status check_joinable(const std::vector<DataGroup>& groups) {
   std::vector<Value> seen;
   for (const auto& g : groups) {

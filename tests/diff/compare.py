@@ -150,6 +150,13 @@ KNOWN_BUGS = [
      and any(m in ref.get("text", "") for m in ("Must have equal len keys",
                                                 "Incompatible indexer with Series",
                                                 "setting an array element with a sequence"))),
+    # lynguine's at-setter writes into the first frame that lacks the row
+    # (adding it), where a correct server stores the value in the column's
+    # own frame or refuses (recorded: sessions/attendance/set_value-output-
+    # row-without-series).
+    ("set_value writes into the first frame lacking the row",
+     lambda req, ref, ours: req.get("path", "").endswith("/set_value") and
+     ref.get("status") == 200 and ours.get("status") == 404 and "KeyError" in ours.get("text", "")),
     ("get_subindex/get_subseries without series columns are 500s",
      lambda req, ref: req.get("path", "").endswith(("/get_subindex", "/get_subseries"))
      and ref.get("status") == 500),
