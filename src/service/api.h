@@ -16,9 +16,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lyn::service {
+
+class RouteTable;
 
 struct ApiOptions {
   // Every path a request names is resolved against and confined to this root.
@@ -29,12 +32,18 @@ struct ApiOptions {
   std::function<std::string()> status_extra_json;  // JSON object text or empty
   double idle_timeout_seconds = 0;                 // 0: disabled
   std::function<double()> idle_seconds;            // seconds since last request
+  // Adds routes besides lynguine's API (e.g. the server's own pages); they
+  // are served, listed and documented like the API's own, and one with an
+  // API route's path replaces it. Called once, by the constructor.
+  std::function<void(RouteTable&)> add_routes;
 };
 
 struct Reply {
   int status = 200;
-  std::string body;           // JSON text
-  double operation_ms = 0.0;  // time spent in the handler proper
+  std::string body;  // JSON text, unless content_type says otherwise
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  double operation_ms = 0.0;                                 // time spent in the handler proper
 };
 
 class Api {
@@ -50,12 +59,19 @@ class Api {
 
   const ApiOptions& options() const;
 
+  // Every route this Api answers (lynguine's API plus options.extra_routes).
+  const RouteTable& routes() const;
+
   // The parsed-file cache's counters (for the server's GET /metrics).
   struct CacheStats {
     std::uint64_t hits = 0, misses = 0;
     std::size_t entries = 0;
   };
   CacheStats cache_stats() const;
+
+  // Sessions open under this Api's root (for the server's GET /metrics);
+  // touches no session's access time and loads nothing.
+  std::size_t session_count() const;
 
  private:
   struct Impl;

@@ -253,6 +253,8 @@ def main():
                     case["note"] = bug
                     if "correct" in r:
                         case["correct"] = r["correct"]
+                    if r.get("difference"):
+                        case["difference"] = r["difference"]
                 cases.append(case)
     finally:
         worker.close()
