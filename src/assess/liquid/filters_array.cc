@@ -153,12 +153,7 @@ RValue f_reverse(const RValue& in, const Args&, const KwArgs&) {
 }
 
 // Python hash equality for uniq: 1 == 1.0 == True, "1" differs.
-bool hash_equal(const RValue& a, const RValue& b) {
-  auto num = [](const RValue& v) { return v.is_bool() ? RValue(Int(v.as_bool())) : v; };
-  if ((a.is_number() || a.is_bool()) && (b.is_number() || b.is_bool()))
-    return equals(num(a), num(b));
-  return equals(a, b);
-}
+bool hash_equal(const RValue& a, const RValue& b) { return py_eq(a, b); }
 
 RValue f_uniq(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
@@ -215,7 +210,7 @@ bool py_truthy(const RValue& v) {
 bool attr_matches(const RValue& item, const std::string& key, const Args& a) {
   RValue v = attr_of(item, key, RValue(Nil{}));
   bool by_value = a.size() > 1 && !a[1].is_none();
-  return by_value ? equals(v, a[1]) : !py_falsy_none(v);
+  return by_value ? py_eq(v, a[1]) : !py_falsy_none(v);
 }
 
 RValue where_impl(const RValue& in, const Args& a, bool keep) {

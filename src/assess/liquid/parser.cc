@@ -258,8 +258,12 @@ NodePtr Parser::parse_if(bool unless) {
   }
   if (at_tag({"else"})) {
     advance();
-    n->alternative = parse_block({end});
+    n->alternative = parse_block({end, "elsif", "else"});
   }
+  // python-liquid's if and unless tags are lax: `else` and `elsif` blocks
+  // after the `else` block are ignored, every token up to the first `end`
+  // tag (nested or not) is dropped.
+  while (!at_eof() && !at_tag({end})) advance();
   expect_end_tag(end);
   return n;
 }

@@ -144,8 +144,11 @@ RValue Renderer::eval(const Expr& e) {
           return RValue(equals(a, b));
         case CompareOp::kNe:
           return RValue(!equals(a, b));
-        case CompareOp::kContains:
-          return RValue(contains(a, b));
+        case CompareOp::kContains: {
+          bool r = contains(a, b, ok);
+          if (!ok) throw FilterError{"'in' and 'contains' are not supported"};
+          return RValue(r);
+        }
         case CompareOp::kLt: {
           bool r = less_than(a, b, ok);
           if (!ok) throw FilterError{"cannot compare"};
@@ -156,15 +159,19 @@ RValue Renderer::eval(const Expr& e) {
           if (!ok) throw FilterError{"cannot compare"};
           return RValue(r);
         }
+        // python-liquid: `a <= b` is `_eq(a, b) or _lt(a, b)` (so two
+        // undefined values are <=, and _lt is not asked when they are equal).
         case CompareOp::kLe: {
-          bool r = less_than(b, a, ok);
-          if (!ok) throw FilterError{"cannot compare"};
-          return RValue(!r);
-        }
-        case CompareOp::kGe: {
+          if (equals(a, b)) return RValue(true);
           bool r = less_than(a, b, ok);
           if (!ok) throw FilterError{"cannot compare"};
-          return RValue(!r);
+          return RValue(r);
+        }
+        case CompareOp::kGe: {
+          if (equals(a, b)) return RValue(true);
+          bool r = less_than(b, a, ok);
+          if (!ok) throw FilterError{"cannot compare"};
+          return RValue(r);
         }
       }
       return RValue(false);
@@ -300,6 +307,9 @@ void Renderer::render_tablerow(const ForNode& node) {
   *out_ += "</tr>\n";
 }
 
+// python-liquid's case: every `when` block renders once per value equal to
+// the subject (in order, however many match); an `else` block renders when
+// no `when` before it matched (several `else` blocks are fine).
 Renderer::Flow Renderer::render_case(const CaseNode& node) {
   RValue subject = eval(*node.subject);
   bool matched = false;
@@ -311,13 +321,13 @@ Renderer::Flow Renderer::render_case(const CaseNode& node) {
       }
       continue;
     }
-    for (const ExprPtr& v : w.values) {
-      if (equals(eval(*v), subject)) {
-        matched = true;
-        Flow f = render_block(w.body);
-        if (f != Flow::kNormal) return f;
-        break;
-      }
+    size_t count = 0;
+    for (const ExprPtr& v : w.values)
+      if (equals(subject, eval(*v))) ++count;
+    if (count) matched = true;
+    for (size_t i = 0; i < count; ++i) {
+      Flow f = render_block(w.body);
+      if (f != Flow::kNormal) return f;
     }
   }
   return Flow::kNormal;
