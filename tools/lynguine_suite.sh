@@ -54,6 +54,14 @@ with open(__file__) as _f:
     exec(compile(_f.read(), __file__, "exec"))
 EOF
 
+# lynguine's ServerClient reaches the server over TCP and sends no token: a
+# binary whose servers may require one (it has an --auth option, not only
+# --auth-token) is started with the documented loopback opt-out.
+AUTH_ARGS=
+if "$BIN" serve --help 2>/dev/null | grep -Eq -- '--auth([ ,=]|$)'; then
+  AUTH_ARGS="--auth none"
+fi
+
 cat > "$WORK/shim/lynguine/server.py" <<EOF
 # Shim: \`python -m lynguine.server ARGS\` runs our binary with ARGS;
 # \`import lynguine.server\` is the real module (lockfile helpers, ...).
@@ -62,7 +70,7 @@ import sys as _sys
 _REAL = _os.path.join("$REAL", "server.py")
 if __name__ == "__main__":
     _bin = "$BIN"
-    _extra = _os.environ.get("LYNGUINE_SUITE_SERVE_ARGS", "").split()
+    _extra = "$AUTH_ARGS".split() + _os.environ.get("LYNGUINE_SUITE_SERVE_ARGS", "").split()
     _os.execv(_bin, [_bin, "serve", *_sys.argv[1:], *_extra])
 else:
     __file__ = _REAL

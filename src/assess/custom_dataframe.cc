@@ -702,11 +702,16 @@ Result<Value> CustomDataFrame::series_value(const DataGroup& g, const Value& col
   if (rows.size() == 1) return col->values[rows.front()];
   if (selector_.is_null()) return key_error("Selector not set.");
   if (subindex_.is_null()) return col->values[rows.back()];
+  // lynguine selects with pandas' `at[index, selector] == subindex`, where
+  // NaN equals nothing: a NaN subindex (the default when the last selector
+  // cell is empty) selects no row, and the last of no rows (iloc[-1]) is
+  // lynguine's IndexError (its 500; ours a 404: no such cell).
   const Column* sel = column_of(g.frame, selector_);
-  if (sel)
+  if (sel && !subindex_.is_nan())
     for (auto it = rows.rbegin(); it != rows.rend(); ++it)
-      if (label_equal(sel->values[*it], subindex_)) return col->values[*it];
-  return key_not_found(index_, column);
+      if (!sel->values[*it].is_nan() && label_equal(sel->values[*it], subindex_))
+        return col->values[*it];
+  return Error{"IndexError", "single positional indexer is out-of-bounds", 404};
 }
 
 Result<Value> CustomDataFrame::get_value() const {

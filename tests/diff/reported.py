@@ -12,7 +12,7 @@ that the tester counts them apart and goes on finding new ones.
 - CSV inference (helper "columns" is rewriting the CSV reader): integers
   beyond int64, empty, duplicate or "Unnamed" header names, rows of
   different lengths, files of only whitespace, int column names (header:
-  null) meeting string names.
+  null) meeting string names, inf/infinity with surrounding whitespace.
 
 reported(case, reason) -> a short reason, or None."""
 import csv
@@ -60,6 +60,9 @@ def _csv_reason(text, case):
         return "CSV lines of whitespace only"
     if re.search(r"(^|[^\d.])[+-]?\d{19,}($|[^\d.])", text):
         return "CSV integers beyond int64"
+    if re.search(r"(?i)(^|[\n,;\t|])[ \t]*[+-]?inf(inity)?[ \t]*($|[\r\n,;\t|])", text) and \
+            re.search(r"(?i)([ \t][+-]?inf(inity)?|[+-]?inf(inity)?[ \t])", text):
+        return "inf/infinity with surrounding whitespace in CSV"
     body = case["requests"][-1].get("body") or {}
     ds = body.get("data_source") or {}
     delim = ds.get("delimiter", ",")
