@@ -125,46 +125,72 @@ def small_tag(rng, output):
     return "{%% echo %s %%}" % output(rng)
 
 
-def block(rng, depth=0):
+def untyped_for(rng, sub):
+    mods = rng.choice(["", " reversed", " limit: 2", " offset: 1", " limit: 1 offset: 1",
+                       " offset: continue"])
+    return ("{%% for i in %s%s %%}%s{{ forloop.index }}{{ i }}%s{%% else %%}E"
+            "{%% endfor %%}" % (rng.choice(["items", "nums", "people", "(1..3)", "s", "missing",
+                                            "nested", "(n..2)"]),
+                                mods, sub(),
+                                rng.choice(["", "{% break %}", "{% continue %}",
+                                            "{{ forloop.last }}", "{% cycle 'a', 'b' %}"])))
+
+
+def untyped_case(rng):
+    return ("{%% case %s %%}{%% when %s %%}W{%% when %s, %s %%}V{%% else %%}E"
+            "{%% endcase %%}" % (expr(rng), expr(rng), expr(rng), expr(rng)))
+
+
+class Style:
+    """What a template style puts in each kind of piece, and how often
+    (cumulative thresholds over the kinds, in order)."""
+
+    def __init__(self, output, condition, for_tag, case_tag, capture_filter, weights):
+        self.output, self.condition = output, condition
+        self.for_tag, self.case_tag = for_tag, case_tag
+        self.capture_filter, self.weights = capture_filter, weights
+
+
+BROKEN = ["{% ifchanged %}{{ x }}{% endifchanged %}", "{{ }}", "{% nosuchtag %}", "{{ x | }}",
+          "{% if %}{% endif %}", "{{ 'unterminated }}", "{% for %}{% endfor %}"]
+
+
+def styled_block(rng, st, depth=0):
     parts = []
     for _ in range(rng.randint(1, 3 if depth else 4)):
         r = rng.random()
         lo, ro = ws(rng), ws(rng)
-        if r < 0.25 or depth > 2:
+        kind = next((k for p, k in st.weights if r < p), "broken")
+
+        def sub():
+            return styled_block(rng, st, depth + 1)
+        if kind == "text" or depth > 2:
             parts.append(rng.choice(["x", " ", "\n", "Hi ", "-", ",", "é", "  a  "]))
-        elif r < 0.55:
-            parts.append("{{%s %s %s}}" % (lo, filtered(rng), ro))
-        elif r < 0.63:
+        elif kind == "output":
+            parts.append("{{%s %s %s}}" % (lo, st.output(rng), ro))
+        elif kind == "if":
             parts.append("{%% if %s %%}%s{%% elsif %s %%}%s{%% else %%}%s{%% endif %%}" % (
-                condition(rng), block(rng, depth + 1), condition(rng), block(rng, depth + 1),
-                block(rng, depth + 1)))
-        elif r < 0.70:
-            mods = rng.choice(["", " reversed", " limit: 2", " offset: 1", " limit: 1 offset: 1",
-                               " offset: continue"])
-            parts.append("{%% for i in %s%s %%}%s{{ forloop.index }}{{ i }}%s{%% else %%}E"
-                         "{%% endfor %%}" % (rng.choice(["items", "nums", "people", "(1..3)",
-                                                          "s", "missing", "nested", "(n..2)"]),
-                                              mods, block(rng, depth + 1),
-                                              rng.choice(["", "{% break %}", "{% continue %}",
-                                                          "{{ forloop.last }}",
-                                                          "{% cycle 'a', 'b' %}"])))
-        elif r < 0.75:
-            parts.append("{%% assign v = %s %%}{{ v }}" % filtered(rng))
-        elif r < 0.79:
-            parts.append("{%% capture c %%}%s{%% endcapture %%}[{{ c }}]" % block(rng, depth + 1))
-        elif r < 0.83:
-            parts.append("{%% case %s %%}{%% when %s %%}W{%% when %s, %s %%}V{%% else %%}E"
-                         "{%% endcase %%}" % (expr(rng), expr(rng), expr(rng), expr(rng)))
-        elif r < 0.86:
-            parts.append("{%% unless %s %%}%s{%% endunless %%}" % (condition(rng),
-                                                                  block(rng, depth + 1)))
-        elif r < 0.98:
-            parts.append(small_tag(rng, filtered))
+                st.condition(rng), sub(), st.condition(rng), sub(), sub()))
+        elif kind == "for":
+            parts.append(st.for_tag(rng, sub))
+        elif kind == "assign":
+            parts.append("{%% assign v = %s %%}{{ v }}" % st.output(rng))
+        elif kind == "capture":
+            parts.append("{%% capture c %%}%s{%% endcapture %%}[{{ c%s }}]" % (
+                sub(), st.capture_filter))
+        elif kind == "case":
+            parts.append(st.case_tag(rng))
+        elif kind == "unless":
+            parts.append("{%% unless %s %%}%s{%% endunless %%}" % (st.condition(rng), sub()))
+        elif kind == "small":
+            parts.append(small_tag(rng, st.output))
         else:
-            parts.append(rng.choice(["{% ifchanged %}{{ x }}{% endifchanged %}", "{{ }}",
-                                     "{% nosuchtag %}", "{{ x | }}", "{% if %}{% endif %}",
-                                     "{{ 'unterminated }}", "{% for %}{% endfor %}"]))
+            parts.append(rng.choice(BROKEN))
     return "".join(parts)
+
+
+def block(rng, depth=0):
+    return styled_block(rng, UNTYPED, depth)
 
 
 def generate(rng, base):
@@ -277,46 +303,36 @@ def typed_condition(rng):
     return "%s and %s" % (rng.choice(["b", "s", "n"]), rng.choice(["items", "t", "true"]))
 
 
-def typed_block(rng, depth=0):
-    parts = []
-    for _ in range(rng.randint(1, 3 if depth else 4)):
-        r = rng.random()
-        lo, ro = ws(rng), ws(rng)
-        if r < 0.2 or depth > 2:
-            parts.append(rng.choice(["x", " ", "\n", "Hi ", "-", ",", "é", "  a  "]))
-        elif r < 0.55:
-            parts.append("{{%s %s %s}}" % (lo, typed_output(rng), ro))
-        elif r < 0.65:
-            parts.append("{%% if %s %%}%s{%% elsif %s %%}%s{%% else %%}%s{%% endif %%}" % (
-                typed_condition(rng), typed_block(rng, depth + 1), typed_condition(rng),
-                typed_block(rng, depth + 1), typed_block(rng, depth + 1)))
-        elif r < 0.74:
-            mods = rng.choice(["", " reversed", " limit: 2", " offset: 1", " limit: 1 offset: 1"])
-            seq = rng.choice(["items", "nums", "people", "(1..3)", "empty_list", "nested.list"])
-            body = rng.choice(["{{ i }}", "{{ forloop.index }}:{{ i }}", "{{ i.name }}",
-                               "{% if forloop.first %}F{% endif %}{{ forloop.length }}",
-                               "{% cycle 'a', 'b' %}", "{% if forloop.last %}{% break %}{% endif %}"
-                               "{{ i }}", "{% continue %}", "{{ forloop.rindex0 }}"])
-            if seq != "people" and "i.name" in body:
-                body = "{{ i }}"
-            parts.append("{%% for i in %s%s %%}%s{%% else %%}E{%% endfor %%}" % (seq, mods, body))
-        elif r < 0.79:
-            parts.append("{%% assign v = %s %%}{{ v }}" % typed_output(rng))
-        elif r < 0.83:
-            parts.append("{%% capture c %%}%s{%% endcapture %%}[{{ c | strip }}]" %
-                         typed_block(rng, depth + 1))
-        elif r < 0.87:
-            parts.append("{%% case %s %%}{%% when %s %%}W{%% when %s %%}V{%% else %%}E"
-                         "{%% endcase %%}" % (rng.choice(["s", "n", "t"]),
-                                              rng.choice(TYPED_STR + TYPED_NUM[:5]),
-                                              rng.choice(TYPED_STR + TYPED_NUM[:5])))
-        elif r < 0.9:
-            parts.append("{%% unless %s %%}%s{%% endunless %%}" % (typed_condition(rng),
-                                                                  typed_block(rng, depth + 1)))
-        else:
-            parts.append(small_tag(rng, typed_output))
-    return "".join(parts)
+def typed_for(rng, sub):
+    mods = rng.choice(["", " reversed", " limit: 2", " offset: 1", " limit: 1 offset: 1"])
+    seq = rng.choice(["items", "nums", "people", "(1..3)", "empty_list", "nested.list"])
+    body = rng.choice(["{{ i }}", "{{ forloop.index }}:{{ i }}", "{{ i.name }}",
+                       "{% if forloop.first %}F{% endif %}{{ forloop.length }}",
+                       "{% cycle 'a', 'b' %}", "{% if forloop.last %}{% break %}{% endif %}"
+                       "{{ i }}", "{% continue %}", "{{ forloop.rindex0 }}"])
+    if seq != "people" and "i.name" in body:
+        body = "{{ i }}"
+    return "{%% for i in %s%s %%}%s{%% else %%}E{%% endfor %%}" % (seq, mods, body)
 
+
+def typed_case(rng):
+    return ("{%% case %s %%}{%% when %s %%}W{%% when %s %%}V{%% else %%}E"
+            "{%% endcase %%}" % (rng.choice(["s", "n", "t"]),
+                                 rng.choice(TYPED_STR + TYPED_NUM[:5]),
+                                 rng.choice(TYPED_STR + TYPED_NUM[:5])))
+
+
+def typed_block(rng, depth=0):
+    return styled_block(rng, TYPED, depth)
+
+
+UNTYPED = Style(filtered, condition, untyped_for, untyped_case, "",
+                [(0.25, "text"), (0.55, "output"), (0.63, "if"), (0.70, "for"),
+                 (0.75, "assign"), (0.79, "capture"), (0.83, "case"), (0.86, "unless"),
+                 (0.98, "small")])
+TYPED = Style(typed_output, typed_condition, typed_for, typed_case, " | strip",
+              [(0.2, "text"), (0.55, "output"), (0.65, "if"), (0.74, "for"), (0.79, "assign"),
+               (0.83, "capture"), (0.87, "case"), (0.9, "unless"), (1.0, "small")])
 
 _untyped_generate = generate
 

@@ -7,8 +7,8 @@ that the tester counts them apart and goes on finding new ones.
   dates PyYAML cannot construct, folded block scalars with keep chomping.
 - Frames from records (helper "columns"): ints beyond int64, dates mixed
   with datetimes.
-- Liquid corner cases recorded as pending (diff/liquid*): an unclosed doc
-  tag, markdownify's treatment of surrounding spaces.
+- Liquid corner cases recorded as pending (diff/liquid*): markdownify's
+  treatment of surrounding spaces.
 - CSV inference (helper "columns" is rewriting the CSV reader): integers
   beyond int64, empty, duplicate or "Unnamed" header names, rows of
   different lengths, files of only whitespace, int column names (header:
@@ -90,8 +90,6 @@ def _csv_reason(text, case):
 
 
 def _liquid_reason(template):
-    if re.search(r"\{%-?\s*doc\s*-?%\}", template) and "enddoc" not in template:
-        return "liquid: an unclosed doc tag"
     if "markdownify" in template:
         return "liquid: markdownify and surrounding spaces"
     return None
@@ -108,6 +106,10 @@ def _frame_reason(files):
     times = re.search(r"\b\d{4}-\d{1,2}-\d{1,2}([ tT]|\s+)\d{1,2}:\d{2}", text)
     if dates and times:
         return "columns: dates mixed with datetimes in a column"
+    # pandas' datetime inference turns '', 'NaT', 'nan' and 'NaN' beside
+    # datetimes into NaT.
+    if times and re.search(r"""(''|""|\bNaT\b|\b[Nn]a[Nn]\b)""", text):
+        return "columns: NaT-like strings beside datetimes in a column"
     return None
 
 

@@ -227,6 +227,20 @@ NodePtr Parser::parse_tag() {
     expect_end_tag("endifchanged");
     return n;
   }
+  if (name == "doc") {
+    // A doc tag the lexer left (python-liquid's DocTag on tokens): its
+    // tokens up to `enddoc` are dropped; an expression or a nested doc tag
+    // is an error that drops everything up to `enddoc`, no enddoc drops
+    // the rest.
+    bool bad = !text.empty();
+    advance();
+    while (!at_eof() && !at_tag({"enddoc"})) {
+      if (at_tag({"doc"})) bad = true;
+      advance();
+    }
+    if (bad || at_eof()) throw ParseError{"malformed doc tag"};
+    return nullptr;
+  }
   if (name == "comment") {  // no endcomment: swallows the rest
     while (!at_eof()) advance();
     throw ParseError{"unclosed comment"};
