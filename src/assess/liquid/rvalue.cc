@@ -6,7 +6,8 @@
 
 #include "assess/liquid/filters.h"
 #include "assess/liquid/loop_state.h"
-#include "assess/liquid/utf8.h"
+#include "core/text.h"
+#include "core/utf8.h"
 
 namespace lyn::liquid {
 
@@ -115,7 +116,7 @@ size_t RValue::size() const {
                  : 0;
     case Kind::kStr:
     case Kind::kStrRef:
-      return utf8_length(str());
+      return utf8::length(str());
     case Kind::kRef:
       if (ref()->is_list()) return ref()->as_list().size();
       if (ref()->is_map()) return ref()->as_map().size();
@@ -254,7 +255,7 @@ namespace {
 
 // Python's `not s or s.isspace()`.
 bool is_blank_string(std::string_view s) {
-  for (char32_t c : utf8_decode(s))
+  for (char32_t c : utf8::decode_all(s))
     if (!py_isspace(c)) return false;
   return true;
 }
