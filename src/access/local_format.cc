@@ -50,8 +50,10 @@ Result<Frame> read_local(const Map& details, const IoContext& /*ctx*/) {
   if (!data) return Error::value(prefix + "Missing key 'data'.");
   auto f = frame_from_data_or_scalars(*data, details);
   if (!f.ok()) return Error::value(prefix + f.error().message);
-  // read_local names an unnamed index "index".
-  if (f->index && f->index->name.is_null()) f->index->name = Value("index");
+  // read_local names an unnamed index "index" (pandas' RangeIndex too, so a
+  // session whose `index` column was not selected keeps it under that name).
+  if (!f->index) f->index = frame_of_empty_rows(f->num_rows()).index;
+  if (f->index->name.is_null()) f->index->name = Value("index");
   return f;
 }
 
