@@ -153,27 +153,18 @@ std::vector<Token> lex_template(std::string_view src) {
         strip_next = raw_trim;
         continue;
       }
-    } else if (t.name == "doc" && t.text.empty()) {
-      // python-liquid's doc rule: `{% doc %}` up to the first `{% enddoc %}`
-      // is dropped whole (tags inside included). A doc tag with an
-      // expression or no enddoc is left to the parser.
+    } else if ((t.name == "doc" && t.text.empty()) || t.name == "comment") {
+      // Blocks dropped whole, up to their end tag: a comment, and (python-
+      // liquid's doc rule) `{% doc %}` up to the first `{% enddoc %}`, tags
+      // inside included. A doc tag with an expression or no enddoc is left
+      // to the parser.
       size_t end = 0;
-      bool d_trim = false;
-      size_t e = find_end_tag(src, b + 2, "enddoc", end, d_trim);
+      bool end_trim = false;
+      size_t e = find_end_tag(src, b + 2, "end" + t.name, end, end_trim);
       if (e != std::string_view::npos) {
         emit_text(trim_before ? rstrip(text) : text);
         pos = end;
-        strip_next = d_trim;
-        continue;
-      }
-    } else if (t.name == "comment") {
-      size_t end = 0;
-      bool c_trim = false;
-      size_t e = find_end_tag(src, b + 2, "endcomment", end, c_trim);
-      if (e != std::string_view::npos) {
-        emit_text(trim_before ? rstrip(text) : text);
-        pos = end;
-        strip_next = c_trim;
+        strip_next = end_trim;
         continue;
       }
     }
