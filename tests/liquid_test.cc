@@ -110,6 +110,23 @@ TEST(LiquidParser, WhitespaceControlAndRaw) {
   EXPECT_EQ(run("x{%- comment -%} hidden {%- endcomment -%} y"), "xy");
 }
 
+// python-liquid's doc tag (recorded: extra liquid/doc-tag).
+TEST(LiquidParser, DocTag) {
+  EXPECT_EQ(run("a{% doc %}b{% raw %}{% enddoc %}{% endraw %}c"), "ac");
+  EXPECT_EQ(run("a {%- doc %} b {% enddoc -%} c"), "ac");
+  EXPECT_EQ(run("a{% doc x %}b{% enddoc %}c"), "ac");  // an expression: dropped to enddoc
+  EXPECT_EQ(run("a{% doc %}b{{ x }}c"), "a");          // never closed: the rest is dropped
+  EXPECT_EQ(run("{% liquid\ndoc\necho 1\nenddoc\necho 2\n%}"), "2");
+}
+
+// python-liquid's range literal: Python int() of each bound, clamped.
+TEST(LiquidTags, RangeBounds) {
+  EXPECT_EQ(run("{{ (a..3) | join: ',' }}", Map{{"a", Value("4.5")}}), "0,1,2,3");
+  EXPECT_EQ(run("{{ (5..2) | size }}"), "0");
+  EXPECT_EQ(run("{{ (1..5000) | size }} {{ (-5000..1) | first }}"), "1023 -1024");
+  EXPECT_EQ(run("{{ (a..3) }}", Map{{"a", Value(Map{})}}), "ERR TypeError");
+}
+
 TEST(LiquidParser, BlankBlocksPrintNothing) {
   EXPECT_EQ(run("{% for i in (1..3) %}\n  {% assign x = i %}\n{% endfor %}{{ x }}"), "3");
 }

@@ -142,12 +142,16 @@ TEST(SessionFrame, FocusApi) {
   EXPECT_TRUE(cdf.set_index(Value(3.0)).ok());
   ASSERT_TRUE(cdf.set_index(Value(4)).ok());
 
-  // get_value_at leaves the focus alone, even when it fails.
+  // get_value_at leaves the focus alone when it succeeds; as lynguine's
+  // server, a failing step leaves the focus the earlier steps set (here the
+  // index moved to 2, the column could not).
   EXPECT_EQ(value_of(cdf.get_value_at(Value(3), Value("score"))), Value(79.25));
   EXPECT_EQ(value_of(cdf.get_value_at(Value(6), Value("accepted"))), Value(false));
-  EXPECT_FALSE(cdf.get_value_at(Value(2), Value("shoe_size")).ok());
   EXPECT_EQ(cdf.get_index(), Value(4));
+  EXPECT_FALSE(cdf.get_value_at(Value(2), Value("shoe_size")).ok());
+  EXPECT_EQ(cdf.get_index(), Value(2));
   EXPECT_EQ(cdf.get_column(), Value("id"));
+  ASSERT_TRUE(cdf.set_index(Value(4)).ok());
 
   // Inputs are immutable; the index column cannot be set.
   auto st = cdf.set_value(Value(50));

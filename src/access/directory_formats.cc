@@ -120,14 +120,6 @@ struct Found {
   std::string path;
 };
 
-// A path as lynguine would use it: $VAR expanded when the description came
-// from an interface file (IoContext::expand_vars), else as written. Errors
-// about it go through hide_values().
-VarExpansion configured_path(const std::string& written, const IoContext& ctx) {
-  if (ctx.expand_vars) return expand_path_vars(written);
-  return VarExpansion{written, {}};
-}
-
 Result<Frame> read_found(std::vector<Found> files, const StoreFields& sf, const IoContext& ctx,
                          const FileReader& reader) {
   std::sort(files.begin(), files.end(),
@@ -193,9 +185,8 @@ Result<List> read_yaml_records(const std::string& path, const std::string& shown
     auto text = read_utf8(ctx, path, shown);
     if (!text.ok()) return text.error();
     auto v = parse_yaml(*text, shown);
-    if (!v.ok())
-      return Error::value("Error reading yaml file " + py_string_repr(shown) + ": " +
-                          v.error().message);
+    // read_yaml_file logs a YAMLError and reads the file as {}.
+    if (!v.ok()) return Value(Map{});
     return v;
   };
   if (ctx.cache) {
@@ -213,9 +204,8 @@ Result<List> read_json_records(const std::string& path, const std::string& shown
   auto text = read_utf8(ctx, path, shown);
   if (!text.ok()) return text.error();
   auto v = parse_json(*text);
-  if (!v.ok())
-    return Error::value("Error reading json file " + py_string_repr(shown) + ": " +
-                        v.error().message);
+  // read_json_file logs a JSONDecodeError and reads the file as {}.
+  if (!v.ok()) return List{Value(Map{})};
   return one_mapping(*v, shown, "JSON");
 }
 
@@ -224,6 +214,16 @@ Result<List> read_bibtex_records(const std::string& path, const std::string& sho
   auto text = read_utf8(ctx, path, shown);
   if (!text.ok()) return text.error();
   return parse_bibtex(*text, shown);
+}
+
+Result<List> read_txt_records(const std::string& path, const std::string& shown,
+                              const IoContext& ctx) {
+  auto text = read_utf8(ctx, path, shown);
+  if (!text.ok()) return text.error();
+  // read_txt_file: the whole text, as Python's text mode reads it.
+  Map m;
+  m.set("content", Value(universal_newlines(*text)));
+  return List{Value(std::move(m))};
 }
 
 Result<List> read_meta_records(const std::string& path, const std::string& shown,
@@ -245,6 +245,7 @@ Result<List> read_any_records(const std::string& path, const std::string& shown,
   if (ext == "yml" || ext == "yaml") return read_yaml_records(path, shown, ctx);
   if (ext == "json") return read_json_records(path, shown, ctx);
   if (ext == "bib" || ext == "bibtex") return read_bibtex_records(path, shown, ctx);
+  if (ext == "txt") return read_txt_records(path, shown, ctx);
   if (ext == "csv") return Error::value("Unrecognised type of file \"csv\".");
   if (ext == "xls" || ext == "xlsx") return Error::value("Unrecognised type of file \"excel\".");
   if (ext == "docx")
@@ -377,8 +378,10 @@ Result<Frame> read_directory(const Map& details, const IoContext& ctx,
       std::string glob_text = glob_default;
       if (const Value* g = s.get("glob"); g && !g->is_null()) glob_text = as_text(*g);
       VarExpansion dir{".", {}};
-      if (const Value* d = s.get("directory"); d && !d->is_null())
+      if (const Value* d = s.get("directory"); d && !d->is_null()) {
         dir = configured_path(as_text(*d), ctx);
+        dir.text = under_base_directory(details, dir.text);
+      }
       for (const auto& v : dir.substituted) expanded.substituted.push_back(v);
       // Python's re.match, in linear time (core/regex.h).
       std::optional<PyRegex> re;
@@ -414,9 +417,13 @@ Result<Frame> read_file_list(const Map& details, const IoContext& ctx) {
   if (const Value* f = details.find("filename"); f && !f->is_null())
     names = f->is_list() ? f->as_list() : List{*f};
   std::vector<Found> files;
+  // read_data's "list": each name under `base_directory` when given.
+  std::string base;
+  if (const Value* b = details.find("base_directory"); b && b->is_string()) base = b->as_string();
   VarExpansion expanded;  // every name's substitutions, for errors
   for (const auto& n : names) {
     VarExpansion name = configured_path(as_text(n), ctx);
+    if (!base.empty()) name.text = path_join(base, name.text);
     auto r = ctx.paths.resolve(name.text);
     if (!r.ok()) return name.hide_values(r.error());
     files.push_back({name.text, std::move(r).value()});
@@ -472,9 +479,12 @@ Status write_directory(const Frame& frame, const Map& details, const IoContext& 
             400);
       parts[k] = as_text(*v);
     }
-    // `shown`: the path as the row gives it, which messages quote.
-    std::string shown = path_join(path_join(parts[0], parts[1]), parts[2]);
+    // `shown`: the path as the row gives it (under base_directory), which
+    // messages quote.
+    std::string written_dir = under_base_directory(details, path_join(parts[0], parts[1]));
+    std::string shown = path_join(written_dir, parts[2]);
     VarExpansion dir = configured_path(path_join(parts[0], parts[1]), ctx);
+    dir.text = under_base_directory(details, dir.text);
     auto path = ctx.paths.resolve_as(path_join(dir.text, parts[2]), shown);
     if (!path.ok()) return dir.hide_values(path.error());
     if (std::find(written.begin(), written.end(), *path) != written.end())

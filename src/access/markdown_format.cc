@@ -1,5 +1,6 @@
 #include "access/markdown_format.h"
 
+#include "core/text.h"
 #include "core/utf8.h"
 #include "core/yaml.h"
 
@@ -90,7 +91,8 @@ Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const PathPolicy& 
     if (!text.ok()) return text.error();
     if (!utf8::is_valid(*text))
       return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
-    auto fm = parse_front_matter(*text, path);
+    // python-frontmatter reads in text mode: universal newlines.
+    auto fm = parse_front_matter(universal_newlines(*text), path);
     if (!fm.ok()) {
       if (fm.error().type != "FileFormatError") return fm.error();  // lynguine lets it through
       FrontMatter broken;

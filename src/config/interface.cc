@@ -83,12 +83,14 @@ std::pair<Map, List> extract_mapping_columns(Value& v) {
   return {mapping, columns};
 }
 
-void merge_mapping_columns(Value& target, const Map& mapping, const List& columns) {
+void merge_mapping_columns(Value& target, const Map& mapping, const List& columns,
+                           bool with_columns = true) {
   if (!target.is_map()) return;
   Map& t = target.as_map();
   Value& mp = t["mapping"];
   if (!mp.is_map()) mp = Value(Map{});
   for (const auto& [k, v] : mapping) mp.as_map().set(k, v);
+  if (!with_columns) return;
   Value& cols = t["columns"];
   if (!cols.is_list()) cols = Value(List{});
   for (const auto& c : columns) cols.as_list().push_back(c);
@@ -230,6 +232,17 @@ Status Interface::process_parent() {
     return std::find(delete_keys.begin(), delete_keys.end(), k) != delete_keys.end();
   };
 
+  // lynguine builds the hstack of a parent's input and output with the
+  // input's own mapping dict, not a copy: later mapping merges show in that
+  // first specification too.
+  bool first_spec_shares_mapping = false;
+  auto share_mapping = [&](const Map& mapping) {
+    if (!first_spec_shares_mapping || mapping.empty()) return;
+    Value* specs = pdata.find("input")->as_map().find("specifications");
+    if (specs && specs->is_list() && !specs->as_list().empty())
+      merge_mapping_columns(specs->as_list().front(), mapping, {}, /*columns=*/false);
+  };
+
   // The parent's outputs become part of its inputs.
   if (!parent_->writable_ && pdata.contains("output") && !deleted("output")) {
     Value output = *pdata.find("output");
@@ -249,10 +262,12 @@ Status Interface::process_parent() {
       h.set("index", idx ? *idx : Value());
       h.set("specifications", Value(List{*input, output}));
       const Value* mp = input->get("mapping");
+      first_spec_shares_mapping = mp != nullptr;
       h.set("mapping", mp ? *mp : Value(Map{}));
       *input = Value(std::move(h));
     }
     merge_mapping_columns(*pdata.find("input"), mapping, columns);
+    share_mapping(mapping);
     delete_keys.push_back("output");
   }
 
@@ -282,6 +297,7 @@ Status Interface::process_parent() {
       *input = Value(std::move(h));
     }
     merge_mapping_columns(*pdata.find("input"), mapping, columns);
+    share_mapping(mapping);
     delete_keys.push_back("series");
   }
 

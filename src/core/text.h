@@ -30,6 +30,10 @@ std::string size_text(uint64_t bytes);
 // os.path.expanduser for a leading `~` or `~/`.
 std::string expand_user(std::string_view s);
 
+// What Python's text-mode read gives for `raw`: "\r\n" and lone "\r"
+// become "\n" (universal newlines).
+std::string universal_newlines(std::string_view raw);
+
 }  // namespace lyn
 
 #endif  // LYNGUINE_CORE_TEXT_H_

@@ -84,11 +84,14 @@ def tmp_dir():
     return temp_dir()
 
 
-def fresh_fixtures():
-    """A fresh copy of the conformance fixtures and an empty $HOME."""
+def fresh_fixtures(extra=False):
+    """A fresh copy of the conformance fixtures and an empty $HOME; with
+    `extra`, the files of the extra cases (fixtures_extra/) on top."""
     base = temp_dir(prefix="lyn-fx-")
     root = os.path.join(base, "fixtures")
     shutil.copytree(os.path.join(CONFORMANCE, "fixtures"), root)
+    if extra:
+        shutil.copytree(os.path.join(CONFORMANCE, "fixtures_extra"), root, dirs_exist_ok=True)
     home = os.path.join(base, "home")
     os.mkdir(home)
     return os.path.realpath(root), os.path.realpath(home)

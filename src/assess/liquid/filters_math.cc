@@ -151,14 +151,20 @@ bool num_less(const RValue& x, const RValue& y) {
   return less_than(x, y, ok);
 }
 
+// Python's max()/min() of the operands: a bool stays a bool (it compares as
+// an int), so `-3 | at_least: true` is `true`.
+RValue keep_bool(const RValue& v) {
+  return v.is_bool() ? v : num_in(v);
+}
+
 RValue f_at_least(const RValue& in, const Args& a, const KwArgs&) {
-  RValue x = num_in(in), y = num_in(a[0]);
-  return num_less(x, y) ? y : x;  // max() keeps the first on a tie
+  RValue x = keep_bool(in), y = keep_bool(a[0]);
+  return num_less(num_in(x), num_in(y)) ? y : x;  // max() keeps the first on a tie
 }
 
 RValue f_at_most(const RValue& in, const Args& a, const KwArgs&) {
-  RValue x = num_in(in), y = num_in(a[0]);
-  return num_less(y, x) ? y : x;  // min() keeps the first on a tie
+  RValue x = keep_bool(in), y = keep_bool(a[0]);
+  return num_less(num_in(y), num_in(x)) ? y : x;  // min() keeps the first on a tie
 }
 
 RValue f_round(const RValue& in, const Args& a, const KwArgs&) {

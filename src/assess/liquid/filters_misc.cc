@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include "assess/liquid/date_format.h"
@@ -124,7 +125,7 @@ RValue f_absolute_url(const RValue& in, const Args&, const KwArgs&) {
 // lynguine's to_i: int(float(str(x))); empty or undefined gives 0.
 RValue f_to_i(const RValue& in, const Args&, const KwArgs&) {
   std::string s = in_str(in);
-  if (s.empty()) return RValue(0);  // nil is "None": a ValueError below
+  if (s.empty()) return RValue(0);  // "", nil and undefined
   std::optional<double> f =
       in.is_number() ? std::optional<double>(in.to_double()) : parse_py_float(s);
   if (!f) throw FatalError{"ValueError", "Invalid input for conversion to integer: '" + s + "'"};
@@ -135,6 +136,37 @@ RValue f_to_i(const RValue& in, const Args&, const KwArgs&) {
   char buf[400];
   std::snprintf(buf, sizeof buf, "%.0f", t);
   return int_from_digits(buf);
+}
+
+// python-liquid's extra filters: safe marks text as not to be escaped (a
+// no-op without autoescape, as lynguine renders), escapejs writes the
+// characters a JavaScript string literal must not hold as \uXXXX.
+RValue f_safe(const RValue& in, const Args&, const KwArgs&) {
+  return RValue(in_str(in));
+}
+
+RValue f_escapejs(const RValue& in, const Args&, const KwArgs&) {
+  std::string s = in_str(in), out;
+  static const char* kEscaped = "\\'\"><&=-;`";
+  auto escape = [&](unsigned cp) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04X", cp);
+    out += buf;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 32 || std::strchr(kEscaped, c)) {
+      escape(c);
+    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+                static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      escape(static_cast<unsigned char>(s[i + 2]) == 0xA8 ? 0x2028 : 0x2029);  // separators
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return RValue(out);
 }
 
 }  // namespace
@@ -149,6 +181,8 @@ const std::vector<FilterDef>& misc_filters() {
       {"relative_url", f_relative_url, 0, 0},
       {"absolute_url", f_absolute_url, 0, 0},
       {"to_i", f_to_i, 0, 0},
+      {"safe", f_safe, 0, 0},
+      {"escapejs", f_escapejs, 0, 0},
   };
   return defs;
 }

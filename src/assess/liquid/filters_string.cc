@@ -59,9 +59,13 @@ std::string replace_all(std::string_view s, std::string_view old, std::string_vi
   return out;
 }
 
+// python-liquid's remove_last / replace_last: str.rpartition, and no change
+// when nothing comes before the last occurrence.
 std::string replace_last(std::string_view s, std::string_view old, std::string_view rep) {
+  // rpartition("") raises: remove_last keeps the text, replace_last appends.
+  if (old.empty()) return std::string(s) + std::string(rep);
   size_t f = s.rfind(old);
-  if (f == std::string_view::npos) return std::string(s);
+  if (f == std::string_view::npos || f == 0) return std::string(s);
   return std::string(s.substr(0, f)) + std::string(rep) + std::string(s.substr(f + old.size()));
 }
 
@@ -158,8 +162,10 @@ RValue f_replace_last(const RValue& in, const Args& a, const KwArgs&) {
 
 RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
   std::string s = in_str(in);
-  std::string sep = py_str(a[0]);
+  std::string sep = a[0].is_none() ? std::string() : py_str(a[0]);
   RList out;
+  // python-liquid: an empty value, or one equal to the separator, is [].
+  if (!sep.empty() && (s.empty() || s == sep)) return RValue(std::move(out));
   if (sep.empty()) {
     auto cps = utf8::decode_all(s);
     check_value_size(cps.size() * (sizeof(RValue) + 4), "split");
@@ -220,7 +226,8 @@ RValue f_slice(const RValue& in, const Args& a, const KwArgs&) {
     clamp(start, length, static_cast<int64_t>(items.size()), b, e);
     return RValue(RList(items.begin() + b, items.begin() + e));
   }
-  auto cps = utf8::decode_all(in_str(in));
+  // slice is no string filter: None is str(None), "None".
+  auto cps = utf8::decode_all(in.is_nil() ? std::string("None") : in_str(in));
   int64_t b, e;
   clamp(start, length, static_cast<int64_t>(cps.size()), b, e);
   return RValue(utf8::encode(cps.substr(static_cast<size_t>(b), static_cast<size_t>(e - b))));
@@ -257,7 +264,8 @@ RValue f_truncatewords(const RValue& in, const Args& a, const KwArgs&) {
     if (k) out += ' ';
     out += words[k];
   }
-  if (words.size() > take) out += end;
+  // python-liquid appends `end` unless there are fewer words than asked.
+  if (words.size() >= static_cast<size_t>(n)) out += end;
   return RValue(out);
 }
 
@@ -268,26 +276,17 @@ RValue f_url_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(url_unquote_plus(in_str(in)));
 }
 
+// base64.b64decode (binascii.a2b_base64, not strict) through core/base64,
+// then .decode() of the bytes, which LAX mode does not swallow.
 std::string b64_decode(std::string_view s, bool url_safe) {
-  std::string out;
-  unsigned buf = 0;
-  int bits = 0;
-  for (char c : s) {
-    if (url_safe && c == '-') c = '+';
-    if (url_safe && c == '_') c = '/';
-    if (c == '=') break;
-    static const char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const char* p = std::char_traits<char>::find(kAlphabet, 64, c);
-    if (!p) throw FilterError{"invalid base64-encoded string"};
-    buf = (buf << 6) | static_cast<unsigned>(p - kAlphabet);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xFF);
-    }
-  }
-  return out;
+  std::string text(s);
+  if (url_safe)
+    for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  auto bytes = base64_decode_lenient(text);
+  if (!bytes.ok()) throw FilterError{bytes.error().message};
+  if (!utf8::is_valid(*bytes))
+    throw FatalError{"UnicodeDecodeError", "'utf-8' codec can't decode the decoded bytes"};
+  return std::move(bytes).value();
 }
 
 RValue f_b64_encode(const RValue& in, const Args&, const KwArgs&) {
@@ -301,6 +300,23 @@ RValue f_b64u_encode(const RValue& in, const Args&, const KwArgs&) {
 }
 RValue f_b64u_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(b64_decode(in_str(in), true));
+}
+
+// squish: strip, then every run of whitespace as one space.
+RValue f_squish(const RValue& in, const Args&, const KwArgs&) {
+  auto cps = utf8::decode_all(py_strip(in_str(in), Side::kBoth));
+  std::string out;
+  bool space = false;
+  for (char32_t c : cps) {
+    if (py_isspace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    utf8::append(out, c);
+  }
+  return RValue(out);
 }
 
 }  // namespace
@@ -336,6 +352,7 @@ const std::vector<FilterDef>& string_filters() {
       {"base64_decode", f_b64_decode, 0, 0},
       {"base64_url_safe_encode", f_b64u_encode, 0, 0},
       {"base64_url_safe_decode", f_b64u_decode, 0, 0},
+      {"squish", f_squish, 0, 0},
   };
   return defs;
 }

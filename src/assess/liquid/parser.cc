@@ -41,8 +41,25 @@ bool node_blank(const Node& n) {
   }
 }
 
+// python-liquid: an `if`, `unless` or `case` is blank only when all its
+// branches are; the first branch and `else` (every `when` of a case) then
+// render as the whole tag is, so their whitespace is output when another
+// branch holds text. An `elsif` keeps its own blankness (python-liquid
+// sets the tag's on the elsif node, not on its block).
+void share_blank(Node& n) {
+  bool blank = node_blank(n);
+  if (n.kind == Node::Kind::kIf) {
+    auto& i = static_cast<IfNode&>(n);
+    if (!i.branches.empty()) i.branches.front().second.blank = blank;
+    if (i.alternative) i.alternative->blank = blank;
+  } else if (n.kind == Node::Kind::kCase) {
+    for (auto& w : static_cast<CaseNode&>(n).whens) w.body.blank = blank;
+  }
+}
+
 void add(Block& b, NodePtr n) {
   if (!n) return;
+  share_blank(*n);
   if (!node_blank(*n)) b.blank = false;
   b.nodes.push_back(std::move(n));
 }
@@ -245,6 +262,20 @@ NodePtr Parser::parse_tag_body() {
     expect_end_tag("endifchanged");
     return n;
   }
+  if (name == "doc") {
+    // A doc tag the lexer left (python-liquid's DocTag on tokens): its
+    // tokens up to `enddoc` are dropped; an expression or a nested doc tag
+    // is an error that drops everything up to `enddoc`, no enddoc drops
+    // the rest.
+    bool bad = !text.empty();
+    advance();
+    while (!at_eof() && !at_tag({"enddoc"})) {
+      if (at_tag({"doc"})) bad = true;
+      advance();
+    }
+    if (bad || at_eof()) throw ParseError{"malformed doc tag"};
+    return nullptr;
+  }
   if (name == "comment") {  // no endcomment: swallows the rest
     while (!at_eof()) advance();
     throw ParseError{"unclosed comment"};
@@ -285,8 +316,12 @@ NodePtr Parser::parse_if(bool unless) {
   }
   if (at_tag({"else"})) {
     advance();
-    n->alternative = parse_block({end});
+    n->alternative = parse_block({end, "elsif", "else"});
   }
+  // python-liquid's if and unless tags are lax: `else` and `elsif` blocks
+  // after the `else` block are ignored, every token up to the first `end`
+  // tag (nested or not) is dropped.
+  while (!at_eof() && !at_tag({end})) advance();
   expect_end_tag(end);
   return n;
 }

@@ -2,7 +2,10 @@
 #include "assess/liquid/render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
+#include <optional>
+#include <string>
 
 #include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
@@ -50,6 +53,49 @@ struct HeldBytes {
   HeldBytes(Budget& b, uint64_t n) : budget(b), bytes(n) { allocate(b, n); }
   ~HeldBytes() { budget.release(bytes); }
 };
+
+// Python's int(v) for a range literal's bound, saturated well beyond the
+// range's clamp: python-liquid takes 0 where int() raises ValueError (a
+// string that is no int, NaN); TypeError and OverflowError propagate.
+int64_t range_bound(const RValue& v) {
+  constexpr int64_t kSat = int64_t{1} << 40;
+  auto sat = [](Int i) { return static_cast<int64_t>(std::clamp<Int>(i, -kSat, kSat)); };
+  if (v.is_undefined()) return 0;  // Undefined.__int__
+  if (v.is_bool()) return v.as_bool() ? 1 : 0;
+  if (v.is_int()) return sat(v.as_int());
+  if (v.is_big()) return v.big_digits().front() == '-' ? -kSat : kSat;
+  if (v.is_float()) {
+    double d = v.as_float();
+    if (std::isnan(d)) return 0;
+    if (std::isinf(d))
+      throw FatalError{"OverflowError", "cannot convert float infinity to integer"};
+    return static_cast<int64_t>(std::clamp(std::trunc(d), -double(kSat), double(kSat)));
+  }
+  if (v.is_string()) {
+    std::optional<Int> i = parse_py_int(v.str());
+    return i ? sat(*i) : 0;
+  }
+  using K = RValue::Kind;
+  const char* type = v.is_nil()              ? "NoneType"
+                     : v.is_range()          ? "range"
+                     : v.is_map()            ? "dict"
+                     : v.kind() == K::kEmpty ? "Empty"
+                     : v.kind() == K::kBlank ? "Blank"
+                     : v.kind() == K::kLoop  ? "ForLoop"
+                                             : "list";
+  throw FatalError{"TypeError",
+                   std::string("int() argument must be a string, a bytes-like object or a real "
+                               "number, not '") +
+                       type + "'"};
+}
+
+// python-liquid's _make_range: a descending range is empty, the bounds are
+// clamped to [-1024, 1024] (the stop after its +1).
+Range make_range(int64_t start, int64_t stop) {
+  constexpr int64_t kMin = -1024, kMax = 1024;
+  if (start > stop) return Range{0, -1};
+  return Range{std::clamp(start, kMin, kMax), std::clamp(stop + 1, kMin, kMax) - 1};
+}
 
 }  // namespace
 
@@ -198,12 +244,8 @@ RValue Renderer::eval(const Expr& e) {
       return v;
     }
     case Expr::Kind::kRange: {
-      RValue a = to_number(eval(*e.left), RValue(0));
-      RValue b = to_number(eval(*e.right), RValue(0));
-      auto as_i = [](const RValue& x) {
-        return x.is_int() ? static_cast<int64_t>(x.as_int()) : static_cast<int64_t>(x.to_double());
-      };
-      return RValue(Range{as_i(a), as_i(b)});
+      int64_t start = range_bound(eval(*e.left));
+      return RValue(make_range(start, range_bound(eval(*e.right))));
     }
     case Expr::Kind::kCompare: {
       RValue a = eval(*e.left);
@@ -214,8 +256,11 @@ RValue Renderer::eval(const Expr& e) {
           return RValue(equals(a, b));
         case CompareOp::kNe:
           return RValue(!equals(a, b));
-        case CompareOp::kContains:
-          return RValue(contains(a, b));
+        case CompareOp::kContains: {
+          bool r = contains(a, b, ok);
+          if (!ok) throw FilterError{"'in' and 'contains' are not supported"};
+          return RValue(r);
+        }
         case CompareOp::kLt: {
           bool r = less_than(a, b, ok);
           if (!ok) throw FilterError{"cannot compare"};
@@ -226,15 +271,19 @@ RValue Renderer::eval(const Expr& e) {
           if (!ok) throw FilterError{"cannot compare"};
           return RValue(r);
         }
+        // python-liquid: `a <= b` is `_eq(a, b) or _lt(a, b)` (so two
+        // undefined values are <=, and _lt is not asked when they are equal).
         case CompareOp::kLe: {
-          bool r = less_than(b, a, ok);
-          if (!ok) throw FilterError{"cannot compare"};
-          return RValue(!r);
-        }
-        case CompareOp::kGe: {
+          if (equals(a, b)) return RValue(true);
           bool r = less_than(a, b, ok);
           if (!ok) throw FilterError{"cannot compare"};
-          return RValue(!r);
+          return RValue(r);
+        }
+        case CompareOp::kGe: {
+          if (equals(a, b)) return RValue(true);
+          bool r = less_than(b, a, ok);
+          if (!ok) throw FilterError{"cannot compare"};
+          return RValue(r);
         }
       }
       return RValue(false);
@@ -389,6 +438,9 @@ void Renderer::render_tablerow(const ForNode& node) {
   emit("</tr>\n");
 }
 
+// python-liquid's case: every `when` block renders once per value equal to
+// the subject (in order, however many match); an `else` block renders when
+// no `when` before it matched (several `else` blocks are fine).
 Renderer::Flow Renderer::render_case(const CaseNode& node) {
   RValue subject = eval(*node.subject);
   bool matched = false;
@@ -400,13 +452,13 @@ Renderer::Flow Renderer::render_case(const CaseNode& node) {
       }
       continue;
     }
-    for (const ExprPtr& v : w.values) {
-      if (equals(eval(*v), subject)) {
-        matched = true;
-        Flow f = render_block(w.body);
-        if (f != Flow::kNormal) return f;
-        break;
-      }
+    size_t count = 0;
+    for (const ExprPtr& v : w.values)
+      if (equals(subject, eval(*v))) ++count;
+    if (count) matched = true;
+    for (size_t i = 0; i < count; ++i) {
+      Flow f = render_block(w.body);
+      if (f != Flow::kNormal) return f;
     }
   }
   return Flow::kNormal;
