@@ -8,7 +8,7 @@ namespace lyn::app {
 
 server::Handler api_handler(std::shared_ptr<const service::Api> api) {
   return [api = std::move(api)](const server::HttpRequest& req) {
-    auto reply = api->handle(req.method, req.target, req.body);
+    auto reply = api->handle(req.method, req.target, req.body, req.header("Host"));
     server::HttpResponse resp;
     resp.status = reply.status;
     resp.body = std::move(reply.body);

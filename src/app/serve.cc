@@ -196,6 +196,8 @@ int run_serve(const ServeOptions& options) {
   info.started_at = unix_now();
   info.idle_timeout_seconds = options.idle_timeout_seconds;
   info.state_dir = dir;
+  info.tls = tls;
+  info.auth_required = !guard.token.empty() || (guard.api_keys && !guard.api_keys->empty());
   info.in_flight = [&server] { return server.in_flight(); };
   info.idle_seconds = [&server] {
     if (server.in_flight() > 0) return 0.0;

@@ -40,6 +40,8 @@ struct ServeInfo {
   double started_at = 0;  // unix seconds
   double idle_timeout_seconds = 0;
   std::string state_dir;
+  bool tls = false;            // serving https
+  bool auth_required = false;  // a token or API keys are required
   // Live figures; callable from any thread while the server runs.
   std::function<double()> idle_seconds;
   std::function<std::size_t()> in_flight;

@@ -164,6 +164,17 @@ bool origin_allowed(std::string_view origin, const GuardOptions& o) {
   return false;
 }
 
+bool same_origin(std::string_view origin, std::string_view host) {
+  std::string o = lower(trim(origin));
+  while (!o.empty() && o.back() == '/') o.pop_back();
+  std::string h = lower(trim(host));
+  if (h.empty()) return false;
+  for (std::string_view scheme : {"http://", "https://"})
+    if (o.size() > scheme.size() && o.compare(0, scheme.size(), scheme) == 0)
+      return o.compare(scheme.size(), std::string::npos, h) == 0;
+  return false;
+}
+
 bool is_form_content_type(std::string_view ct) {
   std::string t = lower(trim(ct.substr(0, ct.find(';'))));
   return t == "text/plain" || t == "application/x-www-form-urlencoded" ||
@@ -202,7 +213,10 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
   std::string site = lower(trim(req.header("Sec-Fetch-Site")));
   bool has_origin = !trim(origin).empty();
   bool allowed_origin = has_origin && origin_allowed(origin, options_);
-  if (has_origin && !allowed_origin)
+  // The server's own pages (the status page) send their origin too; the
+  // Host it names passed check 1, so it is this server.
+  bool own_origin = has_origin && !allowed_origin && same_origin(origin, req.header("Host"));
+  if (has_origin && !allowed_origin && !own_origin)
     return refusal(403, "OriginNotAllowed",
                    "cross-origin requests are refused (start the server with --allow-origin "
                    "ORIGIN to allow one)");

@@ -53,9 +53,11 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
-  // `path` is the request target as sent (query strings are not stripped:
-  // lynguine's routes match the raw path).
-  Reply handle(std::string_view method, std::string_view path, std::string_view body) const;
+  // `path` is the request target as sent (a query string is ignored).
+  // `host` is the request's Host header, for answers that name the server
+  // (the OpenAPI document's `servers`); "" if unknown.
+  Reply handle(std::string_view method, std::string_view path, std::string_view body,
+               std::string_view host = {}) const;
 
   const ApiOptions& options() const;
 
