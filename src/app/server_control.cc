@@ -31,22 +31,33 @@ std::string sorted_json(const Map& m) {
 
 }  // namespace
 
-int serve_status() {
+int serve_status(bool json) {
+  // No live server: a line for people, or a JSON object for scripts.
+  auto not_running = [json](const std::string& reason, const std::string& state_file) {
+    if (json) {
+      Map m;
+      m.set("alive", Value(false));
+      m.set("reason", Value(reason));
+      m.set("state_file", state_file.empty() ? Value() : Value(state_file));
+      std::printf("%s\n", sorted_json(m).c_str());
+    } else {
+      std::printf("lynguine server not running%s\n",
+                  reason == "not running" ? "" : (" (" + reason + ")").c_str());
+    }
+    return 1;
+  };
   auto dir = ops::state_dir();
   if (!dir.ok()) {
+    if (json) return not_running(dir.error().message, "");
     std::fprintf(stderr, "lynguine: %s\n", dir.error().message.c_str());
     return 1;
   }
   auto st = ops::read_state(*dir);
-  if (!st.ok()) {
-    std::printf("lynguine server not running\n");
-    return 1;
-  }
-  if (!client::is_alive(*st)) {
-    std::printf("lynguine server not running (stale state for pid %d in %s)\n",
-                static_cast<int>(st->pid), ops::state_file_path(*dir).c_str());
-    return 1;
-  }
+  if (!st.ok()) return not_running("not running", ops::state_file_path(*dir));
+  if (!client::is_alive(*st))
+    return not_running(
+        "stale state for pid " + std::to_string(st->pid) + " in " + ops::state_file_path(*dir),
+        ops::state_file_path(*dir));
   Map m = ops::state_to_value(*st).as_map();
   m.erase("token");
   m.set("alive", Value(true));
@@ -79,9 +90,11 @@ int serve_stop() {
   return 0;
 }
 
-int serve_ensure() {
+int serve_ensure(double idle_timeout_seconds) {
   client::EnsureOptions eo;
   eo.root = client::default_server_root();
+  if (idle_timeout_seconds > 0)
+    eo.idle_timeout_seconds = std::max(1, static_cast<int>(idle_timeout_seconds + 0.5));
   eo.on_message = [](const std::string& m) { std::fprintf(stderr, "lynguine: %s\n", m.c_str()); };
   auto st = client::ensure_server(eo);
   if (!st.ok()) {

@@ -4,11 +4,14 @@
 //   serve_status()  `serve --status`: prints the state JSON (with "alive" and
 //                   "state_file", without the token) and returns 0 if a live
 //                   server is recorded; else prints "lynguine server not
-//                   running" and returns 1.
+//                   running" and returns 1 -- with `json`, a JSON object
+//                   {"alive": false, "reason", "state_file"} instead, so a
+//                   script's `| jq` always gets JSON.
 //   serve_stop()    `serve --stop`: SIGTERM to the recorded server, waits for
 //                   it to exit, returns 0; if none is running says so, 1.
 //   serve_ensure()  `serve --ensure`: a running server of our version,
-//                   started if needed; prints its state JSON (for clients in
+//                   started if needed (with `idle_timeout_seconds` when > 0,
+//                   else the default); prints its state JSON (for clients in
 //                   other languages); 1 if none can be started.
 //
 // Threads: call from the main thread; they print to stdout and stderr.
@@ -17,9 +20,9 @@
 
 namespace lyn::app {
 
-int serve_status();
+int serve_status(bool json = false);
 int serve_stop();
-int serve_ensure();
+int serve_ensure(double idle_timeout_seconds = 0);
 
 }  // namespace lyn::app
 
