@@ -138,3 +138,17 @@ def test_every_curl_example_runs_as_shown(served):
             matches(json.loads(shown), got)
         except AssertionError as e:
             raise AssertionError("%s\n%s" % (command, e)) from None
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "completion"])
+def test_completion_offers_every_help_option(command):
+    script = subprocess.run([BINARY, "completion", "bash"], capture_output=True, text=True,
+                            timeout=60).stdout
+    case = re.search(r"\n\s+%s\)(.*?);;" % command, script, re.S)
+    assert case, command
+    offered = set(re.findall(r"--[a-z][a-z0-9-]*", case.group(1)))
+    common = re.search(r'local common="([^"]*)"', script).group(1).split()
+    if "$common" in case.group(1):
+        offered |= set(common)
+    missing = [o for o in help_options(command) if o not in offered]
+    assert not missing, "completion of %s lacks %s" % (command, missing)
