@@ -357,7 +357,7 @@ TEST_F(LifecycleTest, DaemonizeSignalsReadinessToTheParent) {
     // The daemon: different session, then tell the parent we are ready.
     std::ofstream(marker) << ::getpid() << " " << (::getsid(0) == ::getpid() ? 0 : 1);
     ::fprintf(stderr, "daemon log line\n");
-    r.ready.ready();
+    r.ready.ready("http://127.0.0.1:1");
     _exit(0);
   }
   EXPECT_EQ(r.exit_code, 0);

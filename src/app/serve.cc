@@ -73,6 +73,12 @@ int systemd_listen_fd(std::string* host) {
 
 }  // namespace
 
+std::string local_url(const std::string& host, unsigned short port, bool tls) {
+  std::string h = host == "0.0.0.0" || host.empty() ? "127.0.0.1" : host == "::" ? "::1" : host;
+  if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  return std::string(tls ? "https://" : "http://") + h + ":" + std::to_string(port);
+}
+
 ServeOptions serve_options_from_env() {
   ServeOptions o;
   if (const char* h = std::getenv("LYNGUINE_SERVER_HOST"); h && *h) o.host = h;
@@ -250,7 +256,7 @@ int run_serve(const ServeOptions& options) {
       std::fprintf(stderr, "lynguine: server %s listening on %s:%u (pid %d, root %s)\n",
                    options.version.c_str(), host.c_str(), info.port, static_cast<int>(info.pid),
                    root.c_str());
-      ready.ready();
+      ready.ready(local_url(host, info.port, tls));
     } else if (!options.quiet) {
       std::fprintf(stderr, "lynguine server %s listening on %s://%s:%u (pid %d, root %s)\n",
                    options.version.c_str(), tls ? "https" : "http", host.c_str(), info.port,

@@ -47,6 +47,11 @@ struct ServeInfo {
   std::function<std::size_t()> in_flight;
 };
 
+// The URL a client on this machine reaches a server bound to host:port at:
+// "http[s]://host:port", IPv6 in brackets, a wildcard bind (0.0.0.0, ::) as
+// its loopback address.
+std::string local_url(const std::string& host, unsigned short port, bool tls);
+
 // What serves the requests: the handler, and what the Guard may know of
 // their routes (unset: server::describe_unknown_route).
 struct ServeHandler {

@@ -43,9 +43,9 @@ DaemonReady::~DaemonReady() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void DaemonReady::ready() {
+void DaemonReady::ready(const std::string& url) {
   if (fd_ < 0) return;
-  write_all(fd_, "ok");
+  write_all(fd_, "ok " + url);
   ::close(fd_);
   fd_ = -1;
 }
@@ -103,7 +103,9 @@ DaemonResult daemonize(const std::string& log_path, std::chrono::milliseconds ti
     int status;
     while (::waitpid(first, &status, 0) < 0 && errno == EINTR) {
     }
-    if (msg == "ok") {
+    if (msg.rfind("ok ", 0) == 0) {
+      std::printf("%s\n", msg.substr(3).c_str());  // the URL, for scripts
+      std::fflush(stdout);
       result.exit_code = 0;
     } else {
       if (timed_out)

@@ -172,7 +172,8 @@ std::string server_url_from_host(std::string_view host, bool tls, std::string_vi
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
           c == '[' || c == ']' || c == '_'))
       usable = false;
-  return std::string(tls ? "https://" : "http://") + std::string(usable ? host : fallback);
+  if (!usable) return std::string(fallback);
+  return std::string(tls ? "https://" : "http://") + std::string(host);
 }
 
 Result<std::string> render_openapi(const service::RouteTable& routes, std::string_view version,

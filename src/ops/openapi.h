@@ -35,9 +35,9 @@ Result<std::string> render_openapi(const service::RouteTable& routes, std::strin
 // `document` (from render_openapi) with its server's URL filled in.
 std::string openapi_for_server(std::string_view document, std::string_view url);
 
-// "http[s]://" + the request's Host header, or + `fallback` (host:port as
-// bound) when there is none or it holds anything but a host name, an IP
-// literal and a port.
+// "http[s]://" + the request's Host header; `fallback` (the URL as bound)
+// when there is none or it holds anything but a host name, an IP literal
+// and a port.
 std::string server_url_from_host(std::string_view host, bool tls, std::string_view fallback);
 
 }  // namespace lyn::ops

@@ -133,3 +133,21 @@ def test_serve_status_json_always_json(fx):
         s.stop()
     rc, st = status_json(home)
     assert rc == 1 and st["alive"] is False
+
+
+def test_daemon_prints_its_url(fx):
+    root, home = fx
+    env = child_env(home)
+    r = subprocess.run([BINARY, "serve", "--daemon", "--port", "0", "--root", root], env=env,
+                       capture_output=True, text=True, timeout=60)
+    try:
+        assert r.returncode == 0, r.stderr
+        url = r.stdout.strip()
+        assert r.stdout.count("\n") == 1 and url.startswith("http://127.0.0.1:"), r.stdout
+        rc, st = status_json(home)
+        assert rc == 0 and url == "http://127.0.0.1:%d" % st["port"]
+        import urllib.request
+        with urllib.request.urlopen(url + "/api/health", timeout=30) as h:
+            assert h.headers["X-Lynguine-Pid"] == str(st["pid"])
+    finally:
+        subprocess.run([BINARY, "serve", "--stop"], env=env, capture_output=True, timeout=60)
