@@ -2,11 +2,11 @@
 // printing the same JSON body the HTTP API answers.
 #include <cstdio>
 
-#include "access/file_io.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/records_text.h"
 #include "config/paths.h"
+#include "core/fs.h"
 #include "core/json.h"
 
 namespace lyn::cli {
@@ -108,12 +108,11 @@ int run_write(const std::vector<std::string>& a) {
   if (!out.ok()) return fail(out.error().type, "--output: " + out.error().message);
   std::string data_text = data;
   if (data == "-") {
-    data_text.clear();
-    char buf[65536];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, stdin)) > 0;) data_text.append(buf, n);
-    if (std::ferror(stdin)) return fail("OSError", "--data -: cannot read stdin");
+    auto text = read_fd(0, "standard input");
+    if (!text.ok()) return fail(text.error().type, "--data -: " + text.error().message);
+    data_text = std::move(text).value();
   } else if (!data.empty() && data[0] != '[' && data[0] != '{') {
-    auto text = read_text_file(data);
+    auto text = read_file(data);
     if (!text.ok()) return fail(text.error().type, text.error().message);
     data_text = *text;
   }

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/case.h"
 #include "core/json.h"
 #include "service/route_table.h"
 
@@ -199,8 +200,7 @@ Result<std::string> render_openapi(const service::RouteTable& routes, std::strin
       auto op = parse_fragment(m.openapi, m.method + " " + route.path);
       if (!op.ok()) return op.error();
       add_guard_responses(*op, m.right == service::Right::none && !m.right_of);
-      std::string name = m.method;  // OpenAPI's operation keys are lower case
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string name = ascii_lower(m.method);  // OpenAPI's operation keys are lower case
       item.set(name, std::move(op).value());
       documented = true;
     }
