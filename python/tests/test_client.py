@@ -11,12 +11,6 @@ import lynguine_client
 from lynguine_client import ServerClient, ServerError, ServerInterface
 
 
-@pytest.fixture
-def served():
-    root, home = fresh_fixtures()
-    s = Server(root, home)
-    yield s
-    s.stop()
 
 
 def test_importing_and_reading_does_not_import_pandas():

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from conftest_wire import BINARY, Server, child_env, fresh_fixtures, temp_dir
+from conftest_wire import BINARY, child_env, fresh_fixtures, temp_dir
 
 import lynguine_client
 from lynguine_client import ServerClient, Session
@@ -26,12 +26,6 @@ with open(os.path.join(HERE, "recorded", "lynguine_client_signatures.json")) as 
     RECORDED = json.load(f)
 
 
-@pytest.fixture
-def served():
-    root, home = fresh_fixtures()
-    s = Server(root, home)
-    yield s
-    s.stop()
 
 
 def test_pip_install_into_a_fresh_venv(served):

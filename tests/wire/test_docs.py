@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from conftest import BINARY, REPO, Server, fresh_fixtures
+from conftest import BINARY, REPO
 
 GUIDE = os.path.join(REPO, "docs", "guide.md")
 API = os.path.join(REPO, "docs", "api.md")
@@ -109,11 +109,8 @@ def matches(want, got, path="$"):
 
 
 @pytest.fixture(scope="module")
-def served():
-    root, home = fresh_fixtures()
-    s = Server(root, home)
-    yield s
-    s.stop()
+def served(module_server):
+    return module_server
 
 
 def test_every_curl_example_runs_as_shown(served):

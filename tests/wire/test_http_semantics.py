@@ -16,11 +16,8 @@ from conftest import Server, fresh_fixtures
 
 
 @pytest.fixture(scope="module")
-def served():
-    root, home = fresh_fixtures()
-    s = Server(root, home)
-    yield s
-    s.stop()
+def served(module_server):
+    return module_server
 
 
 def request(server, method, path, headers=None, body=None):
