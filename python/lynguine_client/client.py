@@ -139,12 +139,13 @@ class ServerClient:
         if isinstance(conn, _UnixConnection):
             headers["Host"] = "localhost"
         conn.request("GET", "/api/health", headers=headers)
+        peers = _peer_name(conn)  # now: the server may close the connection after answering
         r = conn.getresponse()
         r.read()
         if record["nonce"]:
             proof = r.getheader("X-Lynguine-Proof") or ""
             key = record["nonce"].encode()
-            for peer in _peer_name(conn):
+            for peer in peers:
                 msg = ("lynguine-identity-v1\n%s\n%s" % (challenge, peer)).encode()
                 if hmac.compare_digest(hmac.new(key, msg, "sha256").hexdigest(), proof):
                     return True
@@ -205,6 +206,12 @@ class ServerClient:
             self._find_or_start()
         if self._conn is None:
             self._conn = _connection(self.server_url, self.timeout)
+        elif self._record is not None and self._conn.sock is None:
+            # The server closed the proved connection: prove the next one too.
+            if not self._use(self._record):
+                self._record = None
+                self._drop()
+                raise ConnectionError("the recorded server no longer proves itself")
         headers = {}
         data = None
         if body is not None:
@@ -259,8 +266,10 @@ class ServerClient:
     # -- lynguine's ServerClient -----------------------------------------------
 
     def ping(self):
+        """Whether the server answers, at once: one try, no retries (as lynguine's)."""
         try:
-            return self._request("GET", "/api/ping").get("status") == "ok"
+            status, payload = self._send("GET", "/api/ping", None)
+            return status == 200
         except Exception:  # noqa: BLE001 - ping answers a yes/no question
             return False
 

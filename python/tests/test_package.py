@@ -191,3 +191,68 @@ def test_auto_start_never_attaches_to_a_foreign_server(own_state, monkeypatch):
         foreign.server_close()
         decoy.send_signal(signal.SIGKILL)
         decoy.wait()
+
+
+class _Proving(http.server.BaseHTTPRequestHandler):
+    """A server that holds a record's nonce (the record format of server-<pid>.json
+    files, docs/guide.md "Finding the server"): it answers X-Lynguine-Challenge
+    with HMAC-SHA256(nonce, "lynguine-identity-v1\\n" + challenge + "\\n" + peer)."""
+    nonce = ""
+    seen = []
+    protocol_version = "HTTP/1.1"  # keep-alive, as lynguine serve
+
+    def do_GET(self):
+        import hashlib
+        import hmac
+        challenge = self.headers.get("X-Lynguine-Challenge", "")
+        _Proving.seen.append((self.command, self.path, self.headers.get("Authorization")))
+        body = b'{"status": "ok", "message": "pong", "server": "lynguine-server-poc"}'
+        self.send_response(200)
+        if challenge:
+            peer = "%s:%d" % self.client_address[:2]
+            msg = ("lynguine-identity-v1\n%s\n%s" % (challenge, peer)).encode()
+            self.send_header("X-Lynguine-Proof",
+                             hmac.new(_Proving.nonce.encode(), msg, hashlib.sha256).hexdigest())
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("proves", [True, False])
+def test_auto_start_checks_the_proof_of_a_record_with_a_nonce(own_state, proves):
+    root, home, state = own_state
+    fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Proving)
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    decoy = subprocess.Popen(["sleep", "300"])
+    try:
+        os.makedirs(state, mode=0o700, exist_ok=True)
+        nonce = "ab" * 16
+        _Proving.nonce = nonce if proves else "cd" * 16  # the wrong secret: an impostor
+        _Proving.seen = []
+        with open(os.path.join(state, "server-%d.json" % decoy.pid), "w") as f:
+            json.dump({"pid": decoy.pid, "host": "127.0.0.1", "port": fake.server_address[1],
+                       "auth": "token", "token": "tok-123", "nonce": nonce, "version": "0.2.0",
+                       "root": root, "started_at": 0}, f)
+        c = ServerClient(auto_start=True, retry_delay=0.1, max_retries=1)
+        if proves:
+            assert c.ping()
+            assert c.server_url == "http://127.0.0.1:%d" % fake.server_address[1]
+            # The probe carried no token; the request after it did.
+            assert _Proving.seen[0] == ("GET", "/api/health", None)
+            assert _Proving.seen[1] == ("GET", "/api/ping", "Bearer tok-123")
+        else:
+            # Not proven: never given the token; the client starts our own server.
+            assert c.extract_talk_field("title", "talks/gp-intro.md", ["_lamd.yml"]) == \
+                "Introduction to Gaussian Processes"
+            assert c.server_url != "http://127.0.0.1:%d" % fake.server_address[1]
+            assert all(auth is None for _, _, auth in _Proving.seen)
+        c.close()
+    finally:
+        fake.shutdown()
+        fake.server_close()
+        decoy.send_signal(signal.SIGKILL)
+        decoy.wait()
