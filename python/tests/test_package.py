@@ -32,8 +32,10 @@ def test_pip_install_into_a_fresh_venv(served):
     venv = os.path.join(temp_dir(prefix="lyn-venv-"), "v")
     subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=300)
     py = os.path.join(venv, "bin", "python")
+    # Nothing from an index, no build tools from one, nothing left in pip's cache.
     pip = subprocess.run([py, "-m", "pip", "install", "-q", "--no-index", "--no-build-isolation",
-                          PACKAGE_DIR], capture_output=True, text=True, timeout=300)
+                          "--no-cache-dir", PACKAGE_DIR], capture_output=True, text=True,
+                         timeout=300)
     assert pip.returncode == 0, pip.stderr
     # Run from elsewhere: the import must come from the venv, not this checkout.
     code = ("import json, lynguine_client as l; c = l.ServerClient(%r); "
