@@ -272,7 +272,11 @@ TEST(GuardDecisions, WhatNeedsWriteRights) {
   EXPECT_FALSE(needs_write("POST", "/api/sessions"));
   EXPECT_FALSE(needs_write("POST", "/api/sessions/abc"));
   EXPECT_FALSE(needs_write("POST", "/api/sessions/abc/get_value"));
-  EXPECT_FALSE(needs_write("POST", "/api/sessions/abc/set_index"));
+  // Moving a session's cursor redirects its owner's next set_value: write.
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_index"));
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_column"));
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_selector"));
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_subindex"));
   EXPECT_FALSE(needs_write("GET", "/api/sessions/abc/set_value"));
   EXPECT_FALSE(needs_write("GET", "/api/write_data"));
   EXPECT_FALSE(needs_write("POST", "/api/talk/field"));

@@ -17,6 +17,13 @@ The names and signatures are lynguine's own `lynguine.client.ServerClient`
 and `Session` (client.py says where and why this one differs); pandas is
 imported only when a DataFrame is asked for. Install with `pip install
 ./python` from a lynguine-cpp checkout.
+
+`auto_start=True` asks the native binary (`lynguine serve --ensure`) for the
+per-user server and speaks HTTP over its Unix socket. A server of ours on a
+local TCP port requires a token unless started with `--auth none`; given no
+api_key, the client reads it from that server's record in your private
+state directory and sends it only after the server has proved, on the same
+connection, that it wrote the record (docs/guide.md, "Finding the server").
 """
 from .client import (ServerClient, ServerError, ServerInterface, Session, create_client,
                      find_binary)

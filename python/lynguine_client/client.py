@@ -9,12 +9,20 @@ Differences from lynguine's client, each on purpose:
   - errors are `ServerError` (status, error_type, message) instead of
     requests' HTTPError; a server that cannot be reached is ConnectionError.
   - `auto_start=True` never attaches to whatever answers on port 8765: it
-    uses the server recorded in the state directory (which proves it is that
-    server), starting one with `lynguine serve --ensure` when none runs
-    (race-free: one server however many clients start at once). Such a
-    server is rooted at $LYNGUINE_SERVER_ROOT or $HOME; requests carry the
-    caller's working directory. `idle_timeout` > 0 is the idle timeout of a
-    server started this way (0: the binary's default, 300 s).
+    asks the binary (`lynguine serve --ensure`) for the per-user server,
+    which starts one if none runs (race-free: one server however many
+    clients start at once), and speaks HTTP over its Unix socket in the
+    private state directory, where the kernel names the server
+    (SO_PEERCRED: our uid, the recorded pid). Such a server is rooted at
+    $LYNGUINE_SERVER_ROOT or $HOME; requests carry the caller's working
+    directory. `idle_timeout` > 0 is the idle timeout of a server started
+    this way (0: the binary's default, 300 s).
+  - a server of ours on a local TCP port requires a token unless started
+    with `--auth none`. Given a local http:// address and no api_key, the
+    client looks up the server recorded there in the state directory and
+    sends its token only on a connection where that server proved it wrote
+    the record (docs/guide.md, "Finding the server"); a server that does not
+    prove itself is a ServerError 403 and never sees the token.
 """
 import hmac
 import http.client
@@ -24,6 +32,7 @@ import secrets
 import shutil
 import socket
 import ssl
+import struct
 import subprocess
 import time
 import urllib.parse
@@ -83,11 +92,37 @@ def _connection(url, timeout, cafile=""):
 
 
 def _peer_name(conn):
-    """The client's end of `conn` as the server sees it ("ip:port", "unix")."""
-    if isinstance(conn, _UnixConnection):
-        return ["unix"]
+    """The client's end of the TCP connection `conn` as the server sees it."""
     host, port = conn.sock.getsockname()[:2]
     return ["%s:%d" % (host, port), "[%s]:%d" % (host, port)]
+
+
+def _peer_credentials(conn):
+    """(pid, uid) of the process listening on the Unix socket `conn` is
+    connected to, as the kernel says; None where the kernel does not say."""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return None
+    size = struct.calcsize("3i")
+    pid, uid, _ = struct.unpack("3i", conn.sock.getsockopt(socket.SOL_SOCKET,
+                                                           socket.SO_PEERCRED, size))
+    return pid, uid
+
+
+def _recorded_tcp_server(url):
+    """The record of a server of ours at the local http:// address `url`
+    that requires a token (and so holds a nonce to prove itself with), or
+    None. A --auth none server is used as any address."""
+    u = urllib.parse.urlsplit(url)
+    if u.scheme != "http" or u.hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    host = "127.0.0.1" if u.hostname == "localhost" else u.hostname
+    port = u.port or 80
+    for record in _state.read_records():
+        if (record["port"] == port and not record["socket"] and not record["tls"]
+                and record["token"] and record["nonce"]
+                and record["host"] in (host, "0.0.0.0", "::", "[::]")):
+            return record
+    return None
 
 
 def _alive(pid):
@@ -125,32 +160,42 @@ class ServerClient:
         self.max_retries = max_retries
         self.retry_delay = retry_delay
         self.api_key = api_key
-        self._record = None  # the state record of the server auto_start found
+        self._record = None  # the record of the server proved on this connection
         self._conn = None
 
     # -- finding and proving our server ------------------------------------
 
     def _prove(self, conn, record):
-        """Whether the connection `conn` leads to `record`'s server: its proof
-        of identity when the record holds a nonce, else its pid header. Sends
-        no token and no data."""
+        """Whether the connection `conn` leads to `record`'s server. On its
+        Unix socket the kernel's word (our uid, the recorded pid); on TCP the
+        server's proof of identity (an HMAC of our challenge and our end of
+        the connection, keyed with the record's nonce). Sends no token and
+        no data."""
+        if isinstance(conn, _UnixConnection):
+            conn.connect()
+            peer = _peer_credentials(conn)
+            if peer is not None:
+                return peer == (record["pid"], os.geteuid())
+        if not record["nonce"]:
+            return False  # nothing to prove itself with
         challenge = secrets.token_hex(16)
         headers = {"X-Lynguine-Challenge": challenge}
         if isinstance(conn, _UnixConnection):
             headers["Host"] = "localhost"
+        if conn.sock is None:
+            conn.connect()
+        # Our end now: the server may close the connection after answering.
+        peers = ["unix"] if isinstance(conn, _UnixConnection) else _peer_name(conn)
         conn.request("GET", "/api/health", headers=headers)
-        peers = _peer_name(conn)  # now: the server may close the connection after answering
         r = conn.getresponse()
         r.read()
-        if record["nonce"]:
-            proof = r.getheader("X-Lynguine-Proof") or ""
-            key = record["nonce"].encode()
-            for peer in peers:
-                msg = ("lynguine-identity-v1\n%s\n%s" % (challenge, peer)).encode()
-                if hmac.compare_digest(hmac.new(key, msg, "sha256").hexdigest(), proof):
-                    return True
-            return False
-        return r.getheader("X-Lynguine-Pid") == str(record["pid"])
+        proof = r.getheader("X-Lynguine-Proof") or ""
+        key = record["nonce"].encode()
+        for peer in peers:
+            msg = ("lynguine-identity-v1\n%s\n%s" % (challenge, peer)).encode()
+            if hmac.compare_digest(hmac.new(key, msg, "sha256").hexdigest(), proof):
+                return True
+        return False
 
     def _use(self, record):
         """Connects to `record`'s server and proves it; True if it is ours."""
@@ -170,10 +215,8 @@ class ServerClient:
         return True
 
     def _find_or_start(self):
-        """Our recorded server, or one `lynguine serve --ensure` starts."""
-        for record in _state.read_records():
-            if self._use(record):
-                return
+        """The per-user server, as `lynguine serve --ensure` names it
+        (started if none runs, replaced if of another version)."""
         cmd = [find_binary(), "serve", "--ensure"]
         if self.idle_timeout and self.idle_timeout > 0:
             cmd += ["--idle-timeout", str(self.idle_timeout)]
@@ -184,15 +227,42 @@ class ServerClient:
             started = _state.record_from_json(json.loads(out.stdout))
         except ValueError:
             started = None
-        # The state directory is the authority (its record holds the secrets);
-        # what --ensure printed says which record is the new server's.
-        records = _state.read_records()
-        if started:
-            records = [r for r in records if r["pid"] == started["pid"]] + [started] + records
-        for record in records:
-            if self._use(record):
-                return
+        if not started:
+            raise ConnectionError("lynguine serve --ensure named no server: " + out.stdout)
+        # What --ensure prints holds no secrets; the record in the state
+        # directory holds the nonce, should the server need to prove itself
+        # by a challenge.
+        recorded = [r for r in _state.read_records() if r["pid"] == started["pid"]]
+        if self._use(recorded[0] if recorded else started):
+            return
         raise ConnectionError("lynguine serve --ensure started no server this client can prove")
+
+    def _connect(self):
+        """Makes self._conn ready for the next request: the kept-alive one,
+        or a new one, proved when it leads to a server of our records (a
+        connection the server closed is never reopened unproved)."""
+        if self._conn is not None and self._conn.sock is not None:
+            return
+        if self._record is not None:
+            if self._use(self._record):
+                return
+            self._record = None
+            self._drop()
+            if not self.auto_start:
+                raise ServerError(403, "the server at %s no longer proves its identity; not "
+                                  "sending it the token" % self.server_url)
+        if self.auto_start:
+            self._find_or_start()
+            return
+        if self.api_key is None:
+            record = _recorded_tcp_server(self.server_url)
+            if record is not None:
+                if self._use(record):
+                    return
+                raise ServerError(403, "the server at %s did not prove its identity; not "
+                                  "sending it the token" % self.server_url)
+        if self._conn is None:
+            self._conn = _connection(self.server_url, self.timeout)
 
     def _drop(self):
         if self._conn is not None:
@@ -202,16 +272,11 @@ class ServerClient:
     # -- transport -----------------------------------------------------------
 
     def _send(self, method, path, body):
-        if self.auto_start and self._conn is None:
-            self._find_or_start()
-        if self._conn is None:
-            self._conn = _connection(self.server_url, self.timeout)
-        elif self._record is not None and self._conn.sock is None:
-            # The server closed the proved connection: prove the next one too.
-            if not self._use(self._record):
-                self._record = None
-                self._drop()
-                raise ConnectionError("the recorded server no longer proves itself")
+        self._connect()
+        if self._record is not None and self._conn.sock is None:
+            # Closed right after the proof: http.client would reopen it unproved.
+            self._drop()
+            raise ConnectionError("the proved connection to %s was closed" % self.server_url)
         headers = {}
         data = None
         if body is not None:

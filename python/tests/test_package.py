@@ -2,8 +2,9 @@
 into a fresh virtual environment with nothing from an index; lynguine's
 ServerClient and Session method names and signatures (recorded from
 lynguine itself by record_lynguine_signatures.py); sessions as objects; and
-auto_start finding our own server through the state directory, starting one
-when none runs, and never attaching to a foreign server on the port."""
+auto_start reaching the per-user server over its Unix socket, starting one
+when none runs, and never attaching to a foreign server on the port; a local
+TCP server's token sent only after its proof of identity."""
 import http.server
 import inspect
 import json
@@ -170,20 +171,22 @@ def test_auto_start_never_attaches_to_a_foreign_server(own_state, monkeypatch):
     foreign = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Foreign)
     threading.Thread(target=foreign.serve_forever, daemon=True).start()
     port = foreign.server_address[1]
-    # A live process of someone else's (not a lynguine server) and a record
-    # that names it with the foreign port; the default URL points there too.
+    # A live process that is no lynguine server and a record (as a server
+    # writes it, with a token and a nonce) that names it with the foreign
+    # port; the default URL points there too.
     decoy = subprocess.Popen(["sleep", "300"])
     try:
         os.makedirs(state, mode=0o700, exist_ok=True)
-        with open(os.path.join(state, "server.json"), "w") as f:
-            json.dump({"pid": decoy.pid, "host": "127.0.0.1", "port": port,
-                       "version": "0.2.0", "root": root, "started_at": 0}, f)
+        with open(os.path.join(state, "server-%d.json" % decoy.pid), "w") as f:
+            json.dump({"pid": decoy.pid, "host": "127.0.0.1", "port": port, "auth": "token",
+                       "token": "tok-123", "nonce": "ab" * 16, "version": "0.2.0",
+                       "root": root, "started_at": 0}, f)
         monkeypatch.setenv("LYNGUINE_SERVER_PORT", str(port))
         _Foreign.seen.clear()
         c = ServerClient(auto_start=True, retry_delay=0.1)
         assert c.extract_talk_field("title", "talks/gp-intro.md", ["_lamd.yml"]) == \
             "Introduction to Gaussian Processes"
-        assert c.server_url != "http://127.0.0.1:%d" % port
+        assert c.server_url == "unix:" + os.path.join(state, "server.sock")
         assert all(method == "GET" and path == "/api/health" for method, path in _Foreign.seen), \
             _Foreign.seen
         assert c._record["pid"] == recorded_pid(state) != decoy.pid
@@ -225,10 +228,14 @@ class _Proving(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.mark.parametrize("proves", [True, False])
-def test_auto_start_checks_the_proof_of_a_record_with_a_nonce(own_state, proves):
+def test_a_local_tcp_server_gets_its_token_only_after_its_proof(own_state, proves):
+    """Given a local http:// address, the client uses the token of the server
+    recorded there only once that server has proved, on the same
+    connection, that it holds the record's nonce."""
     root, home, state = own_state
     fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Proving)
     threading.Thread(target=fake.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d" % fake.server_address[1]
     decoy = subprocess.Popen(["sleep", "300"])
     try:
         os.makedirs(state, mode=0o700, exist_ok=True)
@@ -239,19 +246,20 @@ def test_auto_start_checks_the_proof_of_a_record_with_a_nonce(own_state, proves)
             json.dump({"pid": decoy.pid, "host": "127.0.0.1", "port": fake.server_address[1],
                        "auth": "token", "token": "tok-123", "nonce": nonce, "version": "0.2.0",
                        "root": root, "started_at": 0}, f)
-        c = ServerClient(auto_start=True, retry_delay=0.1, max_retries=1)
+        c = ServerClient(url, retry_delay=0.1, max_retries=1)
         if proves:
             assert c.ping()
-            assert c.server_url == "http://127.0.0.1:%d" % fake.server_address[1]
+            assert c.server_url == url
             # The probe carried no token; the request after it did.
             assert _Proving.seen[0] == ("GET", "/api/health", None)
             assert _Proving.seen[1] == ("GET", "/api/ping", "Bearer tok-123")
         else:
-            # Not proven: never given the token; the client starts our own server.
-            assert c.extract_talk_field("title", "talks/gp-intro.md", ["_lamd.yml"]) == \
-                "Introduction to Gaussian Processes"
-            assert c.server_url != "http://127.0.0.1:%d" % fake.server_address[1]
-            assert all(auth is None for _, _, auth in _Proving.seen)
+            # Not proven: a 403 of the client's own, never the token.
+            assert not c.ping()
+            with pytest.raises(lynguine_client.ServerError) as e:
+                c.health_check()
+            assert e.value.status == 403
+            assert _Proving.seen and all(auth is None for _, _, auth in _Proving.seen)
         c.close()
     finally:
         fake.shutdown()

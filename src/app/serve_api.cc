@@ -24,7 +24,7 @@ HandlerFactory api_handler_factory(LogSettings settings) {
     };
     auto api = std::make_shared<const service::Api>(std::move(api_options));
     if (auto st = observability.attach(api); !st.ok()) throw std::runtime_error(st.error().message);
-    return {observability.wrap(api_handler(api)), describe_routes(api)};
+    return {observability.wrap(api_handler(api, info.caller_of)), describe_routes(api)};
   };
 }
 

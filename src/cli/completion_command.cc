@@ -39,7 +39,7 @@ _lynguine() {
   case "$prev" in
     --root|--directory)
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --config|-c|--interface|--data|--batch|--log-file|--ca-file|--auth-token-file|--api-keys|--tls-cert|--tls-key)
+    --config|-c|--interface|--data|--batch|--log-file|--ca-file|--auth-token-file|--api-keys|--tls-cert|--tls-key|--socket)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --log-format)
       COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
@@ -47,6 +47,8 @@ _lynguine() {
       COMPREPLY=($(compgen -W "json ndjson csv table" -- "$cur")); return ;;
     --auth-token)
       COMPREPLY=($(compgen -W "auto" -- "$cur")); return ;;
+    --auth)
+      COMPREPLY=($(compgen -W "none" -- "$cur")); return ;;
     --log-level)
       COMPREPLY=($(compgen -W "debug info warning error" -- "$cur")); return ;;
     --host)
@@ -70,8 +72,8 @@ _lynguine() {
       fi
       opts="--status $common" ;;
     serve)
-      opts="--host --port --root --idle-timeout --daemon --threads --quiet --status --json --stop
-        --ensure --log-format --log-level --log-file --allowed-host --allow-origin
+      opts="--host --port --socket --root --idle-timeout --daemon --threads --quiet --status --json
+        --stop --ensure --log-format --log-level --log-file --allowed-host --allow-origin --auth
         --auth-token-file --auth-token --api-keys --tls-cert --tls-key --require-tls --rate-limit
         --max-concurrent --max-response-bytes --request-timeout --max-body --help" ;;
     completion) opts="bash" ;;

@@ -20,7 +20,8 @@ namespace lyn::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: lynguine serve [--host HOST] [--port PORT] [--root DIR] [--idle-timeout SECONDS]\n"
+    "usage: lynguine serve [--host HOST] [--port PORT | --socket PATH] [--root DIR]\n"
+    "                      [--idle-timeout SECONDS] [--auth none]\n"
     "                      [--daemon] [--threads N] [--quiet]\n"
     "                      [--log-format text|json] [--log-level LEVEL] [--log-file PATH]\n"
     "       lynguine serve --status [--json] | --stop | --ensure [--idle-timeout S]\n";
@@ -58,6 +59,12 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->option_text("PORT")
       ->transform(port_number())
       ->group(kServer);
+  app.add_option("--socket", o.socket,
+                 "listen on a Unix domain socket at PATH instead of TCP (only processes of "
+                 "your user may connect; our clients start the per-user server this way)")
+      ->option_text("PATH")
+      ->transform(absolute)
+      ->group(kServer);
   app.add_option("--root", o.root,
                  "every path a request names must lie under DIR (default: the current "
                  "directory)")
@@ -78,7 +85,7 @@ int run_serve_command(const std::vector<std::string>& args) {
   app.add_flag("--quiet", o.quiet, "no start-up line, and warnings only in the log")
       ->group(kServer);
 
-  const char* kLifecycle = "The running server (from the state file)";
+  const char* kLifecycle = "The running server (from its record in the state directory)";
   app.add_flag("--status", status, "show the running server")->group(kLifecycle);
   app.add_flag("--json", json, "with --status: JSON whether or not a server runs")
       ->group(kLifecycle);
@@ -120,9 +127,16 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->transform(absolute)
       ->group(kSecurity);
   app.add_option("--auth-token", auth_token,
-                 "auto: a random token, written 0600 beside server.json; our clients use it")
+                 "auto: a random token, also written 0600 to <state dir>/token; our clients use it")
       ->option_text("auto")
       ->check(CLI::IsMember({"auto"}))
+      ->group(kSecurity);
+  app.add_option("--auth", o.auth,
+                 "none: a TCP server without API keys requires no token (for lynguine's own "
+                 "ServerClient; every local user can then use it). Default: a random token, "
+                 "recorded in the private state directory, which our clients send")
+      ->option_text("none")
+      ->check(CLI::IsMember({"none"}))
       ->group(kSecurity);
   app.add_option("--api-keys", o.api_keys_file,
                  "YAML/JSON list of {name, key, rights: read|write}; required to bind a "

@@ -33,11 +33,13 @@ struct DaemonResult {
 };
 
 // Double fork + setsid. The daemon gets stdin/stdout on /dev/null and stderr
-// appended to `log_path`; it keeps the working directory. The original process
-// waits (up to `timeout`) until the daemon calls ready() or failed() or exits,
-// prints the URL the daemon serves (stdout) or its failure (stderr), and gets
-// is_child=false.
-DaemonResult daemonize(const std::string& log_path,
+// on `log` (opened by the caller, e.g. StateDir::open_private_file, so that
+// nothing planted at the log's name is followed; `log_shown` names it in
+// messages); every other inherited descriptor is closed. It keeps the
+// working directory. The original process waits (up to `timeout`) until the
+// daemon calls ready() or failed() or exits, prints the URL the daemon
+// serves (stdout) or its failure (stderr), and gets is_child=false.
+DaemonResult daemonize(int log, const std::string& log_shown,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace lyn::ops

@@ -1,13 +1,15 @@
 // Over 500 lines: one connection state machine (plain or TLS) in one template.
 #include "server/http_server.h"
 
-#include <sys/socket.h>  // getsockname, for adopt()
+#include <sys/socket.h>  // getsockname (adopt), peer credentials (Unix sockets)
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>  // Unix domain sockets (listen_unix)
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>  // TLS (enable_tls)
 #include <boost/asio/steady_timer.hpp>
@@ -38,12 +40,30 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol;
+// The plain stream over a Unix domain socket (beast::tcp_stream's twin).
+using unix_stream = beast::basic_stream<unix_socket>;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
+}
+
+// The uid of the process at the other end of a Unix domain socket, or -1.
+long peer_uid(int fd) {
+#if defined(SO_PEERCRED)
+  struct ucred cred {};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
+  return static_cast<long>(cred.uid);
+#else
+  uid_t uid;
+  gid_t gid;
+  if (::getpeereid(fd, &uid, &gid) != 0) return -1;
+  return static_cast<long>(uid);
+#endif
 }
 
 }  // namespace
@@ -77,6 +97,11 @@ struct ServerCore {
   ServerLimits limits;
   std::unique_ptr<asio::io_context> ioc;
   std::optional<tcp::acceptor> acceptor;
+  // Instead of `acceptor`: a Unix domain socket (listen_unix, or adopt of
+  // one), whose file the server made at unix_path (dev/ino remembered so
+  // that only that file is ever removed).
+  std::optional<unix_socket::acceptor> unix_acceptor;
+  std::string unix_path;
   std::optional<asio::steady_timer> drain_timer;
   std::optional<asio::steady_timer> accept_retry_timer;
   std::atomic<unsigned short> bound_port{0};
@@ -99,8 +124,13 @@ struct ServerCore {
 
   void touch() { last_activity.store(Clock::now().time_since_epoch().count()); }
 
+  bool accepting() const {
+    return (acceptor && acceptor->is_open()) || (unix_acceptor && unix_acceptor->is_open());
+  }
   void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
+  template <class Socket>
+  void on_accept(beast::error_code ec, Socket socket);
+  void retry_accept_later();
   void close_acceptor();
   void begin_drain();
   void maybe_finish_drain();
@@ -127,30 +157,41 @@ struct ServerCore {
   }
 };
 
-// One TCP connection. All its handlers run on its own strand. Stream is
-// beast::tcp_stream (http) or beast::ssl_stream<beast::tcp_stream> (https).
+// One connection. All its handlers run on its own strand. Stream is
+// beast::tcp_stream (http), beast::ssl_stream<beast::tcp_stream> (https) or
+// unix_stream (http over a Unix domain socket); everything below is the same
+// for the three but the socket options (TCP_NODELAY) and the peer's name.
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using Lowest =
+      std::remove_reference_t<decltype(beast::get_lowest_layer(std::declval<Stream&>()))>;
+  using Protocol = typename Lowest::protocol_type;
+  using Socket = typename Lowest::socket_type;
+  static constexpr bool kTls = !std::is_same_v<Stream, Lowest>;
+  static constexpr bool kTcp = std::is_same_v<Protocol, tcp>;
   using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
-  static Stream make_stream(tcp::socket&& socket, ServerCore* server) {
+  static Stream make_stream(Socket&& socket, ServerCore* server) {
     if constexpr (kTls)
       return Stream(std::move(socket), *server->ssl);
     else
       return Stream(std::move(socket));
   }
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  Lowest& lowest() { return beast::get_lowest_layer(stream_); }
 
  public:
-  Session(ServerCore* server, tcp::socket&& socket)
+  Session(ServerCore* server, Socket&& socket)
       : server_(server),
         stream_(make_stream(std::move(socket), server)),
         idle_timer_(stream_.get_executor()) {
     beast::error_code ec;
-    lowest().socket().set_option(tcp::no_delay(true), ec);
-    auto ep = lowest().socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if constexpr (kTcp) {
+      lowest().socket().set_option(tcp::no_delay(true), ec);
+      auto ep = lowest().socket().remote_endpoint(ec);
+      if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    } else {
+      remote_ = "unix";  // a client's end of a Unix socket has no name
+    }
   }
 
   ~Session() {
@@ -239,7 +280,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec && self->state_ == State::idle) self->close();
     });
-    lowest().socket().async_wait(tcp::socket::wait_read,
+    lowest().socket().async_wait(asio::socket_base::wait_read,
                                  [self = shared_from_this()](beast::error_code ec) {
                                    self->idle_timer_.cancel();
                                    if (ec || self->state_ != State::idle) return self->close();
@@ -421,7 +462,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return;
     }
     beast::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(asio::socket_base::shutdown_send, ec);
     if (ec) return close();
     drained_ = 0;
     lowest().expires_after(std::chrono::seconds(2));
@@ -443,7 +484,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     state_ = State::closing;
     idle_timer_.cancel();
     beast::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().socket().shutdown(asio::socket_base::shutdown_both, ec);
     lowest().close();
   }
 
@@ -463,22 +504,33 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 };
 
 void ServerCore::do_accept() {
+  if (unix_acceptor && unix_acceptor->is_open()) {
+    unix_acceptor->async_accept(asio::make_strand(*ioc),
+                                [this](beast::error_code ec, unix_socket::socket socket) {
+                                  on_accept(ec, std::move(socket));
+                                });
+    return;
+  }
   if (!acceptor || !acceptor->is_open()) return;
   acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
     on_accept(ec, std::move(socket));
   });
 }
 
-void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
+void ServerCore::retry_accept_later() {
+  // Out of descriptors or similar: back off briefly rather than spin.
+  accept_retry_timer.emplace(*ioc);
+  accept_retry_timer->expires_after(std::chrono::milliseconds(50));
+  accept_retry_timer->async_wait([this](beast::error_code e) {
+    if (!e) do_accept();
+  });
+}
+
+template <class Socket>
+void ServerCore::on_accept(beast::error_code ec, Socket socket) {
   if (ec) {
-    if (ec == asio::error::operation_aborted || !acceptor || !acceptor->is_open()) return;
-    // Out of descriptors or similar: back off briefly rather than spin.
-    accept_retry_timer.emplace(*ioc);
-    accept_retry_timer->expires_after(std::chrono::milliseconds(50));
-    accept_retry_timer->async_wait([this](beast::error_code e) {
-      if (!e) do_accept();
-    });
-    return;
+    if (ec == asio::error::operation_aborted || !accepting()) return;
+    return retry_accept_later();
   }
   if (draining) {
     beast::error_code ignored;
@@ -486,7 +538,19 @@ void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
     return;
   }
   std::size_t count = 0;
-  if (ssl) {
+  if constexpr (std::is_same_v<Socket, unix_socket::socket>) {
+    // The per-user server's socket lies in a 0700 directory, so the kernel
+    // already keeps other users out; the peer's uid is checked as well, in
+    // case the socket was handed over (adopt) or its directory opened up.
+    if (peer_uid(socket.native_handle()) != static_cast<long>(::geteuid())) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      return do_accept();
+    }
+    auto session = std::make_shared<Session<unix_stream>>(this, std::move(socket));
+    std::uint64_t id = add_session(session, &count);
+    session->start(id, count > limits.max_connections);
+  } else if (ssl) {
     auto session =
         std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(socket));
     std::uint64_t id = add_session(session, &count);
@@ -501,10 +565,9 @@ void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
 
 void ServerCore::close_acceptor() {
   asio::post(*ioc, [this] {
-    if (acceptor && acceptor->is_open()) {
-      beast::error_code ec;
-      acceptor->close(ec);
-    }
+    beast::error_code ec;
+    if (acceptor && acceptor->is_open()) acceptor->close(ec);
+    if (unix_acceptor && unix_acceptor->is_open()) unix_acceptor->close(ec);
   });
 }
 
@@ -546,6 +609,7 @@ HttpServer::~HttpServer() {
   impl_->drain_timer.reset();
   impl_->accept_retry_timer.reset();
   impl_->acceptor.reset();
+  impl_->unix_acceptor.reset();
   impl_->ioc.reset();  // destroys pending handlers, hence sessions
 }
 
@@ -587,23 +651,53 @@ Status HttpServer::listen(const std::string& host, unsigned short port) {
   return Ok{};
 }
 
+Status HttpServer::listen_unix(const std::string& path) {
+  auto fail = [&](const std::string& what, const beast::error_code& ec) -> Status {
+    impl_->unix_acceptor.reset();
+    return Error{"OSError", what + " " + path + ": " + ec.message(), 500};
+  };
+  beast::error_code ec;
+  unix_socket::endpoint endpoint(path);
+  impl_->unix_acceptor.emplace(*impl_->ioc);
+  auto& acc = *impl_->unix_acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (ec) return fail("cannot open socket for", ec);
+  // No SO_REUSEADDR: binding fails (EADDRINUSE) if anything -- a socket, a
+  // file, a symlink -- is already at `path`; nothing there is followed.
+  acc.bind(endpoint, ec);
+  if (ec) return fail("cannot bind", ec);
+  acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail("cannot listen on", ec);
+  impl_->unix_path = path;
+  impl_->listening = true;
+  return Ok{};
+}
+
 // Socket activation (systemd's sd_listen_fds protocol): the listening socket
 // comes from the parent, already bound; only its address family is needed.
 Status HttpServer::adopt(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
-      (addr.ss_family != AF_INET && addr.ss_family != AF_INET6))
-    return Error{"OSError", "file descriptor " + std::to_string(fd) + " is not a TCP socket", 500};
+      (addr.ss_family != AF_INET && addr.ss_family != AF_INET6 && addr.ss_family != AF_UNIX))
+    return Error{"OSError",
+                 "file descriptor " + std::to_string(fd) + " is not a TCP or Unix socket", 500};
   beast::error_code ec;
-  impl_->acceptor.emplace(*impl_->ioc);
-  impl_->acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+  if (addr.ss_family == AF_UNIX) {
+    impl_->unix_acceptor.emplace(*impl_->ioc);
+    impl_->unix_acceptor->assign(unix_socket(), fd, ec);
+    if (!ec) impl_->unix_path = impl_->unix_acceptor->local_endpoint(ec).path();
+  } else {
+    impl_->acceptor.emplace(*impl_->ioc);
+    impl_->acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (!ec) impl_->bound_port = impl_->acceptor->local_endpoint(ec).port();
+  }
   if (ec) {
     impl_->acceptor.reset();
+    impl_->unix_acceptor.reset();
     return Error{"OSError",
                  "cannot adopt file descriptor " + std::to_string(fd) + ": " + ec.message(), 500};
   }
-  impl_->bound_port = impl_->acceptor->local_endpoint(ec).port();
   impl_->listening = true;
   return Ok{};
 }
@@ -627,6 +721,10 @@ Status HttpServer::enable_tls(const std::string& cert_file, const std::string& k
 
 unsigned short HttpServer::port() const {
   return impl_->bound_port;
+}
+
+const std::string& HttpServer::unix_path() const {
+  return impl_->unix_path;
 }
 
 void HttpServer::run(int threads) {

@@ -1,7 +1,10 @@
 // HttpServer: the HTTP/1.x transport of lynguine's server mode (CIP-0008).
 // It knows nothing about endpoints or data formats: every complete request is
 // handed to one Handler, whose HttpResponse is sent back. Built on
-// Boost.Beast/Asio with a small pool of threads running one io_context.
+// Boost.Beast/Asio with a small pool of threads running one io_context. It
+// listens on TCP (listen) or on a Unix domain socket (listen_unix: the
+// per-user server, whose socket file lies in the user's private state
+// directory; a connecting process of another uid is dropped at once).
 //
 // What the transport does on its own:
 //  - keep-alive for HTTP/1.1 (unless "Connection: close") and HTTP/1.0 (only
@@ -56,7 +59,7 @@ struct HttpRequest {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
   unsigned version = 11;                                     // 10 or 11
-  std::string remote;                                        // "ip:port"
+  std::string remote;                                        // "ip:port", or "unix"
 
   // First header named `name` (case-insensitive), or "" if none.
   std::string header(std::string_view name) const;
@@ -104,8 +107,14 @@ class HttpServer {
   // An OSError says why it cannot.
   Status listen(const std::string& host, unsigned short port);
 
-  // Instead of listen(): serves on `fd`, a TCP socket already bound and
-  // listening (systemd socket activation hands one over as fd 3). Takes
+  // Instead of listen(): binds a Unix domain socket at `path` and listens.
+  // Fails (OSError, EADDRINUSE) if anything already exists at `path`: the
+  // caller removes a stale socket first. The file is left in place when the
+  // server stops (removing it safely needs the caller's start lock).
+  Status listen_unix(const std::string& path);
+
+  // Instead of listen(): serves on `fd`, a TCP or Unix socket already bound
+  // and listening (systemd socket activation hands one over as fd 3). Takes
   // ownership of fd. An OSError says why it cannot.
   Status adopt(int fd);
 
@@ -114,8 +123,10 @@ class HttpServer {
   // Call before run(). An SSLError if the files cannot be loaded.
   Status enable_tls(const std::string& cert_file, const std::string& key_file);
 
-  // The bound port (0 before a successful listen()).
+  // The bound port (0 before a successful listen(), and on a Unix socket).
   unsigned short port() const;
+  // The Unix socket's path ("" unless listening on one).
+  const std::string& unix_path() const;
 
   // Serves on `threads` threads (the caller's included) until stop() or the
   // end of shutdown_gracefully(). Returns at once if listen() did not succeed.

@@ -91,7 +91,7 @@ HandlerReply unknown_path(std::string_view method, std::string_view path) {
 }
 
 HandlerReply route(const ServiceContext& svc, std::string_view method, std::string_view path,
-                   std::string_view raw_body, std::string_view host) {
+                   std::string_view raw_body, const Caller& caller, std::string_view host) {
   // A query string never changes which endpoint answers.
   if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
   const RouteTable& routes = *svc.routes;
@@ -110,7 +110,7 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
     body = std::move(parsed).value();
   }
 
-  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started, routes};
+  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started, routes, caller};
   if (const Value* wd = body.get("working_directory"); wd && wd->is_string()) {
     // Outside the root it is refused like any other path (403): resolving the
     // client's relative paths from the root instead would answer for other
@@ -131,11 +131,11 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 }  // namespace
 
 Reply Api::handle(std::string_view method, std::string_view path, std::string_view body,
-                  std::string_view host) const {
+                  const Caller& caller, std::string_view host) const {
   auto t0 = std::chrono::steady_clock::now();
   HandlerReply r;
   try {
-    r = route(impl_->ctx, method, path, body, host);
+    r = route(impl_->ctx, method, path, body, caller, host);
   } catch (const std::exception& e) {
     r = error_reply(500, "InternalError", e.what());
   }

@@ -38,6 +38,17 @@ struct ApiOptions {
   std::function<void(RouteTable&)> add_routes;
 };
 
+// Who is asking, as the server's Guard established it: the principal that
+// owns the sessions it creates ("local": direct mode and the per-user
+// socket; "token": the local token; "key:NAME": an API key; "anonymous": a
+// server run with --auth none), and whether it may write. A keyed caller
+// shares the server with other keys, so its sessions are under a quota.
+struct Caller {
+  std::string principal = "local";
+  bool can_write = true;
+  bool keyed = false;
+};
+
 struct Reply {
   int status = 200;
   std::string body;  // JSON text, unless content_type says otherwise
@@ -54,10 +65,11 @@ class Api {
   Api& operator=(const Api&) = delete;
 
   // `path` is the request target as sent (a query string is ignored).
-  // `host` is the request's Host header, for answers that name the server
-  // (the OpenAPI document's `servers`); "" if unknown.
+  // `caller` is who asks (sessions are theirs); `host` is the request's Host
+  // header, for answers that name the server (the OpenAPI document's
+  // `servers`), "" if unknown.
   Reply handle(std::string_view method, std::string_view path, std::string_view body,
-               std::string_view host = {}) const;
+               const Caller& caller = {}, std::string_view host = {}) const;
 
   const ApiOptions& options() const;
 

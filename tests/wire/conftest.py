@@ -99,7 +99,21 @@ def child_env(home, state_dir=None):
            if not k.startswith("LYNGUINE_") and k != "LAMD_CONFORMANCE_UNSET"}
     env["HOME"] = home
     env["LYNGUINE_STATE_DIR"] = state_dir or os.path.join(home, ".lynguine-state")
+    # A server's temp files (lynguine's lockfile, which a killed server
+    # leaves behind) go with the test's home, not the run's $TMPDIR.
+    env["TMPDIR"] = os.path.join(home, ".tmp")
+    os.makedirs(env["TMPDIR"], exist_ok=True)
     return env
+
+
+AUTH_OPTIONS = ("--api-keys", "--auth-token", "--auth-token-file", "--auth")
+
+
+def no_auth_unless_given(args):
+    """`--auth none` unless `args` configure authentication: the wire tests
+    speak to the server as lynguine's own ServerClient does (no token), the
+    documented opt-out (a TCP server otherwise requires the local token)."""
+    return [] if any(a in AUTH_OPTIONS for a in args) else ["--auth", "none"]
 
 
 class Server:
@@ -109,7 +123,8 @@ class Server:
         self.base = "http://127.0.0.1:%d" % self.port
         self.env = child_env(home)
         self.proc = subprocess.Popen(
-            [BINARY, "serve", "--port", str(self.port), "--root", root, "--quiet", *extra_args],
+            [BINARY, "serve", "--port", str(self.port), "--root", root, "--quiet", *extra_args,
+             *no_auth_unless_given(extra_args)],
             cwd=root, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 10
         while time.time() < deadline:

@@ -153,3 +153,60 @@ def test_openapi_requires_credentials_when_the_server_does(tmp_dir):
         assert doc["security"] == [{"bearerAuth": []}, {"apiKeyHeader": []}]
     finally:
         s.stop()
+
+
+def test_openapi_requires_credentials_by_default_on_tcp_not_on_the_socket():
+    """A TCP server without keys requires its recorded token unless started
+    with --auth none, and its OpenAPI document says so; the per-user Unix
+    socket's server requires none (the kernel checked the caller)."""
+    import glob
+    import os
+    import socket
+    import subprocess
+    import time
+
+    from conftest import BINARY, child_env
+
+    root, home = fresh_fixtures()
+    env = child_env(home)
+    sock = os.path.join(home, "api.sock")
+    procs = [subprocess.Popen([BINARY, "serve", "--port", "0", "--root", root, "--quiet"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+             subprocess.Popen([BINARY, "serve", "--socket", sock, "--root", root, "--quiet"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        records = []
+        deadline = time.time() + 30
+        while len(records) < 2 and time.time() < deadline:
+            records = [json.load(open(p)) for p in
+                       glob.glob(os.path.join(env["LYNGUINE_STATE_DIR"], "server-*.json"))]
+            time.sleep(0.05)
+        [tcp] = [r for r in records if r.get("port")]
+        [unix] = [r for r in records if r.get("socket")]
+        assert tcp["auth"] == "token" and tcp["token"] and unix["auth"] == "socket"
+
+        conn = http.client.HTTPConnection("127.0.0.1", tcp["port"], timeout=30)
+        conn.request("GET", "/api/openapi.json")
+        r = conn.getresponse()
+        r.read()
+        assert r.status == 401 and r.getheader("X-Lynguine-Pid") == str(tcp["pid"])
+        conn.request("GET", "/api/openapi.json",
+                     headers={"Authorization": "Bearer " + tcp["token"]})
+        r = conn.getresponse()
+        assert r.status == 200
+        assert json.loads(r.read())["security"] == [{"bearerAuth": []}, {"apiKeyHeader": []}]
+        conn.close()
+
+        over_socket = http.client.HTTPConnection("localhost", timeout=30)
+        over_socket.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        over_socket.sock.connect(sock)
+        over_socket.request("GET", "/api/openapi.json")
+        r = over_socket.getresponse()
+        body = r.read()
+        over_socket.close()
+        assert r.status == 200 and r.getheader("X-Lynguine-Pid") == str(unix["pid"])
+        assert "security" not in json.loads(body)
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=60)
