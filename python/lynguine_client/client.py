@@ -109,9 +109,10 @@ def _peer_credentials(conn):
 
 
 def _recorded_tcp_server(url):
-    """The record of a server of ours at the local http:// address `url`
-    that requires a token (and so holds a nonce to prove itself with), or
-    None. A --auth none server is used as any address."""
+    """The record of a live server of ours at the local http:// address
+    `url` that requires a token (and so holds a nonce to prove itself with),
+    or None. A --auth none server is used as any address; a record whose pid
+    has exited is stale (whatever holds the port now gets no token)."""
     u = urllib.parse.urlsplit(url)
     if u.scheme != "http" or u.hostname not in ("127.0.0.1", "localhost", "::1"):
         return None
@@ -120,7 +121,8 @@ def _recorded_tcp_server(url):
     for record in _state.read_records():
         if (record["port"] == port and not record["socket"] and not record["tls"]
                 and record["token"] and record["nonce"]
-                and record["host"] in (host, "0.0.0.0", "::", "[::]")):
+                and record["host"] in (host, "0.0.0.0", "::", "[::]")
+                and _alive(record["pid"])):
             return record
     return None
 

@@ -266,3 +266,28 @@ def test_a_local_tcp_server_gets_its_token_only_after_its_proof(own_state, prove
         fake.server_close()
         decoy.send_signal(signal.SIGKILL)
         decoy.wait()
+
+
+def test_a_stale_record_gives_no_token_and_no_refusal(own_state):
+    """A record whose server has exited (its pid is gone) names nothing: the
+    address is used as any other, and the token is never sent."""
+    root, home, state = own_state
+    fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Proving)
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    try:
+        os.makedirs(state, mode=0o700, exist_ok=True)
+        _Proving.nonce = "cd" * 16
+        _Proving.seen = []
+        with open(os.path.join(state, "server-%d.json" % gone.pid), "w") as f:
+            json.dump({"pid": gone.pid, "host": "127.0.0.1", "port": fake.server_address[1],
+                       "auth": "token", "token": "tok-123", "nonce": "ab" * 16,
+                       "version": "0.2.0", "root": root, "started_at": 0}, f)
+        c = ServerClient("http://127.0.0.1:%d" % fake.server_address[1], max_retries=0)
+        assert c.health_check()["status"] == "ok"
+        assert _Proving.seen == [("GET", "/api/health", None)]
+        c.close()
+    finally:
+        fake.shutdown()
+        fake.server_close()
