@@ -332,6 +332,19 @@ TEST(GuardCheck, DefaultLoopbackServer) {
   EXPECT_EQ(status_of(g, req("GET", "/api/ping",
                              {{"Host", "localhost"}, {"Origin", "http://localhost:8765"}})),
             403);
+  // The server's own origin (scheme://Host) is not cross-origin.
+  EXPECT_EQ(status_of(g, req("POST", "/api/read_data",
+                             {{"Host", "localhost:8765"},
+                              {"Origin", "http://localhost:8765"},
+                              {"Content-Type", "application/json"}})),
+            0);
+  EXPECT_EQ(status_of(g, req("GET", "/api/ping",
+                             {{"Host", "localhost:8765"}, {"Origin", "http://localhost:8766"}})),
+            403);
+  EXPECT_TRUE(same_origin("HTTPS://LocalHost:8765/", "localhost:8765"));
+  EXPECT_FALSE(same_origin("http://localhost:8765.evil", "localhost:8765"));
+  EXPECT_FALSE(same_origin("ftp://localhost:8765", "localhost:8765"));
+  EXPECT_FALSE(same_origin("http://localhost", ""));
   EXPECT_EQ(status_of(g, req("GET", "/api/ping",
                              {{"Host", "localhost"}, {"Sec-Fetch-Site", "cross-site"}})),
             403);

@@ -11,12 +11,6 @@ import lynguine_client
 from lynguine_client import ServerClient, ServerError, ServerInterface
 
 
-@pytest.fixture
-def served():
-    root, home = fresh_fixtures()
-    s = Server(root, home)
-    yield s
-    s.stop()
 
 
 def test_importing_and_reading_does_not_import_pandas():
@@ -91,7 +85,7 @@ def test_auto_start_uses_one_server_and_the_callers_directory(monkeypatch):
         assert c2.ping() is True
         assert c2.server_url == first
         # The per-user server is reached through its Unix socket, not TCP.
-        assert c._unix_socket == c2._unix_socket == os.path.join(home, "state", "server.sock")
+        assert first == "unix:" + os.path.join(home, "state", "server.sock")
     finally:
         subprocess.run([BINARY, "serve", "--stop"], env=dict(os.environ), timeout=30)
 

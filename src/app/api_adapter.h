@@ -21,9 +21,9 @@ namespace lyn::app {
 // Who a request comes from (app/serve.h's ServeInfo::caller_of).
 using CallerOf = std::function<service::Caller(const server::HttpRequest&)>;
 
-// Every request to api->handle(), as caller_of(request) (unset: "local");
-// the answer's status, body, content type and headers, plus
-// "Server-Timing: op;dur=<ms in the handler>".
+// Every request to api->handle(), as caller_of(request) (unset: "local")
+// with its Host header; the answer's status, body, content type and
+// headers, plus "Server-Timing: op;dur=<ms in the handler>".
 server::Handler api_handler(std::shared_ptr<const service::Api> api, CallerOf caller_of = {});
 
 // The route table's description of a request, in the server's terms.

@@ -100,15 +100,23 @@ void Observability::add_routes(service::RouteTable& routes) {
                   kMetricsDoc)}});
   routes.add({"/api/openapi.json",
               {get(
-                  [w, page](const service::RequestContext&, const service::RouteRequest&) {
+                  [w, page](const service::RequestContext&, const service::RouteRequest& r) {
                     auto s = w.lock();
-                    return page(s ? s->openapi : std::string("{}"), "application/json");
+                    if (!s) return page("{}", "application/json");
+                    std::string bound = s->info.host.find(':') != std::string::npos
+                                            ? "[" + s->info.host + "]"
+                                            : s->info.host;
+                    bound += ":" + std::to_string(s->info.port);
+                    return page(
+                        ops::openapi_for_server(
+                            s->openapi, ops::server_url_from_host(r.host, s->info.tls, bound)),
+                        "application/json");
                   },
                   kOpenApiDoc)}});
 }
 
 Status Observability::attach(std::shared_ptr<const service::Api> api) {
-  auto doc = ops::render_openapi(api->routes(), state_->info.version);
+  auto doc = ops::render_openapi(api->routes(), state_->info.version, state_->info.auth_required);
   if (!doc.ok()) return doc.error();
   state_->openapi = std::move(doc).value();
   ops::MetricsSources& src = state_->sources;

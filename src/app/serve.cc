@@ -279,6 +279,8 @@ int run_serve(const ServeOptions& options) {
   info.started_at = unix_now();
   info.idle_timeout_seconds = options.idle_timeout_seconds;
   info.state_dir = dir ? dir->path() : "";
+  info.tls = tls;
+  info.auth_required = !guard.token.empty() || (guard.api_keys && !guard.api_keys->empty());
   info.caller_of = [token, keys = guard.api_keys, unix_socket](const server::HttpRequest& req) {
     service::Caller c;
     if (unix_socket) return c;  // the user's own (the kernel checked)
@@ -319,30 +321,30 @@ int run_serve(const ServeOptions& options) {
 
   // Every server records itself (server-<pid>.json), so that our clients
   // find it, prove it and use its token, and `serve --status/--stop` see it.
-  std::optional<ops::ServerRecord> record;
+  ops::ServerRecord self;
+  self.pid = info.pid;
+  self.process_start = ops::process_start_time(info.pid);
+  self.socket = info.socket;
+  if (!unix_socket) {
+    self.host = host;
+    self.port = info.port;
+  }
+  self.tls = tls;
+  self.tls_cert = options.tls_cert;
+  self.auth = unix_socket      ? "socket"
+              : guard.api_keys ? "api-keys"
+              : token.empty()  ? "none"
+                               : "token";
+  self.token = token;
+  self.nonce = *nonce;
+  self.version = options.version;
+  self.root = root;
+  self.started_at = info.started_at;
+  bool recorded = false;
   if (options.write_state) {
-    ops::ServerRecord r;
-    r.pid = info.pid;
-    r.process_start = ops::process_start_time(info.pid);
-    r.socket = info.socket;
-    if (!unix_socket) {
-      r.host = host;
-      r.port = info.port;
-    }
-    r.tls = tls;
-    r.tls_cert = options.tls_cert;
-    r.auth = unix_socket      ? "socket"
-             : guard.api_keys ? "api-keys"
-             : token.empty()  ? "none"
-                              : "token";
-    r.token = token;
-    r.nonce = *nonce;
-    r.version = options.version;
-    r.root = root;
-    r.started_at = info.started_at;
-    if (auto written = ops::write_record(*dir, r); !written.ok())
+    if (auto written = ops::write_record(*dir, self); !written.ok())
       return fail(written.error().message);
-    record = std::move(r);
+    recorded = true;
   }
   // lynguine's lockfile, so that lynguine's check_server_running() knows a
   // lynguine server holds this TCP port.
@@ -355,11 +357,8 @@ int run_serve(const ServeOptions& options) {
       std::fprintf(stderr, "lynguine: warning: %s\n", st.error().message.c_str());
   }
 
-  std::string url = unix_socket
-                        ? "unix:" + info.socket
-                        : std::string(tls ? "https://" : "http://") +
-                              (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
-                              ":" + std::to_string(info.port);
+  // Where a client on this machine reaches us (a wildcard bind: loopback).
+  const std::string url = self.url();
   int code = 0;
   {
     ops::ServerWatch watch(watched(server), options.idle_timeout_seconds, true);
@@ -379,7 +378,7 @@ int run_serve(const ServeOptions& options) {
       code = 1;
     }
   }
-  if (record) ops::remove_record(*dir, *record);
+  if (recorded) ops::remove_record(*dir, self);
   if (unix_socket && socket_ino)
     remove_own_socket(dir ? &*dir : nullptr, server.unix_path(), socket_ino);
   if (!lockfile.empty()) ops::remove_lynguine_lockfile(lockfile, info.pid);

@@ -46,6 +46,8 @@ struct ServeInfo {
   double started_at = 0;  // unix seconds
   double idle_timeout_seconds = 0;
   std::string state_dir;
+  bool tls = false;            // serving https
+  bool auth_required = false;  // a token or API keys are required (TCP, unless --auth none)
   // Who a request (already let through by the Guard) comes from: the
   // principal owning its sessions and its rights. Any thread.
   std::function<service::Caller(const server::HttpRequest&)> caller_of;

@@ -48,9 +48,23 @@ Result<ops::StateDir> open_dir() {
 
 }  // namespace
 
-int serve_status() {
-  auto dir = open_dir();
-  if (!dir.ok()) return 1;
+int serve_status(bool json) {
+  // No live server: a line for people, or a JSON object for scripts.
+  auto not_running = [json](const std::string& reason, const std::string& state_dir) {
+    if (json) {
+      Map m;
+      m.set("alive", Value(false));
+      m.set("reason", Value(reason));
+      m.set("state_dir", state_dir.empty() ? Value() : Value(state_dir));
+      std::printf("%s\n", sorted_json(m).c_str());
+    } else {
+      std::printf("lynguine server not running%s\n",
+                  reason == "not running" ? "" : (" (" + reason + ")").c_str());
+    }
+    return 1;
+  };
+  auto dir = json ? ops::StateDir::open() : open_dir();
+  if (!dir.ok()) return json ? not_running(dir.error().message, "") : 1;
   std::optional<std::pair<ops::ServerRecord, client::ServerCheck>> best;
   int stale = 0;
   for (auto& r : ops::list_records(*dir)) {
@@ -64,14 +78,10 @@ int serve_status() {
         (best->first.socket != dir->socket_path() && r.started_at > best->first.started_at))
       best.emplace(std::move(r), c);
   }
-  if (!best) {
-    if (stale)
-      std::printf("lynguine server not running (%d stale record(s) in %s)\n", stale,
-                  dir->path().c_str());
-    else
-      std::printf("lynguine server not running\n");
-    return 1;
-  }
+  if (!best)
+    return not_running(stale ? std::to_string(stale) + " stale record(s) in " + dir->path()
+                             : std::string("not running"),
+                       dir->path());
   Map m = shown(best->first);
   m.set("alive", Value(true));
   m.set("check", Value(best->second.name()));
@@ -118,9 +128,11 @@ int serve_stop() {
   return 0;
 }
 
-int serve_ensure() {
+int serve_ensure(double idle_timeout_seconds) {
   client::EnsureOptions eo;
   eo.root = client::default_server_root();
+  if (idle_timeout_seconds > 0)
+    eo.idle_timeout_seconds = std::max(1, static_cast<int>(idle_timeout_seconds + 0.5));
   eo.on_message = [](const std::string& m) { std::fprintf(stderr, "lynguine: %s\n", m.c_str()); };
   auto st = client::ensure_server(eo);
   if (!st.ok()) {

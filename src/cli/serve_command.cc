@@ -25,7 +25,7 @@ constexpr const char* kUsage =
     "                      [--idle-timeout SECONDS] [--auth none] [--limit NAME=N ...]\n"
     "                      [--daemon] [--threads N] [--quiet]\n"
     "                      [--log-format text|json] [--log-level LEVEL] [--log-file PATH]\n"
-    "       lynguine serve --status | --stop | --ensure\n";
+    "       lynguine serve --status [--json] | --stop | --ensure [--idle-timeout S]\n";
 
 constexpr const char* kDescription =
     "Serves lynguine's HTTP API (CIP-0008 server mode). Besides the API it serves GET / (a\n"
@@ -45,7 +45,7 @@ std::string absolute(std::string path) {
 
 int run_serve_command(const std::vector<std::string>& args) {
   app::ServeOptions o = app::serve_options_from_env();
-  bool status = false, stop = false, ensure = false;
+  bool status = false, stop = false, ensure = false, json = false;
   std::string log_format = "text", log_level, log_file, auth_token;
   double request_timeout = static_cast<double>(o.limits.request_timeout.count()) / 1000.0;
 
@@ -86,8 +86,10 @@ int run_serve_command(const std::vector<std::string>& args) {
   app.add_flag("--quiet", o.quiet, "no start-up line, and warnings only in the log")
       ->group(kServer);
 
-  const char* kLifecycle = "The running server (from the state file)";
+  const char* kLifecycle = "The running server (from its record in the state directory)";
   app.add_flag("--status", status, "show the running server")->group(kLifecycle);
+  app.add_flag("--json", json, "with --status: JSON whether or not a server runs")
+      ->group(kLifecycle);
   app.add_flag("--stop", stop, "stop the running server gracefully")->group(kLifecycle);
   app.add_flag("--ensure", ensure,
                "start a server unless one of this version runs; print its state")
@@ -197,9 +199,9 @@ int run_serve_command(const std::vector<std::string>& args) {
 
   if (auto done = parse_command(app, args)) return *done;
 
-  if (status) return app::serve_status();
+  if (status) return app::serve_status(json);
   if (stop) return app::serve_stop();
-  if (ensure) return app::serve_ensure();
+  if (ensure) return app::serve_ensure(o.idle_timeout_seconds);
 
   o.auth_token_auto = auth_token == "auto";
   o.limits.request_timeout =

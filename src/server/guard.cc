@@ -106,15 +106,30 @@ bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o
   return o.remote && is_ip_literal(*name);
 }
 
+namespace {
+// An origin as compared: lower case, trimmed, without a trailing "/".
+std::string comparable_origin(std::string_view origin) {
+  std::string o = ascii_lower(trim(origin));
+  while (!o.empty() && o.back() == '/') o.pop_back();
+  return o;
+}
+}  // namespace
+
 bool origin_allowed(std::string_view origin, const GuardOptions& o) {
-  std::string want = ascii_lower(trim(origin));
-  while (!want.empty() && want.back() == '/') want.pop_back();
+  std::string want = comparable_origin(origin);
   if (want.empty() || want == "null") return false;
-  for (const auto& a : o.allowed_origins) {
-    std::string have = ascii_lower(trim(a));
-    while (!have.empty() && have.back() == '/') have.pop_back();
-    if (have == want) return true;
-  }
+  for (const auto& a : o.allowed_origins)
+    if (comparable_origin(a) == want) return true;
+  return false;
+}
+
+bool same_origin(std::string_view origin, std::string_view host) {
+  std::string o = comparable_origin(origin);
+  std::string h = ascii_lower(trim(host));
+  if (h.empty()) return false;
+  for (std::string_view scheme : {"http://", "https://"})
+    if (o.size() > scheme.size() && o.compare(0, scheme.size(), scheme) == 0)
+      return o.compare(scheme.size(), std::string::npos, h) == 0;
   return false;
 }
 
@@ -156,7 +171,10 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
   std::string site = ascii_lower(trim(req.header("Sec-Fetch-Site")));
   bool has_origin = !trim(origin).empty();
   bool allowed_origin = has_origin && origin_allowed(origin, options_);
-  if (has_origin && !allowed_origin)
+  // The server's own pages (the status page) send their origin too; the
+  // Host it names passed check 1, so it is this server.
+  bool own_origin = has_origin && !allowed_origin && same_origin(origin, req.header("Host"));
+  if (has_origin && !allowed_origin && !own_origin)
     return refusal(403, "OriginNotAllowed",
                    "cross-origin requests are refused (start the server with --allow-origin "
                    "ORIGIN to allow one)");

@@ -9,12 +9,12 @@
 //     behind a reverse proxy). HTTP/1.0 without Host is
 //     let through; HTTP/1.1 without Host, or with two, is not.
 //     -> 403 HostNotAllowed
-//  2. Origin / Sec-Fetch-Site: a request with an Origin not in
-//     --allow-origin, or with "Sec-Fetch-Site: cross-site|same-site" and no
-//     allowed Origin, is refused (-> 403 OriginNotAllowed); a browser
-//     request with an (allowed) Origin whose Content-Type is a form type
-//     (text/plain, application/x-www-form-urlencoded, multipart/form-data:
-//     the ones that skip the CORS preflight) is refused too
+//  2. Origin / Sec-Fetch-Site: a request with an Origin neither in
+//     --allow-origin nor the server's own (scheme://Host, Host as checked in 1), or with
+//     "Sec-Fetch-Site: cross-site|same-site" and no allowed Origin, is refused (-> 403
+//     OriginNotAllowed); a browser request with an (allowed) Origin whose Content-Type is a form
+//     type (text/plain, application/x-www-form-urlencoded, multipart/form-data: the ones that skip
+//     the CORS preflight) is refused too
 //     (-> 415 CrossSiteFormRejected). Clients without Origin (curl, Python)
 //     may send any content type. Allowed origins get
 //     "Access-Control-Allow-Origin: <origin>" (never "*"); OPTIONS from an
@@ -80,6 +80,9 @@ bool is_ip_literal(std::string_view name);
 bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o);
 // Whether the Origin (exact, case-insensitive, trailing "/" ignored) is listed.
 bool origin_allowed(std::string_view origin, const GuardOptions& o);
+// Whether `origin` is http:// or https:// followed by the Host header
+// `host` (case-insensitive, trailing "/" ignored): the server's own page.
+bool same_origin(std::string_view origin, std::string_view host);
 // text/plain, application/x-www-form-urlencoded or multipart/form-data
 // (parameters ignored): what a cross-site <form> can send without preflight.
 bool is_form_content_type(std::string_view content_type);

@@ -69,12 +69,14 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
-  // `path` is the request target as sent (query strings are not stripped:
-  // lynguine's routes match the raw path). The work runs under the Budget
-  // installed on the calling thread (BudgetScope), or under a fresh one from
+  // `path` is the request target as sent (a query string is ignored).
+  // `caller` is who asks (sessions are theirs); `host` is the request's Host
+  // header, for answers that name the server (the OpenAPI document's
+  // `servers`), "" if unknown. The work runs under the Budget installed on
+  // the calling thread (BudgetScope), or under a fresh one from
   // options().limits when there is none; its refusals are error replies.
   Reply handle(std::string_view method, std::string_view path, std::string_view body,
-               const Caller& caller = {}) const;
+               const Caller& caller = {}, std::string_view host = {}) const;
 
   const ApiOptions& options() const;
 

@@ -174,6 +174,16 @@ def server():
     s.stop()
 
 
+@pytest.fixture(scope="module")
+def module_server():
+    """One server on fresh fixtures for a whole module (its tests only read,
+    or build on each other's changes in order)."""
+    root, home = fresh_fixtures()
+    s = Server(root, home)
+    yield s
+    s.stop()
+
+
 def run_cli(args, cwd, home, input_text=None, env=None):
     e = child_env(home)
     e.update(env or {})
