@@ -63,19 +63,16 @@ std::string json_error_body(std::string_view error_type, std::string_view messag
   return out;
 }
 
-// A connection, plain or TLS (see Session<Stream> below).
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void on_drain() = 0;
-};
-
 // Everything sessions need from their server (Session cannot name the private
 // HttpServer::Impl).
 struct ServerCore {
   Handler handler;
+  Admission admission;
+  AnswerObserver answered;
+  DropObserver dropped;
   ServerLimits limits;
   std::unique_ptr<asio::io_context> ioc;
+  std::unique_ptr<WorkerPool> pool;  // null when limits.workers == 0
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::steady_timer> drain_timer;
   std::optional<asio::steady_timer> accept_retry_timer;
@@ -90,47 +87,78 @@ struct ServerCore {
   // keep the pid of a parent that served before fork() (lifecycle_test).
   const std::string pid_text = std::to_string(::getpid());
 
-  std::mutex mu;  // guards sessions and next_id
-  std::unordered_map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
-  std::uint64_t next_id = 0;
+  ConnectionTable connections;
+  struct Counters {
+    std::atomic<std::uint64_t> accepted{0}, refused{0}, evicted{0}, header_timeouts{0},
+        idle_timeouts{0}, request_timeouts{0}, queue_full{0}, deadline_exceeded{0};
+  } counters;
 
   ServerCore(Handler h, ServerLimits l)
-      : handler(std::move(h)), limits(l), ioc(std::make_unique<asio::io_context>()) {}
+      : handler(std::move(h)),
+        limits(std::move(l)),
+        ioc(std::make_unique<asio::io_context>()),
+        connections(ConnectionTable::Limits{limits.max_connections,
+                                            limits.max_connections_per_address,
+                                            limits.shared_address}) {
+    if (limits.workers > 0)
+      pool = std::make_unique<WorkerPool>(limits.workers, limits.max_queue,
+                                          limits.worker_stack_bytes);
+  }
 
   void touch() { last_activity.store(Clock::now().time_since_epoch().count()); }
+
+  void drop(std::string_view reason, const std::string& address) {
+    if (reason == "evicted") counters.evicted++;
+    if (reason == "header_timeout") counters.header_timeouts++;
+    if (reason == "idle_timeout") counters.idle_timeouts++;
+    if (reason == "request_timeout") counters.request_timeouts++;
+    if (dropped) dropped(reason, address);
+  }
 
   void do_accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
   void close_acceptor();
   void begin_drain();
   void maybe_finish_drain();
-  std::size_t session_count() {
-    std::lock_guard lock(mu);
-    return sessions.size();
-  }
-  std::uint64_t add_session(const std::shared_ptr<SessionBase>& s, std::size_t* count_after) {
-    std::lock_guard lock(mu);
-    std::uint64_t id = next_id++;
-    sessions.emplace(id, s);
-    *count_after = sessions.size();
-    return id;
-  }
-  void remove_session(std::uint64_t id) {
+  void remove_connection(std::uint64_t id) {
     if (destroying) return;
-    bool empty;
-    {
-      std::lock_guard lock(mu);
-      sessions.erase(id);
-      empty = sessions.empty();
-    }
-    if (empty && draining) maybe_finish_drain();
+    std::size_t left = connections.remove(id);
+    if (left == 0 && draining) maybe_finish_drain();
   }
 };
+
+namespace {
+
+// RFC 9112 6.1: the only transfer coding we accept is one "chunked" (Beast
+// decodes it); anything else would leave the body's end unknown, and Beast
+// would read the body as the next request. Chunked with a Content-Length
+// too is a smuggling attempt. Returns why, or "" when the framing is sound.
+std::string transfer_encoding_problem(const http::request_parser<http::string_body>& parser) {
+  const auto& req = parser.get();
+  std::size_t te_headers = 0;
+  std::string_view te;
+  for (const auto& f : req)
+    if (f.name() == http::field::transfer_encoding) {
+      ++te_headers;
+      te = sv(f.value());
+    }
+  if (te_headers == 0) return {};
+  if (te_headers > 1) return "more than one Transfer-Encoding header";
+  std::string_view t = trim_ascii(te);
+  if (!ascii_iequals(t, "chunked"))
+    return "Transfer-Encoding \"" + std::string(te) + "\" is not supported (only chunked)";
+  if (req.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
+  if (req.find(http::field::content_length) != req.end())
+    return "both Transfer-Encoding and Content-Length";
+  return {};
+}
+
+}  // namespace
 
 // One TCP connection. All its handlers run on its own strand. Stream is
 // beast::tcp_stream (http) or beast::ssl_stream<beast::tcp_stream> (https).
 template <class Stream>
-class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
   using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
@@ -146,53 +174,77 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Session(ServerCore* server, tcp::socket&& socket)
       : server_(server),
         stream_(make_stream(std::move(socket), server)),
-        idle_timer_(stream_.get_executor()) {
+        idle_timer_(stream_.get_executor()),
+        deadline_timer_(stream_.get_executor()) {
     beast::error_code ec;
     lowest().socket().set_option(tcp::no_delay(true), ec);
     auto ep = lowest().socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (!ec) {
+      address_ = ep.address().to_string();
+      remote_ = address_ + ":" + std::to_string(ep.port());
+    }
   }
 
   ~Session() {
     if (counted_) server_->in_flight--;
-    server_->remove_session(id_);
+    server_->remove_connection(id_);
   }
 
-  void start(std::uint64_t id, bool over_limit) {
+  const std::string& address() const { return address_; }
+
+  void start(std::uint64_t id, bool admitted) {
     id_ = id;
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), over_limit] {
-      if constexpr (kTls) {  // https: the handshake first, within request_timeout
-        self->lowest().expires_after(self->server_->limits.request_timeout);
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), admitted] {
+      if constexpr (kTls) {  // https: the handshake first, within header_timeout
+        self->lowest().expires_after(self->server_->limits.header_timeout);
         self->stream_.async_handshake(asio::ssl::stream_base::server,
-                                      [self, over_limit](beast::error_code ec) {
+                                      [self, admitted](beast::error_code ec) {
                                         if (ec) return self->close();
                                         self->lowest().expires_never();
-                                        self->begin(over_limit);
+                                        self->begin(admitted);
                                       });
       } else {
-        self->begin(over_limit);
+        self->begin(admitted);
       }
     });
   }
 
-  void begin(bool over_limit) {
-    if (over_limit) {
+  void begin(bool admitted) {
+    if (!admitted) {
+      server_->counters.refused++;
       begin_request();
-      send_error(503, "ServiceUnavailable", "too many connections");
+      HttpRequest meta = request_meta();
+      send_error(meta, 503, "ServiceUnavailable",
+                 "too many connections (--max-connections " +
+                     std::to_string(server_->limits.max_connections) +
+                     ", --max-connections-per-address " +
+                     std::to_string(server_->limits.max_connections_per_address) +
+                     "), and every one is busy; retry shortly");
     } else {
       wait_for_request();
     }
   }
 
-  // Called (via post to the strand) when the server starts draining.
+  // Called when the server starts draining.
   void on_drain() override {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->state_ == State::idle) self->close();
     });
   }
 
+  // Closed to make room for a new connection (it was quiet the longest).
+  void evict() override {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::closing || self->quiet_since() == 0) return;
+      self->server_->drop("evicted", self->address_);
+      self->close();
+    });
+  }
+
  private:
-  enum class State { idle, busy, closing };
+  // idle: waiting for a request's first byte; reading: its head or body;
+  // busy: handling it or writing the answer.
+  enum class State { idle, reading, busy, closing };
 
   void begin_request() {
     if (!counted_) {
@@ -209,91 +261,95 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
   }
 
-  // Over the cap on requests in flight: answer 429 (true) instead.
-  bool over_concurrency() {
-    if (server_->limits.max_concurrent == 0 || server_->in_flight <= server_->limits.max_concurrent)
-      return false;
-    send_error(429, "TooManyRequests",
-               "more than " + std::to_string(server_->limits.max_concurrent) +
-                   " requests in flight; retry shortly");
-    return true;
+  // What is known of the request before it is complete (for refusals).
+  HttpRequest request_meta() const {
+    HttpRequest r;
+    r.remote = remote_;
+    r.client = address_;
+    r.arrived = request_started_ == Clock::time_point{} ? Clock::now() : request_started_;
+    if (parser_) {
+      const auto& h = parser_->get();
+      r.method = std::string(sv(h.method_string()));
+      r.target = std::string(sv(h.target()));
+      r.version = h.version() == 10 ? 10 : 11;
+    }
+    return r;
   }
 
   void wait_for_request() {
     if (server_->draining) return close();
-    if (buffer_.size() > 0) {  // a pipelined request is already here
-      begin_request();
-      if (over_concurrency()) return;
-      return read_header();
-    }
+    state_ = State::idle;
+    set_quiet(true);
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
     if constexpr (kTls) {
       // Decrypted bytes may already wait inside the TLS layer, where a wait
-      // on the socket would not see them: read at once; the request counts
-      // as in flight from its complete header (on_header).
-      read_header();
-      state_ = State::idle;
-      return;
+      // on the socket would not see them: read at once, the wait for the
+      // first byte and the head together bounded by both timeouts.
+      return read_header(server_->limits.keep_alive_timeout + server_->limits.header_timeout);
     }
-    state_ = State::idle;
-    idle_timer_.expires_after(server_->limits.request_timeout);
+    idle_timer_.expires_after(server_->limits.keep_alive_timeout);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (!ec && self->state_ == State::idle) self->close();
+      if (!ec && self->state_ == State::idle) {
+        self->server_->drop("idle_timeout", self->address_);
+        self->close();
+      }
     });
     lowest().socket().async_wait(tcp::socket::wait_read,
                                  [self = shared_from_this()](beast::error_code ec) {
                                    self->idle_timer_.cancel();
                                    if (ec || self->state_ != State::idle) return self->close();
-                                   self->begin_request();
-                                   if (self->over_concurrency()) return;
                                    self->read_header();
                                  });
   }
 
-  void read_header() {
-    state_ = State::busy;
+  void read_header(std::chrono::milliseconds header_time = std::chrono::milliseconds(0)) {
+    state_ = State::reading;  // still quiet: nothing of ours is lost if it is closed
+    request_started_ = Clock::now();
     parser_.emplace();
     parser_->header_limit(
         static_cast<std::uint32_t>(std::min<std::size_t>(server_->limits.max_header, UINT32_MAX)));
     parser_->body_limit(server_->limits.max_body);
-    // One deadline for the whole request, from its first byte to its last.
-    lowest().expires_after(server_->limits.request_timeout);
+    auto limit = header_time.count() > 0 ? header_time : server_->limits.header_timeout;
+    lowest().expires_after(std::min(limit, server_->limits.request_timeout));
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   // Returns true if the read error was answered or the connection closed.
-  bool handle_read_error(beast::error_code ec) {
+  bool handle_read_error(beast::error_code ec, bool in_header) {
     if (!ec) return false;
     if (ec == http::error::body_limit) {
-      send_error(413, "PayloadTooLarge",
+      send_error(request_meta(), 413, "PayloadTooLarge",
                  "request body exceeds the limit of " + std::to_string(server_->limits.max_body) +
-                     " bytes");
+                     " bytes (--max-body)");
     } else if (ec == http::error::header_limit) {
-      send_error(431, "RequestHeaderFieldsTooLarge",
+      send_error(request_meta(), 431, "RequestHeaderFieldsTooLarge",
                  "request headers exceed the limit of " +
                      std::to_string(server_->limits.max_header) + " bytes");
     } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
                ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      send_error(400, "BadRequest", "malformed HTTP request: " + ec.message());
+      send_error(request_meta(), 400, "BadRequest", "malformed HTTP request: " + ec.message());
     } else {
+      if (ec == beast::error::timeout)
+        server_->drop(in_header ? "header_timeout" : "request_timeout", address_);
       close();  // end of stream, timeout, reset, cancelled
     }
     return true;
   }
 
   void on_header(beast::error_code ec) {
-    if (handle_read_error(ec)) return;
-    if (kTls && !counted_) {  // https: see wait_for_request()
-      state_ = State::busy;
-      begin_request();
-      if (over_concurrency()) return;
-    }
+    if (handle_read_error(ec, true)) return;
+    begin_request();  // in flight from its complete head: a trickle holds nothing
+    if (auto problem = transfer_encoding_problem(*parser_); !problem.empty())
+      return send_error(request_meta(), 400, "BadRequest",
+                        "malformed HTTP request: " + problem);
     auto& req = parser_->get();
     if (req.version() >= 11 && ascii_iequals(sv(req[http::field::expect]), "100-continue") &&
         !parser_->is_done()) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      req.version());
+      lowest().expires_at(request_started_ + server_->limits.request_timeout);
       http::async_write(stream_, *cont,
                         [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
                           if (ec) return self->close();
@@ -306,14 +362,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void read_body() {
     if (parser_->is_done()) return on_read(beast::error_code{});
+    lowest().expires_at(request_started_ + server_->limits.request_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
-    if (handle_read_error(ec)) return;
+    if (handle_read_error(ec, false)) return;
     lowest().expires_never();
+    state_ = State::busy;
+    set_quiet(false);
     auto msg = parser_->release();
     parser_.reset();
 
@@ -322,15 +381,28 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     req.target = std::string(sv(msg.target()));
     req.version = msg.version();
     req.remote = remote_;
+    req.client = address_;
     for (const auto& f : msg) req.headers.emplace_back(sv(f.name_string()), sv(f.value()));
     req.body = std::move(msg.body());
-    bool keep_alive = msg.keep_alive();
+    req.arrived = Clock::now();
+    if (server_->limits.deadline.count() > 0) req.deadline = req.arrived + server_->limits.deadline;
+    keep_alive_ = msg.keep_alive();
 
+    Admitted admitted;
+    if (server_->admission) admitted = server_->admission(req);
+    if (admitted.refusal) return answer(std::move(req), std::move(*admitted.refusal));
+    if (!server_->pool || admitted.cheap) {
+      HttpResponse out = run_handler(req);
+      return answer(std::move(req), std::move(out));
+    }
+    dispatch(std::move(req));
+  }
+
+  static HttpResponse run_handler(const HttpRequest& req, ServerCore* server) {
     HttpResponse out;
-    auto t0 = Clock::now();
     try {
-      if (!server_->handler) throw std::runtime_error("no handler installed");
-      out = server_->handler(req);
+      if (!server->handler) throw std::runtime_error("no handler installed");
+      out = server->handler(req);
     } catch (const std::exception& e) {
       out = HttpResponse{};
       out.status = 500;
@@ -340,18 +412,75 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       out.status = 500;
       out.body = json_error_body("InternalServerError", "unknown exception in handler");
     }
-    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (out.status < 100 || out.status > 999) {
       out = HttpResponse{};
       out.status = 500;
       out.body = json_error_body("InternalServerError", "handler returned an invalid status");
     }
-    send(std::move(out), req.version, keep_alive && !server_->draining, ms,
-         ascii_iequals(req.method, "HEAD"));
+    return out;
+  }
+  HttpResponse run_handler(const HttpRequest& req) { return run_handler(req, server_); }
+
+  // The handler on a worker; the answer back on this strand, unless the
+  // deadline answered first.
+  void dispatch(HttpRequest req) {
+    auto request = std::make_shared<HttpRequest>(std::move(req));
+    WorkerPool::Task task = [self = shared_from_this(), request]() mutable {
+      auto out = std::make_shared<HttpResponse>(run_handler(*request, self->server_));
+      asio::post(self->stream_.get_executor(), [self, request, out] {
+        if (!self->awaiting_worker_) return;  // answered at the deadline already
+        self->awaiting_worker_ = false;
+        self->deadline_timer_.cancel();
+        self->answer(std::move(*request), std::move(*out));
+      });
+    };
+    if (!server_->pool->try_submit(task)) {
+      server_->counters.queue_full++;
+      HttpResponse r;
+      r.status = 503;
+      r.error_type = "QueueFull";
+      r.body = json_error_body(
+          "QueueFull", "the server is busy: " + std::to_string(server_->pool->max_queue()) +
+                           " requests already wait for one of its " +
+                           std::to_string(server_->pool->threads()) +
+                           " workers (--max-queue, --workers); retry shortly");
+      r.headers.emplace_back("Retry-After", "1");
+      return answer(std::move(*request), std::move(r));
+    }
+    awaiting_worker_ = true;
+    if (request->deadline == Clock::time_point::max()) return;
+    deadline_timer_.expires_at(request->deadline);
+    deadline_timer_.async_wait([self = shared_from_this(), request](beast::error_code ec) {
+      if (ec || !self->awaiting_worker_) return;
+      self->awaiting_worker_ = false;
+      self->server_->counters.deadline_exceeded++;
+      HttpRequest meta = *request;
+      meta.body.clear();
+      self->keep_alive_ = false;  // the worker may still be at it; start afresh
+      long long ms = self->server_->limits.deadline.count();
+      self->send_error(std::move(meta), 503, "TimeoutError",
+                       "request deadline passed before the work was done (limit deadline_ms = " +
+                           std::to_string(ms) +
+                           " ms; raise it with lynguine serve --deadline-ms)");
+    });
   }
 
-  void send(HttpResponse out, unsigned version, bool keep_alive, double ms, bool head) {
+  void answer(HttpRequest req, HttpResponse out) {
+    for (auto& h : req.answer_headers) out.headers.push_back(std::move(h));
+    send(req, std::move(out), keep_alive_ && !server_->draining);
+  }
+
+  void send(const HttpRequest& req, HttpResponse out, bool keep_alive) {
     state_ = State::busy;
+    set_quiet(false);
+    unsigned version = req.version == 10 ? 10 : 11;
+    bool head = ascii_iequals(req.method, "HEAD");
+    double ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - (req.arrived == Clock::time_point{}
+                                                                      ? Clock::now()
+                                                                      : req.arrived))
+            .count();
+    if (server_->answered) server_->answered(req, out, ms / 1000.0);
     // The response is laid out by hand into one buffer: Beast's generic
     // serializer cost about a quarter of a small request's CPU time.
     auto wire = std::make_shared<std::string>();
@@ -402,12 +531,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         });
   }
 
-  void send_error(int status, std::string_view type, const std::string& message) {
+  void send_error(HttpRequest req, int status, std::string_view type, const std::string& message) {
     parser_.reset();
     HttpResponse out;
     out.status = status;
+    out.error_type = std::string(type);
     out.body = json_error_body(type, message);
-    send(std::move(out), 11, false, 0.0, false);
+    send(req, std::move(out), false);
   }
 
   // Half-closes, then discards what the client still sends (for a little
@@ -424,6 +554,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
     drained_ = 0;
+    set_quiet(true);  // nothing left to lose: may be evicted
     lowest().expires_after(std::chrono::seconds(2));
     drain();
   }
@@ -441,7 +572,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void close() {
     state_ = State::closing;
+    set_quiet(false);
     idle_timer_.cancel();
+    deadline_timer_.cancel();
     beast::error_code ec;
     lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
     lowest().close();
@@ -452,14 +585,18 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   ServerCore* server_;
   Stream stream_;
   asio::steady_timer idle_timer_;
+  asio::steady_timer deadline_timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<char[]> discard_;
   std::size_t drained_ = 0;
-  std::string remote_;
+  std::string address_, remote_;
   std::uint64_t id_ = 0;
+  Clock::time_point request_started_{};
   State state_ = State::busy;
   bool counted_ = false;
+  bool keep_alive_ = false;
+  bool awaiting_worker_ = false;
 };
 
 void ServerCore::do_accept() {
@@ -472,7 +609,14 @@ void ServerCore::do_accept() {
 void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec) {
     if (ec == asio::error::operation_aborted || !acceptor || !acceptor->is_open()) return;
-    // Out of descriptors or similar: back off briefly rather than spin.
+    // Out of descriptors: make room by closing the quietest connection and
+    // try again at once; otherwise back off briefly rather than spin.
+    bool out_of_fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
+    if (out_of_fds && connections.evict_quietest()) {
+      drop("evicted", "");
+      asio::post(*ioc, [this] { do_accept(); });
+      return;
+    }
     accept_retry_timer.emplace(*ioc);
     accept_retry_timer->expires_after(std::chrono::milliseconds(50));
     accept_retry_timer->async_wait([this](beast::error_code e) {
@@ -485,17 +629,16 @@ void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
     socket.close(ignored);
     return;
   }
-  std::size_t count = 0;
-  if (ssl) {
-    auto session =
-        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(socket));
-    std::uint64_t id = add_session(session, &count);
-    session->start(id, count > limits.max_connections);
-  } else {
-    auto session = std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket));
-    std::uint64_t id = add_session(session, &count);
-    session->start(id, count > limits.max_connections);
-  }
+  counters.accepted++;
+  auto start = [this](auto session) {
+    auto added = connections.add(session, session->address());
+    for (int i = 0; i < added.evicted; ++i) counters.evicted++;
+    session->start(added.id, added.admitted);
+  };
+  if (ssl)
+    start(std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(socket)));
+  else
+    start(std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket)));
   do_accept();
 }
 
