@@ -24,7 +24,12 @@ HandlerFactory api_handler_factory(LogSettings settings) {
     };
     auto api = std::make_shared<const service::Api>(std::move(api_options));
     if (auto st = observability.attach(api); !st.ok()) throw std::runtime_error(st.error().message);
-    return {observability.wrap(api_handler(api)), describe_routes(api)};
+    auto cheap = [api](const server::HttpRequest& req) {
+      auto label = api->routes().describe(req.method, req.target).metric_label;
+      return label == "/api/health" || label == "/api/ping";
+    };
+    return {observability.wrap(api_handler(api)), describe_routes(api), observability.on_refusal(),
+            std::move(cheap)};
   };
 }
 

@@ -97,4 +97,10 @@ std::string expand_user(std::string_view s) {
   return std::string(home) + std::string(s.substr(1));
 }
 
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace lyn

@@ -26,6 +26,9 @@ void append_utf8(std::string& out, uint32_t cp);
 // ASCII case-insensitive equality (HTTP header names and tokens).
 bool ascii_iequals(std::string_view a, std::string_view b);
 
+// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+std::string_view trim_ows(std::string_view s);
+
 // os.path.expanduser for a leading `~` or `~/`.
 std::string expand_user(std::string_view s);
 

@@ -27,6 +27,8 @@
 
 #include "core/json.h"
 #include "core/text.h"
+#include "server/connection_table.h"
+#include "server/worker_pool.h"
 
 #ifndef LYNGUINE_VERSION
 #define LYNGUINE_VERSION "dev"
@@ -68,8 +70,7 @@ std::string json_error_body(std::string_view error_type, std::string_view messag
 struct ServerCore {
   Handler handler;
   Admission admission;
-  AnswerObserver answered;
-  DropObserver dropped;
+  RefusalObserver refused;
   ServerLimits limits;
   std::unique_ptr<asio::io_context> ioc;
   std::unique_ptr<WorkerPool> pool;  // null when limits.workers == 0
@@ -97,22 +98,25 @@ struct ServerCore {
       : handler(std::move(h)),
         limits(std::move(l)),
         ioc(std::make_unique<asio::io_context>()),
-        connections(ConnectionTable::Limits{limits.max_connections,
-                                            limits.max_connections_per_address,
-                                            limits.shared_address}) {
+        connections(ConnectionTable::Limits{
+            limits.max_connections, limits.max_connections_per_address, limits.shared_address}) {
     if (limits.workers > 0)
-      pool = std::make_unique<WorkerPool>(limits.workers, limits.max_queue,
-                                          limits.worker_stack_bytes);
+      pool =
+          std::make_unique<WorkerPool>(limits.workers, limits.max_queue, limits.worker_stack_bytes);
   }
 
   void touch() { last_activity.store(Clock::now().time_since_epoch().count()); }
 
-  void drop(std::string_view reason, const std::string& address) {
+  // Counts and reports a connection or request turned away by a limit.
+  void drop(std::string_view reason, const std::string& address, int status = 0) {
     if (reason == "evicted") counters.evicted++;
     if (reason == "header_timeout") counters.header_timeouts++;
     if (reason == "idle_timeout") counters.idle_timeouts++;
     if (reason == "request_timeout") counters.request_timeouts++;
-    if (dropped) dropped(reason, address);
+    if (reason == "connection_limit") counters.refused++;
+    if (reason == "queue_full") counters.queue_full++;
+    if (reason == "deadline") counters.deadline_exceeded++;
+    if (refused) refused(Refusal{std::string(reason), status, {}, address});
   }
 
   void do_accept();
@@ -144,8 +148,8 @@ std::string transfer_encoding_problem(const http::request_parser<http::string_bo
     }
   if (te_headers == 0) return {};
   if (te_headers > 1) return "more than one Transfer-Encoding header";
-  std::string_view t = trim_ascii(te);
-  if (!ascii_iequals(t, "chunked"))
+  // Beast's parser has already stripped the value's surrounding whitespace.
+  if (!ascii_iequals(te, "chunked"))
     return "Transfer-Encoding \"" + std::string(te) + "\" is not supported (only chunked)";
   if (req.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
   if (req.find(http::field::content_length) != req.end())
@@ -194,6 +198,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void start(std::uint64_t id, bool admitted) {
     id_ = id;
+    set_quiet(true);  // until its first request is complete, it may be evicted
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), admitted] {
       if constexpr (kTls) {  // https: the handshake first, within header_timeout
         self->lowest().expires_after(self->server_->limits.header_timeout);
@@ -211,7 +216,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void begin(bool admitted) {
     if (!admitted) {
-      server_->counters.refused++;
+      server_->drop("connection_limit", address_, 503);
       begin_request();
       HttpRequest meta = request_meta();
       send_error(meta, 503, "ServiceUnavailable",
@@ -341,9 +346,14 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void on_header(beast::error_code ec) {
     if (handle_read_error(ec, true)) return;
     begin_request();  // in flight from its complete head: a trickle holds nothing
-    if (auto problem = transfer_encoding_problem(*parser_); !problem.empty())
-      return send_error(request_meta(), 400, "BadRequest",
-                        "malformed HTTP request: " + problem);
+    if (auto problem = transfer_encoding_problem(*parser_); !problem.empty()) {
+      server_->drop("bad_framing", address_, 400);
+      return send_error(request_meta(), 400, "BadRequest", "malformed HTTP request: " + problem);
+    }
+    if (server_->limits.max_concurrent > 0 && server_->in_flight > server_->limits.max_concurrent)
+      return send_error(request_meta(), 429, "TooManyRequests",
+                        "more than " + std::to_string(server_->limits.max_concurrent) +
+                            " requests in flight (--max-concurrent); retry shortly");
     auto& req = parser_->get();
     if (req.version() >= 11 && ascii_iequals(sv(req[http::field::expect]), "100-continue") &&
         !parser_->is_done()) {
@@ -435,15 +445,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       });
     };
     if (!server_->pool->try_submit(task)) {
-      server_->counters.queue_full++;
+      server_->drop("queue_full", address_, 503);
       HttpResponse r;
       r.status = 503;
       r.error_type = "QueueFull";
-      r.body = json_error_body(
-          "QueueFull", "the server is busy: " + std::to_string(server_->pool->max_queue()) +
-                           " requests already wait for one of its " +
-                           std::to_string(server_->pool->threads()) +
-                           " workers (--max-queue, --workers); retry shortly");
+      r.body = json_error_body("QueueFull",
+                               "the server is busy: " + std::to_string(server_->pool->max_queue()) +
+                                   " requests already wait for one of its " +
+                                   std::to_string(server_->pool->threads()) +
+                                   " workers (--max-queue, --workers); retry shortly");
       r.headers.emplace_back("Retry-After", "1");
       return answer(std::move(*request), std::move(r));
     }
@@ -453,15 +463,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     deadline_timer_.async_wait([self = shared_from_this(), request](beast::error_code ec) {
       if (ec || !self->awaiting_worker_) return;
       self->awaiting_worker_ = false;
-      self->server_->counters.deadline_exceeded++;
+      self->server_->drop("deadline", self->address_, 503);
       HttpRequest meta = *request;
       meta.body.clear();
       self->keep_alive_ = false;  // the worker may still be at it; start afresh
-      long long ms = self->server_->limits.deadline.count();
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", self->server_->limits.deadline.count() / 1000.0);
       self->send_error(std::move(meta), 503, "TimeoutError",
-                       "request deadline passed before the work was done (limit deadline_ms = " +
-                           std::to_string(ms) +
-                           " ms; raise it with lynguine serve --deadline-ms)");
+                       std::string("the request was not answered within its deadline of ") + limit +
+                           " s (raise it with lynguine serve --deadline SECONDS)");
     });
   }
 
@@ -476,11 +486,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     unsigned version = req.version == 10 ? 10 : 11;
     bool head = ascii_iequals(req.method, "HEAD");
     double ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - (req.arrived == Clock::time_point{}
-                                                                      ? Clock::now()
-                                                                      : req.arrived))
+        std::chrono::duration<double, std::milli>(
+            Clock::now() - (req.arrived == Clock::time_point{} ? Clock::now() : req.arrived))
             .count();
-    if (server_->answered) server_->answered(req, out, ms / 1000.0);
     // The response is laid out by hand into one buffer: Beast's generic
     // serializer cost about a quarter of a small request's CPU time.
     auto wire = std::make_shared<std::string>();
@@ -613,7 +621,6 @@ void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
     // try again at once; otherwise back off briefly rather than spin.
     bool out_of_fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
     if (out_of_fds && connections.evict_quietest()) {
-      drop("evicted", "");
       asio::post(*ioc, [this] { do_accept(); });
       return;
     }
@@ -632,7 +639,6 @@ void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
   counters.accepted++;
   auto start = [this](auto session) {
     auto added = connections.add(session, session->address());
-    for (int i = 0; i < added.evicted; ++i) counters.evicted++;
     session->start(added.id, added.admitted);
   };
   if (ssl)
@@ -660,12 +666,7 @@ void ServerCore::begin_drain() {
     drain_timer->async_wait([this](beast::error_code ec) {
       if (!ec) ioc->stop();
     });
-    std::vector<std::shared_ptr<SessionBase>> live;
-    {
-      std::lock_guard lock(mu);
-      for (auto& [id, w] : sessions)
-        if (auto s = w.lock()) live.push_back(std::move(s));
-    }
+    auto live = connections.all();
     for (auto& s : live) s->on_drain();
     live.clear();
     maybe_finish_drain();
@@ -673,7 +674,7 @@ void ServerCore::begin_drain() {
 }
 
 void ServerCore::maybe_finish_drain() {
-  if (session_count() == 0) ioc->stop();
+  if (connections.size() == 0) ioc->stop();
 }
 
 struct HttpServer::Impl : ServerCore {
@@ -694,6 +695,14 @@ HttpServer::~HttpServer() {
 
 void HttpServer::set_handler(Handler handler) {
   impl_->handler = std::move(handler);
+}
+
+void HttpServer::set_admission(Admission admission) {
+  impl_->admission = std::move(admission);
+}
+
+void HttpServer::set_refusal_observer(RefusalObserver observer) {
+  impl_->refused = std::move(observer);
 }
 
 Status HttpServer::listen(const std::string& host, unsigned short port) {
@@ -804,7 +813,26 @@ std::size_t HttpServer::in_flight() const {
 }
 
 std::size_t HttpServer::connections() const {
-  return impl_->session_count();
+  return impl_->connections.size();
+}
+
+ServerStats HttpServer::stats() const {
+  const auto& c = impl_->counters;
+  ServerStats s;
+  s.connections_accepted = c.accepted;
+  s.connections_refused = c.refused;
+  s.connections_evicted = c.evicted;
+  s.header_timeouts = c.header_timeouts;
+  s.idle_timeouts = c.idle_timeouts;
+  s.request_timeouts = c.request_timeouts;
+  s.queue_full = c.queue_full;
+  s.deadline_exceeded = c.deadline_exceeded;
+  if (impl_->pool) {
+    s.queued = impl_->pool->queued();
+    s.busy_workers = impl_->pool->busy();
+    s.workers = impl_->pool->threads();
+  }
+  return s;
 }
 
 boost::asio::io_context& HttpServer::context() {

@@ -35,10 +35,10 @@
 //  - every response carries Content-Type, Content-Length, "Server-Timing:
 //    total;dur=<ms>" (time from the complete request to its answer) and
 //    "X-Lynguine-Pid: <pid>" (used by the lifecycle to recognise its server);
-//  - every answer, refusals included, is reported to the Observer, and
-//    every connection dropped by a limit to its dropped() (logs, metrics).
+//  - every request or connection refused or dropped by one of these limits
+//    is reported to the RefusalObserver (logs, metrics).
 //
-// Threads: construct, set_handler(), set_admission(), set_observer() and
+// Threads: construct, set_handler(), set_admission(), set_refusal_observer() and
 // listen() from one thread before run(). run() blocks the calling thread
 // (plus threads-1 helpers) until the server is stopped. stop_accepting(),
 // shutdown_gracefully(), stop(), port(), last_activity(), in_flight(),
@@ -61,6 +61,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "server/refusal.h"
 #include "server/route_info.h"  // Rights
 
 namespace boost::asio {
@@ -115,15 +116,6 @@ struct Admitted {
 // client, principal, rights and answer_headers. Must not block.
 using Admission = std::function<Admitted(HttpRequest&)>;
 
-// Told of every answer (`seconds` from the complete request to the answer),
-// on an I/O thread; must not block.
-using AnswerObserver =
-    std::function<void(const HttpRequest&, const HttpResponse&, double seconds)>;
-// Told of every connection dropped by a limit: `reason` is "evicted",
-// "header_timeout", "idle_timeout", "request_timeout" or
-// "connection_limit"; `address` the peer's.
-using DropObserver = std::function<void(std::string_view reason, std::string_view address)>;
-
 struct ServerLimits {
   std::size_t max_body = std::size_t{64} << 20;
   std::size_t max_header = std::size_t{16} << 10;
@@ -137,6 +129,9 @@ struct ServerLimits {
   // Open connections, in all and from one address (0: no cap).
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 128;
+  // Requests in flight (complete and not yet answered) beyond this many are
+  // answered 429 TooManyRequests. 0: no cap.
+  std::size_t max_concurrent = 64;
   // Addresses whose connections count only against max_connections (a
   // trusted reverse proxy carries many clients); unset: none.
   std::function<bool(std::string_view address)> shared_address;
@@ -159,8 +154,8 @@ struct ServerStats {
   std::uint64_t connections_refused = 0;  // 503 at accept: every connection busy
   std::uint64_t connections_evicted = 0;  // quietest closed to make room
   std::uint64_t header_timeouts = 0, idle_timeouts = 0, request_timeouts = 0;
-  std::uint64_t queue_full = 0;          // 503: no room in the worker queue
-  std::uint64_t deadline_exceeded = 0;   // 503: no answer by the deadline
+  std::uint64_t queue_full = 0;                           // 503: no room in the worker queue
+  std::uint64_t deadline_exceeded = 0;                    // 503: no answer by the deadline
   std::size_t queued = 0, busy_workers = 0, workers = 0;  // now
 };
 
@@ -177,7 +172,7 @@ class HttpServer {
   // Replaces the handler, the admission, the observers; call before run().
   void set_handler(Handler handler);
   void set_admission(Admission admission);
-  void set_observers(AnswerObserver answered, DropObserver dropped);
+  void set_refusal_observer(RefusalObserver observer);
 
   // Binds and listens on host:port ("127.0.0.1", "::1", "0.0.0.0",
   // "localhost" or a resolvable name). Port 0 picks a free port; see port().
