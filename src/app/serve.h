@@ -55,7 +55,7 @@ struct ServeHandler {
   // Told of every refused request or connection (Guard and transport); may be unset.
   server::RefusalObserver on_refusal;
   // Requests answered on the I/O thread, skipping the worker pool (cheap
-  // probes such as /api/health); unset: none.
+  // probes such as /api/health and /metrics); unset: none.
   std::function<bool(const server::HttpRequest&)> cheap;
 };
 

@@ -26,7 +26,8 @@ HandlerFactory api_handler_factory(LogSettings settings) {
     if (auto st = observability.attach(api); !st.ok()) throw std::runtime_error(st.error().message);
     auto cheap = [api](const server::HttpRequest& req) {
       auto label = api->routes().describe(req.method, req.target).metric_label;
-      return label == "/api/health" || label == "/api/ping";
+      // Probes that must answer while every worker is busy: they do no file work.
+      return label == "/api/health" || label == "/api/ping" || label == "/metrics";
     };
     return {observability.wrap(api_handler(api)), describe_routes(api), observability.on_refusal(),
             std::move(cheap)};

@@ -178,7 +178,7 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->check(non_negative_number(/*positive=*/true))
       ->group(kLimits);
   app.add_option("--keep-alive-timeout", keep_alive_timeout,
-                 "seconds an open connection may wait for its next request (default 15)")
+                 "seconds an open connection may wait for its next request (default 30)")
       ->option_text("S")
       ->check(non_negative_number(/*positive=*/true))
       ->group(kLimits);

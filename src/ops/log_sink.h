@@ -30,7 +30,7 @@ class LogSink {
  public:
   // Writes to `out` (closed at the end when `owned`); at most `max_queued_bytes`
   // wait for the writer.
-  LogSink(std::FILE* out, bool owned, std::size_t max_queued_bytes = std::size_t{1} << 20,
+  LogSink(std::FILE* out, bool owned, std::size_t max_queued_bytes = std::size_t{256} << 10,
           std::chrono::milliseconds drain_timeout = std::chrono::milliseconds(2000));
   ~LogSink();
   LogSink(const LogSink&) = delete;

@@ -334,6 +334,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
                      std::to_string(server_->limits.max_header) + " bytes");
     } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
                ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      server_->drop("malformed", address_, 400);
       send_error(request_meta(), 400, "BadRequest", "malformed HTTP request: " + ec.message());
     } else {
       if (ec == beast::error::timeout)
@@ -687,6 +688,9 @@ HttpServer::HttpServer(Handler handler, ServerLimits limits)
 HttpServer::~HttpServer() {
   impl_->destroying = true;
   impl_->ioc->stop();
+  // Workers first: a running handler's task holds a session and posts its
+  // answer to the io_context, which must outlive it (it waits for them).
+  if (impl_->pool) impl_->pool->stop();
   impl_->drain_timer.reset();
   impl_->accept_retry_timer.reset();
   impl_->acceptor.reset();

@@ -125,7 +125,7 @@ struct ServerLimits {
   std::chrono::milliseconds header_timeout{10000};
   // An open connection with no request under way (before the first, between
   // keep-alive requests).
-  std::chrono::milliseconds keep_alive_timeout{15000};
+  std::chrono::milliseconds keep_alive_timeout{30000};
   // Open connections, in all and from one address (0: no cap).
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 128;

@@ -2,7 +2,7 @@
 // logs and the metrics (issue 12.8). The transport reports the connection
 // limits it enforces ("connection_limit", "evicted", "header_timeout",
 // "idle_timeout", "request_timeout", "queue_full", "deadline",
-// "bad_framing"); the Guard its own ("host", "origin", "unauthorized",
+// "bad_framing", "malformed"); the Guard its own ("host", "origin", "unauthorized",
 // "forbidden", "rate_limited", ...). Never carries a secret: `principal`
 // names a key ("key:NAME"), the local token ("token"), or nobody ("").
 //
