@@ -13,8 +13,9 @@
 #include <memory>
 #include <unordered_map>
 
-#include "access/file_io.h"
+#include "core/fs.h"
 #include "core/json.h"
+#include "core/utf8.h"
 
 namespace lyn::access {
 
@@ -383,52 +384,6 @@ void dedupe_names(std::vector<std::string>& names) {
   }
 }
 
-// Position of the first invalid UTF-8 byte, or npos.
-size_t invalid_utf8_at(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
-  while (i < n) {
-    // Fast path: eight ASCII bytes at a time.
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-      return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
 constexpr uint64_t kNewlineMask = kOnes * '\n';
 constexpr uint64_t kReturnMask = kOnes * '\r';
@@ -498,7 +453,7 @@ Result<CsvOptions> csv_options_from_details(const Map& details) {
 }
 
 Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::string_view shown) {
-  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+  if (size_t bad = utf8::first_invalid(text); bad != std::string_view::npos) {
     return Error{"UnicodeDecodeError",
                  "'utf-8' codec can't decode byte 0x" +
                      [&] {
@@ -716,41 +671,38 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
 
 namespace {
 
-// The file's bytes in an uninitialised buffer (read_text_file zero-fills
-// and may regrow; at 100k rows that is measurable). Any failure is handed
-// to read_text_file, which words the error as lynguine does.
+// The file's bytes in an uninitialised buffer (a std::string zero-fills
+// and may regrow; at 100k rows that is measurable). `fd` was opened
+// through the PathPolicy, so the file is the one beneath the root; what is
+// not a plain regular file of sane size is read by core read_fd, which
+// words errors and limits as lynguine does.
 struct FileBytes {
   std::unique_ptr<char[]> data;
   size_t size = 0;
   std::string_view view() const { return {data.get(), size}; }
 };
 
-Result<FileBytes> read_file_bytes(const std::string& path, const std::string& shown) {
-  auto fallback = [&]() -> Result<FileBytes> {
-    auto text = read_text_file(path, shown);
-    if (!text.ok()) return text.error();
+Result<FileBytes> read_file_bytes(int fd, const std::string& shown) {
+  auto via_read_fd = [&]() -> Result<FileBytes> {
+    if (::lseek(fd, 0, SEEK_SET) != 0) return os_error(errno, shown);
+    LYN_TRY_ASSIGN(text, read_fd(fd, shown));
     FileBytes b;
-    b.size = text->size();
+    b.size = text.size();
     b.data = std::make_unique_for_overwrite<char[]>(b.size + 1);
-    std::memcpy(b.data.get(), text->data(), b.size);
+    std::memcpy(b.data.get(), text.data(), b.size);
     return b;
   };
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fallback();
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (int64_t{1} << 30)) {
-    ::close(fd);
-    return fallback();
-  }
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<uint64_t>(st.st_size) > kMaxFileBytes)
+    return via_read_fd();
   FileBytes b;
   size_t cap = static_cast<size_t>(st.st_size) + 1;
   b.data = std::make_unique_for_overwrite<char[]>(cap);
   while (true) {
     if (b.size == cap) {
-      if (cap > (size_t{1} << 30)) {
-        ::close(fd);
-        return fallback();
-      }
+      // The file grew past its stat size while we read it.
+      if (cap > kMaxFileBytes) return via_read_fd();
       auto bigger = std::make_unique_for_overwrite<char[]>(cap * 2);
       std::memcpy(bigger.get(), b.data.get(), b.size);
       b.data = std::move(bigger);
@@ -759,13 +711,11 @@ Result<FileBytes> read_file_bytes(const std::string& path, const std::string& sh
     ssize_t n = ::read(fd, b.data.get() + b.size, cap - b.size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
-      return fallback();
+      return os_error(errno, shown);
     }
     if (n == 0) break;
     b.size += static_cast<size_t>(n);
   }
-  ::close(fd);
   return b;
 }
 
@@ -776,7 +726,8 @@ Result<Frame> read_csv(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
   std::string shown = shown_filename(details);
   auto load = [&]() -> Result<Frame> {
-    auto bytes = read_file_bytes(path, shown);
+    LYN_TRY_ASSIGN(fd, ctx.paths.open(path, O_RDONLY, shown));
+    auto bytes = read_file_bytes(fd.get(), shown);
     if (!bytes.ok()) return bytes.error();
     return parse_csv(bytes->view(), opts, shown);
   };
@@ -873,8 +824,8 @@ std::string format_csv(const Frame& frame, char delimiter, char quotechar) {
 Status write_csv(const Frame& frame, const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(opts, csv_options_from_details(details));
   LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
-  return write_file_atomic(path, format_csv(frame, opts.delimiter, opts.quotechar),
-                           shown_filename(details));
+  return ctx.paths.write_file(path, format_csv(frame, opts.delimiter, opts.quotechar),
+                              shown_filename(details));
 }
 
 }  // namespace lyn::access

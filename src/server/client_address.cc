@@ -1,5 +1,6 @@
 #include "server/client_address.h"
 
+#include "core/case.h"
 #include "core/text.h"
 
 namespace lyn::server {

@@ -25,8 +25,8 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "core/case.h"
 #include "core/json.h"
-#include "core/text.h"
 #include "server/connection_table.h"
 #include "server/worker_pool.h"
 
