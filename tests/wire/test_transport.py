@@ -59,6 +59,16 @@ def still_open(sock):
         sock.setblocking(True)
 
 
+def read_to_close(sock):
+    """Everything the server sends until it closes the connection."""
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
 def connect_many(port, n, first_bytes=b""):
     socks = []
     for _ in range(n):
@@ -147,12 +157,7 @@ def test_unsupported_transfer_encoding_is_400_and_closed(framing):
                    smuggled)
         with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
             s.sendall(request)
-            got = b""
-            while True:  # until the server closes: everything it sent
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                got += chunk
+            got = read_to_close(s)
         assert got.startswith(b"HTTP/1.1 400 "), got
         assert b"Connection: close" in got
         assert got.count(b"HTTP/1.1 ") == 1, "the body was answered as a second request"
@@ -276,12 +281,7 @@ def test_rate_limit_behind_a_trusted_proxy_uses_the_forwarded_address(keyed_logg
             s.sendall(("GET /api/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: %s\r\n"
                        "X-Forwarded-For: 203.0.113.9, %s\r\nConnection: close\r\n\r\n"
                        % (key, client)).encode())
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_to_close(s)
         return int(data.split()[1])
 
     guesser = [via_proxy("10.1.1.1") for _ in range(8)]
