@@ -6,8 +6,8 @@
   stay open; then GET /api/health on fresh connections, one at a time;
 - idle sockets: 1,030 connections that send nothing; then the same;
 - slow reads: 8 clients reading a 200,000-row CSV through POST
-  /api/read_data again and again (its mtime moved before each, so every
-  read parses the file: cache misses); then the same health requests.
+  /api/read_data again and again with curl (its mtime moved before each, so
+  every read parses the file: cache misses); then the same health requests.
 
 The baseline of each row is the same health requests against the same
 server with nothing else going on, measured in the same run just before the
@@ -21,6 +21,7 @@ import resource
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -106,9 +107,15 @@ def main():
         def reader():
             while not stop.is_set():
                 os.utime(big)  # a new mtime: the next read parses the file
-                status, _ = B.post("http://127.0.0.1:%d/api/read_data" % port, body, timeout=600)
-                if status != 200:
-                    raise RuntimeError("read_data answered %d" % status)
+                # curl, not urllib: a reader in this process would hold the
+                # GIL while decoding megabytes, delaying the probes' own
+                # clock rather than the server.
+                r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                    "-H", "Content-Type: application/json", "--data", body,
+                                    "http://127.0.0.1:%d/api/read_data" % port],
+                                   capture_output=True, timeout=600)
+                if r.stdout != b"200":
+                    raise RuntimeError("read_data answered %r" % r.stdout)
                 reads[0] += 1
 
         threads = [threading.Thread(target=reader, daemon=True) for _ in range(8)]
