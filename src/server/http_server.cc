@@ -65,6 +65,12 @@ std::string json_error_body(std::string_view error_type, std::string_view messag
   return out;
 }
 
+// How much lower the workers' scheduling priority is than the I/O threads':
+// on a machine whose cores are busy (8 slow reads on 2 cores), the kernel
+// then still gives the I/O threads their turn promptly, so health checks and
+// answers do not queue behind the work (bench/transport_attack.py).
+constexpr int kWorkerNice = 5;
+
 // Everything sessions need from their server (Session cannot name the private
 // HttpServer::Impl).
 struct ServerCore {
@@ -101,8 +107,8 @@ struct ServerCore {
         connections(ConnectionTable::Limits{
             limits.max_connections, limits.max_connections_per_address, limits.shared_address}) {
     if (limits.workers > 0)
-      pool =
-          std::make_unique<WorkerPool>(limits.workers, limits.max_queue, limits.worker_stack_bytes);
+      pool = std::make_unique<WorkerPool>(limits.workers, limits.max_queue,
+                                          limits.worker_stack_bytes, kWorkerNice);
   }
 
   void touch() { last_activity.store(Clock::now().time_since_epoch().count()); }

@@ -1,13 +1,19 @@
 #include "server/worker_pool.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
 namespace lyn::server {
 
-WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue, std::size_t stack_bytes)
-    : max_queue_(max_queue) {
+WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue, std::size_t stack_bytes,
+                       int nice)
+    : max_queue_(max_queue), nice_(nice) {
   if (threads == 0) threads = 1;
   pthread_attr_t attr;
   pthread_attr_init(&attr);
@@ -29,7 +35,14 @@ WorkerPool::~WorkerPool() {
 }
 
 void* WorkerPool::start(void* self) {
-  static_cast<WorkerPool*>(self)->run();
+  auto* pool = static_cast<WorkerPool*>(self);
+  if (pool->nice_ > 0) {  // best effort: a failure leaves the thread as it was
+    auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    int now = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0) ::setpriority(PRIO_PROCESS, tid, now + pool->nice_);
+  }
+  pool->run();
   return nullptr;
 }
 

@@ -28,8 +28,11 @@ class WorkerPool {
   using Task = std::function<void()>;
 
   // `threads` >= 1 workers, each with a stack of `stack_bytes` (0: the
-  // system's default); at most `max_queue` tasks wait for a worker.
-  WorkerPool(std::size_t threads, std::size_t max_queue, std::size_t stack_bytes = 0);
+  // system's default); at most `max_queue` tasks wait for a worker. Each
+  // worker lowers its own scheduling priority by `nice` (Linux threads have
+  // their own nice value), so that busy workers leave the CPU to the I/O
+  // threads that answer health checks and write answers.
+  WorkerPool(std::size_t threads, std::size_t max_queue, std::size_t stack_bytes = 0, int nice = 0);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -52,6 +55,7 @@ class WorkerPool {
   void run();
 
   std::size_t max_queue_;
+  int nice_;
   mutable std::mutex mu_;
   std::condition_variable ready_;
   std::deque<Task> queue_;
