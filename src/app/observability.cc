@@ -120,7 +120,10 @@ server::RefusalObserver Observability::on_refusal() {
       ++s->refusals[r.reason];
     }
     // The secret is never in a Refusal; the key's name is.
-    s->log->log(ops::LogLevel::kWarning, "refused",
+    // An idle keep-alive connection closed is routine (every client that
+    // keeps one open ends so): counted, but logged only at debug.
+    auto level = r.reason == "idle_timeout" ? ops::LogLevel::kDebug : ops::LogLevel::kWarning;
+    s->log->log(level, "refused",
                 {ops::log_field("reason", r.reason),
                  ops::log_field("status", static_cast<long long>(r.status)),
                  ops::log_field("principal", r.principal), ops::log_field("address", r.address)});
