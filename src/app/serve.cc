@@ -24,6 +24,7 @@
 #include "ops/state_dir.h"
 #include "ops/state_file.h"
 #include "server/api_keys.h"
+#include "server/client_address.h"
 #include "server/secrets.h"
 
 namespace lyn::app {
@@ -240,7 +241,14 @@ int run_serve(const ServeOptions& options) {
     return 1;
   };
 
-  HttpServer server(nullptr, options.limits);
+  server::ServerLimits limits = options.limits;
+  // A trusted proxy carries many clients: its connections count only
+  // against the total cap, not the per-address one.
+  if (!guard.trusted_proxies.empty())
+    limits.shared_address = [proxies = guard.trusted_proxies](std::string_view address) {
+      return server::is_trusted_proxy(address, proxies);
+    };
+  HttpServer server(nullptr, limits);
   // Socket activation (systemd): a listening socket inherited as fd 3 is
   // served instead of binding host:port. See systemd_listen_fd() above.
   std::string host = options.host;
@@ -300,6 +308,7 @@ int run_serve(const ServeOptions& options) {
     return c;
   };
   info.in_flight = [&server] { return server.in_flight(); };
+  info.transport = [&server] { return server.stats(); };
   info.idle_seconds = [&server] {
     if (server.in_flight() > 0) return 0.0;
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - server.last_activity())
@@ -309,12 +318,17 @@ int run_serve(const ServeOptions& options) {
     if (!options.make_handler) return fail("no request handler configured");
     // Every request passes the Guard (Host, Origin, auth, rights, rate,
     // response size) before it reaches the API; the routes' rights come with
-    // the handler. Every answer to a challenge carries the proof.
+    // the handler. The Guard runs on the I/O thread (a refusal costs no
+    // worker); the handler on the worker pool, except the cheap probes. Every
+    // answer of the handler to a challenge carries the identity proof.
     ServeHandler serving = options.make_handler(info);
     if (serving.describe) guard.describe = std::move(serving.describe);
-    server.set_handler(with_identity_proof(
-        *nonce,
-        server::Guard::wrap(std::make_shared<server::Guard>(guard), std::move(serving.handler))));
+    guard.on_refusal = serving.on_refusal;
+    auto g = std::make_shared<server::Guard>(guard);
+    server.set_admission(server::Guard::admission(g, std::move(serving.cheap)));
+    server.set_handler(
+        with_identity_proof(*nonce, server::Guard::limit_response(g, std::move(serving.handler))));
+    server.set_refusal_observer(std::move(serving.on_refusal));
   } catch (const std::exception& e) {
     return fail(std::string("cannot set up the request handler: ") + e.what());
   }

@@ -54,6 +54,8 @@ struct ServeInfo {
   // Live figures; callable from any thread while the server runs.
   std::function<double()> idle_seconds;
   std::function<std::size_t()> in_flight;
+  // The transport's counters (connections, timeouts, workers).
+  std::function<server::ServerStats()> transport;
 };
 
 // What serves the requests: the handler, and what the Guard may know of
@@ -61,6 +63,11 @@ struct ServeInfo {
 struct ServeHandler {
   server::Handler handler;
   server::DescribeRoute describe;
+  // Told of every refused request or connection (Guard and transport); may be unset.
+  server::RefusalObserver on_refusal;
+  // Requests answered on the I/O thread, skipping the worker pool (cheap
+  // probes such as /api/health and /metrics); unset: none.
+  std::function<bool(const server::HttpRequest&)> cheap;
 };
 
 using HandlerFactory = std::function<ServeHandler(const ServeInfo&)>;

@@ -25,7 +25,13 @@ HandlerFactory api_handler_factory(LogSettings settings, Limits limits) {
     };
     auto api = std::make_shared<const service::Api>(std::move(api_options));
     if (auto st = observability.attach(api); !st.ok()) throw std::runtime_error(st.error().message);
-    return {observability.wrap(api_handler(api, info.caller_of)), describe_routes(api)};
+    auto cheap = [api](const server::HttpRequest& req) {
+      auto label = api->routes().describe(req.method, req.target).metric_label;
+      // Probes that must answer while every worker is busy: they do no file work.
+      return label == "/api/health" || label == "/api/ping" || label == "/metrics";
+    };
+    return {observability.wrap(api_handler(api, info.caller_of)), describe_routes(api),
+            observability.on_refusal(), std::move(cheap)};
   };
 }
 

@@ -47,7 +47,13 @@ int run_serve_command(const std::vector<std::string>& args) {
   app::ServeOptions o = app::serve_options_from_env();
   bool status = false, stop = false, ensure = false, json = false;
   std::string log_format = "text", log_level, log_file, auth_token;
-  double request_timeout = static_cast<double>(o.limits.request_timeout.count()) / 1000.0;
+  auto seconds = [](std::chrono::milliseconds ms) {
+    return static_cast<double>(ms.count()) / 1000.0;
+  };
+  double request_timeout = seconds(o.limits.request_timeout);
+  double header_timeout = seconds(o.limits.header_timeout);
+  double keep_alive_timeout = seconds(o.limits.keep_alive_timeout);
+  double deadline = seconds(o.limits.deadline);
 
   auto cmd = make_command("lynguine serve", kUsage, kDescription);
   CLI::App& app = *cmd;
@@ -160,6 +166,12 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->option_text("N")
       ->check(non_negative_number())
       ->group(kSecurity);
+  app.add_option("--trusted-proxy", o.guard.trusted_proxies,
+                 "a reverse proxy's address: its X-Forwarded-For names the client for rate "
+                 "and connection limits and logs (repeatable)")
+      ->option_text("ADDR")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(kSecurity);
 
   const char* kLimits = "Limits";
   app.add_option("--max-concurrent", o.limits.max_concurrent,
@@ -176,6 +188,41 @@ int run_serve_command(const std::vector<std::string>& args) {
                  "seconds to receive a whole request (default 30)")
       ->option_text("S")
       ->check(non_negative_number(/*positive=*/true))
+      ->group(kLimits);
+  app.add_option("--header-timeout", header_timeout,
+                 "seconds from a request's first byte to the end of its headers (default 10)")
+      ->option_text("S")
+      ->check(non_negative_number(/*positive=*/true))
+      ->group(kLimits);
+  app.add_option("--keep-alive-timeout", keep_alive_timeout,
+                 "seconds an open connection may wait for its next request (default 30)")
+      ->option_text("S")
+      ->check(non_negative_number(/*positive=*/true))
+      ->group(kLimits);
+  app.add_option("--deadline", deadline,
+                 "seconds from a complete request to its answer before 503 (default 60; 0: none)")
+      ->option_text("S")
+      ->check(non_negative_number())
+      ->group(kLimits);
+  app.add_option("--max-connections", o.limits.max_connections,
+                 "open connections in all; beyond, the quietest is closed (default 1024)")
+      ->option_text("N")
+      ->transform(whole_number(1))
+      ->group(kLimits);
+  app.add_option("--max-connections-per-address", o.limits.max_connections_per_address,
+                 "open connections from one address (default 128; 0: no cap)")
+      ->option_text("N")
+      ->transform(whole_number(0))
+      ->group(kLimits);
+  app.add_option("--workers", o.limits.workers,
+                 "threads running request handlers (default 8; 0: on the I/O threads)")
+      ->option_text("N")
+      ->transform(whole_number(0))
+      ->group(kLimits);
+  app.add_option("--max-queue", o.limits.max_queue,
+                 "requests waiting for a worker before 503 (default 64)")
+      ->option_text("N")
+      ->transform(whole_number(0))
       ->group(kLimits);
   app.add_option("--max-body", o.limits.max_body,
                  "larger request bodies are answered 413 (default 64 MiB)")
@@ -204,8 +251,11 @@ int run_serve_command(const std::vector<std::string>& args) {
   if (ensure) return app::serve_ensure(o.idle_timeout_seconds);
 
   o.auth_token_auto = auth_token == "auto";
-  o.limits.request_timeout =
-      std::chrono::milliseconds(static_cast<long long>(request_timeout * 1000));
+  auto ms = [](double s) { return std::chrono::milliseconds(static_cast<long long>(s * 1000)); };
+  o.limits.request_timeout = ms(request_timeout);
+  o.limits.header_timeout = ms(header_timeout);
+  o.limits.keep_alive_timeout = ms(keep_alive_timeout);
+  o.limits.deadline = ms(deadline);
   if (o.root.empty()) o.root = current_directory();
 
   // The log options are checked now (before --daemon forks); the logger
