@@ -14,6 +14,10 @@ Result<Frame> frame_from_python_data(const Value& data) {
     const Map& m = data.as_map();
     bool any_map =
         std::any_of(m.begin(), m.end(), [](const auto& kv) { return kv.second.is_map(); });
+    bool any_list =
+        std::any_of(m.begin(), m.end(), [](const auto& kv) { return kv.second.is_list(); });
+    if (any_map && any_list)
+      return Error::value("Mixing dicts with non-Series may lead to ambiguous ordering.");
     if (any_map) {
       // {column: {index: value}}: the index is the union of the inner keys.
       std::vector<std::string> index;
@@ -36,6 +40,12 @@ Result<Frame> frame_from_python_data(const Value& data) {
           }
         }
         c.dtype = infer_dtype(c.values);
+        // On an empty index pandas types a mapping's column float64 and a
+        // scalar's by the scalar.
+        if (c.values.empty()) {
+          std::vector<Value> one{inner};
+          c.dtype = inner.is_map() ? "float64" : infer_dtype(one);
+        }
         f.columns.push_back(std::move(c));
       }
       Column idx;

@@ -6,18 +6,24 @@
 
 namespace lyn::access {
 
-Result<Frame> read_local(const Map& details, const IoContext& /*ctx*/) {
-  const std::string prefix =
-      "Could not create data frame from details specified in \"local\" entry. ";
-  const Value* data = details.find("data");
-  if (!data) return Error::value(prefix + "Missing key 'data'.");
-  if (data->is_map()) {
-    const Map& m = data->as_map();
+Frame frame_of_empty_rows(size_t rows) {
+  Frame f;
+  Column idx;
+  idx.dtype = "int64";
+  for (size_t i = 0; i < rows; ++i) idx.values.emplace_back(static_cast<int64_t>(i));
+  f.index = std::move(idx);
+  return f;
+}
+
+Result<Frame> frame_from_data_or_scalars(const Value& data, const Map& details) {
+  if (data.is_map()) {
+    const Map& m = data.as_map();
     bool all_scalar = std::all_of(m.begin(), m.end(), [](const auto& kv) {
       return !kv.second.is_list() && !kv.second.is_map();
     });
     if (all_scalar) {
-      // pd.DataFrame(data, index=[details.get("index", "value")]): one row.
+      // pd.DataFrame(data, index=[details.get("index", "value")]): one row
+      // (an empty mapping is one row with no columns).
       Frame f;
       for (const auto& [k, v] : m) {
         Column c;
@@ -27,16 +33,27 @@ Result<Frame> read_local(const Map& details, const IoContext& /*ctx*/) {
         f.columns.push_back(std::move(c));
       }
       Column idx;
-      idx.name = Value("index");
-      const Value* name = details.find("index");
-      idx.values.push_back(name ? *name : Value("value"));
+      const Value* label = details.find("index");
+      idx.values.push_back(label ? *label : Value("value"));
       idx.dtype = infer_dtype(idx.values);
       f.index = std::move(idx);
       return f;
     }
   }
-  auto f = frame_from_python_data(*data);
+  return frame_from_python_data(data);
+}
+
+Result<Frame> read_local(const Map& details, const IoContext& /*ctx*/) {
+  const std::string prefix =
+      "Could not create data frame from details specified in \"local\" entry. ";
+  const Value* data = details.find("data");
+  if (!data) return Error::value(prefix + "Missing key 'data'.");
+  auto f = frame_from_data_or_scalars(*data, details);
   if (!f.ok()) return Error::value(prefix + f.error().message);
+  // read_local names an unnamed index "index" (pandas' RangeIndex too, so a
+  // session whose `index` column was not selected keeps it under that name).
+  if (!f->index) f->index = frame_of_empty_rows(f->num_rows()).index;
+  if (f->index->name.is_null()) f->index->name = Value("index");
   return f;
 }
 

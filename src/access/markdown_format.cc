@@ -1,6 +1,7 @@
 #include "access/markdown_format.h"
 
 #include "core/json.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "core/yaml.h"
 
@@ -40,8 +41,11 @@ bool json_boundary_at(std::string_view s, size_t pos) {
 }
 
 // The header keys python-frontmatter cannot take: Post(content, handler,
-// **metadata) makes them a TypeError.
+// **metadata) makes a key that is not a string (`1:`, `true:`) a TypeError,
+// whatever its place, and then `content` or `handler` one.
 Status check_post_keys(const Map& fields) {
+  for (const auto& [key, value] : fields)
+    if (key.typed()) return Error{"TypeError", "keywords must be strings", 400};
   for (const auto& [key, value] : fields)
     if (key == "content" || key == "handler")
       return Error{"TypeError", "Post.__init__() got multiple values for argument '" + key + "'",
@@ -108,6 +112,10 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
   std::string_view header = text.substr(fm_start, fm_end - fm_start);
   auto parsed = parse_yaml(header, source_name);
   if (!parsed.ok()) {
+    // A yaml.YAMLError is a broken header to lynguine's readers; a Python
+    // exception PyYAML lets through (int()'s ValueError on `0x_`) is not
+    // caught there, so it keeps its class.
+    if (!is_yaml_error(parsed.error())) return parsed.error();
     return Error{"FileFormatError", parsed.error().message, 400};
   }
   if (parsed->is_map()) {
@@ -127,10 +135,10 @@ Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const PathPolicy& 
     if (!text.ok()) return text.error();
     if (!utf8::is_valid(*text))
       return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
-    auto fm = parse_front_matter(*text, path);
-    // Only a YAML error is read as "no header" (lynguine catches YAMLError).
-    if (!fm.ok() && fm.error().type != "FileFormatError") return fm.error();
+    // python-frontmatter reads in text mode: universal newlines.
+    auto fm = parse_front_matter(universal_newlines(*text), path);
     if (!fm.ok()) {
+      if (fm.error().type != "FileFormatError") return fm.error();  // lynguine lets it through
       FrontMatter broken;
       broken.header_broken = true;
       return broken;

@@ -26,17 +26,20 @@ struct FrontMatter {
 // Splits and parses as python-frontmatter does: a YAML header between
 // `---` lines, or a JSON one between `{` and `}` lines. A YAML header that
 // does not parse is an error of type "FileFormatError" (lynguine reads it as
-// no header), JSON that does not parse a JSONDecodeError, and a header with a
-// `content` or `handler` key the TypeError python-frontmatter raises. A
-// header that is not a mapping reads as no fields. (TOML `+++` headers,
-// which python-frontmatter reads when the toml module is installed, are
-// read as content.)
+// no header), JSON that does not parse a JSONDecodeError. One that PyYAML
+// fails on with a Python exception (ValueError of `n: 0x_`) keeps that
+// exception's class; a mapping with a key that is not a string is
+// python-frontmatter's TypeError "keywords must be strings", one with a
+// `content` or `handler` key its "got multiple values" TypeError. A header
+// that is not a mapping reads as no fields. (TOML `+++` headers, which
+// python-frontmatter reads only when the toml module is installed, are read
+// as content: the pinned oracle has no toml module.)
 Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view source_name);
 
 // Reads a markdown file (through `cache` when given). As lynguine does, a
 // header that is not valid YAML reads as no fields and no content, with
-// header_broken set. Errors: missing file, unreadable, not UTF-8, and
-// python-frontmatter's TypeError (above).
+// header_broken set. Errors: missing file, unreadable, not UTF-8, and the
+// Python exceptions of parse_front_matter, which lynguine does not catch.
 // `path` is resolved by `paths`, which confines the open.
 Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const PathPolicy& paths,
                                                               const std::string& path,

@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "core/text.h"
+
 namespace lyn::access {
 
 Registry& Registry::instance() {
@@ -55,14 +57,31 @@ std::string joined_keys(const Map& m) {
 
 }  // namespace
 
+std::string under_base_directory(const Map& details, const std::string& dir) {
+  const Value* base = details.find("base_directory");
+  if (!base || !base->is_string() || base->as_string().empty()) return dir;
+  if (!dir.empty() && dir[0] == '/') return dir;
+  return path_join(base->as_string(), dir);
+}
+
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx) {
   const Value* fn = details.find("filename");
   if (!fn || !fn->is_string())
     return Error::value("Field \"filename\" missing or not a string in data source details.");
   std::string name = fn->as_string();
-  if (const Value* dir = details.find("directory"); dir && dir->is_string())
-    name = path_join(dir->as_string(), name);
-  return ctx.paths.resolve(name);
+  VarExpansion dir{"", {}};
+  if (const Value* d = details.find("directory"); d && d->is_string()) {
+    dir = configured_path(d->as_string(), ctx);
+    name = path_join(under_base_directory(details, dir.text), name);
+  }
+  auto r = ctx.paths.resolve(name);
+  if (!r.ok()) return dir.hide_values(r.error());
+  return r;
+}
+
+VarExpansion configured_path(const std::string& written, const IoContext& ctx) {
+  if (ctx.expand_vars) return expand_path_vars(written);
+  return VarExpansion{written, {}};
 }
 
 Result<Frame> read_data(const Value& details, const IoContext& ctx) {

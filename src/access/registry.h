@@ -28,6 +28,10 @@ namespace lyn::access {
 struct IoContext {
   PathPolicy paths;            // base directory for relative paths + confinement
   FileCache* cache = nullptr;  // optional parsed-file cache
+  // lynguine expands $VAR in a directory reader's and writer's paths. We do
+  // so only for a description that came from an interface file on disk;
+  // a request's own description (data_source, output, records) is literal.
+  bool expand_vars = false;
 };
 
 using ReaderFn = std::function<Result<Frame>(const Map& details, const IoContext& ctx)>;
@@ -54,10 +58,23 @@ void register_core_formats(Registry& r);     // yaml, markdown (formats_core.cc)
 void register_tabular_formats(Registry& r);  // csv, json, local, stacks (formats_tabular.cc)
 void register_file_formats(Registry& r);     // directories, list, auto, bibtex, excel
 
-// The file a description names: `filename` (joined to `directory` when
-// given), resolved and confined by ctx.paths. Errors name the file as the
+// lynguine's rule for a relative directory in a description: it lies under
+// the description's `base_directory` when there is one (sessions stamp the
+// interface's folder on each data item, as CustomDataFrame.from_flow does):
+// os.path.join(base_directory, dir). Absolute or no base: `dir` as it is.
+std::string under_base_directory(const Map& details, const std::string& dir);
+
+// The file a description names, as lynguine's extract_full_filename: with a
+// `directory`, $VARs expanded, under_base_directory, joined to `filename`;
+// without one, `filename` alone (relative to the working directory). Then
+// resolved and confined by ctx.paths. Errors name the file as the
 // description gave it.
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx);
+
+// A path as lynguine would use it: $VAR expanded when the description came
+// from an interface file (IoContext::expand_vars), else as written (a
+// request's own paths are literal). Errors about it go through hide_values().
+VarExpansion configured_path(const std::string& written, const IoContext& ctx);
 
 // lynguine's io.read_data: checks `type`, dispatches, then applies the item
 // options (index, columns, mapping, rename/ignore/select columns, ...).

@@ -301,7 +301,14 @@ Result<Frame> join_frames(const Frame& left, const Frame& right, const std::stri
   }
   Column idx;
   idx.name = left.index ? left.index->name : Value();
-  if (from_left && !from_right)
+  // pandas joins an index of numbers with one of strings as object.
+  auto numeric = [](const std::string& d) {
+    return d == "int64" || d == "float64" || d == "uint64" || d == "int32";
+  };
+  const std::string ld = index_dtype(left), rd = index_dtype(right);
+  if (ld != rd && !(numeric(ld) && numeric(rd)))
+    idx.dtype = "object";
+  else if (from_left && !from_right)
     idx.dtype = index_dtype(left);
   else if (from_right && !from_left)
     idx.dtype = index_dtype(right);

@@ -5,6 +5,9 @@
 // inputs, and parameters constants; `ignore` hides keys, `append` extends
 // lists and mappings), and `$VAR`/`${VAR}` are expanded in top-level
 // strings. Every file it opens is confined to the PathPolicy's roots.
+// An `inherit` chain is at most the Budget's inherit_depth files long, and a
+// file that inherits itself, directly or through others, is a ValueError
+// (lynguine recurses until Python's stack runs out).
 //
 // Thread safety: immutable once loaded; concurrent const access is safe.
 #ifndef LYNGUINE_CONFIG_INTERFACE_H_
@@ -36,9 +39,13 @@ class Interface {
     // Loaded by from_base_file (lynguine's from_cwd_file): the directory
     // itself must lie under the roots, for this file and its inherited ones.
     bool cwd_sandbox = false;
-    // Where $VARs and `~` are looked up (empty: the process environment);
-    // a server request carries its client's.
+    // Where the $VARs of an inherited directory are looked up (empty: the
+    // process environment); a lamd tool run through the server carries its
+    // client's. The directory and names given here are literal.
     EnvLookup env;
+    // The files whose `inherit` led here, outermost first (empty for a
+    // load of one's own): a file met again is a cycle.
+    std::vector<std::string> inherited_by;
   };
 
   // lynguine's Interface.from_file: the directory is taken as given (so
@@ -64,8 +71,10 @@ class Interface {
   const PathPolicy& policy() const { return policy_; }
 
  private:
+  // `chain`: the files being loaded, outermost first, this one last.
   static Result<Interface> construct(Map data, std::string directory, std::string user_file,
-                                     const PathPolicy& policy, const LoadOptions& opts);
+                                     const PathPolicy& policy, const LoadOptions& opts,
+                                     const std::vector<std::string>& chain = {});
   Status process_parent();
 
   Map data_;

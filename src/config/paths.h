@@ -14,10 +14,12 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/fs.h"
 #include "core/status.h"
+#include "core/text.h"
 
 namespace lyn {
 
@@ -67,6 +69,22 @@ class PathPolicy {
   std::string base_dir_ = ".";
   std::vector<std::string> roots_;
 };
+
+// $VAR expansion of a path, where lynguine expands one that a file (not a
+// request) names: a directory reader's source, an inherited directory.
+// What it substituted is remembered, so that an error about the expanded
+// path can name the variables instead of their values: error messages
+// never show the server's environment. A request's own paths are never
+// expanded (a request for "$HOME/.ssh/id_rsa" asks for that literal name).
+struct VarExpansion {
+  std::string text;                                              // expanded
+  std::vector<std::pair<std::string, std::string>> substituted;  // name, value
+  // `e` with each substituted value written as ${NAME}.
+  Error hide_values(Error e) const;
+};
+// `env` (when set) is a client's own environment, as a lamd tool run through
+// the server carries it: its values are the client's, so nothing is hidden.
+VarExpansion expand_path_vars(std::string_view written, const EnvLookup& env = {});
 
 // Lexical helpers (no file system access).
 std::string path_join(std::string_view a, std::string_view b);

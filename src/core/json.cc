@@ -1,3 +1,4 @@
+// Parser and writer of the one format in one file (~570 lines): each is half of it.
 #include "core/json.h"
 
 #include <charconv>
@@ -61,7 +62,8 @@ class Parser {
     if (depth > max_depth_) {
       fail("Maximum nesting depth exceeded", pos_);
       error_.type = "RecursionError";
-      error_.message = "maximum JSON nesting depth exceeded";
+      error_.message = "JSON nesting deeper than the limit of " + std::to_string(max_depth_) +
+                       " levels (json max_depth)";
       return false;
     }
     if (pos_ >= s_.size()) {
@@ -300,11 +302,11 @@ class Parser {
 
   bool parse_object(Value& out, int depth) {
     ++pos_;
-    Map map;
+    MapBuilder map;  // linear in the number of keys, repeated ones included
     skip_ws();
     if (pos_ < s_.size() && s_[pos_] == '}') {
       ++pos_;
-      out = Value(std::move(map));
+      out = Value(std::move(map).finish());
       return true;
     }
     while (true) {
@@ -324,7 +326,7 @@ class Parser {
       skip_ws();
       Value item;
       if (!parse_value(item, depth + 1)) return false;
-      map.set(key, std::move(item));  // a repeated key keeps the last value
+      map.assign(std::move(key), std::move(item));  // a repeated key keeps the last value
       skip_ws();
       if (pos_ < s_.size() && s_[pos_] == ',') {
         ++pos_;
@@ -337,7 +339,7 @@ class Parser {
       }
       if (pos_ < s_.size() && s_[pos_] == '}') {
         ++pos_;
-        out = Value(std::move(map));
+        out = Value(std::move(map).finish());
         return true;
       }
       fail("Expecting ',' delimiter", pos_);
@@ -354,20 +356,29 @@ class Parser {
 
 }  // namespace
 
-Result<Value> parse_json(std::string_view text, int max_depth) {
+Result<Value> parse_json(std::string_view text, int max_depth, size_t max_bytes) {
+  if (text.size() > max_bytes)
+    return Error{"ValueError",
+                 "JSON document of " + std::to_string(text.size()) +
+                     " bytes exceeds the limit of " + std::to_string(max_bytes) +
+                     " bytes (json max_bytes)",
+                 413};
   return Parser(text, max_depth).parse_document();
 }
 
 void append_json_string(std::string& out, std::string_view s, bool ensure_ascii) {
   static const char* hex = "0123456789abcdef";
+  // json.dumps copies ' ' to '~' as they are; with ensure_ascii DEL is
+  // escaped too.
+  const unsigned char plain_end = ensure_ascii ? 0x7F : 0x80;
   out += '"';
   for (size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+    if (c >= 0x20 && c < plain_end && c != '"' && c != '\\') {
       size_t j = i;
       while (j < s.size()) {
         unsigned char d = s[j];
-        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+        if (d < 0x20 || d >= plain_end || d == '"' || d == '\\') break;
         ++j;
       }
       out.append(s.substr(i, j - i));
@@ -413,7 +424,7 @@ void append_json_string(std::string& out, std::string_view s, bool ensure_ascii)
       out += hex[(u >> 4) & 0xF];
       out += hex[u & 0xF];
     };
-    if (c < 0x20) {
+    if (c < 0x20 || c == 0x7F) {
       emit_u(c);
       ++i;
       continue;
@@ -445,6 +456,30 @@ void append_json_string(std::string& out, std::string_view s, bool ensure_ascii)
 }
 
 namespace {
+
+// json.dumps' text for a key that is not a string: true, false, null, the
+// int, float.__repr__ (NaN, Infinity). Dates and bytes, which json.dumps
+// refuses, as their values are written.
+std::string json_key(const Value& k) {
+  switch (k.kind()) {
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kBool:
+      return k.as_bool() ? "true" : "false";
+    case Value::Kind::kFloat: {
+      double d = k.as_float();
+      if (std::isnan(d)) return "NaN";
+      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+      return py_float_repr(d);
+    }
+    case Value::Kind::kDate:
+      return iso_date(k.as_date());
+    case Value::Kind::kDateTime:
+      return iso_datetime(k.as_datetime());
+    default:
+      return py_str(k);
+  }
+}
 
 // `depth`: the nesting level of `v` (for indentation).
 void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, int depth) {
@@ -490,10 +525,18 @@ void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, i
     case Value::Kind::kDateTime:
       append_json_string(out, iso_datetime(v.as_datetime()), o.ensure_ascii);
       return;
-    case Value::Kind::kList: {
+    case Value::Kind::kBytes:  // json.dumps cannot; str() as mdfield prints it
+      append_json_string(out, py_bytes_repr(v.as_bytes().data), o.ensure_ascii);
+      return;
+    case Value::Kind::kList:
+    case Value::Kind::kTuple:
+    case Value::Kind::kSet: {  // json.dumps writes a tuple as a list (a set it cannot)
+      const List& items = v.is_list()                       ? v.as_list()
+                          : v.kind() == Value::Kind::kTuple ? v.as_tuple().items
+                                                            : v.as_set().items;
       out += '[';
       bool first = true;
-      for (const auto& item : v.as_list()) {
+      for (const auto& item : items) {
         if (!first) out += item_sep;
         first = false;
         newline(depth + 1);
@@ -510,7 +553,9 @@ void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, i
         if (!first) out += item_sep;
         first = false;
         newline(depth + 1);
-        append_json_string(out, k, o.ensure_ascii);
+        append_json_string(out,
+                           k.typed() ? json_key(*k.typed()) : static_cast<const std::string&>(k),
+                           o.ensure_ascii);
         out += key_sep;
         append_value(out, item, o, depth + 1);
       }

@@ -27,6 +27,9 @@ bool py_isspace(char32_t c);
 // a whole number of them, else "1000 bytes".
 std::string size_text(uint64_t bytes);
 
+// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+std::string_view trim_ows(std::string_view s);
+
 // os.path.expanduser: a leading `~` (from $HOME, else the password
 // database) or `~user`; anything else, or an unknown user, unchanged.
 // `lookup` (default getenv) gives HOME.
@@ -37,6 +40,10 @@ std::string expand_user(std::string_view s, const EnvLookup& lookup = {});
 // byte"), or nullopt when `s` is valid UTF-8 as Python's strict decoder
 // defines it (no overlongs, surrogates or code points past U+10FFFF).
 std::optional<std::string> py_utf8_error(std::string_view s);
+
+// What Python's text-mode read gives for `raw`: "\r\n" and lone "\r"
+// become "\n" (universal newlines).
+std::string universal_newlines(std::string_view raw);
 
 }  // namespace lyn
 

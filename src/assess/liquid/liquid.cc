@@ -2,9 +2,11 @@
 
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "assess/liquid/lexer.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/parser.h"
 #include "assess/liquid/render.h"
 #include "assess/liquid/template.h"
@@ -25,25 +27,41 @@ bool needs_cleaning(const Map& m) {
   return false;
 }
 
+// Parsed templates by source. A template parsed under one nesting limit is
+// not reused under another (the limit may refuse what it accepted).
 class TemplateCache {
  public:
   static constexpr size_t kCapacity = 1024;
 
-  std::shared_ptr<const Template> get(std::string_view source) {
+  std::shared_ptr<const Template> get(std::string_view source, uint64_t nesting) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(std::string(source));
-    return it == map_.end() ? nullptr : it->second;
+    auto it = map_.find(source);
+    if (it == map_.end() || it->second.nesting != nesting) return nullptr;
+    return it->second.parsed;
   }
 
-  void put(std::string_view source, std::shared_ptr<const Template> t) {
+  void put(std::string_view source, uint64_t nesting, std::shared_ptr<const Template> t) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = map_.find(source); it != map_.end()) {
+      it->second = {std::move(t), nesting};
+      return;
+    }
     if (map_.size() >= kCapacity) map_.erase(map_.begin());
-    map_.emplace(std::string(source), std::move(t));
+    map_.emplace(std::string(source), Entry{std::move(t), nesting});
   }
 
  private:
+  struct Entry {
+    std::shared_ptr<const Template> parsed;
+    uint64_t nesting;
+  };
+  // Looked up by string_view: no key is built for a hit.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Template>> map_;
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> map_;
 };
 
 TemplateCache& cache() {
@@ -51,16 +69,27 @@ TemplateCache& cache() {
   return *c;
 }
 
+std::optional<Error> too_large(std::string_view source) {
+  uint64_t max = Budget::current().limits().liquid_template_bytes;
+  if (max && source.size() > max)
+    return limit_error(Limit::kLiquidTemplateBytes, max,
+                       "Liquid template too large: " + std::to_string(source.size()) + " bytes");
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<std::shared_ptr<const Template>, Error> parse(std::string_view source) {
+  if (auto e = too_large(source)) return *e;
   try {
     Parser p(lex_template(source));
     return std::shared_ptr<const Template>(std::make_shared<Template>(p.parse()));
   } catch (const LexError& e) {
-    return Error{"LiquidSyntaxError", e.message};
+    return Error{"LiquidSyntaxError", e.message, 400};
+  } catch (const FatalError& e) {
+    return Error{e.type, e.message, e.http_status};
   } catch (const std::exception& e) {
-    return Error{"RuntimeError", e.what()};
+    return Error{"RuntimeError", e.what(), 400};
   }
 }
 
@@ -70,9 +99,9 @@ std::variant<std::string, Error> render(const Template& t, const Map& context) {
     Renderer r(context, out);
     r.render_top(t.root());
   } catch (const FatalError& e) {
-    return Error{e.type, e.message};
+    return Error{e.type, e.message, e.http_status};
   } catch (const std::exception& e) {  // e.g. std::bad_alloc: never escape to the caller
-    return Error{"RuntimeError", e.what()};
+    return Error{"RuntimeError", e.what(), 400};
   }
   return out;
 }
@@ -91,12 +120,14 @@ Map remove_nan(const Map& context) {
 }
 
 std::variant<std::string, Error> render_liquid(std::string_view source, const Map& context) {
-  std::shared_ptr<const Template> t = cache().get(source);
+  if (auto e = too_large(source)) return *e;
+  uint64_t nesting = Budget::current().limits().liquid_nesting_depth;
+  std::shared_ptr<const Template> t = cache().get(source, nesting);
   if (!t) {
     auto parsed = parse(source);
     if (auto* e = std::get_if<Error>(&parsed)) return *e;
     t = std::get<std::shared_ptr<const Template>>(parsed);
-    cache().put(source, t);
+    cache().put(source, nesting, t);
   }
   if (needs_cleaning(context)) return render(*t, remove_nan(context));
   return render(*t, context);
