@@ -23,7 +23,7 @@ Result<Value> load_yaml_file(const std::string& path, const std::string& shown) 
 }
 
 Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = details.find("filename")->as_string();
   auto load = [&]() { return load_yaml_file(path, shown); };
   if (ctx.cache) {
@@ -36,7 +36,7 @@ Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
 }
 
 Result<Frame> read_markdown(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = details.find("filename")->as_string();
   LYN_TRY_ASSIGN(fm, load_markdown_file(path, shown, ctx.cache));
   if (fm->header_broken) return Frame::from_records(List{Value(Map{})});

@@ -19,19 +19,9 @@ Result<Frame> read_local(const Map& details, const IoContext& /*ctx*/) {
     if (all_scalar) {
       // pd.DataFrame(data, index=[details.get("index", "value")]): one row.
       Frame f;
-      for (const auto& [k, v] : m) {
-        Column c;
-        c.name = Value(k);
-        c.values.push_back(v);
-        c.dtype = infer_dtype(c.values);
-        f.columns.push_back(std::move(c));
-      }
-      Column idx;
-      idx.name = Value("index");
+      for (const auto& [k, v] : m) f.columns.push_back(Column::inferred(Value(k), {v}));
       const Value* name = details.find("index");
-      idx.values.push_back(name ? *name : Value("value"));
-      idx.dtype = infer_dtype(idx.values);
-      f.index = std::move(idx);
+      f.index = Column::inferred(Value("index"), {name ? *name : Value("value")});
       return f;
     }
   }

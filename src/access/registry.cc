@@ -55,14 +55,30 @@ std::string joined_keys(const Map& m) {
 
 }  // namespace
 
-Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx) {
+namespace {
+
+Result<std::string> data_file_name(const Map& details) {
   const Value* fn = details.find("filename");
   if (!fn || !fn->is_string())
     return Error::value("Field \"filename\" missing or not a string in data source details.");
   std::string name = fn->as_string();
   if (const Value* dir = details.find("directory"); dir && dir->is_string())
     name = path_join(dir->as_string(), name);
+  return name;
+}
+
+}  // namespace
+
+Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(name, data_file_name(details));
   return ctx.paths.resolve(name);
+}
+
+Result<std::string> resolve_input_file(const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(name, data_file_name(details));
+  LYN_TRY_ASSIGN(path, ctx.paths.resolve(name));
+  if (auto st = ctx.charge_read(path, name); !st.ok()) return st.error();
+  return path;
 }
 
 Result<Frame> read_data(const Value& details, const IoContext& ctx) {
@@ -80,6 +96,8 @@ Result<Frame> read_data(const Value& details, const IoContext& ctx) {
   if (!fn) return Error::value("Unknown type \"" + t + "\" in read_data.");
   auto frame = (*fn)(m, ctx);
   if (!frame.ok()) return frame.error();
+  if (ctx.budget)
+    if (auto st = ctx.budget->charge_rows(frame->num_rows()); !st.ok()) return st.error();
   return finalize_frame(std::move(frame).value(), m);
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "access/file_cache.h"
+#include "access/read_budget.h"
 #include "config/paths.h"
 #include "core/frame.h"
 #include "core/status.h"
@@ -26,8 +27,14 @@ namespace lyn::access {
 
 // What a reader or writer needs besides the description itself.
 struct IoContext {
-  PathPolicy paths;            // base directory for relative paths + confinement
-  FileCache* cache = nullptr;  // optional parsed-file cache
+  PathPolicy paths;              // base directory for relative paths + confinement
+  FileCache* cache = nullptr;    // optional parsed-file cache
+  ReadBudget* budget = nullptr;  // optional per-request limits (read_budget.h)
+
+  // Charges a file about to be read to the budget, if there is one.
+  Status charge_read(const std::string& path, std::string_view shown) const {
+    return budget ? budget->charge_file(path, shown) : Status(Ok{});
+  }
 };
 
 using ReaderFn = std::function<Result<Frame>(const Map& details, const IoContext& ctx)>;
@@ -58,9 +65,12 @@ void register_file_formats(Registry& r);     // directories, list, auto, bibtex,
 // given), resolved and confined by ctx.paths. Errors name the file as the
 // description gave it.
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx);
+// The same for a file about to be read: also charged to ctx.budget.
+Result<std::string> resolve_input_file(const Map& details, const IoContext& ctx);
 
 // lynguine's io.read_data: checks `type`, dispatches, then applies the item
 // options (index, columns, mapping, rename/ignore/select columns, ...).
+// The frame's rows are charged to ctx.budget.
 Result<Frame> read_data(const Value& details, const IoContext& ctx);
 // lynguine's io.write_data.
 Status write_data(const Frame& frame, const Value& details, const IoContext& ctx);

@@ -63,12 +63,20 @@ std::string label_key(const Value& v) {
   return "o" + py_repr(v);
 }
 
+// label_equal(c.at(i), label), without making a Value of text and int cells.
+bool cell_equals(const Column& c, size_t i, const Value& label) {
+  if (c.kind() == ColumnKind::kString && c.valid(i))
+    return label.is_string() && c.string_at(i) == label.as_string();
+  if (c.kind() == ColumnKind::kInt && c.valid(i) && label.is_int())
+    return c.int_at(i) == label.as_int();
+  return label_equal(c.at(i), label);
+}
+
 std::vector<size_t> rows_with(const Frame& f, const Value& label) {
   std::vector<size_t> out;
   if (f.index) {
-    const auto& vals = f.index->values;
-    for (size_t i = 0; i < vals.size(); ++i)
-      if (label_equal(vals[i], label)) out.push_back(i);
+    for (size_t i = 0; i < f.index->size(); ++i)
+      if (cell_equals(*f.index, i, label)) out.push_back(i);
     return out;
   }
   if (label.is_int() && label.as_int() >= 0 && static_cast<size_t>(label.as_int()) < f.num_rows())
@@ -90,17 +98,9 @@ const Column* column_of(const Frame& f, const Value& name) {
 
 Frame take_rows(const Frame& f, const std::vector<size_t>& rows, bool keep_index) {
   Frame out;
-  for (const auto& c : f.columns) {
-    Column nc{c.name, c.dtype, {}};
-    nc.values.reserve(rows.size());
-    for (size_t r : rows) nc.values.push_back(c.values[r]);
-    out.columns.push_back(std::move(nc));
-  }
-  if (keep_index && f.index) {
-    Column ni{f.index->name, f.index->dtype, {}};
-    for (size_t r : rows) ni.values.push_back(f.index->values[r]);
-    out.index = std::move(ni);
-  }
+  out.columns.reserve(f.columns.size());
+  for (const auto& c : f.columns) out.columns.push_back(c.take(rows));
+  if (keep_index && f.index) out.index = f.index->take(rows);
   return out;
 }
 
@@ -110,7 +110,7 @@ void drop_duplicate_index(Frame& f) {
   if (!f.index) return;
   std::unordered_set<std::string> seen;
   std::vector<size_t> keep;
-  const auto& vals = f.index->values;
+  const std::vector<Value> vals = f.index->values();
   for (size_t i = 0; i < vals.size(); ++i)
     if (seen.insert(label_key(vals[i])).second) keep.push_back(i);
   if (keep.size() == vals.size()) return;
@@ -123,9 +123,10 @@ void assign_cell(Column& c, size_t row, Value v) {
   if (dt == "object") {
   } else if (dt == "int64") {
     if (v.is_float()) {
-      for (auto& x : c.values)
+      std::vector<Value> cells = c.values();
+      for (auto& x : cells)
         if (x.is_int()) x = Value(static_cast<double>(x.as_int()));
-      c.dtype = "float64";
+      c = Column(std::move(c.name), "float64", std::move(cells));
     } else if (!v.is_int()) {
       c.dtype = "object";
     }
@@ -139,36 +140,7 @@ void assign_cell(Column& c, size_t row, Value v) {
   } else {
     c.dtype = "object";
   }
-  c.values[row] = std::move(v);
-}
-
-size_t value_bytes(const Value& v) {
-  size_t n = sizeof(Value);
-  switch (v.kind()) {
-    case Value::Kind::kString:
-      if (v.as_string().capacity() > 15) n += v.as_string().capacity() + 1;
-      break;
-    case Value::Kind::kBigInt:
-      n += v.as_bigint().digits.capacity();
-      break;
-    case Value::Kind::kList:
-      for (const auto& x : v.as_list()) n += value_bytes(x);
-      n += (v.as_list().capacity() - v.as_list().size()) * sizeof(Value);
-      break;
-    case Value::Kind::kMap:
-      for (const auto& [k, x] : v.as_map())
-        n += value_bytes(x) + sizeof(std::string) + (k.capacity() > 15 ? k.capacity() + 1 : 0);
-      break;
-    default:
-      break;
-  }
-  return n;
-}
-
-size_t column_bytes(const Column& c) {
-  size_t n = sizeof(Column) + value_bytes(c.name) + c.dtype.capacity();
-  for (const auto& v : c.values) n += value_bytes(v);
-  return n;
+  c.set(row, std::move(v));
 }
 
 // The labels of a `columns` entry: a list, or one label.
@@ -208,7 +180,7 @@ Result<Frame> parameter_row(const Frame& f, const Value& item) {
   }
   Frame out = take_rows(f, rows, false);
   if (rows.empty())
-    for (auto& c : out.columns) c.values.push_back(Value::nan());
+    for (auto& c : out.columns) c.push_back(Value::nan());
   return out;
 }
 
@@ -314,7 +286,7 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
       } else {
         // Created empty on the frame's index, with the listed columns.
         if (const DataGroup* p = cdf.primary(); p && p->frame.index) frame.index = p->frame.index;
-        size_t rows = frame.index ? frame.index->values.size() : 0;
+        size_t rows = frame.index ? frame.index->size() : 0;
         for (const auto& name : labels_of(item->get("columns")))
           frame.columns.push_back(Column{name, "object", std::vector<Value>(rows, Value::nan())});
       }
@@ -561,26 +533,23 @@ Frame CustomDataFrame::get_subseries() const {
       // One side is missing: keep the other's rows, NaN for the absent side.
       size_t n = std::max(a, b);
       for (auto& c : out.columns)
-        if (c.values.size() < n) c.values.resize(n, Value::nan());
+        if (c.size() < n) c.resize(n, Value::nan());
       for (auto& c : part.columns) {
-        if (c.values.size() < n) c.values.resize(n, Value::nan());
+        if (c.size() < n) c.resize(n, Value::nan());
         out.columns.push_back(std::move(c));
       }
       continue;
     }
+    // The cross product of the two sides' rows.
+    std::vector<size_t> left_rows, right_rows;
+    for (size_t i = 0; i < a; ++i)
+      for (size_t j = 0; j < b; ++j) {
+        left_rows.push_back(i);
+        right_rows.push_back(j);
+      }
     Frame joined;
-    for (const auto& c : out.columns) {
-      Column nc{c.name, c.dtype, {}};
-      for (size_t i = 0; i < a; ++i)
-        for (size_t j = 0; j < b; ++j) nc.values.push_back(c.values[i]);
-      joined.columns.push_back(std::move(nc));
-    }
-    for (const auto& c : part.columns) {
-      Column nc{c.name, c.dtype, {}};
-      for (size_t i = 0; i < a; ++i)
-        for (size_t j = 0; j < b; ++j) nc.values.push_back(c.values[j]);
-      joined.columns.push_back(std::move(nc));
-    }
+    for (const auto& c : out.columns) joined.columns.push_back(c.take(left_rows));
+    for (const auto& c : part.columns) joined.columns.push_back(c.take(right_rows));
     out = std::move(joined);
   }
   return out;
@@ -589,7 +558,7 @@ Frame CustomDataFrame::get_subseries() const {
 std::vector<Value> CustomDataFrame::get_subindices() const {
   if (selector_.is_null()) return {};
   Frame sub = get_subseries();
-  if (const Column* c = column_of(sub, selector_)) return c->values;
+  if (const Column* c = column_of(sub, selector_)) return c->values();
   return {};
 }
 
@@ -600,7 +569,7 @@ Result<Value> CustomDataFrame::series_value(const DataGroup& g, const Value& col
   const Column* col = column_of(g.frame, column);
   if (sel && col)
     for (size_t r : rows_with(g.frame, index_))
-      if (label_equal(sel->values[r], subindex_)) return col->values[r];
+      if (cell_equals(*sel, r, subindex_)) return col->at(r);
   return key_not_found(index_, column);
 }
 
@@ -613,9 +582,9 @@ Result<Value> CustomDataFrame::get_value() const {
     if (is_series_type(g.type)) continue;
     const Column* c = column_of(g.frame, column_);
     if (!c) continue;
-    if (is_parameter_type(g.type)) return c->values.empty() ? Value::nan() : c->values.front();
+    if (is_parameter_type(g.type)) return c->empty() ? Value::nan() : c->at(0);
     auto rows = rows_with(g.frame, index_);
-    if (!rows.empty()) return c->values[rows.front()];
+    if (!rows.empty()) return c->at(rows.front());
   }
   return key_not_found(index_, column_);
 }
@@ -633,7 +602,7 @@ Status CustomDataFrame::set_value(Value value) {
     Column* col = column_of(g.frame, column_);
     if (sel && col)
       for (size_t r : rows_with(g.frame, index_))
-        if (label_equal(sel->values[r], subindex_)) {
+        if (cell_equals(*sel, r, subindex_)) {
           assign_cell(*col, r, std::move(value));
           return Ok{};
         }
@@ -684,9 +653,8 @@ Status CustomDataFrame::save_flows(const access::IoContext& io) const {
 size_t CustomDataFrame::approx_bytes() const {
   size_t n = sizeof(CustomDataFrame);
   for (const auto& g : groups_) {
-    n += sizeof(DataGroup) + g.type.capacity() + value_bytes(g.details);
-    for (const auto& c : g.frame.columns) n += column_bytes(c);
-    if (g.frame.index) n += column_bytes(*g.frame.index);
+    n += sizeof(DataGroup) + g.type.capacity() + approx_value_bytes(g.details);
+    n += g.frame.approx_bytes();
   }
   return n;
 }

@@ -474,7 +474,7 @@ void append_json(std::string& out, const Value& v, JsonWriteOptions o) {
       if (!std::isfinite(d))
         out += "null";
       else
-        out += py_float_repr(d);
+        append_py_float_repr(out, d);
       return;
     }
     case Value::Kind::kString:

@@ -83,45 +83,61 @@ bool Value::operator==(const Value& other) const {
 
 // ---- Python printing ----
 
-std::string py_float_repr(double d) {
-  if (std::isnan(d)) return "nan";
-  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+void append_py_float_repr(std::string& out, double d) {
+  if (std::isnan(d)) {
+    out += "nan";
+    return;
+  }
+  if (std::isinf(d)) {
+    out += d > 0 ? "inf" : "-inf";
+    return;
+  }
   // Shortest round-trip digits in scientific form, then laid out by
   // Python's rule: fixed notation when -4 <= exponent < 16.
   char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-  std::string s(buf, res.ptr);
-  bool neg = false;
-  if (!s.empty() && s[0] == '-') {
-    neg = true;
-    s.erase(0, 1);
+  const char* end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr;
+  const char* p = buf;
+  if (*p == '-') {
+    out += '-';
+    ++p;
   }
-  size_t e = s.find('e');
-  std::string mant = s.substr(0, e);
-  int exp = std::stoi(s.substr(e + 1));
-  std::string digits;
-  for (char c : mant)
-    if (c != '.') digits += c;
-  std::string out;
+  char digits[32];
+  int nd = 0;
+  for (; p < end && *p != 'e'; ++p)
+    if (*p != '.') digits[nd++] = *p;
+  int exp = 0;
+  std::from_chars(p + 1 + (p[1] == '+'), end, exp);
   if (exp >= -4 && exp < 16) {
-    // decimal point after position exp+1 in digits
-    int point = exp + 1;
+    int point = exp + 1;  // the decimal point goes after `point` digits
     if (point <= 0) {
-      out = "0." + std::string(-point, '0') + digits;
-    } else if (point >= static_cast<int>(digits.size())) {
-      out = digits + std::string(point - digits.size(), '0') + ".0";
+      out += "0.";
+      out.append(static_cast<size_t>(-point), '0');
+      out.append(digits, static_cast<size_t>(nd));
+    } else if (point >= nd) {
+      out.append(digits, static_cast<size_t>(nd));
+      out.append(static_cast<size_t>(point - nd), '0');
+      out += ".0";
     } else {
-      out = digits.substr(0, point) + "." + digits.substr(point);
+      out.append(digits, static_cast<size_t>(point));
+      out += '.';
+      out.append(digits + point, static_cast<size_t>(nd - point));
     }
+    return;
   }
-  if (out.empty()) {
-    out = digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    char eb[16];
-    std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-    out += eb;
+  out += digits[0];
+  if (nd > 1) {
+    out += '.';
+    out.append(digits + 1, static_cast<size_t>(nd - 1));
   }
-  return neg ? "-" + out : out;
+  char eb[16];
+  int n = std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+  out.append(eb, static_cast<size_t>(n));
+}
+
+std::string py_float_repr(double d) {
+  std::string out;
+  append_py_float_repr(out, d);
+  return out;
 }
 
 namespace {
@@ -260,6 +276,30 @@ std::string py_string_repr(std::string_view s) {
   }
   out += quote;
   return out;
+}
+
+size_t approx_value_bytes(const Value& v) {
+  size_t n = sizeof(Value);
+  switch (v.kind()) {
+    case Value::Kind::kString:
+      if (v.as_string().capacity() > 15) n += v.as_string().capacity() + 1;
+      break;
+    case Value::Kind::kBigInt:
+      n += v.as_bigint().digits.capacity();
+      break;
+    case Value::Kind::kList:
+      for (const auto& x : v.as_list()) n += approx_value_bytes(x);
+      n += (v.as_list().capacity() - v.as_list().size()) * sizeof(Value);
+      break;
+    case Value::Kind::kMap:
+      for (const auto& [k, x] : v.as_map())
+        n += approx_value_bytes(x) + sizeof(std::string) +
+             (k.capacity() > 15 ? k.capacity() + 1 : 0);
+      break;
+    default:
+      break;
+  }
+  return n;
 }
 
 std::string iso_date(const Date& d) {

@@ -3,6 +3,7 @@
 #include "access/finalize.h"
 #include "access/registry.h"
 #include "config/interface.h"
+#include "core/frame_json.h"
 #include "service/handlers.h"
 
 namespace lyn::service {

@@ -268,8 +268,11 @@ Result<Value> run_operation(CustomDataFrame& cdf, std::string_view op, const Val
   if (op == "get_subindex") return one("subindex", cdf.get_subindex());
   if (op == "get_subseries") {
     Frame sub = cdf.get_subseries();
+    List records;
+    records.reserve(sub.num_rows());
+    for (size_t i = 0; i < sub.num_rows(); ++i) records.push_back(sub.record(i));
     Map m;
-    m.set("records", Value(sub.to_records()));
+    m.set("records", Value(std::move(records)));
     m.set("shape", Value(List{Value(static_cast<int64_t>(sub.num_rows())),
                               Value(static_cast<int64_t>(sub.num_columns()))}));
     return one("subseries", Value(std::move(m)));
