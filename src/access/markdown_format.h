@@ -22,6 +22,9 @@ struct FrontMatter {
   bool header_broken = false;  // the header was not valid YAML
 };
 
+// What a cached FrontMatter costs (access/file_cache.h).
+size_t approx_bytes(const FrontMatter& fm);
+
 // Splits and parses. A header that is not valid YAML, or not a mapping, is
 // an error of type "FileFormatError".
 Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view source_name);

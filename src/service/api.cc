@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "assess/liquid/liquid.h"
 #include "core/json.h"
 #include "service/context.h"
 #include "service/handlers.h"
@@ -33,6 +34,8 @@ Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   std::vector<std::string> roots{options.root};
   for (const auto& r : options.extra_roots) roots.push_back(r);
   impl_->ctx.policy = PathPolicy(options.root, roots);
+  impl_->ctx.cache.set_budget(options.cache_bytes);
+  liquid::set_template_cache_budget(options.cache_bytes / 16);
   impl_->ctx.options = std::move(options);
 }
 
@@ -43,8 +46,20 @@ const ApiOptions& Api::options() const {
 }
 
 Api::CacheStats Api::cache_stats() const {
-  const FileCache& c = impl_->ctx.cache;
-  return {c.hits(), c.misses(), c.size()};
+  FileCache::Stats f = impl_->ctx.cache.stats();
+  liquid::TemplateCacheStats t = liquid::template_cache_stats();
+  CacheStats out;
+  out.hits = f.hits;
+  out.misses = f.misses;
+  out.entries = f.entries;
+  out.bytes = f.bytes;
+  out.budget_bytes = f.budget;
+  out.evictions = f.evictions;
+  out.template_entries = t.entries;
+  out.template_bytes = t.bytes;
+  out.template_budget_bytes = t.budget;
+  out.template_evictions = t.evictions;
+  return out;
 }
 
 namespace {
@@ -104,7 +119,8 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 
 }  // namespace
 
-Reply Api::handle(std::string_view method, std::string_view path, std::string_view body) const {
+Reply Api::handle_streaming(std::string_view method, std::string_view path,
+                            std::string_view body) const {
   auto t0 = std::chrono::steady_clock::now();
   HandlerReply r;
   try {
@@ -114,7 +130,32 @@ Reply Api::handle(std::string_view method, std::string_view path, std::string_vi
   }
   Reply out;
   out.status = r.status;
-  out.body = r.raw.empty() ? to_json(r.body) : std::move(r.raw);
+  out.body = r.raw.empty() && !r.stream ? to_json(r.body) : std::move(r.raw);
+  out.stream = std::move(r.stream);
+  out.operation_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+Reply Api::handle(std::string_view method, std::string_view path, std::string_view body) const {
+  auto t0 = std::chrono::steady_clock::now();
+  Reply out = handle_streaming(method, path, body);
+  if (out.stream) {
+    try {
+      // One buffer, reserved from the first piece's guess (with an eighth to
+      // spare: untouched capacity costs no memory, regrowth copies it all).
+      if (out.stream->next(out.body)) {
+        size_t hint = out.stream->size_hint();
+        if (hint > out.body.size()) out.body.reserve(hint + hint / 8);
+        while (out.stream->next(out.body)) {
+        }
+      }
+    } catch (const std::exception& e) {
+      out.status = 500;
+      out.body = to_json(error_reply(500, "InternalError", e.what()).body);
+    }
+    out.stream.reset();
+  }
   out.operation_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return out;

@@ -29,12 +29,37 @@ struct ApiOptions {
   std::function<std::string()> status_extra_json;  // JSON object text or empty
   double idle_timeout_seconds = 0;                 // 0: disabled
   std::function<double()> idle_seconds;            // seconds since last request
+
+  // Memory for parsed files kept between requests (least recently used
+  // dropped first); the Liquid template cache gets a sixteenth of it on
+  // top. 256 MiB suits a laptop; `lynguine serve --cache-bytes` sets it.
+  std::size_t cache_bytes = std::size_t{256} << 20;
+  // What one request may do before it fails with a 413 LimitExceeded error
+  // naming the limit: bytes of files read (each file's size, cached or
+  // not) and rows built by readers (access/read_budget.h).
+  std::uint64_t max_read_bytes = std::uint64_t{1} << 30;
+  std::uint64_t max_rows = 20'000'000;
+};
+
+// An answer body produced in pieces (read_data's frames), so that it is
+// never held whole: a caller sends or writes each piece as it comes.
+// Thread safety: one reader at a time; it owns everything it reads.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Appends the next piece (about 64 KiB) to `out`; false, appending
+  // nothing, once the body is complete.
+  virtual bool next(std::string& out) = 0;
+  // The whole body's size: a guess until the last piece was produced.
+  virtual size_t size_hint() const = 0;
 };
 
 struct Reply {
   int status = 200;
-  std::string body;           // JSON text
+  std::string body;           // JSON text (from handle_streaming: the body's start)
   double operation_ms = 0.0;  // time spent in the handler proper
+  // handle_streaming only: the rest of the body, when it comes in pieces.
+  std::shared_ptr<BodyStream> stream;
 };
 
 class Api {
@@ -47,13 +72,24 @@ class Api {
   // `path` is the request target as sent (query strings are not stripped:
   // lynguine's routes match the raw path).
   Reply handle(std::string_view method, std::string_view path, std::string_view body) const;
+  // The same answer, but a large body (read_data's) is left in
+  // Reply::stream to be produced piece by piece as the caller sends it:
+  // the body is then Reply::body followed by every piece of the stream.
+  // operation_ms excludes producing the pieces.
+  Reply handle_streaming(std::string_view method, std::string_view path,
+                         std::string_view body) const;
 
   const ApiOptions& options() const;
 
-  // The parsed-file cache's counters (for the server's GET /metrics).
+  // The caches' counters (for the server's GET /metrics): the parsed-file
+  // cache, then the Liquid template cache (shared by the process).
   struct CacheStats {
     std::uint64_t hits = 0, misses = 0;
     std::size_t entries = 0;
+    std::size_t bytes = 0, budget_bytes = 0;
+    std::uint64_t evictions = 0;
+    std::size_t template_entries = 0, template_bytes = 0, template_budget_bytes = 0;
+    std::uint64_t template_evictions = 0;
   };
   CacheStats cache_stats() const;
 

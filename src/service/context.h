@@ -40,6 +40,8 @@ struct HandlerReply {
   int status = 200;
   Value body;
   std::string raw;  // the body as JSON text already; used instead of `body` when set
+  // The body (after `raw`) produced in pieces; used instead of `body` when set.
+  std::shared_ptr<BodyStream> stream;
 };
 
 // lynguine's error shape {"status":"error","error_type","error_message"}.

@@ -131,7 +131,8 @@ Error missing(std::string_view what) {
 SessionStore::Loader make_loader(const RequestContext& ctx) {
   PathPolicy roots = ctx.policy;
   FileCache* cache = &ctx.cache;
-  return [roots, cache](const SessionRequest& req) -> Result<CustomDataFrame> {
+  const uint64_t max_bytes = ctx.options.max_read_bytes, max_rows = ctx.options.max_rows;
+  return [roots, cache, max_bytes, max_rows](const SessionRequest& req) -> Result<CustomDataFrame> {
     PathPolicy policy = req.base_dir.empty() ? roots : roots.with_base(req.base_dir);
     std::string dir_text = req.directory.is_string() ? req.directory.as_string() : ".";
     std::string expanded = expand_user(expand_vars(dir_text));
@@ -150,9 +151,11 @@ SessionStore::Loader make_loader(const RequestContext& ctx) {
     if (!req.interface_field.is_null()) opts.field = py_str(req.interface_field);
     auto iface = Interface::from_base_file(opts, policy);
     if (!iface.ok()) return iface.error();
+    access::ReadBudget budget(max_bytes, max_rows);
     access::IoContext io;
     io.paths = policy;
     io.cache = cache;
+    io.budget = &budget;
     return CustomDataFrame::from_flow(*iface, io);
   };
 }

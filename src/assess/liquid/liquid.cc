@@ -2,12 +2,12 @@
 
 #include <exception>
 #include <mutex>
-#include <unordered_map>
 
 #include "assess/liquid/lexer.h"
 #include "assess/liquid/parser.h"
 #include "assess/liquid/render.h"
 #include "assess/liquid/template.h"
+#include "core/byte_lru.h"
 
 namespace lyn::liquid {
 
@@ -25,25 +25,35 @@ bool needs_cleaning(const Map& m) {
   return false;
 }
 
+// Parsed templates by source, within a byte budget (least recently used
+// dropped first). A template is charged kTemplateBytesPerSourceByte per
+// byte of its source: its AST copies the text and adds nodes.
 class TemplateCache {
  public:
-  static constexpr size_t kCapacity = 1024;
-
   std::shared_ptr<const Template> get(std::string_view source) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(std::string(source));
-    return it == map_.end() ? nullptr : it->second;
+    auto* t = lru_.find(std::string(source));
+    return t ? *t : nullptr;
   }
 
   void put(std::string_view source, std::shared_ptr<const Template> t) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (map_.size() >= kCapacity) map_.erase(map_.begin());
-    map_.emplace(std::string(source), std::move(t));
+    lru_.put(std::string(source), std::move(t), source.size() * kTemplateBytesPerSourceByte);
+  }
+
+  void set_budget(size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    lru_.set_budget(bytes);
+  }
+
+  TemplateCacheStats stats() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {lru_.size(), lru_.bytes(), lru_.budget(), lru_.evictions()};
   }
 
  private:
   std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Template>> map_;
+  ByteLru<std::shared_ptr<const Template>> lru_{kDefaultTemplateCacheBytes};
 };
 
 TemplateCache& cache() {
@@ -88,6 +98,14 @@ Map remove_nan(const Map& context) {
       out.set(k, v);
   }
   return out;
+}
+
+void set_template_cache_budget(size_t bytes) {
+  cache().set_budget(bytes);
+}
+
+TemplateCacheStats template_cache_stats() {
+  return cache().stats();
 }
 
 std::variant<std::string, Error> render_liquid(std::string_view source, const Map& context) {
