@@ -157,8 +157,11 @@ class Column {
   // Heap and inline bytes held (the cache budgets charge this).
   size_t approx_bytes() const;
 
- private:
+  // The storage; defined in core/column_data.h, for core's own use.
   struct Data;
+
+ private:
+  static Column with_data(Value name, std::string dtype, std::shared_ptr<Data> data);
   // Whether `v` can be written into typed storage `d`, as a value or as
   // its missing marker (*is_missing).
   static bool fits(Data& d, const Value& v, bool& is_missing);
