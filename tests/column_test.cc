@@ -68,7 +68,7 @@ TEST(Column, DatetimesWithDifferentOffsetsStayValues) {
   DateTime cet{2024, 1, 1, 0, 0, 0, 0, true, 3600};
   Column same(Value("t"), "object", {Value(utc), Value(utc)});
   EXPECT_EQ(same.kind(), ColumnKind::kDateTime);
-  EXPECT_TRUE(same.has_tz());
+  EXPECT_TRUE(same.view().has_tz);
   Column mixed(Value("t"), "object", {Value(utc), Value(cet)});
   EXPECT_EQ(mixed.kind(), ColumnKind::kObject);
   expect_same(mixed.values(), {Value(utc), Value(cet)});
@@ -184,8 +184,8 @@ TEST(CsvColumnBuilder, DictionaryWhileFewDistinctThenPlainText) {
   std::vector<std::string_view> few(owned.begin(), owned.end());
   Column d = build(few);
   ASSERT_EQ(d.kind(), ColumnKind::kString);
-  EXPECT_TRUE(d.strings().dictionary);
-  EXPECT_EQ(d.strings().entries(), 5u);
+  EXPECT_TRUE(d.view().strings->dictionary);
+  EXPECT_EQ(d.view().strings->entries(), 5u);
   for (size_t i = 0; i < few.size(); ++i)
     EXPECT_TRUE(d.at(i) == (few[i].empty() ? Value::nan() : Value(few[i]))) << i;
 
@@ -194,7 +194,7 @@ TEST(CsvColumnBuilder, DictionaryWhileFewDistinctThenPlainText) {
   std::vector<std::string_view> many(many_owned.begin(), many_owned.end());
   Column p = build(many);
   ASSERT_EQ(p.kind(), ColumnKind::kString);
-  EXPECT_FALSE(p.strings().dictionary);
+  EXPECT_FALSE(p.view().strings->dictionary);
   for (size_t i = 0; i < many.size(); ++i) EXPECT_TRUE(p.at(i) == Value(many[i])) << i;
 }
 

@@ -18,6 +18,7 @@
 #include "access/file_io.h"
 #include "access/read_budget.h"
 #include "core/json.h"
+#include "core/malloc_policy.h"
 
 namespace lyn::access {
 
@@ -266,6 +267,7 @@ Result<FileBytes> read_file_bytes(const std::string& path, const std::string& sh
   FileBytes b;
   size_t cap = static_cast<size_t>(st.st_size) + 1;
   b.data = std::make_unique_for_overwrite<char[]>(cap);
+  advise_huge_pages(b.data.get(), cap);
   while (true) {
     if (b.size == cap) {
       if (cap > (size_t{1} << 30)) {

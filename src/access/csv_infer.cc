@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <unordered_map>
 
@@ -57,6 +58,20 @@ enum class IntParse { kOk, kOverflow, kNotInt };
 
 // pandas' str_to_int64: optional surrounding spaces, optional sign, digits.
 IntParse parse_int(std::string_view v, int64_t& out) {
+  // The common case first: up to 18 digits, maybe a minus sign, nothing else.
+  if (!v.empty() && v.size() <= 18) {
+    size_t i = v[0] == '-' ? 1 : 0;
+    int64_t x = 0;
+    for (; i < v.size(); ++i) {
+      const unsigned d = static_cast<unsigned char>(v[i]) - '0';
+      if (d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i == v.size() && i > (v[0] == '-' ? 1u : 0u)) {
+      out = v[0] == '-' ? -x : x;
+      return IntParse::kOk;
+    }
+  }
   v = trim_space(v);
   if (v.empty()) return IntParse::kNotInt;
   const char* b = v.data();
@@ -70,6 +85,31 @@ IntParse parse_int(std::string_view v, int64_t& out) {
   if (ec == std::errc::result_out_of_range) return IntParse::kOverflow;
   if (ec != std::errc()) return IntParse::kNotInt;
   return IntParse::kOk;
+}
+
+// Clinger's fast path: a plain decimal of at most 15 digits is m / 10^k
+// with m and 10^k exact doubles, so one correctly rounded division gives
+// the value std::from_chars gives. False for anything else.
+bool parse_short_decimal(std::string_view v, double& out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  uint64_t m = 0;
+  int digits = 0, decimals = 0;
+  bool point = false;
+  for (char c : v) {
+    if (c >= '0' && c <= '9') {
+      if (++digits > 15) return false;
+      m = m * 10 + static_cast<uint64_t>(c - '0');
+      decimals += point;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0) return false;
+  out = static_cast<double>(m) / kPow10[decimals];
+  return true;
 }
 
 // pandas' float conversion: decimal or exponent forms with optional sign and
@@ -95,6 +135,10 @@ bool parse_float(std::string_view v, double& out) {
     return false;
   }
   if (!((c >= '0' && c <= '9') || c == '.')) return false;
+  if (parse_short_decimal(body, out)) {
+    if (neg) out = -out;
+    return true;
+  }
   auto [p, ec] =
       std::from_chars(body.data(), body.data() + body.size(), out, std::chars_format::general);
   if (p != body.data() + body.size()) return false;
@@ -156,10 +200,19 @@ constexpr size_t kDictMax = 256;
 constexpr size_t kDictProbe = 256;
 constexpr size_t kDictSlots = 1024;
 
+// Enough to spread at most kDictMax strings over kDictSlots: the length
+// and the first and last eight bytes, mixed.
 uint32_t text_hash(std::string_view v) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : v) h = (h ^ c) * 16777619u;
-  return h;
+  uint64_t a = 0, b = 0;
+  const size_t n = v.size();
+  if (n >= 8) {
+    std::memcpy(&a, v.data(), 8);
+    std::memcpy(&b, v.data() + n - 8, 8);
+  } else {
+    std::memcpy(&a, v.data(), n);
+  }
+  uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ n;
+  return static_cast<uint32_t>(h >> 32) ^ static_cast<uint32_t>(h);
 }
 
 }  // namespace

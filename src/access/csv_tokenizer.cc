@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace lyn::access {
 
 Error csv_parser_error(std::string message) {
@@ -12,7 +16,15 @@ size_t invalid_utf8_at(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size(), i = 0;
   while (i < n) {
-    // Fast path: eight ASCII bytes at a time.
+#if defined(__SSE2__)
+    // Fast path: sixteen ASCII bytes at a time.
+    if (i + 16 <= n &&
+        _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))) == 0) {
+      i += 16;
+      continue;
+    }
+#endif
+    // Eight ASCII bytes at a time.
     if (i + 8 <= n) {
       uint64_t w;
       std::memcpy(&w, p + i, 8);
@@ -84,6 +96,30 @@ size_t CsvTokenizer::line_of_row() const {
     if (text_[i] == '\n' || (text_[i] == '\r' && (i + 1 >= text_.size() || text_[i + 1] != '\n')))
       ++line;
   return line;
+}
+
+size_t CsvTokenizer::field_end(const char* s, size_t i, size_t n) const {
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: a mask of the bytes that end a field.
+  const __m128i d = _mm_set1_epi8(delim_), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  while (i + 16 <= n) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    int m = _mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, d), _mm_cmpeq_epi8(x, nl)), _mm_cmpeq_epi8(x, cr)));
+    if (m) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+    i += 16;
+  }
+#else
+  // Eight bytes at a time while none of them ends the field.
+  while (i + 8 <= n) {
+    uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    if (has_byte(w, delim_mask_) | has_byte(w, kNewlineMask) | has_byte(w, kReturnMask)) break;
+    i += 8;
+  }
+#endif
+  while (i < n && !special_[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
 }
 
 Result<bool> CsvTokenizer::next(std::vector<std::string_view>& row) {
@@ -167,14 +203,7 @@ Result<bool> CsvTokenizer::next(std::vector<std::string_view>& row) {
                      : std::string_view(s + start, end - start);
     } else {
       const size_t start = i;
-      // Eight bytes at a time while none of them ends the field.
-      while (i + 8 <= n) {
-        uint64_t w;
-        std::memcpy(&w, s + i, 8);
-        if (has_byte(w, delim_mask_) | has_byte(w, kNewlineMask) | has_byte(w, kReturnMask)) break;
-        i += 8;
-      }
-      while (i < n && !special_[static_cast<unsigned char>(s[i])]) ++i;
+      i = field_end(s, i, n);
       field = std::string_view(s + start, i - start);
     }
     row.push_back(field);

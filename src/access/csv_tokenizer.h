@@ -35,6 +35,10 @@ class CsvTokenizer {
   size_t rows() const { return rows_; }
 
  private:
+  // Where the unquoted field starting at s[i] ends (a delimiter, a line
+  // end, or n).
+  size_t field_end(const char* s, size_t i, size_t n) const;
+
   std::string_view text_;
   char delim_, quote_;
   bool ws_delim_;

@@ -56,27 +56,27 @@ void append_cell(std::string& out, const Value& v, char delim, char quote) {
 }
 
 // One cell read from its column's storage (no Value for typed cells).
-void append_column_cell(std::string& out, const Column& c, size_t i, char delim, char quote) {
-  const ColumnKind kind = c.kind();
-  if (kind == ColumnKind::kObject) {
-    append_cell(out, c.object_at(i), delim, quote);
+void append_column_cell(std::string& out, const ColumnView& v, const Column& c, size_t i,
+                        char delim, char quote) {
+  if (v.kind == ColumnKind::kObject) {
+    append_cell(out, v.objects[i], delim, quote);
     return;
   }
-  if (!c.valid(i)) return;  // NaN and None are both written empty
-  switch (kind) {
+  if (!v.valid(i)) return;  // NaN and None are both written empty
+  switch (v.kind) {
     case ColumnKind::kInt: {
       char buf[24];
-      out.append(buf, std::to_chars(buf, buf + sizeof buf, c.int_at(i)).ptr);
+      out.append(buf, std::to_chars(buf, buf + sizeof buf, v.ints[i]).ptr);
       return;
     }
     case ColumnKind::kFloat:
-      if (!std::isnan(c.float_at(i))) append_py_float_repr(out, c.float_at(i));
+      if (!std::isnan(v.floats[i])) append_py_float_repr(out, v.floats[i]);
       return;
     case ColumnKind::kBool:
-      out += c.bool_at(i) ? "True" : "False";
+      out += v.bools[i] ? "True" : "False";
       return;
     case ColumnKind::kString:
-      append_csv_field(out, c.string_at(i), delim, quote);
+      append_csv_field(out, v.text(i), delim, quote);
       return;
     default:
       append_cell(out, c.at(i), delim, quote);
@@ -89,6 +89,8 @@ std::string format_csv(const Frame& frame, char delimiter, char quotechar) {
   std::string out;
   const size_t ncols = frame.columns.size(), nrows = frame.num_rows();
   out.reserve(64 + nrows * ncols * 8);
+  std::vector<ColumnView> views;
+  for (const auto& c : frame.columns) views.push_back(c.view());
   for (size_t j = 0; j < ncols; ++j) {
     if (j) out += delimiter;
     append_csv_field(out, frame.columns[j].key(), delimiter, quotechar);
@@ -99,7 +101,7 @@ std::string format_csv(const Frame& frame, char delimiter, char quotechar) {
     size_t row_start = out.size();
     for (size_t j = 0; j < ncols; ++j) {
       if (j) out += delimiter;
-      append_column_cell(out, frame.columns[j], i, delimiter, quotechar);
+      append_column_cell(out, views[j], frame.columns[j], i, delimiter, quotechar);
     }
     // Python's csv writer quotes a row that is a single empty field.
     if (ncols == 1 && out.size() == row_start) out += std::string(2, quotechar);

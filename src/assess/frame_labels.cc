@@ -47,19 +47,28 @@ std::string label_key(const Value& v) {
 }
 
 // label_equal(c.at(i), label), without making a Value of text and int cells.
-bool cell_equals(const Column& c, size_t i, const Value& label) {
-  if (c.kind() == ColumnKind::kString && c.valid(i))
-    return label.is_string() && c.string_at(i) == label.as_string();
-  if (c.kind() == ColumnKind::kInt && c.valid(i) && label.is_int())
-    return c.int_at(i) == label.as_int();
+namespace {
+
+bool view_cell_equals(const ColumnView& v, const Column& c, size_t i, const Value& label) {
+  if (v.kind == ColumnKind::kString && v.valid(i))
+    return label.is_string() && v.text(i) == label.as_string();
+  if (v.kind == ColumnKind::kInt && v.valid(i) && label.is_int())
+    return v.ints[i] == label.as_int();
   return label_equal(c.at(i), label);
+}
+
+}  // namespace
+
+bool cell_equals(const Column& c, size_t i, const Value& label) {
+  return view_cell_equals(c.view(), c, i, label);
 }
 
 std::vector<size_t> rows_with(const Frame& f, const Value& label) {
   std::vector<size_t> out;
   if (f.index) {
-    for (size_t i = 0; i < f.index->size(); ++i)
-      if (cell_equals(*f.index, i, label)) out.push_back(i);
+    const ColumnView v = f.index->view();
+    for (size_t i = 0; i < v.size; ++i)
+      if (view_cell_equals(v, *f.index, i, label)) out.push_back(i);
     return out;
   }
   if (label.is_int() && label.as_int() >= 0 && static_cast<size_t>(label.as_int()) < f.num_rows())

@@ -326,37 +326,36 @@ ColumnKind Column::kind() const {
   return data_ ? data_->kind : ColumnKind::kObject;
 }
 
-Missing Column::missing() const {
-  return data_ ? data_->missing : Missing::kNaN;
-}
-
-bool Column::valid(size_t i) const {
-  return data_->kind == ColumnKind::kObject || data_->valid[i];
-}
-
-int64_t Column::int_at(size_t i) const {
-  return data_->ints[i];
-}
-double Column::float_at(size_t i) const {
-  return data_->floats[i];
-}
-bool Column::bool_at(size_t i) const {
-  return data_->bools[i] != 0;
-}
-std::string_view Column::string_at(size_t i) const {
-  return data_->strings.cell(i);
-}
-const StringCells& Column::strings() const {
-  return data_->strings;
-}
-const Value& Column::object_at(size_t i) const {
-  return data_->objects[i];
-}
-bool Column::has_tz() const {
-  return data_ && data_->tz;
-}
-int Column::tz_offset_seconds() const {
-  return data_ ? data_->tz_offset : 0;
+ColumnView Column::view() const {
+  ColumnView v;
+  if (!data_) return v;
+  const Data& d = *data_;
+  v.kind = d.kind;
+  v.missing = d.missing;
+  v.size = d.size;
+  switch (d.kind) {
+    case ColumnKind::kObject:
+      v.objects = d.objects.data();
+      return v;
+    case ColumnKind::kInt:
+    case ColumnKind::kDate:
+    case ColumnKind::kDateTime:
+      v.ints = d.ints.data();
+      break;
+    case ColumnKind::kFloat:
+      v.floats = d.floats.data();
+      break;
+    case ColumnKind::kBool:
+      v.bools = d.bools.data();
+      break;
+    case ColumnKind::kString:
+      v.strings = &d.strings;
+      break;
+  }
+  v.valid_bits = d.valid.words();
+  v.has_tz = d.tz;
+  v.tz_offset_seconds = d.tz_offset;
+  return v;
 }
 
 Value Column::at(size_t i) const {
@@ -372,7 +371,7 @@ Value Column::at(size_t i) const {
     case ColumnKind::kBool:
       return Value(d.bools[i] != 0);
     case ColumnKind::kString:
-      return Value(string_at(i));
+      return Value(d.strings.cell(i));
     case ColumnKind::kDate:
       return Value(civil_from_days(d.ints[i]));
     case ColumnKind::kDateTime:

@@ -52,22 +52,17 @@ enum class Missing : uint8_t { kNaN, kNone };
 class Validity {
  public:
   bool all_valid() const { return words_.empty(); }
+  // The bits, one word per 64 cells; null when every cell is valid.
+  const uint64_t* words() const { return words_.empty() ? nullptr : words_.data(); }
   bool operator[](size_t i) const {
     return words_.empty() || ((words_[i >> 6] >> (i & 63)) & 1) != 0;
   }
   // Appends cell `size` (the count so far) as valid or not; materialises
   // the bits when the first invalid cell arrives.
   void push_back(size_t size, bool valid) {
-    if (valid && words_.empty()) return;
-    if (words_.empty()) fill_valid(size);
-    if ((size >> 6) >= words_.size()) words_.push_back(0);
-    const uint64_t bit = uint64_t{1} << (size & 63);
-    if (valid)
-      words_[size >> 6] |= bit;
-    else
-      words_[size >> 6] &= ~bit;
+    if (!(valid && words_.empty())) set(size, size, valid);
   }
-  // Sets cell i of a column of `size` cells.
+  // Sets cell i of a column of `size` cells (i == size: the next cell).
   void set(size_t i, size_t size, bool valid);
   void reserve(size_t n) { words_.reserve((n + 63) / 64); }
   size_t bytes() const { return words_.capacity() * sizeof(uint64_t); }
@@ -96,6 +91,27 @@ struct StringCells {
     return codes[i] < entries() ? entry(codes[i]) : std::string_view();
   }
   static constexpr uint32_t kNoEntry = 0xFFFFFFFF;
+};
+
+// Read-only access to a column's typed cells for code that reads every
+// cell (the JSON and CSV writers): plain pointers, no calls. Only the
+// pointer for the view's kind is set. Valid until the column is written.
+struct ColumnView {
+  ColumnKind kind = ColumnKind::kObject;
+  Missing missing = Missing::kNaN;
+  size_t size = 0;
+  const uint64_t* valid_bits = nullptr;  // null: every cell valid
+  const int64_t* ints = nullptr;         // kInt; kDate days; kDateTime microseconds
+  const double* floats = nullptr;
+  const uint8_t* bools = nullptr;
+  const StringCells* strings = nullptr;
+  const Value* objects = nullptr;
+  bool has_tz = false;  // kDateTime: the column's UTC offset, if any
+  int tz_offset_seconds = 0;
+
+  // False when cell i is the missing marker (never for kObject).
+  bool valid(size_t i) const { return !valid_bits || ((valid_bits[i >> 6] >> (i & 63)) & 1) != 0; }
+  std::string_view text(size_t i) const { return strings->cell(i); }
 };
 
 class Column {
@@ -139,20 +155,10 @@ class Column {
   // Appends other's cells (names and dtypes are the caller's business).
   void append(const Column& other);
 
-  // Fast typed reads, for the writers. kind() says which accessor applies;
-  // valid(i) false means the cell is the missing marker.
+  // The storage kind, and plain pointers to the typed cells (see
+  // ColumnView) for code that reads every cell.
   ColumnKind kind() const;
-  Missing missing() const;
-  bool valid(size_t i) const;
-  int64_t int_at(size_t i) const;              // kInt; kDate days; kDateTime microseconds
-  double float_at(size_t i) const;             // kFloat
-  bool bool_at(size_t i) const;                // kBool
-  std::string_view string_at(size_t i) const;  // kString
-  const StringCells& strings() const;          // kString
-  const Value& object_at(size_t i) const;      // kObject
-  // kDateTime: the column's UTC offset, when it has one.
-  bool has_tz() const;
-  int tz_offset_seconds() const;
+  ColumnView view() const;
 
   // Heap and inline bytes held (the cache budgets charge this).
   size_t approx_bytes() const;

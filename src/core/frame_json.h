@@ -39,7 +39,8 @@ class FrameJsonWriter {
   size_t estimated_size() const;
 
  private:
-  void append_row(std::string& out, size_t row);
+  class Cursor;
+  void append_row(Cursor& c, size_t row);
   void append_tail(std::string& out);
 
   const Frame& frame_;
@@ -47,9 +48,12 @@ class FrameJsonWriter {
   enum class Stage { kHead, kRows, kTail, kDone } stage_ = Stage::kHead;
   size_t row_ = 0;
   size_t written_ = 0, rows_bytes_ = 0;
-  std::vector<std::string> keys_;  // '"key": ' per column, escaped once
+  // '"key": ' per column, escaped once, after "{" (first column) or ", ".
+  std::vector<std::string> keys_;
+  std::vector<ColumnView> views_;
   // Dictionary-encoded text columns: each entry escaped once.
   std::vector<std::vector<std::string>> dict_json_;
+  std::string scratch_;  // cells written as Values
 };
 
 // The whole text at once.

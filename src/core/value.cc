@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 namespace lyn {
@@ -83,55 +84,96 @@ bool Value::operator==(const Value& other) const {
 
 // ---- Python printing ----
 
-void append_py_float_repr(std::string& out, double d) {
-  if (std::isnan(d)) {
-    out += "nan";
-    return;
+namespace {
+
+constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                             1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+char* put(char* p, const char* s, size_t n) {
+  std::memcpy(p, s, n);
+  return p + n;
+}
+
+// Digits with the decimal point after `point` of them (point <= 0: before
+// them, after -point zeros), as repr lays out -4 <= exponent < 16.
+char* put_fixed(char* p, const char* digits, int nd, int point) {
+  if (point <= 0) {
+    p = put(p, "0.", 2);
+    std::memset(p, '0', static_cast<size_t>(-point));
+    p += -point;
+    return put(p, digits, static_cast<size_t>(nd));
   }
-  if (std::isinf(d)) {
-    out += d > 0 ? "inf" : "-inf";
-    return;
+  if (point >= nd) {
+    p = put(p, digits, static_cast<size_t>(nd));
+    std::memset(p, '0', static_cast<size_t>(point - nd));
+    p += point - nd;
+    return put(p, ".0", 2);
   }
+  p = put(p, digits, static_cast<size_t>(point));
+  *p++ = '.';
+  return put(p, digits + point, static_cast<size_t>(nd - point));
+}
+
+// A double that is a short decimal (up to 15 significant digits,
+// 1e-4 <= |d| < 1e15): the fewest decimals k for which
+// round(|d| * 10^k) / 10^k gives |d| back. Below 16 digits that integer is
+// the only candidate with k decimals, so the smallest such k gives the
+// shortest round-trip form, which is what repr prints. Null otherwise.
+char* put_short_decimal(char* p, double d) {
+  const double a = std::fabs(d);
+  if (!(a >= 1e-4 && a < 1e15)) return nullptr;
+  for (int k = 0; k < 16; ++k) {
+    const double scaled = a * kPow10[k];
+    if (scaled >= 1e15) return nullptr;
+    // Rounded half up (scaled < 2^53); a tie is never a round trip anyway.
+    const double m = static_cast<double>(static_cast<int64_t>(scaled + 0.5));
+    if (m / kPow10[k] != a) continue;
+    char digits[24];
+    const int len = static_cast<int>(
+        std::to_chars(digits, digits + sizeof digits, static_cast<int64_t>(m)).ptr - digits);
+    if (d < 0) *p++ = '-';
+    return put_fixed(p, digits, len, len - k);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+char* write_py_float_repr(char* p, double d) {
+  if (std::isnan(d)) return put(p, "nan", 3);
+  if (std::isinf(d)) return d > 0 ? put(p, "inf", 3) : put(p, "-inf", 4);
+  if (char* e = put_short_decimal(p, d)) return e;
   // Shortest round-trip digits in scientific form, then laid out by
   // Python's rule: fixed notation when -4 <= exponent < 16.
   char buf[64];
   const char* end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr;
-  const char* p = buf;
-  if (*p == '-') {
-    out += '-';
-    ++p;
+  const char* q = buf;
+  if (*q == '-') {
+    *p++ = '-';
+    ++q;
   }
   char digits[32];
   int nd = 0;
-  for (; p < end && *p != 'e'; ++p)
-    if (*p != '.') digits[nd++] = *p;
+  for (; q < end && *q != 'e'; ++q)
+    if (*q != '.') digits[nd++] = *q;
   int exp = 0;
-  std::from_chars(p + 1 + (p[1] == '+'), end, exp);
-  if (exp >= -4 && exp < 16) {
-    int point = exp + 1;  // the decimal point goes after `point` digits
-    if (point <= 0) {
-      out += "0.";
-      out.append(static_cast<size_t>(-point), '0');
-      out.append(digits, static_cast<size_t>(nd));
-    } else if (point >= nd) {
-      out.append(digits, static_cast<size_t>(nd));
-      out.append(static_cast<size_t>(point - nd), '0');
-      out += ".0";
-    } else {
-      out.append(digits, static_cast<size_t>(point));
-      out += '.';
-      out.append(digits + point, static_cast<size_t>(nd - point));
-    }
-    return;
-  }
-  out += digits[0];
+  std::from_chars(q + 1 + (q[1] == '+'), end, exp);
+  if (exp >= -4 && exp < 16) return put_fixed(p, digits, nd, exp + 1);
+  *p++ = digits[0];
   if (nd > 1) {
-    out += '.';
-    out.append(digits + 1, static_cast<size_t>(nd - 1));
+    *p++ = '.';
+    p = put(p, digits + 1, static_cast<size_t>(nd - 1));
   }
-  char eb[16];
-  int n = std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-  out.append(eb, static_cast<size_t>(n));
+  *p++ = 'e';
+  *p++ = exp < 0 ? '-' : '+';
+  if (exp < 0) exp = -exp;
+  if (exp < 10) *p++ = '0';
+  return std::to_chars(p, p + 4, exp).ptr;
+}
+
+void append_py_float_repr(std::string& out, double d) {
+  char buf[kMaxFloatRepr];
+  out.append(buf, static_cast<size_t>(write_py_float_repr(buf, d) - buf));
 }
 
 std::string py_float_repr(double d) {

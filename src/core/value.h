@@ -158,6 +158,10 @@ std::string py_repr(const Value& v);
 // Python's repr() of a float: shortest round-trip, `3.0`, `1e+20`, `inf`.
 std::string py_float_repr(double d);
 void append_py_float_repr(std::string& out, double d);
+// The same written to raw memory with room for kMaxFloatRepr bytes; returns
+// the end.
+inline constexpr size_t kMaxFloatRepr = 32;
+char* write_py_float_repr(char* p, double d);
 // Python's repr() of a string, with its choice of quotes and escapes.
 std::string py_string_repr(std::string_view s);
 // The value with dates and datetimes replaced by their isoformat() strings,

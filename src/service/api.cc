@@ -7,6 +7,7 @@
 
 #include "assess/liquid/liquid.h"
 #include "core/json.h"
+#include "core/malloc_policy.h"
 #include "service/context.h"
 #include "service/handlers.h"
 
@@ -146,7 +147,11 @@ Reply Api::handle(std::string_view method, std::string_view path, std::string_vi
       // spare: untouched capacity costs no memory, regrowth copies it all).
       if (out.stream->next(out.body)) {
         size_t hint = out.stream->size_hint();
-        if (hint > out.body.size()) out.body.reserve(hint + hint / 8);
+        if (hint > out.body.size()) {
+          out.body.reserve(hint + hint / 8);
+          advise_huge_pages(out.body.data() + out.body.size(),
+                            out.body.capacity() - out.body.size());
+        }
         while (out.stream->next(out.body)) {
         }
       }
