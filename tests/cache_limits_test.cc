@@ -92,18 +92,23 @@ TEST(FileCache, KeepsParsedFilesWithinItsBudget) {
 }
 
 TEST(TemplateCache, ChargesTemplatesAndEvictsPastItsBudget) {
-  const size_t source = 200;
-  liquid::set_template_cache_budget(
-      3 * (source * liquid::kTemplateBytesPerSourceByte + source + ByteLru<int>::kEntryOverhead));
+  auto source = [](int i) {
+    std::string tpl = "{{ a }}" + std::to_string(i);
+    tpl.resize(200, ' ');
+    return tpl;
+  };
+  // Tags cost more than text; every template here costs the same.
+  EXPECT_GT(liquid::template_bytes("{{ a | upcase }}"), liquid::template_bytes("plain text here!"));
+  const size_t each = liquid::template_bytes(source(0)) + 200 + ByteLru<int>::kEntryOverhead;
+  liquid::set_template_cache_budget(3 * each);
   liquid::TemplateCacheStats before = liquid::template_cache_stats();
   for (int i = 0; i < 6; ++i) {
-    std::string tpl = "{{ a }}" + std::to_string(i);
-    tpl.resize(source, ' ');
-    auto out = liquid::render_liquid(tpl, Map{{"a", Value("x")}});
+    auto out = liquid::render_liquid(source(i), Map{{"a", Value("x")}});
     ASSERT_TRUE(std::holds_alternative<std::string>(out));
+    EXPECT_EQ(std::get<std::string>(out).substr(0, 2), "x" + std::to_string(i));
   }
   liquid::TemplateCacheStats after = liquid::template_cache_stats();
-  EXPECT_LE(after.entries, 3u);
+  EXPECT_EQ(after.entries, 3u);
   EXPECT_LE(after.bytes, after.budget);
   EXPECT_GE(after.evictions, before.evictions + 3);
   liquid::set_template_cache_budget(liquid::kDefaultTemplateCacheBytes);

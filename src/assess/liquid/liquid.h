@@ -40,10 +40,10 @@ std::variant<std::string, Error> render_liquid(std::string_view source, const ly
 
 // The template cache render_liquid() uses: a byte budget with least
 // recently used entries dropped first. Each template is charged
-// kTemplateBytesPerSourceByte per byte of its source (an estimate of its
-// parsed size, see liquid_test.cc); one larger than the budget is not kept.
-inline constexpr size_t kTemplateBytesPerSourceByte = 8;
+// template_bytes(source), an estimate of its parsed size; one larger than
+// the budget is not kept.
 inline constexpr size_t kDefaultTemplateCacheBytes = size_t{16} << 20;
+size_t template_bytes(std::string_view source);
 void set_template_cache_budget(size_t bytes);
 struct TemplateCacheStats {
   size_t entries = 0, bytes = 0, budget = 0;
