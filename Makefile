@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Everything the build, the tests and the benchmarks use, from Debian's apt.
 PACKAGES := cmake make g++ pkg-config git ca-certificates \
-  libboost-dev nlohmann-json3-dev libyaml-cpp-dev libssl-dev zlib1g-dev libpugixml-dev \
+  libboost-dev libcli11-dev libyaml-cpp-dev libssl-dev zlib1g-dev libpugixml-dev \
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk hyperfine nginx
 # Fuzzing and sanitizers (`make fuzz-smoke`, `make test-sanitize`): clang + its runtimes.
 PACKAGES += clang libclang-rt-14-dev
@@ -38,7 +38,17 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j$(JOBS)
 
-test: build test-unit test-wire test-cluster fuzz-smoke
+# The suite runs with a private TMPDIR and fails when it leaves anything there
+# (every test removes what it made: fixture copies, servers' state, sockets).
+TEST_TMP ?= $(abspath $(BUILD))/test-tmp
+
+test: build
+	@rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) $(MAKE) --no-print-directory test-unit test-wire test-cluster fuzz-smoke
+	@left=$$(find $(TEST_TMP) -mindepth 1 -maxdepth 2 | head -20); \
+	if [ -n "$$left" ]; then \
+	  echo "make test left files in its TMPDIR ($(TEST_TMP)):"; echo "$$left"; exit 1; \
+	fi; rmdir $(TEST_TMP) && echo "make test: nothing left in TMPDIR"
 
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 300
@@ -57,8 +67,11 @@ run: build
 	@echo "  (cd examples/project && ../../$(BUILD)/bin/lynguine field title talk.md --server)"
 	cd examples/project && ../../$(BUILD)/bin/lynguine serve --host 127.0.0.1 --port 8765
 
+# Every benchmark script (bench/*: those with a `# bench-rows:` line) and one
+# table of figures beside their baselines; lynguine's reference kit is looked
+# for in LYNGUINE_ORACLE (default /tmp/lynguine-oracle).
 bench: build
-	bash bench/run_all.sh
+	BUILD=$(BUILD) bash bench/run_all.sh
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -13,34 +13,28 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import built, free_port, rss_kb, stop  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(REPO, "bench", "soak_client.cc")
 
 
 def build_client(path):
-    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(SOURCE):
-        return path
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    subprocess.run(["g++", "-O2", "-std=c++20", "-pthread", SOURCE, "-o", path], check=True)
-    return path
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return built(SOURCE, path, std="c++20")
 
 
 def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=None,
         client=None, extra_env=None):
-    """Runs one soak; returns the client's JSON report (dict) plus 'exit'."""
+    """Runs one soak; returns the client's JSON report (dict) plus 'exit',
+    'server_alive' and 'rss_before_kb' (the server's RSS once it answered its
+    first request, before the soak: 0 means it could not be read)."""
     binary = binary or os.environ.get("LYNGUINE_BIN",
                                       os.path.join(REPO, "build", "bin", "lynguine"))
     client = build_client(client or os.path.join(REPO, "build", "bin", "soak_client"))
@@ -58,7 +52,7 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
                             cwd=root, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 20
+        deadline = time.time() + 60  # generous: a loaded machine starts slowly
         while True:
             try:
                 with urllib.request.urlopen("http://127.0.0.1:%d/api/health" % port,
@@ -69,6 +63,7 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
                 if proc.poll() is not None or time.time() > deadline:
                     raise RuntimeError("server did not start")
                 time.sleep(0.05)
+        rss_before = rss_kb(proc.pid)
         r = subprocess.run([client, "--port", str(port), "--pid", str(proc.pid),
                             "--requests", str(requests), "--seconds", str(seconds),
                             "--connections", str(connections), "--threads", str(threads),
@@ -78,15 +73,10 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
         report = json.loads(r.stdout) if r.stdout.strip() else {"stderr": r.stderr}
         report["exit"] = r.returncode
         report["server_alive"] = proc.poll() is None
+        report["rss_before_kb"] = rss_before
         return report
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         shutil.rmtree(base, ignore_errors=True)
 
 

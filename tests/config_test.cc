@@ -18,9 +18,8 @@ namespace fs = std::filesystem;
 class TempDir {
  public:
   TempDir() {
-    char tmpl[] = "/tmp/lyn-config-XXXXXX";
-    path_ = mkdtemp(tmpl);
-    path_ = path_canonical(path_);
+    std::string tmpl = (fs::temp_directory_path() / "lyn-config-XXXXXX").string();
+    path_ = path_canonical(mkdtemp(tmpl.data()));
   }
   ~TempDir() { fs::remove_all(path_); }
   const std::string& path() const { return path_; }

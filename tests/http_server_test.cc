@@ -1,4 +1,4 @@
-// Tests for lyn::server::HttpServer and lyn::server::HttpClient over real
+// Tests for lyn::server::HttpServer and lyn::client::HttpClient over real
 // loopback sockets. Timeouts are generous: these must pass on a busy machine.
 #include "server/http_server.h"
 
@@ -19,16 +19,22 @@
 #include <thread>
 #include <vector>
 
-#include "server/http_client.h"
+#include "client/http_client.h"
 
 namespace {
 
-using lyn::server::HttpClient;
+using lyn::client::HttpClient;
 using lyn::server::HttpRequest;
 using lyn::server::HttpResponse;
 using lyn::server::HttpServer;
 using lyn::server::ServerLimits;
 using namespace std::chrono_literals;
+
+// The error's message, for assertion output.
+template <typename R>
+std::string why(const R& r) {
+  return r.ok() ? std::string() : r.error().message;
+}
 
 // A blocking loopback connection speaking raw bytes.
 class RawConn {
@@ -135,8 +141,8 @@ class HttpServerTest : public ::testing::Test {
   void Start(ServerLimits limits = {}) {
     server_ =
         std::make_unique<HttpServer>([this](const HttpRequest& r) { return Handle(r); }, limits);
-    std::string err;
-    ASSERT_TRUE(server_->listen("127.0.0.1", 0, &err)) << err;
+    auto listening = server_->listen("127.0.0.1", 0);
+    ASSERT_TRUE(listening) << why(listening);
     ASSERT_NE(server_->port(), 0);
     thread_ = std::thread([this] {
       server_->run(2);
@@ -272,9 +278,8 @@ TEST_F(HttpServerTest, BodyOverLimitIs413Json) {
   }
   // A body at the limit is fine, and the server is still alive.
   HttpClient client("127.0.0.1", port());
-  std::string err;
-  auto res = client.request("POST", "/ok", std::string(1024, 'z'), {}, &err);
-  ASSERT_TRUE(res) << err;
+  auto res = client.request("POST", "/ok", std::string(1024, 'z'));
+  ASSERT_TRUE(res) << why(res);
   EXPECT_EQ(res->status, 200);
 }
 
@@ -315,18 +320,17 @@ TEST_F(HttpServerTest, MalformedRequestIs400) {
 TEST_F(HttpServerTest, HandlerExceptionBecomes500AndServerSurvives) {
   Start();
   HttpClient client("127.0.0.1", port());
-  std::string err;
-  auto r = client.request("GET", "/throw", {}, {}, &err);
-  ASSERT_TRUE(r) << err;
+  auto r = client.request("GET", "/throw");
+  ASSERT_TRUE(r) << why(r);
   EXPECT_EQ(r->status, 500);
   EXPECT_EQ(r->header("Content-Type"), "application/json");
   EXPECT_NE(r->body.find("\"status\":\"error\""), std::string::npos) << r->body;
   EXPECT_NE(r->body.find("boom \\\"quoted\\\""), std::string::npos) << r->body;
-  r = client.request("GET", "/throw-int", {}, {}, &err);
-  ASSERT_TRUE(r) << err;
+  r = client.request("GET", "/throw-int");
+  ASSERT_TRUE(r) << why(r);
   EXPECT_EQ(r->status, 500);
-  r = client.request("GET", "/fine", {}, {}, &err);
-  ASSERT_TRUE(r) << err;
+  r = client.request("GET", "/fine");
+  ASSERT_TRUE(r) << why(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "GET /fine ");
 }
@@ -343,10 +347,9 @@ TEST_F(HttpServerTest, ConcurrentClientsEachGetTheirOwnAnswer) {
       for (int i = 0; i < kRequests; ++i) {
         std::string body = "{\"thread\":" + std::to_string(t) + ",\"i\":" + std::to_string(i) + "}";
         std::string path = "/t" + std::to_string(t);
-        std::string err;
-        auto r = client.request("POST", path, body, {}, &err);
+        auto r = client.request("POST", path, body);
         if (!r || r->status != 200 || r->body != "POST " + path + " " + body) {
-          failures[t] = r ? r->body : err;
+          failures[t] = r ? r->body : why(r);
           return;
         }
         ok++;
@@ -365,11 +368,10 @@ TEST_F(HttpServerTest, GracefulShutdownFinishesRequestInFlight) {
   ASSERT_TRUE(idle.send("GET /warm HTTP/1.1\r\nHost: h\r\n\r\n"));
   ASSERT_EQ(body_of(idle.read_response()), "GET /warm ");
 
-  std::optional<lyn::server::HttpResult> slow;
-  std::string slow_err;
+  std::optional<lyn::Result<lyn::client::HttpResult>> slow;
   std::thread t([&] {
     HttpClient client("127.0.0.1", port());
-    slow = client.request("GET", "/slow", {}, {}, &slow_err);
+    slow.emplace(client.request("GET", "/slow"));
   });
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!slow_entered_ && std::chrono::steady_clock::now() < deadline)
@@ -378,10 +380,10 @@ TEST_F(HttpServerTest, GracefulShutdownFinishesRequestInFlight) {
   EXPECT_GE(server_->in_flight(), 1u);
   server_->shutdown_gracefully();
   t.join();
-  ASSERT_TRUE(slow) << slow_err;
-  EXPECT_EQ(slow->status, 200);
-  EXPECT_EQ(slow->body, "{\"slow\":\"done\"}");
-  EXPECT_EQ(slow->header("Connection"), "close");
+  ASSERT_TRUE(slow && *slow) << why(*slow);
+  EXPECT_EQ((*slow)->status, 200);
+  EXPECT_EQ((*slow)->body, "{\"slow\":\"done\"}");
+  EXPECT_EQ((*slow)->header("Connection"), "close");
   EXPECT_TRUE(idle.closed_within(10s));
   thread_.join();  // run() returns by itself
   EXPECT_TRUE(run_returned_);
@@ -462,11 +464,13 @@ TEST_F(HttpServerTest, LastActivityAdvancesWithRequests) {
 
 TEST(HttpServerListenTest, ReportsBindFailure) {
   HttpServer a([](const HttpRequest&) { return HttpResponse{}; });
-  std::string err;
-  ASSERT_TRUE(a.listen("127.0.0.1", 0, &err)) << err;
+  auto first = a.listen("127.0.0.1", 0);
+  ASSERT_TRUE(first) << why(first);
   HttpServer b([](const HttpRequest&) { return HttpResponse{}; });
-  EXPECT_FALSE(b.listen("127.0.0.1", a.port(), &err));
-  EXPECT_NE(err, "");
+  auto second = b.listen("127.0.0.1", a.port());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().type, "OSError");
+  EXPECT_NE(second.error().message, "");
 }
 
 TEST(HttpClientTest, ReportsConnectionRefused) {
@@ -479,10 +483,9 @@ TEST(HttpClientTest, ReportsConnectionRefused) {
   socklen_t len = sizeof a;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   ::close(fd);
-  std::string err;
-  auto r = lyn::server::http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/", {}, {}, 2s, &err);
-  EXPECT_FALSE(r);
-  EXPECT_NE(err, "");
+  auto r = lyn::client::http_request("127.0.0.1", ntohs(a.sin_port), "GET", "/", {}, {}, 2s);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("cannot connect"), std::string::npos) << why(r);
 }
 
 TEST_F(HttpServerTest, ClientRetriesWhenTheServerClosedAnIdleConnection) {
@@ -490,12 +493,11 @@ TEST_F(HttpServerTest, ClientRetriesWhenTheServerClosedAnIdleConnection) {
   limits.request_timeout = 200ms;  // also the keep-alive idle limit
   Start(limits);
   HttpClient client("127.0.0.1", port());
-  std::string err;
-  auto r = client.request("POST", "/a", "1", {}, &err);
-  ASSERT_TRUE(r) << err;
+  auto r = client.request("POST", "/a", "1");
+  ASSERT_TRUE(r) << why(r);
   std::this_thread::sleep_for(800ms);  // the server drops the idle connection
-  r = client.request("POST", "/b", "2", {}, &err);
-  ASSERT_TRUE(r) << err;
+  r = client.request("POST", "/b", "2");
+  ASSERT_TRUE(r) << why(r);
   EXPECT_EQ(r->body, "POST /b 2");
 }
 
@@ -547,9 +549,8 @@ TEST(HttpClientTest, DecodesChunkedBodies) {
   OneShotServer s(
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
       "4\r\n{\"a\"\r\n6;ext=1\r\n: 1234\r\n1\r\n}\r\n0\r\nTrailer: x\r\n\r\n");
-  std::string err;
-  auto r = lyn::server::http_request("127.0.0.1", s.port(), "POST", "/p", "{}", {}, 10s, &err);
-  ASSERT_TRUE(r) << err;
+  auto r = lyn::client::http_request("127.0.0.1", s.port(), "POST", "/p", "{}", {}, 10s);
+  ASSERT_TRUE(r) << why(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "{\"a\": 1234}");
   EXPECT_EQ(r->header("content-type"), "application/json");
@@ -558,19 +559,17 @@ TEST(HttpClientTest, DecodesChunkedBodies) {
 TEST(HttpClientTest, ReadsHttp10BodiesDelimitedByClose) {
   // What Python's http.server sends.
   OneShotServer s("HTTP/1.0 404 Not Found\r\nServer: BaseHTTP/0.6\r\n\r\n{\"status\": \"error\"}");
-  std::string err;
-  auto r = lyn::server::http_request("127.0.0.1", s.port(), "GET", "/x", {}, {}, 10s, &err);
-  ASSERT_TRUE(r) << err;
+  auto r = lyn::client::http_request("127.0.0.1", s.port(), "GET", "/x", {}, {}, 10s);
+  ASSERT_TRUE(r) << why(r);
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(r->body, "{\"status\": \"error\"}");
 }
 
 TEST(HttpClientTest, SendsAWellFormedRequest) {
   OneShotServer s("HTTP/1.1 204 No Content\r\n\r\n");
-  std::string err;
-  auto r = lyn::server::http_request("127.0.0.1", s.port(), "POST", "/api/read_data", "{\"k\":1}",
-                                     {{"X-Extra", "yes"}}, 10s, &err);
-  ASSERT_TRUE(r) << err;
+  auto r = lyn::client::http_request("127.0.0.1", s.port(), "POST", "/api/read_data", "{\"k\":1}",
+                                     {{"X-Extra", "yes"}}, 10s);
+  ASSERT_TRUE(r) << why(r);
   EXPECT_EQ(r->status, 204);
   EXPECT_EQ(r->body, "");
   const std::string& q = s.request_;

@@ -66,6 +66,18 @@ TEST(JsonTest, WritesLikeJsonDumpsWithNullForNonFinite) {
   EXPECT_EQ(to_json(Value(List{Value("\xc3\x89")}), raw), "[\"\xc3\x89\"]");
 }
 
+TEST(JsonTest, IndentsLikeJsonDumpsIndent) {
+  // json.dumps({'a': [1, {'b': []}], 'c': {}, 'd': 'x'}, indent=2)
+  Value v(Map{{"a", Value(List{Value(int64_t{1}), Value(Map{{"b", Value(List{})}})})},
+              {"c", Value(Map{})},
+              {"d", Value("x")}});
+  JsonWriteOptions o;
+  o.indent = 2;
+  EXPECT_EQ(to_json(v, o),
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": []\n    }\n  ],\n  \"c\": {},\n"
+            "  \"d\": \"x\"\n}");
+}
+
 TEST(JsonTest, RoundTripsAstralCharactersAndInvalidUtf8Safely) {
   auto v = parse_json(R"("\ud83d\ude00")");
   ASSERT_TRUE(v.ok());

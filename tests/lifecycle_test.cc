@@ -1,8 +1,6 @@
 // Tests for the server lifecycle: state directory and file, start lock, stale
 // state detection, daemonize, idle timeout. Each test uses its own
 // LYNGUINE_STATE_DIR under a fresh temporary directory.
-#include "server/lifecycle.h"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -20,14 +18,31 @@
 #include <thread>
 #include <vector>
 
+#include "app/serve.h"
+#include "client/ensure_server.h"
+#include "ops/daemon.h"
+#include "ops/process.h"
+#include "ops/server_watch.h"
+#include "ops/start_lock.h"
+#include "ops/state_file.h"
 #include "server/http_server.h"
-#include "server/serve_main.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using namespace lyn::server;
+using namespace lyn::app;
+using namespace lyn::client;
+using namespace lyn::ops;
+using lyn::server::HttpRequest;
+using lyn::server::HttpResponse;
+using lyn::server::HttpServer;
 using namespace std::chrono_literals;
+
+// The error's message, for assertion output.
+template <typename R>
+std::string why(const R& r) {
+  return r.ok() ? std::string() : r.error().message;
+}
 
 // ensure_server() starts `<exe> serve --daemon --port 0 --idle-timeout N
 // --root R`. To test it without the CLI, this test binary plays the server
@@ -57,13 +72,15 @@ int MaybeRunAsTestServer() {
       o.root = args[++i];
   }
   o.make_handler = [v = std::string(version)](const ServeInfo&) {
-    return [v](const HttpRequest&) {
-      return HttpResponse{
-          200,
-          "application/json",
-          "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\",\"version\":\"" + v + "\"}",
-          {}};
-    };
+    return ServeHandler{[v](const HttpRequest&) {
+                          return HttpResponse{200,
+                                              "application/json",
+                                              "{\"status\":\"ok\",\"server\":\"lynguine-server-"
+                                              "poc\",\"version\":\"" +
+                                                  v + "\"}",
+                                              {}};
+                        },
+                        {}};
   };
   _exit(run_serve(o));
 }
@@ -72,8 +89,8 @@ int MaybeRunAsTestServer() {
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/lyn_lifecycle_XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    std::string tmpl = (fs::temp_directory_path() / "lyn_lifecycle_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     base_ = tmpl;
     dir_ = base_ + "/state/lynguine";  // two levels that do not exist yet
     const char* old = std::getenv("LYNGUINE_STATE_DIR");
@@ -121,9 +138,8 @@ mode_t ModeOf(const std::string& path) {
 }
 
 TEST_F(LifecycleTest, StateDirIsCreatedPrivate) {
-  std::string err;
-  auto d = state_dir(&err);
-  ASSERT_TRUE(d) << err;
+  auto d = state_dir();
+  ASSERT_TRUE(d) << why(d);
   EXPECT_EQ(*d, dir_);
   EXPECT_TRUE(fs::is_directory(dir_));
   EXPECT_EQ(ModeOf(dir_), 0700u);
@@ -156,11 +172,11 @@ TEST_F(LifecycleTest, StateFileRoundTripsWithMode0600) {
   ASSERT_TRUE(d);
   ServerState s = Sample(1234, 8765);
   s.token = "secret";
-  std::string err;
-  ASSERT_TRUE(write_state(*d, s, &err)) << err;
+  auto written = write_state(*d, s);
+  ASSERT_TRUE(written) << why(written);
   EXPECT_EQ(ModeOf(state_file_path(*d)), 0600u);
-  auto back = read_state(*d, &err);
-  ASSERT_TRUE(back) << err;
+  auto back = read_state(*d);
+  ASSERT_TRUE(back) << why(back);
   EXPECT_EQ(back->pid, 1234);
   EXPECT_EQ(back->host, "127.0.0.1");
   EXPECT_EQ(back->port, 8765);
@@ -183,9 +199,10 @@ TEST_F(LifecycleTest, MalformedStateFileIsRejected) {
   auto d = state_dir();
   ASSERT_TRUE(d);
   std::ofstream(state_file_path(*d)) << "{\"pid\": 12, \"port\": ";
-  std::string err;
-  EXPECT_FALSE(read_state(*d, &err));
-  EXPECT_NE(err, "");
+  auto back = read_state(*d);
+  ASSERT_FALSE(back);
+  EXPECT_EQ(back.error().type, "ValueError");
+  EXPECT_NE(back.error().message.find("malformed state file"), std::string::npos);
 }
 
 TEST_F(LifecycleTest, WritesAreAtomicForConcurrentReaders) {
@@ -196,8 +213,7 @@ TEST_F(LifecycleTest, WritesAreAtomicForConcurrentReaders) {
   std::atomic<int> bad{0}, reads{0};
   std::thread reader([&] {
     while (!done) {
-      std::string err;
-      auto s = read_state(*d, &err);
+      auto s = read_state(*d);
       // Every read sees some complete state: never missing, never torn.
       if (!s || s->root != "/some/root" || s->port != s->pid) bad++;
       reads++;
@@ -278,8 +294,12 @@ TEST_F(LifecycleTest, RemoveStateIfOursChecksThePid) {
 TEST_F(LifecycleTest, StartLockIsExclusive) {
   auto d = state_dir();
   ASSERT_TRUE(d);
-  auto first = StartLock::acquire(*d);
-  ASSERT_TRUE(first);
+  std::optional<StartLock> first;
+  {
+    auto r = StartLock::acquire(*d);
+    ASSERT_TRUE(r) << why(r);
+    first.emplace(std::move(r).value());
+  }
   EXPECT_EQ(ModeOf(*d + "/start.lock"), 0600u);
   // A second holder in this process (own open file description) is refused...
   EXPECT_FALSE(StartLock::try_acquire(*d));
@@ -295,7 +315,7 @@ TEST_F(LifecycleTest, StartLockIsExclusive) {
   std::atomic<bool> got{false};
   std::thread waiter([&] {
     auto second = StartLock::acquire(*d);
-    got = second.has_value();
+    got = second.ok();
   });
   std::this_thread::sleep_for(100ms);
   EXPECT_FALSE(got);
@@ -308,8 +328,12 @@ TEST_F(LifecycleTest, StartLockIsExclusive) {
 TEST_F(LifecycleTest, StartLockIsNotInheritedAcrossExec) {
   auto d = state_dir();
   ASSERT_TRUE(d);
-  auto lock = StartLock::acquire(*d);
-  ASSERT_TRUE(lock);
+  std::optional<StartLock> lock;
+  {
+    auto r = StartLock::acquire(*d);
+    ASSERT_TRUE(r) << why(r);
+    lock.emplace(std::move(r).value());
+  }
   // A long-lived process exec'd while we hold the lock must not keep it.
   pid_t child = ::fork();
   if (child == 0) {
@@ -374,7 +398,7 @@ TEST_F(LifecycleTest, IdleTimeoutShutsTheServerDown) {
   HttpServer server([](const HttpRequest&) { return HttpResponse{}; });
   ASSERT_TRUE(server.listen("127.0.0.1", 0));
   std::atomic<bool> returned{false};
-  ServerWatch watch(server, 0.3, /*handle_signals=*/false);
+  ServerWatch watch(watched(server), 0.3, /*handle_signals=*/false);
   std::thread t([&] {
     server.run(2);
     returned = true;
@@ -400,20 +424,24 @@ TEST_F(LifecycleTest, RunServeRecordsItselfAndStopsOnSigterm) {
     o.root = base_;
     o.quiet = true;
     o.make_handler = [](const ServeInfo& info) {
-      return [info](const HttpRequest& r) {
-        HttpResponse res;
-        if (r.target == "/api/health")
-          res.body = "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\",\"port\":" +
-                     std::to_string(info.port) + "}";
-        return res;
-      };
+      return ServeHandler{[info](const HttpRequest& r) {
+                            HttpResponse res;
+                            if (r.target == "/api/health")
+                              res.body =
+                                  "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\","
+                                  "\"port\":" +
+                                  std::to_string(info.port) + "}";
+                            return res;
+                          },
+                          {}};
     };
     _exit(run_serve(o));
   }
   std::optional<ServerState> st;
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (std::chrono::steady_clock::now() < deadline) {
-    st = read_state(*d);
+    st.reset();
+    if (auto r = read_state(*d); r.ok()) st = *r;
     if (st && is_alive(*st)) break;
     std::this_thread::sleep_for(10ms);
   }
@@ -434,8 +462,8 @@ class LifecycleEnsureTest : public LifecycleTest {
  protected:
   void TearDown() override {
     ::unsetenv("LYN_LIFECYCLE_TEST_SERVER");
-    if (auto d = state_dir())
-      if (auto st = read_state(*d)) stop_process(st->pid, 5s, true);
+    if (auto d = state_dir(); d.ok())
+      if (auto st = read_state(*d); st.ok()) stop_process(st->pid, 5s, true);
     for (pid_t p : started_) stop_process(p, 5s, true);
     LifecycleTest::TearDown();
   }
@@ -459,7 +487,13 @@ TEST_F(LifecycleEnsureTest, StartsOneServerForTenConcurrentClients) {
   std::vector<std::string> errs(kClients);
   std::vector<std::thread> threads;
   for (int i = 0; i < kClients; ++i)
-    threads.emplace_back([&, i] { got[i] = ensure_server(o, &errs[i]); });
+    threads.emplace_back([&, i] {
+      auto r = ensure_server(o);
+      if (r.ok())
+        got[i] = *r;
+      else
+        errs[i] = r.error().message;
+    });
   for (auto& t : threads) t.join();
   ASSERT_TRUE(got[0]) << errs[0];
   started_.push_back(got[0]->pid);
@@ -477,15 +511,14 @@ TEST_F(LifecycleEnsureTest, StartsOneServerForTenConcurrentClients) {
 }
 
 TEST_F(LifecycleEnsureTest, ReplacesAServerOfAnotherVersion) {
-  std::string err;
-  auto first = ensure_server(Options("1.0-test"), &err);
-  ASSERT_TRUE(first) << err;
+  auto first = ensure_server(Options("1.0-test"));
+  ASSERT_TRUE(first) << why(first);
   started_.push_back(first->pid);
   std::vector<std::string> messages;
   EnsureOptions o = Options("2.0-test");
   o.on_message = [&](const std::string& m) { messages.push_back(m); };
-  auto second = ensure_server(o, &err);
-  ASSERT_TRUE(second) << err;
+  auto second = ensure_server(o);
+  ASSERT_TRUE(second) << why(second);
   started_.push_back(second->pid);
   EXPECT_NE(second->pid, first->pid);
   EXPECT_EQ(second->version, "2.0-test");
@@ -493,8 +526,8 @@ TEST_F(LifecycleEnsureTest, ReplacesAServerOfAnotherVersion) {
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0], "replacing lynguine server version 1.0-test with 2.0-test");
   // Same version again: reused, no message.
-  auto third = ensure_server(o, &err);
-  ASSERT_TRUE(third) << err;
+  auto third = ensure_server(o);
+  ASSERT_TRUE(third) << why(third);
   EXPECT_EQ(third->pid, second->pid);
   EXPECT_EQ(messages.size(), 1u);
 }
@@ -503,9 +536,8 @@ TEST_F(LifecycleEnsureTest, ReplacesStaleState) {
   auto d = state_dir();
   ASSERT_TRUE(d);
   ASSERT_TRUE(write_state(*d, Sample(DeadPid(), 1)));
-  std::string err;
-  auto st = ensure_server(Options("1.0-test"), &err);
-  ASSERT_TRUE(st) << err;
+  auto st = ensure_server(Options("1.0-test"));
+  ASSERT_TRUE(st) << why(st);
   started_.push_back(st->pid);
   EXPECT_TRUE(is_alive(*st));
   EXPECT_EQ(read_state(*d)->pid, st->pid);

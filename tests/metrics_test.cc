@@ -1,33 +1,50 @@
-// Tests for the server's observability pieces: lyn::server::Metrics (label
-// normalisation, the Prometheus exposition, thread safety), Logger (text and
-// JSON lines) and the OpenAPI document (valid JSON, every endpoint_list()
-// route described).
-#include "server/metrics.h"
+// Tests for the server's observability pieces: lyn::ops::Metrics (labels
+// from the route table, the Prometheus exposition, thread safety), Logger
+// (text and JSON lines), the OpenAPI document (valid JSON, every listed route
+// described) and the status page. tests/routes_test.cc proves they all read
+// one route table.
+#include "ops/metrics.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "server/logging.h"
-#include "server/openapi.h"
-#include "server/status_page.h"
-#include "service/handlers.h"
+#include "core/json.h"
+#include "ops/logging.h"
+#include "ops/openapi.h"
+#include "ops/status_page.h"
+#include "service/routes.h"
 
 namespace {
 
-using lyn::server::LogFormat;
-using lyn::server::Logger;
-using lyn::server::LogLevel;
-using lyn::server::Metrics;
-using lyn::server::MetricsSources;
-using lyn::server::normalise_endpoint;
-using lyn::server::normalise_method;
+using lyn::Value;
+using lyn::ops::LogFormat;
+using lyn::ops::Logger;
+using lyn::ops::LogLevel;
+using lyn::ops::Metrics;
+using lyn::ops::MetricsSources;
+using lyn::ops::normalise_method;
+
+// The label `lynguine serve` gives a request: its route in the API's table.
+std::string label(std::string_view method, std::string_view target) {
+  return lyn::service::api_routes()->describe(method, target).metric_label;
+}
+
+// Metrics labelled as `lynguine serve` labels them.
+Metrics api_metrics(double start = 0) {
+  return Metrics(start, label);
+}
+
+Value parse(const std::string& text) {
+  auto v = lyn::parse_json(text);
+  EXPECT_TRUE(v.ok()) << text;
+  return v.ok() ? *v : Value();
+}
 
 // The value of the sample line `series` (exact text before the space), or -1.
 double sample(const std::string& text, const std::string& series) {
@@ -39,25 +56,28 @@ double sample(const std::string& text, const std::string& series) {
   return -1;
 }
 
-TEST(MetricsTest, NormalisesEndpoints) {
-  EXPECT_EQ(normalise_endpoint("/api/ping"), "/api/ping");
-  EXPECT_EQ(normalise_endpoint("/api/ping?verbose=1"), "/api/ping");
-  EXPECT_EQ(normalise_endpoint("/"), "/");
-  EXPECT_EQ(normalise_endpoint("/metrics"), "/metrics");
-  EXPECT_EQ(normalise_endpoint("/api/sessions"), "/api/sessions");
-  EXPECT_EQ(normalise_endpoint("/api/sessions/0b6f-uuid"), "/api/sessions/{id}");
-  EXPECT_EQ(normalise_endpoint("/api/sessions/0b6f-uuid/get_shape"),
-            "/api/sessions/{id}/get_shape");
-  EXPECT_EQ(normalise_endpoint("/api/sessions/x/get_value/extra"), "/api/sessions/{id}/get_value");
-  EXPECT_EQ(normalise_endpoint("/api/sessions/x/drop_tables"), "/api/sessions/{id}/{operation}");
-  EXPECT_EQ(normalise_endpoint("/wp-admin/login.php"), "other");
-  EXPECT_EQ(normalise_endpoint("/api/nothing"), "other");
+TEST(MetricsTest, LabelsAreRouteTemplates) {
+  EXPECT_EQ(label("GET", "/api/ping"), "/api/ping");
+  EXPECT_EQ(label("GET", "/api/ping?verbose=1"), "/api/ping");
+  EXPECT_EQ(label("DELETE", "/api/ping"), "/api/ping");
+  EXPECT_EQ(label("GET", "/api/sessions"), "/api/sessions");
+  EXPECT_EQ(label("GET", "/api/sessions/0b6f-uuid"), "/api/sessions/{id}");
+  EXPECT_EQ(label("GET", "/api/sessions/0b6f-uuid/get_shape"), "/api/sessions/{id}/get_shape");
+  EXPECT_EQ(label("POST", "/api/sessions/x/get_value/extra"), "/api/sessions/{id}/get_value");
+  EXPECT_EQ(label("POST", "/api/sessions/x/drop_tables"), "/api/sessions/{id}/{operation}");
+  EXPECT_EQ(label("GET", "/wp-admin/login.php"), "other");
+  EXPECT_EQ(label("POST", "/api/nothing"), "other");
+  EXPECT_EQ(label("GET", "/api/ping/"), "other");
   EXPECT_EQ(normalise_method("GET"), "GET");
   EXPECT_EQ(normalise_method("BREW"), "OTHER");
+  // Told no labels, every request is "other": never one series per path.
+  Metrics bare;
+  bare.observe("GET", "/api/ping", 200, 0.001);
+  EXPECT_NE(bare.render({}).find("endpoint=\"other\""), std::string::npos);
 }
 
 TEST(MetricsTest, RendersCountersAndHistograms) {
-  Metrics m(1000.0);
+  Metrics m = api_metrics(1000.0);
   m.observe("GET", "/api/ping", 200, 0.00007);
   m.observe("GET", "/api/ping?x=1", 200, 0.0003);
   m.observe("POST", "/api/sessions/abc/get_shape", 404, 0.002);
@@ -121,7 +141,7 @@ TEST(MetricsTest, RendersCountersAndHistograms) {
 }
 
 TEST(MetricsTest, LabelCardinalityIsBounded) {
-  Metrics m;
+  Metrics m = api_metrics();
   for (int i = 0; i < 500; ++i) {
     m.observe("GET", "/api/sessions/" + std::to_string(i), 404, 0.001);
     m.observe("GET", "/random/" + std::to_string(i), 404, 0.001);
@@ -135,7 +155,7 @@ TEST(MetricsTest, LabelCardinalityIsBounded) {
 }
 
 TEST(MetricsTest, ObserveIsThreadSafe) {
-  Metrics m;
+  Metrics m = api_metrics();
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&m, t] {
@@ -157,66 +177,91 @@ TEST(MetricsTest, LoggerWritesJsonLines) {
     Logger log(LogLevel::kInfo, LogFormat::kJson, f);
     log.access("GET", "/api/ping?q=\"x\"\xff", 200, 0.000123, 35, "127.0.0.1:5000");
     log.log(LogLevel::kDebug, "not written");
-    log.log(LogLevel::kError, "boom", {lyn::server::log_field("code", 7LL)});
+    log.log(LogLevel::kError, "boom", {lyn::ops::log_field("code", 7LL)});
   }
   std::rewind(f);
-  std::vector<nlohmann::json> lines;
+  std::vector<Value> lines;
   char buf[1024];
-  while (std::fgets(buf, sizeof buf, f)) lines.push_back(nlohmann::json::parse(buf));
+  while (std::fgets(buf, sizeof buf, f)) lines.push_back(parse(buf));
   std::fclose(f);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0]["level"], "info");
-  EXPECT_EQ(lines[0]["msg"], "request");
-  EXPECT_EQ(lines[0]["method"], "GET");
-  EXPECT_EQ(lines[0]["path"], "/api/ping?q=\"x\"\xef\xbf\xbd");
-  EXPECT_EQ(lines[0]["status"], 200);
-  EXPECT_DOUBLE_EQ(lines[0]["duration_ms"].get<double>(), 0.123);
-  EXPECT_EQ(lines[0]["bytes"], 35);
-  EXPECT_EQ(lines[0]["remote"], "127.0.0.1:5000");
-  EXPECT_TRUE(lines[0]["ts"].get<std::string>().ends_with("Z"));
-  EXPECT_EQ(lines[1]["level"], "error");
-  EXPECT_EQ(lines[1]["code"], 7);
+  auto text = [](const Value& line, const char* key) {
+    const Value* v = line.get(key);
+    return v && v->is_string() ? v->as_string() : std::string("<missing>");
+  };
+  auto number = [](const Value& line, const char* key) {
+    const Value* v = line.get(key);
+    if (!v) return -1.0;
+    return v->is_int() ? static_cast<double>(v->as_int()) : v->is_float() ? v->as_float() : -1.0;
+  };
+  EXPECT_EQ(text(lines[0], "level"), "info");
+  EXPECT_EQ(text(lines[0], "msg"), "request");
+  EXPECT_EQ(text(lines[0], "method"), "GET");
+  EXPECT_EQ(text(lines[0], "path"), "/api/ping?q=\"x\"\xef\xbf\xbd");
+  EXPECT_EQ(number(lines[0], "status"), 200);
+  EXPECT_DOUBLE_EQ(number(lines[0], "duration_ms"), 0.123);
+  EXPECT_EQ(number(lines[0], "bytes"), 35);
+  EXPECT_EQ(text(lines[0], "remote"), "127.0.0.1:5000");
+  EXPECT_TRUE(text(lines[0], "ts").ends_with("Z"));
+  EXPECT_EQ(text(lines[1], "level"), "error");
+  EXPECT_EQ(number(lines[1], "code"), 7);
 }
 
 TEST(MetricsTest, LoggerWritesTextLines) {
   Logger log(LogLevel::kInfo, LogFormat::kText, nullptr);
-  std::string line = log.format_line(
-      LogLevel::kInfo, "request",
-      {lyn::server::log_field("path", "/a b"), lyn::server::log_field("status", 404LL)});
+  std::string line =
+      log.format_line(LogLevel::kInfo, "request",
+                      {lyn::ops::log_field("path", "/a b"), lyn::ops::log_field("status", 404LL)});
   EXPECT_TRUE(std::regex_match(
       line, std::regex(
                 R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO request path="/a b" status=404\n)")))
       << line;
-  EXPECT_EQ(lyn::server::parse_log_level("warning"), LogLevel::kWarning);
-  EXPECT_FALSE(lyn::server::parse_log_level("loud").has_value());
-  EXPECT_EQ(lyn::server::parse_log_format("json"), LogFormat::kJson);
+  EXPECT_EQ(lyn::ops::parse_log_level("warning"), LogLevel::kWarning);
+  EXPECT_FALSE(lyn::ops::parse_log_level("loud").has_value());
+  EXPECT_EQ(lyn::ops::parse_log_format("json"), LogFormat::kJson);
 }
 
 TEST(MetricsTest, OpenApiDescribesEveryRoute) {
-  auto doc = nlohmann::json::parse(lyn::server::openapi_json());
-  EXPECT_EQ(doc["openapi"], "3.0.3");
-  EXPECT_EQ(doc["info"]["version"], LYNGUINE_VERSION);
-  for (const std::string& e : lyn::service::endpoint_list()) {
+  const auto& routes = *lyn::service::api_routes();
+  auto rendered = lyn::ops::render_openapi(routes, "9.9.9");
+  ASSERT_TRUE(rendered) << rendered.error().message;
+  Value doc = parse(*rendered);
+  ASSERT_TRUE(doc.is_map());
+  auto at = [](const Value& v, std::string_view key) -> const Value& {
+    static const Value kNone;
+    const Value* found = v.is_map() ? v.get(key) : nullptr;
+    return found ? *found : kNone;
+  };
+  EXPECT_EQ(at(doc, "openapi"), Value("3.0.3"));
+  EXPECT_EQ(at(at(doc, "info"), "version"), Value("9.9.9"));
+  const Value& paths = at(doc, "paths");
+  for (const std::string& e : routes.endpoint_list()) {
     // "GET  /api/health" -> get, /api/health
     std::istringstream in(e);
     std::string method, path;
     in >> method >> path;
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    ASSERT_TRUE(doc["paths"].contains(path)) << e;
-    EXPECT_TRUE(doc["paths"][path].contains(method)) << e;
+    ASSERT_TRUE(at(paths, path).is_map()) << e;
+    EXPECT_TRUE(at(at(paths, path), method).is_map()) << e;
   }
-  for (const char* p : {"/", "/metrics", "/api/openapi.json"})
-    EXPECT_TRUE(doc["paths"][p].contains("get")) << p;
+  // The session operations' enum is the table of operations.
+  const Value& params = at(at(paths, "/api/sessions/{id}/{operation}"), "parameters");
+  ASSERT_TRUE(params.is_list());
+  const Value& ops = at(at(params.as_list().at(1), "schema"), "enum");
+  ASSERT_TRUE(ops.is_list());
+  EXPECT_EQ(ops.as_list().size(), lyn::service::session_operations().size());
   // Every $ref points at something that exists.
-  std::string text = lyn::server::openapi_json();
+  std::string text = *rendered;
   std::regex ref_re("\"\\$ref\": \"#/components/(\\w+)/(\\w+)\"");
+  int refs = 0;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), ref_re);
-       it != std::sregex_iterator(); ++it)
-    EXPECT_TRUE(doc["components"][(*it)[1].str()].contains((*it)[2].str())) << (*it)[0];
+       it != std::sregex_iterator(); ++it, ++refs)
+    EXPECT_TRUE(at(at(at(doc, "components"), (*it)[1].str()), (*it)[2].str()).is_map()) << (*it)[0];
+  EXPECT_GT(refs, 20);
 }
 
 TEST(MetricsTest, StatusPageIsOneDocument) {
-  std::string_view page = lyn::server::status_page_html();
+  std::string_view page = lyn::ops::status_page_html();
   EXPECT_EQ(page.substr(0, 15), "<!DOCTYPE html>");
   EXPECT_NE(page.find("<canvas id=\"hist\""), std::string_view::npos);
   EXPECT_NE(page.find("/metrics"), std::string_view::npos);

@@ -18,18 +18,38 @@
 #include <thread>
 #include <vector>
 
+#include "app/api_adapter.h"
 #include "client/api_caller.h"
+#include "client/http_client.h"
 #include "server/api_keys.h"
 #include "server/guard.h"
-#include "server/http_client.h"
 #include "server/http_server.h"
 #include "server/rate_limit.h"
 #include "server/secrets.h"
+#include "service/routes.h"
 
 namespace {
 
 using namespace lyn::server;
+using lyn::client::ClientOptions;
+using lyn::client::http_request;
+using lyn::client::HttpClient;
 using namespace std::chrono_literals;
+
+// Guard options for a server of lynguine's API: the rights come from the
+// service's route table (as `lynguine serve` wires them).
+GuardOptions api_guard() {
+  GuardOptions o;
+  o.describe = [routes = lyn::service::api_routes()](std::string_view m, std::string_view t) {
+    return lyn::app::route_info(*routes, m, t);
+  };
+  return o;
+}
+
+// The value, or `fallback` on an error.
+std::string value_or(const lyn::Result<std::string>& r, std::string fallback) {
+  return r.ok() ? *r : fallback;
+}
 
 HttpRequest req(std::string method, std::string target,
                 std::vector<std::pair<std::string, std::string>> headers = {{"Host",
@@ -62,7 +82,7 @@ std::shared_ptr<const ApiKeys> test_keys() {
   auto k = ApiKeys::parse(
       "- {name: alice, key: alice-key-0123456789abcdef, rights: write}\n"
       "- {name: bob, key: bob-key-0123456789abcdef, rights: read}\n");
-  EXPECT_TRUE(k.has_value());
+  EXPECT_TRUE(k.ok());
   return std::make_shared<const ApiKeys>(*k);
 }
 
@@ -105,11 +125,11 @@ TEST(Secrets, SecretFileIsWrittenMode0600AndReadBack) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  EXPECT_EQ(read_secret_file(path).value_or(""), "s3cret");
+  EXPECT_EQ(value_or(read_secret_file(path), ""), "s3cret");
   { std::ofstream(path) << "  padded \n second line\n"; }
-  EXPECT_EQ(read_secret_file(path).value_or(""), "padded");
+  EXPECT_EQ(value_or(read_secret_file(path), ""), "padded");
   { std::ofstream(path) << "\n"; }
-  EXPECT_FALSE(read_secret_file(path).has_value());
+  EXPECT_FALSE(read_secret_file(path).ok());
   std::filesystem::remove_all(dir);
 }
 
@@ -154,9 +174,9 @@ TEST(ApiKeysFile, RejectsBadFiles) {
       "- {name: a, key: [x]}",
   };
   for (const char* text : bad) {
-    std::string err;
-    EXPECT_FALSE(ApiKeys::parse(text, &err).has_value()) << text;
-    EXPECT_FALSE(err.empty()) << text;
+    auto keys = ApiKeys::parse(text);
+    ASSERT_FALSE(keys.ok()) << text;
+    EXPECT_FALSE(keys.error().message.empty()) << text;
   }
 }
 
@@ -214,7 +234,7 @@ TEST(GuardDecisions, HostAllowedTable) {
 }
 
 TEST(GuardDecisions, OriginsAndContentTypes) {
-  GuardOptions o;
+  GuardOptions o = api_guard();
   EXPECT_FALSE(origin_allowed("http://localhost:8765", o));  // none by default
   o.allowed_origins = {"https://app.example.org"};
   EXPECT_TRUE(origin_allowed("https://app.example.org", o));
@@ -231,20 +251,40 @@ TEST(GuardDecisions, OriginsAndContentTypes) {
 }
 
 TEST(GuardDecisions, WhatNeedsWriteRights) {
+  // The route table says; the Guard only asks.
+  GuardOptions o = api_guard();
+  auto needs_write = [&o](const char* method, const char* target) {
+    return needed_rights(method, target, o) == Rights::write;
+  };
   EXPECT_TRUE(needs_write("POST", "/api/write_data"));
   EXPECT_TRUE(needs_write("POST", "/api/write_data?x=1"));
+  EXPECT_TRUE(needs_write("post", "/api/write_data"));
   EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_value"));
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/SET_VALUE"));
   EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_value/extra"));
   EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/save"));
   EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/save_to_file"));
   EXPECT_TRUE(needs_write("DELETE", "/api/sessions/abc"));
+  EXPECT_TRUE(needs_write("DELETE", "/api/ping"));
   EXPECT_TRUE(needs_write("PUT", "/api/read_data"));
   EXPECT_FALSE(needs_write("POST", "/api/read_data"));
   EXPECT_FALSE(needs_write("POST", "/api/sessions"));
+  EXPECT_FALSE(needs_write("POST", "/api/sessions/abc"));
   EXPECT_FALSE(needs_write("POST", "/api/sessions/abc/get_value"));
   EXPECT_FALSE(needs_write("POST", "/api/sessions/abc/set_index"));
+  EXPECT_FALSE(needs_write("GET", "/api/sessions/abc/set_value"));
   EXPECT_FALSE(needs_write("GET", "/api/write_data"));
   EXPECT_FALSE(needs_write("POST", "/api/talk/field"));
+  EXPECT_FALSE(needs_write("POST", "/api/nothing"));
+  // The liveness probe is public; nothing else is.
+  EXPECT_EQ(needed_rights("GET", "/api/health", o), Rights::none);
+  EXPECT_EQ(needed_rights("HEAD", "/api/health?x", o), Rights::none);
+  EXPECT_EQ(needed_rights("POST", "/api/health", o), Rights::read);
+  EXPECT_EQ(needed_rights("OPTIONS", "/api/health", o), Rights::read);
+  // A server told nothing of its routes: only GET, HEAD and OPTIONS read.
+  GuardOptions bare;
+  EXPECT_EQ(needed_rights("GET", "/api/health", bare), Rights::read);
+  EXPECT_EQ(needed_rights("POST", "/api/read_data", bare), Rights::write);
 }
 
 TEST(GuardDecisions, Utf8) {
@@ -255,7 +295,7 @@ TEST(GuardDecisions, Utf8) {
         "a\x80"
         "b"})
     EXPECT_FALSE(valid_utf8(bad)) << bad;
-  Guard g(GuardOptions{});
+  Guard g(api_guard());
   auto r = req("POST", "/api/read_data");
   r.body = "{\"x\": \"\xff\"}";
   EXPECT_EQ(type_of(g, r), "UnicodeDecodeError");
@@ -272,7 +312,7 @@ TEST(GuardDecisions, PresentedSecret) {
 // --- the Guard as a whole ----------------------------------------------------------
 
 TEST(GuardCheck, DefaultLoopbackServer) {
-  Guard g(GuardOptions{});
+  Guard g(api_guard());
   EXPECT_FALSE(g.auth_required());
   EXPECT_EQ(status_of(g, req("GET", "/api/ping")), 0);
   EXPECT_EQ(type_of(g, req("GET", "/api/ping", {{"Host", "evil.example"}})), "HostNotAllowed");
@@ -301,7 +341,7 @@ TEST(GuardCheck, DefaultLoopbackServer) {
 }
 
 TEST(GuardCheck, AllowedOriginGetsCorsButNoForms) {
-  GuardOptions o;
+  GuardOptions o = api_guard();
   o.allowed_origins = {"https://app.example.org"};
   Guard g(o);
   std::vector<std::pair<std::string, std::string>> cors;
@@ -330,7 +370,7 @@ TEST(GuardCheck, AllowedOriginGetsCorsButNoForms) {
 }
 
 TEST(GuardCheck, LocalToken) {
-  GuardOptions o;
+  GuardOptions o = api_guard();
   o.token = "tok-0123456789";
   Guard g(o);
   EXPECT_TRUE(g.auth_required());
@@ -354,7 +394,7 @@ TEST(GuardCheck, LocalToken) {
 }
 
 TEST(GuardCheck, ApiKeysAndRights) {
-  GuardOptions o;
+  GuardOptions o = api_guard();
   o.remote = true;
   o.api_keys = test_keys();
   Guard g(o);
@@ -383,7 +423,7 @@ TEST(GuardCheck, ApiKeysAndRights) {
 }
 
 TEST(GuardCheck, RateLimitPerKeyAnd429) {
-  GuardOptions o;
+  GuardOptions o = api_guard();
   o.rate_limit = 2;  // burst 2
   Guard g(o);
   auto r = req("GET", "/api/ping");
@@ -396,7 +436,7 @@ TEST(GuardCheck, RateLimitPerKeyAnd429) {
 }
 
 TEST(GuardCheck, WrapCapsResponseSizeAndAddsCors) {
-  GuardOptions o;
+  GuardOptions o = api_guard();
   o.max_response_bytes = 10;
   o.allowed_origins = {"https://app.example.org"};
   int calls = 0;
@@ -445,25 +485,27 @@ TEST(RateLimiter, TokenBucket) {
 // --- client URL parsing ----------------------------------------------------------
 
 TEST(ServerUrl, Parse) {
-  bool tls = false;
-  std::string host;
-  unsigned short port = 0;
-  ASSERT_TRUE(lyn::client::parse_server_url("https://127.0.0.1:8443", &tls, &host, &port));
-  EXPECT_TRUE(tls);
-  EXPECT_EQ(host, "127.0.0.1");
-  EXPECT_EQ(port, 8443);
-  ASSERT_TRUE(lyn::client::parse_server_url("http://lyn.example.org/", &tls, &host, &port));
-  EXPECT_FALSE(tls);
-  EXPECT_EQ(host, "lyn.example.org");
-  EXPECT_EQ(port, 80);
-  ASSERT_TRUE(lyn::client::parse_server_url("https://[::1]:9", &tls, &host, &port));
-  EXPECT_EQ(host, "::1");
-  EXPECT_EQ(port, 9);
-  ASSERT_TRUE(lyn::client::parse_server_url("https://h", &tls, &host, &port));
-  EXPECT_EQ(port, 443);
+  using lyn::client::parse_server_url;
+  auto a = parse_server_url("https://127.0.0.1:8443");
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->tls);
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 8443);
+  auto b = parse_server_url("http://lyn.example.org/");
+  ASSERT_TRUE(b);
+  EXPECT_FALSE(b->tls);
+  EXPECT_EQ(b->host, "lyn.example.org");
+  EXPECT_EQ(b->port, 80);
+  auto c = parse_server_url("https://[::1]:9");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->host, "::1");
+  EXPECT_EQ(c->port, 9);
+  auto d = parse_server_url("https://h");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->port, 443);
   for (const char* bad : {"ftp://h", "h:1", "https://", "https://h:0", "https://h:99999",
                           "https://h:x", "https://u@h", "https://h/api", "https://[::1"})
-    EXPECT_FALSE(lyn::client::parse_server_url(bad, &tls, &host, &port)) << bad;
+    EXPECT_FALSE(parse_server_url(bad)) << bad;
 }
 
 // --- transport: concurrency cap and TLS -----------------------------------------
@@ -485,13 +527,21 @@ TEST(Transport, RequestsOverMaxConcurrentGet429) {
     auto r = http_request("127.0.0.1", server.port(), "GET", "/slow");
     EXPECT_TRUE(r && r->status == 200);
   });
-  for (int i = 0; i < 400 && server.in_flight() == 0; ++i) std::this_thread::sleep_for(5ms);
+  // Deadlines, not counts: on a busy machine the slow request may take a
+  // while to arrive, and its slot a while to be freed after its answer.
+  auto wait_for_in_flight = [&server](bool busy) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while ((server.in_flight() > 0) != busy && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+  };
+  wait_for_in_flight(true);
   auto r = http_request("127.0.0.1", server.port(), "GET", "/fast");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 429);
   EXPECT_NE(r->body.find("TooManyRequests"), std::string::npos);
   release = true;
   slow.join();
+  wait_for_in_flight(false);  // the slow answer is read before its slot is freed
   auto after = http_request("127.0.0.1", server.port(), "GET", "/fast");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200);
@@ -511,10 +561,11 @@ TEST(Transport, TlsRoundTripAndVerification) {
   HttpServer server([](const HttpRequest& r) {
     return HttpResponse{200, "application/json", "{\"path\":\"" + r.target + "\"}", {}};
   });
-  std::string err;
-  ASSERT_FALSE(server.enable_tls(cert, (dir / "missing.pem").string(), &err));
-  EXPECT_FALSE(err.empty());
-  ASSERT_TRUE(server.enable_tls(cert, key, &err)) << err;
+  auto missing = server.enable_tls(cert, (dir / "missing.pem").string());
+  ASSERT_FALSE(missing);
+  EXPECT_FALSE(missing.error().message.empty());
+  auto enabled = server.enable_tls(cert, key);
+  ASSERT_TRUE(enabled) << enabled.error().message;
   ASSERT_TRUE(server.listen("127.0.0.1", 0));
   std::thread runner([&] { server.run(2); });
 
@@ -524,32 +575,33 @@ TEST(Transport, TlsRoundTripAndVerification) {
   {
     HttpClient c("127.0.0.1", server.port(), co);
     for (int i = 0; i < 3; ++i) {  // keep-alive over TLS
-      auto r = c.request("GET", "/x" + std::to_string(i), {}, {}, &err);
-      ASSERT_TRUE(r) << err;
+      auto r = c.request("GET", "/x" + std::to_string(i));
+      ASSERT_TRUE(r) << r.error().message;
       EXPECT_EQ(r->status, 200);
       EXPECT_EQ(r->body, "{\"path\":\"/x" + std::to_string(i) + "\"}");
     }
-    auto big = c.request("POST", "/big", std::string(200000, 'a'), {}, &err);
-    ASSERT_TRUE(big) << err;
+    auto big = c.request("POST", "/big", std::string(200000, 'a'));
+    ASSERT_TRUE(big) << big.error().message;
     EXPECT_EQ(big->status, 200);
   }
   {
     HttpClient c("localhost", server.port(), co);  // DNS name in the certificate
-    auto r = c.request("GET", "/y", {}, {}, &err);
-    ASSERT_TRUE(r) << err;
+    auto r = c.request("GET", "/y");
+    ASSERT_TRUE(r) << r.error().message;
   }
   {
     ClientOptions system_store = co;  // self-signed: not in the system store
     system_store.ca_file.clear();
     HttpClient c("127.0.0.1", server.port(), system_store);
-    EXPECT_FALSE(c.request("GET", "/z", {}, {}, &err));
-    EXPECT_NE(err.find("verif"), std::string::npos) << err;
+    auto r = c.request("GET", "/z");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("verif"), std::string::npos) << r.error().message;
   }
   {
     ClientOptions plain;  // plain HTTP on the TLS port: no HTTP answer
     plain.request_timeout = 3s;
     HttpClient c("127.0.0.1", server.port(), plain);
-    auto r = c.request("GET", "/plain", {}, {}, &err);
+    auto r = c.request("GET", "/plain");
     EXPECT_TRUE(!r || r->status != 200);
   }
   server.stop();

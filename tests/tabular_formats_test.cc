@@ -59,8 +59,8 @@ Value details(std::string_view json) {
 class TabularFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/lyn_tabular_XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    std::string tmpl = (fs::temp_directory_path() / "lyn_tabular_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
     ctx_.paths = PathPolicy(dir_, {dir_});
   }

@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 struct Project {
   std::string root;
   Project() {
-    char tmpl[] = "/tmp/lyn-talk-XXXXXX";
-    root = path_canonical(mkdtemp(tmpl));
+    std::string tmpl = (fs::temp_directory_path() / "lyn-talk-XXXXXX").string();
+    root = path_canonical(mkdtemp(tmpl.data()));
   }
   ~Project() { fs::remove_all(root); }
   void write(const std::string& rel, const std::string& text) const {

@@ -70,9 +70,9 @@ def test_write_then_read_round_trip(served):
     assert c.read_data(data_source={"type": "yaml", "filename": "out.yml"})["records"] == records
 
 
-def test_auto_start_uses_one_server_and_the_callers_directory(tmp_path, monkeypatch):
+def test_auto_start_uses_one_server_and_the_callers_directory(monkeypatch):
     root, home = fresh_fixtures()
-    env = child_env(home, state_dir=str(tmp_path / "state"))
+    env = child_env(home, state_dir=os.path.join(home, "state"))
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     for k in [k for k in os.environ if k.startswith("LYNGUINE_") and k not in env]:

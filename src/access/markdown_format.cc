@@ -97,12 +97,26 @@ Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string&
   return std::make_shared<const FrontMatter>(std::move(r).value());
 }
 
+namespace {
+
+// Python's str.isspace for one byte of ASCII (the whitespace str.strip drops).
+bool py_ascii_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
+}
+
+}  // namespace
+
 std::string dump_front_matter(const Map& fields, std::string_view content) {
-  std::string out = "---\n";
-  if (!fields.empty()) out += dump_yaml(Value(fields));
-  out += "---\n\n";
+  // python-frontmatter's dumps, which lynguine's write_markdown_file calls:
+  // "---\n{yaml}\n---\n\n{content}\n".strip(), the YAML itself stripped
+  // ("{}" for no fields). So nothing follows the content, and an empty
+  // content leaves nothing after the closing "---". (Trailing non-ASCII
+  // Unicode spaces, which Python would strip too, are kept.)
+  std::string meta = fields.empty() ? std::string("{}") : dump_yaml(Value(fields));
+  while (!meta.empty() && py_ascii_space(meta.back())) meta.pop_back();
+  std::string out = "---\n" + meta + "\n---\n\n";
   out += content;
-  if (!content.empty() && content.back() != '\n') out += '\n';
+  while (!out.empty() && py_ascii_space(out.back())) out.pop_back();
   return out;
 }
 

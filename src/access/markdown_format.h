@@ -36,7 +36,8 @@ Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string&
                                                               std::string_view shown,
                                                               FileCache* cache);
 
-// Writes front matter and content back (python-frontmatter's dumps layout).
+// Writes front matter and content back, byte for byte as lynguine's
+// write_markdown_file does (python-frontmatter's dumps).
 std::string dump_front_matter(const Map& fields, std::string_view content);
 
 }  // namespace lyn

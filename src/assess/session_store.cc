@@ -187,6 +187,12 @@ size_t SessionStore::size() const {
   return sessions_.size();
 }
 
+size_t SessionStore::open_sessions() {
+  std::lock_guard lock(mu_);
+  sweep_locked();
+  return sessions_.size() + pending_.size();
+}
+
 double SessionStore::total_memory_mb() const {
   std::lock_guard lock(mu_);
   double total = 0;

@@ -78,6 +78,10 @@ class SessionStore {
   // Drops sessions idle for longer than their timeout; how many.
   size_t sweep_expired();
   size_t size() const;
+  // Sessions open now: live ones (expired ones dropped first) plus persisted
+  // ones not yet rebuilt. Loads nothing and touches no access time (a
+  // metrics scrape must not keep sessions alive).
+  size_t open_sessions();
   double total_memory_mb() const;
   const Options& options() const { return options_; }
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "client/api_caller.h"
+#include "client/fallback.h"
 
 namespace lyn::cli {
 
@@ -22,27 +22,19 @@ int run_call(const std::vector<std::string>& args);
 int run_serve_command(const std::vector<std::string>& args);
 int run_completion(const std::vector<std::string>& args);  // `completion bash`
 
-// Options every data command accepts.
-struct CommonOptions {
-  bool server = false;  // --server or LYNGUINE_USE_SERVER=1
-  std::string root;     // --root (direct mode)
-  std::vector<std::string> extra_roots;
-  // Security: an explicit (maybe remote, maybe https) server: --server-url URL,
-  // --api-key KEY, --ca-file FILE (env LYNGUINE_SERVER_URL, LYNGUINE_API_KEY,
-  // LYNGUINE_CA_FILE). With a URL there is no fallback to direct mode.
-  std::string server_url, api_key, ca_file;
-};
+// Options every data command accepts (client/fallback.h says what they do).
+using CommonOptions = client::CallerOptions;
 
 // Takes --server-url / --api-key / --ca-file at a[i] (advancing i past the
 // value). True if taken; --server-url also sets c.server.
 bool take_remote_option(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
-// Takes the options every data command shares (--server, --root and the
-// remote ones) at a[i]; true when it consumed one.
+// Takes the options every data command shares (--server, --no-fallback,
+// --root and the remote ones) at a[i]; true when it consumed one.
 bool take_common(const std::vector<std::string>& a, size_t& i, CommonOptions& c);
 
 // The caller for these options: the server when asked (falling back to
-// direct mode with a warning), else direct mode.
-std::unique_ptr<client::ApiCaller> make_caller(const CommonOptions& o);
+// direct mode with a warning, unless no_fallback), else direct mode.
+using client::make_caller;
 
 // Prints an error in lynguine's shape on stderr; returns the exit code 1.
 int fail(const std::string& type, const std::string& message);

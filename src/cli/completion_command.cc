@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 
 namespace lyn::cli {
 
@@ -27,7 +28,7 @@ _lynguine() {
   fi
 
   local commands="field mdfield read write call serve completion version help"
-  local common="--server --root --help"
+  local common="--server --no-fallback --root --help"
 
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --version --help" -- "$cur"))
@@ -82,19 +83,17 @@ complete -F _lynguine lynguine mdfield
 }  // namespace
 
 int run_completion(const std::vector<std::string>& args) {
-  if (args.size() == 1 && args[0] == "bash") {
-    std::fputs(kBashCompletion, stdout);
-    return 0;
-  }
-  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-    std::fputs(
-        "usage: lynguine completion bash\n\n"
-        "Prints the bash completion script; try `source <(lynguine completion bash)`.\n",
-        stdout);
-    return 0;
-  }
-  std::fputs("usage: lynguine completion bash\n", stderr);
-  return 2;
+  std::string shell;
+  auto app = make_command("lynguine completion", "usage: lynguine completion bash\n",
+                          "Prints the shell completion script; try `source <(lynguine completion "
+                          "bash)`.");
+  app->add_option("SHELL", shell, "bash (the only one so far)")
+      ->required()
+      ->check(CLI::IsMember({"bash"}))
+      ->option_text("REQUIRED");
+  if (auto done = parse_command(*app, args)) return *done;
+  std::fputs(kBashCompletion, stdout);
+  return 0;
 }
 
 }  // namespace lyn::cli

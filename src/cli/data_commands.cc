@@ -4,6 +4,7 @@
 
 #include "access/file_io.h"
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "config/paths.h"
 #include "core/json.h"
 
@@ -11,38 +12,16 @@ namespace lyn::cli {
 
 namespace {
 
-const char* kReadHelp =
-    "usage: lynguine read --source JSON [--server] [--root DIR]\n"
-    "       lynguine read --interface FILE [--field NAME] [--directory DIR]\n"
-    "\n"
-    "Prints the JSON body of POST /api/read_data:\n"
-    "{\"status\":\"success\",\"data\":{\"records\",\"columns\",\"shape\",\"dtypes\"}}.\n"
-    "  --source JSON      a data-source description, e.g. "
-    "'{\"type\":\"csv\",\"filename\":\"a.csv\"}'\n"
-    "  --interface FILE   read the input of an interface file\n"
-    "  --field NAME       the interface inside FILE to use (interface_field)\n"
-    "  --directory DIR    where FILE is looked up (default: .)\n";
-
-const char* kWriteHelp =
-    "usage: lynguine write --output JSON --data FILE|JSON [--columns C1,C2]\n"
-    "\n"
-    "POST /api/write_data: writes records (a JSON list, or {\"records\": [...]})\n"
-    "to the output description, atomically.\n";
-
-const char* kCallHelp =
-    "usage: lynguine call METHOD PATH [BODY] [--server] [--root DIR]\n"
-    "\n"
-    "Sends one API request and prints the JSON answer; exit 0 on a 2xx status.\n";
-
 // Sends the request and prints the answer: stdout on success, stderr and
 // exit 1 otherwise.
 int send_and_print(client::ApiCaller& caller, std::string_view method, std::string_view path,
-                   Value body) {
+                   Value body, bool print_status = false) {
   if (caller.remote() && body.is_map())
     body.as_map().set("working_directory", Value(current_directory()));
   std::string text = body.is_null() ? "" : to_json(body);
   auto r = caller.call(method, path, text);
   if (r.status == 0) return fail("ConnectionError", r.body);
+  if (print_status) std::fprintf(stderr, "status: %d\n", r.status);
   r.body += '\n';
   if (r.status >= 200 && r.status < 300) {
     std::fwrite(r.body.data(), 1, r.body.size(), stdout);
@@ -57,26 +36,25 @@ int send_and_print(client::ApiCaller& caller, std::string_view method, std::stri
 int run_read(const std::vector<std::string>& a) {
   CommonOptions common;
   std::string source, interface_file, field, directory;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (take_common(a, i, common)) continue;
-    const std::string& s = a[i];
-    bool has_next = i + 1 < a.size();
-    if (s == "--help" || s == "-h") {
-      std::fputs(kReadHelp, stdout);
-      return 0;
-    } else if (s == "--source" && has_next) {
-      source = a[++i];
-    } else if (s == "--interface" && has_next) {
-      interface_file = a[++i];
-    } else if ((s == "--field" || s == "--interface-field") && has_next) {
-      field = a[++i];
-    } else if (s == "--directory" && has_next) {
-      directory = a[++i];
-    } else {
-      std::fprintf(stderr, "lynguine read: unexpected argument '%s'\n\n%s", s.c_str(), kReadHelp);
-      return 2;
-    }
-  }
+  auto app =
+      make_command("lynguine read",
+                   "usage: lynguine read --source JSON [--server] [--root DIR]\n"
+                   "       lynguine read --interface FILE [--field NAME] [--directory DIR]\n",
+                   "Prints the JSON body of POST /api/read_data:\n"
+                   "{\"status\":\"success\",\"data\":{\"records\",\"columns\",\"shape\","
+                   "\"dtypes\"}}.");
+  app->add_option("--source", source,
+                  "a data-source description, e.g. '{\"type\":\"csv\",\"filename\":\"a.csv\"}'")
+      ->option_text("JSON");
+  app->add_option("--interface", interface_file, "read the input of an interface file")
+      ->option_text("FILE");
+  app->add_option("--field,--interface-field", field,
+                  "the interface inside FILE to use (interface_field)")
+      ->option_text("NAME");
+  app->add_option("--directory", directory, "where FILE is looked up (default: .)")
+      ->option_text("DIR");
+  add_common_options(*app, common);
+  if (auto done = parse_command(*app, a)) return *done;
   Map body;
   if (!source.empty()) {
     auto parsed = parse_json(source);
@@ -87,7 +65,10 @@ int run_read(const std::vector<std::string>& a) {
     if (!field.empty()) body.set("interface_field", Value(field));
     if (!directory.empty()) body.set("directory", Value(directory));
   } else {
-    std::fprintf(stderr, "lynguine read: give --source or --interface\n\n%s", kReadHelp);
+    std::fputs(
+        "lynguine read: give --source or --interface\n"
+        "Run `lynguine read --help` for its options.\n",
+        stderr);
     return 2;
   }
   auto caller = make_caller(common);
@@ -97,28 +78,19 @@ int run_read(const std::vector<std::string>& a) {
 int run_write(const std::vector<std::string>& a) {
   CommonOptions common;
   std::string output, data, columns;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (take_common(a, i, common)) continue;
-    const std::string& s = a[i];
-    bool has_next = i + 1 < a.size();
-    if (s == "--help" || s == "-h") {
-      std::fputs(kWriteHelp, stdout);
-      return 0;
-    } else if ((s == "--output" || s == "--source") && has_next) {
-      output = a[++i];
-    } else if (s == "--data" && has_next) {
-      data = a[++i];
-    } else if (s == "--columns" && has_next) {
-      columns = a[++i];
-    } else {
-      std::fprintf(stderr, "lynguine write: unexpected argument '%s'\n\n%s", s.c_str(), kWriteHelp);
-      return 2;
-    }
-  }
-  if (output.empty() || data.empty()) {
-    std::fprintf(stderr, "lynguine write: give --output and --data\n\n%s", kWriteHelp);
-    return 2;
-  }
+  auto app = make_command(
+      "lynguine write", "usage: lynguine write --output JSON --data FILE|JSON [--columns C1,C2]\n",
+      "POST /api/write_data: writes records (a JSON list, or {\"records\": "
+      "[...]}) to the output description, atomically.");
+  app->add_option("--output,--source", output, "the data-source description to write")
+      ->option_text("JSON")
+      ->required();
+  app->add_option("--data", data, "the records: a file, or JSON text starting with [ or {")
+      ->option_text("FILE|JSON")
+      ->required();
+  app->add_option("--columns", columns, "the column order, comma-separated")->option_text("C1,C2");
+  add_common_options(*app, common);
+  if (auto done = parse_command(*app, a)) return *done;
   auto out = parse_json(output);
   if (!out.ok()) return fail(out.error().type, "--output: " + out.error().message);
   std::string data_text = data;
@@ -150,27 +122,28 @@ int run_write(const std::vector<std::string>& a) {
 
 int run_call(const std::vector<std::string>& a) {
   CommonOptions common;
-  std::vector<std::string> positional;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (take_common(a, i, common)) continue;
-    if (a[i] == "--help" || a[i] == "-h") {
-      std::fputs(kCallHelp, stdout);
-      return 0;
-    }
-    positional.push_back(a[i]);
-  }
-  if (positional.size() < 2 || positional.size() > 3) {
-    std::fputs(kCallHelp, stderr);
-    return 2;
-  }
+  std::string method, path, body_text;
+  bool print_status = false;
+  auto app = make_command("lynguine call",
+                          "usage: lynguine call METHOD PATH [BODY] [--server] [--root DIR] "
+                          "[--status]\n",
+                          "Sends one API request and prints the JSON answer; exit 0 on a 2xx "
+                          "status.");
+  app->add_option("METHOD", method, "GET, POST or DELETE")->required()->type_name("");
+  app->add_option("PATH", path, "e.g. /api/ping")->required()->type_name("");
+  app->add_option("BODY", body_text, "the JSON body (optional)")->type_name("");
+  app->add_flag("--status", print_status,
+                "first print the answer's HTTP status (\"status: 404\") on stderr");
+  add_common_options(*app, common);
+  if (auto done = parse_command(*app, a)) return *done;
   Value body;
-  if (positional.size() == 3) {
-    auto parsed = parse_json(positional[2]);
+  if (app->count("BODY") > 0) {
+    auto parsed = parse_json(body_text);
     if (!parsed.ok()) return fail(parsed.error().type, "BODY: " + parsed.error().message);
     body = std::move(parsed).value();
   }
   auto caller = make_caller(common);
-  return send_and_print(*caller, positional[0], positional[1], std::move(body));
+  return send_and_print(*caller, method, path, std::move(body), print_status);
 }
 
 }  // namespace lyn::cli

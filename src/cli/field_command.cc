@@ -33,6 +33,7 @@ const char* kFieldHelp =
     "  --batch FILE    print field:value lines for the --fields list\n"
     "  --json          print the JSON value of POST /api/talk/field instead\n"
     "  --server        go through the lynguine server (LYNGUINE_USE_SERVER=1 too)\n"
+    "  --no-fallback   the server or an error (exit 1), never direct mode\n"
     "  --root DIR      direct mode: confine paths to DIR\n";
 
 FieldArgs parse_field_args(const std::vector<std::string>& a) {
@@ -85,13 +86,14 @@ int ask(client::ApiCaller& caller, const FieldArgs& fa, const std::string& field
         std::string* json) {
   Map body;
   body.set("field", Value(field));
+  // Paths as given, relative to this directory (a server resolves them from
+  // working_directory), so a config's `user_file` reads as lamd prints it.
   List configs;
-  for (const auto& c : fa.config_files)
-    configs.push_back(Value(caller.remote() ? absolute_path(c) : c));
-  body.set("markdown_file",
-           Value(caller.remote() ? absolute_path(fa.markdown_file) : fa.markdown_file));
+  for (const auto& c : fa.config_files) configs.push_back(Value(c));
+  body.set("markdown_file", Value(fa.markdown_file));
   body.set("config_files", Value(std::move(configs)));
   body.set("format", Value("mdfield"));
+  if (caller.remote()) body.set("working_directory", Value(current_directory()));
   auto r = caller.call("POST", "/api/talk/field", to_json(Value(std::move(body))));
   auto parsed = parse_json(r.body);
   if (r.status == 0) return fail("ConnectionError", r.body);

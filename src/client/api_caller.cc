@@ -1,9 +1,12 @@
 #include "client/api_caller.h"
 
+#include <cstdio>
 #include <cstdlib>
 
-#include "server/http_client.h"
-#include "server/lifecycle.h"
+#include "client/ensure_server.h"
+#include "client/http_client.h"
+#include "ops/process.h"
+#include "ops/state_file.h"
 
 namespace lyn::client {
 
@@ -25,20 +28,19 @@ class DirectCaller : public ApiCaller {
 class ServerCaller : public ApiCaller {
  public:
   ServerCaller(std::string host, unsigned short port, std::string token,
-               server::ClientOptions client_options = {})
+               ClientOptions client_options = {})
       : client_(std::move(host), port, std::move(client_options)), token_(std::move(token)) {}
   CallResult call(std::string_view method, std::string_view path, std::string_view body) override {
-    server::HeaderList headers;
+    HeaderList headers;
     if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
-    std::string err;
-    auto r = client_.request(method, path, body, headers, &err);
-    if (!r) return {0, err};
+    auto r = client_.request(method, path, body, headers);
+    if (!r.ok()) return {0, r.error().message};
     return {r->status, std::move(r->body)};
   }
   bool remote() const override { return true; }
 
  private:
-  server::HttpClient client_;
+  HttpClient client_;
   std::string token_;
 };
 
@@ -48,18 +50,17 @@ std::unique_ptr<ApiCaller> make_direct_caller(service::ApiOptions options) {
   return std::make_unique<DirectCaller>(std::move(options));
 }
 
-bool parse_server_url(std::string_view url, bool* tls, std::string* host, unsigned short* port,
-                      std::string* err) {
-  auto fail = [&](const std::string& m) {
-    if (err) *err = "bad server URL '" + std::string(url) + "': " + m;
-    return false;
+Result<ServerUrl> parse_server_url(std::string_view url) {
+  auto fail = [&](const std::string& m) -> Result<ServerUrl> {
+    return Error::value("bad server URL '" + std::string(url) + "': " + m);
   };
+  ServerUrl out;
   std::string_view rest;
   if (url.substr(0, 8) == "https://") {
-    *tls = true;
+    out.tls = true;
     rest = url.substr(8);
   } else if (url.substr(0, 7) == "http://") {
-    *tls = false;
+    out.tls = false;
     rest = url.substr(7);
   } else {
     return fail("it must start with http:// or https://");
@@ -82,7 +83,7 @@ bool parse_server_url(std::string_view url, bool* tls, std::string* host, unsign
     p = rest.substr(colon + 1);
   }
   if (h.empty()) return fail("no host");
-  unsigned long n = *tls ? 443 : 80;
+  unsigned long n = out.tls ? 443 : 80;
   if (!p.empty() || rest.back() == ':') {
     if (p.empty() || p.size() > 5) return fail("bad port");
     n = 0;
@@ -92,24 +93,22 @@ bool parse_server_url(std::string_view url, bool* tls, std::string* host, unsign
     }
     if (n == 0 || n > 65535) return fail("bad port");
   }
-  *host = std::string(h);
-  *port = static_cast<unsigned short>(n);
-  return true;
+  out.host = std::string(h);
+  out.port = static_cast<unsigned short>(n);
+  return out;
 }
 
-std::unique_ptr<ApiCaller> make_server_caller(const ServerCallerOptions& options,
-                                              std::string* err) {
+Result<std::unique_ptr<ApiCaller>> make_server_caller(const ServerCallerOptions& options) {
+  using Answer = Result<std::unique_ptr<ApiCaller>>;
   // Security: an explicit URL (maybe https, maybe with an API key) is used
   // as it is; nothing is looked up or started.
   if (!options.url.empty()) {
-    bool tls = false;
-    std::string url_host;
-    unsigned short url_port = 0;
-    if (!parse_server_url(options.url, &tls, &url_host, &url_port, err)) return nullptr;
-    server::ClientOptions co;
-    co.tls = tls;
+    auto url = parse_server_url(options.url);
+    if (!url.ok()) return url.error();
+    ClientOptions co;
+    co.tls = url->tls;
     co.ca_file = options.ca_file;
-    return std::make_unique<ServerCaller>(url_host, url_port, options.api_key, co);
+    return Answer(std::make_unique<ServerCaller>(url->host, url->port, options.api_key, co));
   }
   std::string host = options.host;
   unsigned short port = options.port;
@@ -124,25 +123,22 @@ std::unique_ptr<ApiCaller> make_server_caller(const ServerCallerOptions& options
   if (!host.empty() || port != 0) {
     if (host.empty()) host = "127.0.0.1";
     if (port == 0) port = 8765;
-    return std::make_unique<ServerCaller>(host, port, options.api_key);
+    return Answer(std::make_unique<ServerCaller>(host, port, options.api_key));
   }
-  if (auto dir = server::state_dir()) {
-    if (auto st = server::read_state(*dir);
-        st && st->version == LYNGUINE_VERSION && server::pid_alive(st->pid)) {
+  if (auto dir = ops::state_dir(); dir.ok()) {
+    if (auto st = ops::read_state(*dir);
+        st.ok() && st->version == LYNGUINE_VERSION && ops::pid_alive(st->pid)) {
       // Fast path: trust a live pid of our version; a failed call falls back.
-      return std::make_unique<ServerCaller>(st->host, st->port, st->token);
+      return Answer(std::make_unique<ServerCaller>(st->host, st->port, st->token));
     }
   }
-  if (!options.auto_start) {
-    if (err) *err = "no lynguine server is running";
-    return nullptr;
-  }
-  server::EnsureOptions eo;
+  if (!options.auto_start) return Error{"ConnectionError", "no lynguine server is running", 503};
+  EnsureOptions eo;
   eo.root = options.root;
   eo.on_message = [](const std::string& m) { std::fprintf(stderr, "lynguine: %s\n", m.c_str()); };
-  auto st = server::ensure_server(eo, err);
-  if (!st) return nullptr;
-  return std::make_unique<ServerCaller>(st->host, st->port, st->token);
+  auto st = ensure_server(eo);
+  if (!st.ok()) return st.error();
+  return Answer(std::make_unique<ServerCaller>(st->host, st->port, st->token));
 }
 
 }  // namespace lyn::client

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
 #include "service/api.h"
 
 namespace lyn::client {
@@ -47,14 +48,19 @@ struct ServerCallerOptions {
   std::string ca_file;
 };
 
-// Splits "http[s]://HOST[:PORT][/]" (HOST may be [v6]); the port defaults to
-// 80 / 443. False (with *err) if malformed.
-bool parse_server_url(std::string_view url, bool* tls, std::string* host, unsigned short* port,
-                      std::string* err = nullptr);
+struct ServerUrl {
+  bool tls = false;
+  std::string host;
+  unsigned short port = 0;
+};
 
-// Server mode. Returns nullptr (with *err) when no server can be reached or
-// started; the caller then falls back to direct mode with a warning.
-std::unique_ptr<ApiCaller> make_server_caller(const ServerCallerOptions& options, std::string* err);
+// Splits "http[s]://HOST[:PORT][/]" (HOST may be [v6]); the port defaults to
+// 80 / 443. A ValueError if malformed.
+Result<ServerUrl> parse_server_url(std::string_view url);
+
+// Server mode. An error when no server can be reached or started (the
+// caller then falls back to direct mode with a warning: client/fallback.h).
+Result<std::unique_ptr<ApiCaller>> make_server_caller(const ServerCallerOptions& options);
 
 }  // namespace lyn::client
 

@@ -505,9 +505,19 @@ char* write_json_string(char* p, std::string_view s, bool ensure_ascii) {
   return o.p;
 }
 
-void append_json(std::string& out, const Value& v, JsonWriteOptions o) {
-  const char* item_sep = o.compact ? "," : ", ";
+namespace {
+
+// `depth`: the nesting level of `v` (for indentation).
+void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, int depth) {
+  const bool indented = o.indent >= 0;
+  const char* item_sep = o.compact || indented ? "," : ", ";
   const char* key_sep = o.compact ? ":" : ": ";
+  // Before an item of a container at `depth`, and before its closing bracket.
+  auto newline = [&](int level) {
+    if (!indented) return;
+    out += '\n';
+    out.append(static_cast<size_t>(o.indent) * static_cast<size_t>(level), ' ');
+  };
   switch (v.kind()) {
     case Value::Kind::kNull:
       out += "null";
@@ -547,8 +557,10 @@ void append_json(std::string& out, const Value& v, JsonWriteOptions o) {
       for (const auto& item : v.as_list()) {
         if (!first) out += item_sep;
         first = false;
-        append_json(out, item, o);
+        newline(depth + 1);
+        append_value(out, item, o, depth + 1);
       }
+      if (!first) newline(depth);
       out += ']';
       return;
     }
@@ -558,14 +570,22 @@ void append_json(std::string& out, const Value& v, JsonWriteOptions o) {
       for (const auto& [k, item] : v.as_map()) {
         if (!first) out += item_sep;
         first = false;
+        newline(depth + 1);
         append_json_string(out, k, o.ensure_ascii);
         out += key_sep;
-        append_json(out, item, o);
+        append_value(out, item, o, depth + 1);
       }
+      if (!first) newline(depth);
       out += '}';
       return;
     }
   }
+}
+
+}  // namespace
+
+void append_json(std::string& out, const Value& v, JsonWriteOptions o) {
+  append_value(out, v, o, 0);
 }
 
 std::string to_json(const Value& v, JsonWriteOptions options) {

@@ -19,6 +19,9 @@ namespace lyn {
 struct JsonWriteOptions {
   bool ensure_ascii = true;  // \uXXXX for non-ASCII, as json.dumps by default
   bool compact = false;      // "," and ":" instead of ", " and ": "
+  // >= 0: one item per line, nested `indent` spaces deeper, as
+  // json.dumps(indent=N) lays out (items end in "," then; keys ": ").
+  int indent = -1;
 };
 
 // Parses one JSON document. Nesting deeper than `max_depth` is an error

@@ -7,6 +7,8 @@
 #ifndef LYNGUINE_CORE_STATUS_H_
 #define LYNGUINE_CORE_STATUS_H_
 
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <variant>
@@ -27,6 +29,10 @@ struct Error {
   }
   static Error path_escape(std::string msg) { return {"PathEscapeError", std::move(msg), 403}; }
   static Error internal(std::string msg) { return {"RuntimeError", std::move(msg), 500}; }
+  // An OSError "WHAT: <strerror(errnum)>" (errnum defaults to errno).
+  static Error os(std::string what, int errnum = errno) {
+    return {"OSError", std::move(what) + ": " + std::strerror(errnum), 500};
+  }
 };
 
 template <typename T>

@@ -13,22 +13,8 @@
 
 namespace lyn::server {
 
-const char* rights_name(Rights r) {
-  switch (r) {
-    case Rights::write:
-      return "write";
-    case Rights::read:
-      return "read";
-    default:
-      return "none";
-  }
-}
-
-std::optional<ApiKeys> ApiKeys::parse(std::string_view text, std::string* err) {
-  auto fail = [&](const std::string& m) -> std::optional<ApiKeys> {
-    if (err) *err = m;
-    return std::nullopt;
-  };
+Result<ApiKeys> ApiKeys::parse(std::string_view text) {
+  auto fail = [](std::string m) -> Result<ApiKeys> { return Error::value(std::move(m)); };
   auto doc = parse_yaml(text, "api keys");  // JSON is YAML too
   if (!doc.ok()) return fail(doc.error().message);
   const Value& v = *doc;
@@ -67,21 +53,17 @@ std::optional<ApiKeys> ApiKeys::parse(std::string_view text, std::string* err) {
   return out;
 }
 
-std::optional<ApiKeys> ApiKeys::load(const std::string& path, std::string* err) {
+Result<ApiKeys> ApiKeys::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (err) *err = "cannot read API key file " + path;
-    return std::nullopt;
-  }
+  if (!in) return Error{"OSError", "cannot read API key file " + path, 500};
   std::stringstream ss;
   ss << in.rdbuf();
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
     std::fprintf(stderr, "lynguine: warning: API key file %s is readable by others (chmod 600)\n",
                  path.c_str());
-  std::string e;
-  auto keys = parse(ss.str(), &e);
-  if (!keys && err) *err = path + ": " + e;
+  auto keys = parse(ss.str());
+  if (!keys.ok()) return Error{keys.error().type, path + ": " + keys.error().message, 400};
   return keys;
 }
 

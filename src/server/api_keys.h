@@ -10,17 +10,14 @@
 #ifndef LYNGUINE_SERVER_API_KEYS_H_
 #define LYNGUINE_SERVER_API_KEYS_H_
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
+#include "server/route_info.h"  // Rights
+
 namespace lyn::server {
-
-enum class Rights { none = 0, read = 1, write = 2 };
-
-// "read" / "write".
-const char* rights_name(Rights r);
 
 struct ApiKeyEntry {
   std::string name;
@@ -32,13 +29,13 @@ class ApiKeys {
  public:
   ApiKeys() = default;
 
-  // Parses the file's text. Errors (with *err): not a list, an entry without
-  // a name or key, a key shorter than 16 characters, unknown rights, a
+  // Parses the file's text. A ValueError for: not a list, an entry without a
+  // name or key, a key shorter than 16 characters, unknown rights, a
   // duplicate name or key.
-  static std::optional<ApiKeys> parse(std::string_view text, std::string* err = nullptr);
-  // Reads and parses `path`; warns on stderr if the file is readable by
-  // group or others.
-  static std::optional<ApiKeys> load(const std::string& path, std::string* err = nullptr);
+  static Result<ApiKeys> parse(std::string_view text);
+  // Reads and parses `path` (an OSError if unreadable; parse errors name the
+  // file); warns on stderr if the file is readable by group or others.
+  static Result<ApiKeys> load(const std::string& path);
 
   // The entry whose key equals `presented`, or nullptr.
   const ApiKeyEntry* find(std::string_view presented) const;

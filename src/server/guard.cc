@@ -170,21 +170,8 @@ bool is_form_content_type(std::string_view ct) {
          t == "multipart/form-data";
 }
 
-bool needs_write(std::string_view method, std::string_view target) {
-  std::string m = lower(method);
-  if (m == "get" || m == "head" || m == "options") return false;
-  if (m != "post") return true;  // DELETE, PUT, PATCH, anything unknown
-  std::string path = path_of(target);
-  if (path == "/api/write_data") return true;
-  constexpr std::string_view kSessions = "/api/sessions/";
-  if (path.rfind(kSessions, 0) == 0) {
-    std::string_view rest = std::string_view(path).substr(kSessions.size());
-    auto slash = rest.find('/');
-    if (slash == std::string_view::npos) return false;
-    std::string op = lower(rest.substr(slash + 1).substr(0, rest.substr(slash + 1).find('/')));
-    return op == "set_value" || op.find("save") != std::string::npos;
-  }
-  return false;
+Rights needed_rights(std::string_view method, std::string_view target, const GuardOptions& o) {
+  return (o.describe ? o.describe(method, target) : describe_unknown_route(method, target)).right;
 }
 
 std::string presented_secret(const HttpRequest& req) {
@@ -248,8 +235,8 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
 
   // 3. Authentication.
   std::string path = path_of(req.target);
-  bool exempt =
-      path == "/api/health" && (iequals(req.method, "GET") || iequals(req.method, "HEAD"));
+  Rights needed = needed_rights(req.method, req.target, options_);
+  bool exempt = needed == Rights::none;
   Rights rights = Rights::write;
   std::string identity = "ip:" + remote_ip(req.remote);
   if (auth_required() && !exempt) {
@@ -281,7 +268,7 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
   }
 
   // 4. Rights.
-  if (rights != Rights::write && needs_write(req.method, req.target))
+  if (rights != Rights::write && needed == Rights::write)
     return refusal(403, "Forbidden",
                    "this API key has read rights only; " + std::string(req.method) + " " + path +
                        " needs write rights");

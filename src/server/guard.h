@@ -22,11 +22,13 @@
 //     A body that is not valid UTF-8 is refused (-> 400 UnicodeDecodeError).
 //  3. Authentication, when a local token or API keys are configured:
 //     "Authorization: Bearer SECRET" or "X-API-Key: SECRET", compared in
-//     constant time. GET/HEAD /api/health is exempt (a liveness probe that
-//     says nothing but "ok" and the version). -> 401 Unauthorized
-//  4. Rights: a read-only key may not write (DELETE, POST /api/write_data,
-//     POST /api/sessions/{id}/set_value or any session operation whose name
-//     contains "save"). -> 403 Forbidden
+//     constant time. A route the route table marks public (right none: GET
+//     or HEAD /api/health, a liveness probe that says nothing but "ok" and
+//     the version) is exempt. -> 401 Unauthorized
+//  4. Rights: a read-only key may not make a request the route table says
+//     needs write rights (POST /api/write_data, DELETE of a session, a
+//     session operation that writes; any method the route does not answer
+//     but GET, HEAD, OPTIONS and POST). -> 403 Forbidden
 //  5. Rate limit (token bucket per key name, else per remote address).
 //     -> 429 TooManyRequests
 //  6. After the handler: a body over max_response_bytes becomes
@@ -48,6 +50,7 @@
 #include "server/api_keys.h"
 #include "server/http_server.h"
 #include "server/rate_limit.h"
+#include "server/route_info.h"
 
 namespace lyn::server {
 
@@ -59,6 +62,9 @@ struct GuardOptions {
   std::shared_ptr<const ApiKeys> api_keys;   // nullptr or empty: none
   double rate_limit = 0;                     // requests per second per client; 0: off
   std::size_t max_response_bytes = std::size_t{256} << 20;  // 0: unlimited
+  // The routes' rights, from the program; unset: describe_unknown_route
+  // (every request but GET, HEAD and OPTIONS needs write rights; none is public).
+  DescribeRoute describe;
 };
 
 // --- the decisions, as pure functions (unit-tested) ---
@@ -77,8 +83,8 @@ bool origin_allowed(std::string_view origin, const GuardOptions& o);
 // text/plain, application/x-www-form-urlencoded or multipart/form-data
 // (parameters ignored): what a cross-site <form> can send without preflight.
 bool is_form_content_type(std::string_view content_type);
-// Whether the request changes files or session data (needs write rights).
-bool needs_write(std::string_view method, std::string_view target);
+// The rights a request needs, as o.describe (or describe_unknown_route) says.
+Rights needed_rights(std::string_view method, std::string_view target, const GuardOptions& o);
 // Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool valid_utf8(std::string_view s);
 // The secret presented: "Authorization: Bearer X" or "X-API-Key: X"; "" if none.

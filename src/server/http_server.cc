@@ -1,3 +1,4 @@
+// Over 500 lines: one connection state machine (plain or TLS) in one template.
 #include "server/http_server.h"
 
 #include <sys/socket.h>  // getsockname, for adopt()
@@ -552,11 +553,11 @@ void HttpServer::set_handler(Handler handler) {
   impl_->handler = std::move(handler);
 }
 
-bool HttpServer::listen(const std::string& host, unsigned short port, std::string* err) {
-  auto fail = [&](const std::string& what, const beast::error_code& ec) {
-    if (err) *err = what + " " + host + ":" + std::to_string(port) + ": " + ec.message();
+Status HttpServer::listen(const std::string& host, unsigned short port) {
+  auto fail = [&](const std::string& what, const beast::error_code& ec) -> Status {
     impl_->acceptor.reset();
-    return false;
+    return Error{"OSError", what + " " + host + ":" + std::to_string(port) + ": " + ec.message(),
+                 500};
   };
   beast::error_code ec;
   tcp::endpoint endpoint;
@@ -583,34 +584,31 @@ bool HttpServer::listen(const std::string& host, unsigned short port, std::strin
   if (ec) return fail("cannot listen on", ec);
   impl_->bound_port = acc.local_endpoint(ec).port();
   impl_->listening = true;
-  return true;
+  return Ok{};
 }
 
 // Socket activation (systemd's sd_listen_fds protocol): the listening socket
 // comes from the parent, already bound; only its address family is needed.
-bool HttpServer::adopt(int fd, std::string* err) {
+Status HttpServer::adopt(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
-      (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)) {
-    if (err) *err = "file descriptor " + std::to_string(fd) + " is not a TCP socket";
-    return false;
-  }
+      (addr.ss_family != AF_INET && addr.ss_family != AF_INET6))
+    return Error{"OSError", "file descriptor " + std::to_string(fd) + " is not a TCP socket", 500};
   beast::error_code ec;
   impl_->acceptor.emplace(*impl_->ioc);
   impl_->acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
   if (ec) {
-    if (err) *err = "cannot adopt file descriptor " + std::to_string(fd) + ": " + ec.message();
     impl_->acceptor.reset();
-    return false;
+    return Error{"OSError",
+                 "cannot adopt file descriptor " + std::to_string(fd) + ": " + ec.message(), 500};
   }
   impl_->bound_port = impl_->acceptor->local_endpoint(ec).port();
   impl_->listening = true;
-  return true;
+  return Ok{};
 }
 
-bool HttpServer::enable_tls(const std::string& cert_file, const std::string& key_file,
-                            std::string* err) {
+Status HttpServer::enable_tls(const std::string& cert_file, const std::string& key_file) {
   try {
     auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -619,11 +617,11 @@ bool HttpServer::enable_tls(const std::string& cert_file, const std::string& key
     ctx->use_certificate_chain_file(cert_file);
     ctx->use_private_key_file(key_file, asio::ssl::context::pem);
     impl_->ssl = std::move(ctx);
-    return true;
+    return Ok{};
   } catch (const std::exception& e) {
-    if (err)
-      *err = "cannot load TLS certificate " + cert_file + " / key " + key_file + ": " + e.what();
-    return false;
+    return Error{
+        "SSLError",
+        "cannot load TLS certificate " + cert_file + " / key " + key_file + ": " + e.what(), 500};
   }
 }
 

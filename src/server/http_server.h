@@ -42,6 +42,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/status.h"
+
 namespace boost::asio {
 class io_context;
 }
@@ -99,19 +101,18 @@ class HttpServer {
 
   // Binds and listens on host:port ("127.0.0.1", "::1", "0.0.0.0",
   // "localhost" or a resolvable name). Port 0 picks a free port; see port().
-  // On failure returns false and, if err is given, describes why.
-  bool listen(const std::string& host, unsigned short port, std::string* err = nullptr);
+  // An OSError says why it cannot.
+  Status listen(const std::string& host, unsigned short port);
 
   // Instead of listen(): serves on `fd`, a TCP socket already bound and
   // listening (systemd socket activation hands one over as fd 3). Takes
-  // ownership of fd. On failure returns false and, if err is given, says why.
-  bool adopt(int fd, std::string* err = nullptr);
+  // ownership of fd. An OSError says why it cannot.
+  Status adopt(int fd);
 
   // Serves https: every accepted connection does a TLS handshake (OpenSSL,
   // TLS 1.2+) with this PEM certificate chain and private key before HTTP.
-  // Call before run(). False (with *err) if the files cannot be loaded.
-  bool enable_tls(const std::string& cert_file, const std::string& key_file,
-                  std::string* err = nullptr);
+  // Call before run(). An SSLError if the files cannot be loaded.
+  Status enable_tls(const std::string& cert_file, const std::string& key_file);
 
   // The bound port (0 before a successful listen()).
   unsigned short port() const;

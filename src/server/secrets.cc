@@ -26,12 +26,9 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
 }
 
-std::optional<std::string> random_token(std::size_t bytes, std::string* err) {
+Result<std::string> random_token(std::size_t bytes) {
   int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (err) *err = std::string("cannot open /dev/urandom: ") + std::strerror(errno);
-    return std::nullopt;
-  }
+  if (fd < 0) return Error::os("cannot open /dev/urandom");
   std::string raw(bytes, '\0');
   std::size_t got = 0;
   while (got < bytes) {
@@ -39,8 +36,7 @@ std::optional<std::string> random_token(std::size_t bytes, std::string* err) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
-      if (err) *err = "cannot read /dev/urandom";
-      return std::nullopt;
+      return Error{"OSError", "cannot read /dev/urandom", 500};
     }
     got += static_cast<std::size_t>(n);
   }
@@ -55,43 +51,34 @@ std::optional<std::string> random_token(std::size_t bytes, std::string* err) {
   return out;
 }
 
-std::optional<std::string> read_secret_file(const std::string& path, std::string* err) {
+Result<std::string> read_secret_file(const std::string& path) {
   std::ifstream in(path);
   std::string line;
-  if (!in || !std::getline(in, line)) {
-    if (err) *err = "cannot read " + path;
-    return std::nullopt;
-  }
+  if (!in || !std::getline(in, line)) return Error{"OSError", "cannot read " + path, 500};
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!line.empty() && ws(line.back())) line.pop_back();
   std::size_t i = 0;
   while (i < line.size() && ws(line[i])) ++i;
   line.erase(0, i);
-  if (line.empty()) {
-    if (err) *err = path + " is empty";
-    return std::nullopt;
-  }
+  if (line.empty()) return Error::value(path + " is empty");
   return line;
 }
 
-bool write_secret_file(const std::string& path, std::string_view secret, std::string* err) {
+Status write_secret_file(const std::string& path, std::string_view secret) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    if (err) *err = "cannot create " + tmp + ": " + std::strerror(errno);
-    return false;
-  }
+  if (fd < 0) return Error::os("cannot create " + tmp);
   ::fchmod(fd, 0600);
   std::string text(secret);
   text += '\n';
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ok = (::close(fd) == 0) && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (err) *err = "cannot write " + path + ": " + std::strerror(errno);
+    Error e = Error::os("cannot write " + path);
     ::unlink(tmp.c_str());
-    return false;
+    return e;
   }
-  return true;
+  return Ok{};
 }
 
 }  // namespace lyn::server

@@ -7,9 +7,10 @@
 #define LYNGUINE_SERVER_SECRETS_H_
 
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/status.h"
 
 namespace lyn::server {
 
@@ -21,17 +22,16 @@ bool constant_time_equals(std::string_view a, std::string_view b);
 std::string sha256(std::string_view data);
 
 // `bytes` random bytes from /dev/urandom as lowercase hex (2*bytes chars);
-// nullopt if /dev/urandom cannot be read.
-std::optional<std::string> random_token(std::size_t bytes = 32, std::string* err = nullptr);
+// an OSError if /dev/urandom cannot be read.
+Result<std::string> random_token(std::size_t bytes = 32);
 
-// The first line of `path`, surrounding whitespace removed; nullopt (with
-// *err) if unreadable or empty.
-std::optional<std::string> read_secret_file(const std::string& path, std::string* err = nullptr);
+// The first line of `path`, surrounding whitespace removed; an OSError if
+// unreadable, a ValueError if empty.
+Result<std::string> read_secret_file(const std::string& path);
 
 // Writes `secret` + "\n" to `path` with mode 0600 (created or replaced
-// atomically via a temp file and rename). False (with *err) on failure.
-bool write_secret_file(const std::string& path, std::string_view secret,
-                       std::string* err = nullptr);
+// atomically via a temp file and rename); an OSError on failure.
+Status write_secret_file(const std::string& path, std::string_view secret);
 
 }  // namespace lyn::server
 

@@ -1,6 +1,8 @@
-// The router: lynguine's do_GET / do_POST / do_DELETE dispatch, with the
-// fixes a correct server makes (query strings ignored, precise 4xx codes,
-// JSON 405 for unsupported methods instead of http.server's HTML 501).
+// The router: lynguine's do_GET / do_POST / do_DELETE dispatch over the route
+// table (routes.cc), with the fixes a correct server makes (query strings
+// ignored, precise 4xx codes, JSON 405 for unsupported methods instead of
+// http.server's HTML 501). An unknown path is a 404 for POST and, as in
+// lynguine, a 405 for any other method.
 #include "service/api.h"
 
 #include <chrono>
@@ -10,6 +12,7 @@
 #include "core/malloc_policy.h"
 #include "service/context.h"
 #include "service/handlers.h"
+#include "service/routes.h"
 
 namespace lyn::service {
 
@@ -29,6 +32,10 @@ HandlerReply error_reply(const Error& e) {
   return error_reply(e.http_status, e.type, e.message);
 }
 
+Error missing_parameter(std::string_view what) {
+  return Error::value("Missing required parameter: " + std::string(what));
+}
+
 Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   if (options.root.empty()) options.root = current_directory();
   options.root = path_canonical(options.root);
@@ -37,6 +44,13 @@ Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->ctx.policy = PathPolicy(options.root, roots);
   impl_->ctx.cache.set_budget(options.cache_bytes);
   liquid::set_template_cache_budget(options.cache_bytes / 16);
+  impl_->ctx.routes = api_routes();
+  if (options.add_routes) {
+    auto table = std::make_shared<RouteTable>(*impl_->ctx.routes);
+    options.add_routes(*table);
+    impl_->ctx.routes = std::move(table);
+    options.add_routes = nullptr;  // done; what it captured need not outlive this
+  }
   impl_->ctx.options = std::move(options);
 }
 
@@ -44,6 +58,10 @@ Api::~Api() = default;
 
 const ApiOptions& Api::options() const {
   return impl_->ctx.options;
+}
+
+const RouteTable& Api::routes() const {
+  return *impl_->ctx.routes;
 }
 
 Api::CacheStats Api::cache_stats() const {
@@ -63,59 +81,52 @@ Api::CacheStats Api::cache_stats() const {
   return out;
 }
 
+std::size_t Api::session_count() const {
+  return open_session_count(impl_->ctx.options);
+}
+
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
+HandlerReply not_supported(std::string_view method, std::string_view path) {
+  return error_reply(405, "ValueError",
+                     std::string(method) + " not supported for: " + std::string(path));
 }
 
 HandlerReply route(const ServiceContext& svc, std::string_view method, std::string_view path,
                    std::string_view raw_body) {
   // A query string never changes which endpoint answers.
   if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
-
-  bool is_post = method == "POST", is_get = method == "GET", is_delete = method == "DELETE";
-  if (!is_post && !is_get && !is_delete) {
-    return error_reply(405, "ValueError",
-                       std::string(method) + " not supported for: " + std::string(path));
-  }
+  const RouteTable& routes = *svc.routes;
+  if (!routes.serves_method(method)) return not_supported(method, path);
 
   // Only POST reads a body; an empty one is {} (as lynguine treats it).
   Value body = Value(Map{});
-  if (is_post && !raw_body.empty()) {
+  if (method == "POST" && !raw_body.empty()) {
     auto parsed = parse_json(raw_body);
     if (!parsed.ok()) return error_reply(parsed.error());
     body = std::move(parsed).value();
   }
 
-  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started};
+  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started, routes};
   if (const Value* wd = body.get("working_directory"); wd && wd->is_string()) {
-    // Outside the root it is ignored: relative paths then start at the root.
-    if (auto dir = svc.policy.resolve(wd->as_string()); dir.ok())
-      ctx.policy = svc.policy.with_base(*dir);
+    // Outside the root it is refused like any other path (403): resolving the
+    // client's relative paths from the root instead would answer for other
+    // files; our clients fall back to direct mode on the 403.
+    auto dir = svc.policy.resolve(wd->as_string());
+    if (!dir.ok()) return error_reply(dir.error());
+    ctx.policy = svc.policy.with_base(*dir);
   }
 
-  if (path == "/api/ping") {
-    if (is_delete) return error_reply(405, "ValueError", "DELETE not supported for: /api/ping");
-    return handle_ping(ctx, body);
+  Params params;
+  const Route* r = routes.match(path, &params);
+  if (!r) {
+    if (method == "POST")
+      return error_reply(404, "ValueError", "Unknown endpoint: " + std::string(path));
+    return not_supported(method, path);
   }
-  if (path == "/api/health" && !is_delete) return handle_health(ctx, body);
-  if (path == "/api/status" && !is_delete) return handle_status(ctx, body);
-  if (path == "/api/sessions" || starts_with(path, "/api/sessions/")) {
-    if (is_delete && path == "/api/sessions")
-      return error_reply(405, "ValueError", "DELETE not supported for: /api/sessions");
-    return handle_sessions(ctx, method, path, body);
-  }
-  if (is_post) {
-    if (path == "/api/read_data") return handle_read_data(ctx, body);
-    if (path == "/api/write_data") return handle_write_data(ctx, body);
-    if (path == "/api/compute") return handle_compute(ctx, body);
-    if (path == "/api/talk/field") return handle_talk_field(ctx, body);
-    if (path == "/api/interface/read") return handle_interface_read(ctx, body);
-    return error_reply(404, "ValueError", "Unknown endpoint: " + std::string(path));
-  }
-  return error_reply(405, "ValueError",
-                     std::string(method) + " not supported for: " + std::string(path));
+  for (const auto& m : r->methods)
+    if (m.method == method) return m.handler(ctx, RouteRequest{method, path, body, params});
+  return not_supported(method, path);
 }
 
 }  // namespace
@@ -132,6 +143,8 @@ Reply Api::handle_streaming(std::string_view method, std::string_view path,
   Reply out;
   out.status = r.status;
   out.body = r.raw.empty() && !r.stream ? to_json(r.body) : std::move(r.raw);
+  out.content_type = std::move(r.content_type);
+  out.headers = std::move(r.headers);
   out.stream = std::move(r.stream);
   out.operation_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

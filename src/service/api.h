@@ -16,9 +16,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lyn::service {
+
+class RouteTable;
 
 struct ApiOptions {
   // Every path a request names is resolved against and confined to this root.
@@ -29,10 +32,14 @@ struct ApiOptions {
   std::function<std::string()> status_extra_json;  // JSON object text or empty
   double idle_timeout_seconds = 0;                 // 0: disabled
   std::function<double()> idle_seconds;            // seconds since last request
+  // Adds routes besides lynguine's API (e.g. the server's own pages); they
+  // are served, listed and documented like the API's own, and one with an
+  // API route's path replaces it. Called once, by the constructor.
+  std::function<void(RouteTable&)> add_routes;
 
   // Memory for parsed files kept between requests (least recently used
   // dropped first); the Liquid template cache gets a sixteenth of it on
-  // top. 256 MiB suits a laptop; `lynguine serve --cache-bytes` sets it.
+  // top. 256 MiB suits a laptop.
   std::size_t cache_bytes = std::size_t{256} << 20;
   // What one request may do before it fails with a 413 LimitExceeded error
   // naming the limit: bytes of files read (each file's size, cached or
@@ -56,8 +63,11 @@ class BodyStream {
 
 struct Reply {
   int status = 200;
-  std::string body;           // JSON text (from handle_streaming: the body's start)
-  double operation_ms = 0.0;  // time spent in the handler proper
+  std::string body;  // JSON text, unless content_type says otherwise
+                     // (from handle_streaming: the body's start)
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  double operation_ms = 0.0;                                 // time spent in the handler proper
   // handle_streaming only: the rest of the body, when it comes in pieces.
   std::shared_ptr<BodyStream> stream;
 };
@@ -81,6 +91,9 @@ class Api {
 
   const ApiOptions& options() const;
 
+  // Every route this Api answers (lynguine's API plus options.extra_routes).
+  const RouteTable& routes() const;
+
   // The caches' counters (for the server's GET /metrics): the parsed-file
   // cache, then the Liquid template cache (shared by the process).
   struct CacheStats {
@@ -92,6 +105,10 @@ class Api {
     std::uint64_t template_evictions = 0;
   };
   CacheStats cache_stats() const;
+
+  // Sessions open under this Api's root (for the server's GET /metrics);
+  // touches no session's access time and loads nothing.
+  std::size_t session_count() const;
 
  private:
   struct Impl;

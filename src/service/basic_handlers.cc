@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "service/handlers.h"
+#include "service/route_table.h"
 
 namespace lyn::service {
 
@@ -25,23 +26,6 @@ double total_memory_bytes() {
 }
 
 }  // namespace
-
-const std::vector<std::string>& endpoint_list() {
-  static const std::vector<std::string> list = {"GET  /api/health",
-                                                "GET  /api/ping",
-                                                "GET  /api/status",
-                                                "POST /api/read_data",
-                                                "POST /api/write_data",
-                                                "POST /api/compute",
-                                                "POST /api/talk/field",
-                                                "POST /api/interface/read",
-                                                "POST /api/sessions",
-                                                "GET  /api/sessions",
-                                                "GET  /api/sessions/{id}",
-                                                "DELETE /api/sessions/{id}",
-                                                "POST /api/sessions/{id}/{operation}"};
-  return list;
-}
 
 HandlerReply handle_ping(const RequestContext&, const Value&) {
   return {200, Value(Map{{"status", Value("ok")}, {"message", Value("pong")}})};
@@ -63,7 +47,7 @@ HandlerReply handle_status(const RequestContext& ctx, const Value&) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
   m.set("uptime_seconds", Value(uptime));
   List endpoints;
-  for (const auto& e : endpoint_list()) endpoints.push_back(Value(e));
+  for (const auto& e : ctx.routes.endpoint_list()) endpoints.push_back(Value(e));
   m.set("endpoints", Value(std::move(endpoints)));
   Map idle;
   double timeout = ctx.options.idle_timeout_seconds;

@@ -4,6 +4,7 @@
 
 #include "assess/liquid/liquid.h"
 #include "service/handlers.h"
+#include "service/routes.h"
 
 namespace lyn::service {
 
@@ -18,57 +19,57 @@ std::string today_iso() {
   return buf;
 }
 
-HandlerReply render_one(const std::string& tmpl, const Map& context, Value* out) {
+Result<Value> render_one(const std::string& tmpl, const Map& context) {
   auto r = liquid::render_liquid(tmpl, context);
-  if (auto* e = std::get_if<liquid::Error>(&r)) return error_reply(400, e->type, e->message);
-  *out = Value(std::get<std::string>(r));
-  return {200, Value()};
+  if (auto* e = std::get_if<liquid::Error>(&r)) return Error{e->type, e->message, 400};
+  return Value(std::get<std::string>(r));
 }
 
 }  // namespace
+
+Result<Value> compute_today(const Value*, const Value*) {
+  return Value(today_iso());
+}
+
+Result<Value> compute_render_liquid(const Value* params, const Value* data) {
+  const Value* tmpl = params ? params->get("template") : nullptr;
+  if (!tmpl || !tmpl->is_string())
+    return Error::value("render_liquid needs params.template (a string)");
+  Map context;
+  if (const Value* c = params->get("context"); c && c->is_map()) context = c->as_map();
+  const Value* records = data ? data->get("records") : nullptr;
+  if (!records || !records->is_list()) return render_one(tmpl->as_string(), context);
+  // Once per record: the record's fields over the shared context.
+  List outs;
+  for (const auto& rec : records->as_list()) {
+    Map ctx = context;
+    if (rec.is_map())
+      for (const auto& [k, v] : rec.as_map()) ctx.set(k, v);
+    auto one = render_one(tmpl->as_string(), ctx);
+    if (!one.ok()) return one.error();
+    outs.push_back(std::move(one).value());
+  }
+  return Value(std::move(outs));
+}
 
 HandlerReply handle_compute(const RequestContext&, const Value& body) {
   if (!body.is_map()) return error_reply(400, "TypeError", "Request body must be a JSON object");
   const Value* op = body.get("operation");
   if (!op) return error_reply(400, "ValueError", "Request must include 'operation'");
   std::string operation = py_str(*op);
-  const Value* params = body.get("params");
-  const Value* data = body.get("data");
-  Value result;
-  if (operation == "today") {
-    result = Value(today_iso());
-  } else if (operation == "render_liquid") {
-    const Value* tmpl = params ? params->get("template") : nullptr;
-    if (!tmpl || !tmpl->is_string())
-      return error_reply(400, "ValueError", "render_liquid needs params.template (a string)");
-    Map context;
-    if (const Value* c = params->get("context"); c && c->is_map()) context = c->as_map();
-    const Value* records = data ? data->get("records") : nullptr;
-    if (records && records->is_list()) {
-      // Once per record: the record's fields over the shared context.
-      List outs;
-      for (const auto& rec : records->as_list()) {
-        Map ctx = context;
-        if (rec.is_map())
-          for (const auto& [k, v] : rec.as_map()) ctx.set(k, v);
-        Value one;
-        auto r = render_one(tmpl->as_string(), ctx, &one);
-        if (r.status != 200) return r;
-        outs.push_back(std::move(one));
-      }
-      result = Value(std::move(outs));
-    } else {
-      auto r = render_one(tmpl->as_string(), context, &result);
-      if (r.status != 200) return r;
+  std::string known;
+  for (const auto& c : compute_operations()) {
+    if (c.name == operation) {
+      auto result = c.run(body.get("params"), body.get("data"));
+      if (!result.ok()) return error_reply(result.error());
+      return {200, Value(Map{{"status", Value("success")},
+                             {"operation", Value(operation)},
+                             {"result", std::move(result).value()}})};
     }
-  } else {
-    return error_reply(
-        400, "ValueError",
-        "Unknown compute operation '" + operation + "' (known: render_liquid, today)");
+    known += (known.empty() ? "" : ", ") + std::string(c.name);
   }
-  return {200, Value(Map{{"status", Value("success")},
-                         {"operation", Value(operation)},
-                         {"result", std::move(result)}})};
+  return error_reply(400, "ValueError",
+                     "Unknown compute operation '" + operation + "' (known: " + known + ")");
 }
 
 }  // namespace lyn::service

@@ -9,6 +9,9 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "access/file_cache.h"
 #include "config/paths.h"
@@ -18,9 +21,12 @@
 
 namespace lyn::service {
 
+class RouteTable;
+
 struct ServiceContext {
   ApiOptions options;
   PathPolicy policy;  // base = root, roots = root + extra roots
+  std::shared_ptr<const RouteTable> routes;
   mutable FileCache cache;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
@@ -33,13 +39,19 @@ struct RequestContext {
   PathPolicy policy;
   FileCache& cache;
   std::chrono::steady_clock::time_point started;
+  const RouteTable& routes;
 };
 
 // A handler's answer: the HTTP status and the JSON body as a Value.
 struct HandlerReply {
+  HandlerReply() = default;
+  HandlerReply(int status_code, Value json) : status(status_code), body(std::move(json)) {}
+
   int status = 200;
   Value body;
-  std::string raw;  // the body as JSON text already; used instead of `body` when set
+  std::string raw;  // the body as text already (JSON unless content_type says); used when set
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra answer headers
   // The body (after `raw`) produced in pieces; used instead of `body` when set.
   std::shared_ptr<BodyStream> stream;
 };
@@ -47,6 +59,8 @@ struct HandlerReply {
 // lynguine's error shape {"status":"error","error_type","error_message"}.
 HandlerReply error_reply(const Error& e);
 HandlerReply error_reply(int status, std::string type, std::string message);
+// lynguine's ValueError "Missing required parameter: WHAT" (400).
+Error missing_parameter(std::string_view what);
 
 }  // namespace lyn::service
 

@@ -29,6 +29,7 @@
 #include "config/interface.h"
 #include "core/text.h"
 #include "service/handlers.h"
+#include "service/routes.h"
 
 namespace lyn::service {
 
@@ -46,15 +47,15 @@ std::string persist_dir() {
   return "";
 }
 
-SessionStore& store_for(const RequestContext& ctx) {
+SessionStore& store_for(const ApiOptions& options) {
   // Never destroyed: request threads may outlive static destruction at exit.
   static auto* mu = new std::mutex;
   static auto* stores = new std::map<std::string, std::unique_ptr<SessionStore>>;
   std::lock_guard lock(*mu);
-  auto& s = (*stores)[ctx.options.root];
+  auto& s = (*stores)[options.root];
   if (!s) {
     SessionStore::Options o;
-    o.root = ctx.options.root;
+    o.root = options.root;
     o.persist_dir = persist_dir();
     s = std::make_unique<SessionStore>(std::move(o));
   }
@@ -84,7 +85,6 @@ bool truthy(const Value* v) {
   }
 }
 
-// request_data.get(key), None when absent or null.
 // Python's type name, for the errors lynguine's server gives on odd bodies.
 std::string py_type(const Value& v) {
   switch (v.kind()) {
@@ -114,15 +114,6 @@ Error no_get(const Value& body) {
   msg += py_type(body);
   msg += "' object has no attribute 'get'";
   return Error{"AttributeError", std::move(msg), 400};
-}
-
-const Value* param(const Value& body, std::string_view key) {
-  const Value* v = body.is_map() ? body.get(key) : nullptr;
-  return v && !v->is_null() ? v : nullptr;
-}
-
-Error missing(std::string_view what) {
-  return Error::value("Missing required parameter: " + std::string(what));
 }
 
 // Loads a session's frame the way lynguine's SessionManager.create_session
@@ -169,14 +160,12 @@ HandlerReply ok(Map m) {
   return r;
 }
 
-Value columns_value(const std::vector<Value>& cols) {
-  return Value(List(cols.begin(), cols.end()));
-}
+}  // namespace
 
-HandlerReply create(const RequestContext& ctx, const Value& body) {
+HandlerReply handle_session_create(const RequestContext& ctx, const Value& body) {
   if (!body.is_map()) return error_reply(no_get(body));
   const Value* file = body.get("interface_file");
-  if (!truthy(file)) return error_reply(missing("interface_file"));
+  if (!truthy(file)) return error_reply(missing_parameter("interface_file"));
   if (!file->is_string())
     return error_reply(Error{
         "TypeError",
@@ -193,142 +182,48 @@ HandlerReply create(const RequestContext& ctx, const Value& body) {
   if (const Value* f = body.get("interface_field")) req.interface_field = *f;
   if (const Value* t = body.get("timeout")) req.timeout = *t;
   req.base_dir = ctx.policy.base_dir();
-  auto meta = store_for(ctx).create(std::move(req), make_loader(ctx));
+  auto meta = store_for(ctx.options).create(std::move(req), make_loader(ctx));
   if (!meta.ok()) return error_reply(meta.error());
   return ok(Map{{"session", std::move(meta).value()}});
 }
 
-// One focus operation on a frame; the reply body (without "status").
-Result<Value> run_operation(CustomDataFrame& cdf, std::string_view op, const Value& body) {
-  static const std::string_view kWithParams[] = {"set_index",      "set_column",   "set_value",
-                                                 "get_value_at",   "set_selector", "set_subindex",
-                                                 "get_column_type"};
-  if (!body.is_map())
-    for (auto name : kWithParams)
-      if (op == name) return no_get(body);
-  auto done = [](Status st) -> Result<Value> {
-    if (!st.ok()) return st.error();
-    return Value(Map{});
-  };
-  auto one = [](std::string key, Value v) { return Value(Map{{std::move(key), std::move(v)}}); };
-  if (op == "set_index") {
-    const Value* index = param(body, "index");
-    if (!index) return missing("index");
-    return done(cdf.set_index(*index));
-  }
-  if (op == "get_index") return one("index", cdf.get_index());
-  if (op == "set_column") {
-    const Value* column = param(body, "column");
-    if (!column) return missing("column");
-    return done(cdf.set_column(*column));
-  }
-  if (op == "get_column") return one("column", cdf.get_column());
-  if (op == "get_value") {
-    auto v = cdf.get_value();
-    if (!v.ok()) return v.error();
-    return one("value", std::move(v).value());
-  }
-  if (op == "set_value") {
-    const Value* value = param(body, "value");
-    if (!value) return missing("value");
-    return done(cdf.set_value(*value));
-  }
-  if (op == "get_value_at") {
-    const Value* index = param(body, "index");
-    const Value* column = param(body, "column");
-    if (!index || !column) return Error::value("Missing required parameters: index, column");
-    auto v = cdf.get_value_at(*index, *column);
-    if (!v.ok()) return v.error();
-    return one("value", std::move(v).value());
-  }
-  if (op == "get_shape") {
-    auto [r, c] = cdf.shape();
-    return one("shape",
-               Value(List{Value(static_cast<int64_t>(r)), Value(static_cast<int64_t>(c))}));
-  }
-  if (op == "get_columns") return one("columns", columns_value(cdf.columns()));
-  if (op == "get_indices") return one("indices", columns_value(cdf.indices()));
-  if (op == "get_input_columns") return one("columns", columns_value(cdf.input_columns()));
-  if (op == "get_output_columns") return one("columns", columns_value(cdf.output_columns()));
-  if (op == "get_series_columns") return one("columns", columns_value(cdf.series_columns()));
-  if (op == "get_column_type") {
-    const Value* column = param(body, "column");
-    if (!column) return missing("column");
-    auto t = cdf.column_type(*column);
-    return one("column_type", t ? Value(*t) : Value());
-  }
-  if (op == "set_selector") {
-    const Value* column = param(body, "column");
-    if (!column) return missing("column");
-    return done(cdf.set_selector(*column));
-  }
-  if (op == "get_selector") return one("selector", cdf.get_selector());
-  if (op == "set_subindex") {
-    const Value* value = param(body, "value");
-    if (!value) return missing("value");
-    return done(cdf.set_subindex(*value));
-  }
-  if (op == "get_subindex") return one("subindex", cdf.get_subindex());
-  if (op == "get_subseries") {
-    Frame sub = cdf.get_subseries();
-    List records;
-    records.reserve(sub.num_rows());
-    for (size_t i = 0; i < sub.num_rows(); ++i) records.push_back(sub.record(i));
-    Map m;
-    m.set("records", Value(std::move(records)));
-    m.set("shape", Value(List{Value(static_cast<int64_t>(sub.num_rows())),
-                              Value(static_cast<int64_t>(sub.num_columns()))}));
-    return one("subseries", Value(std::move(m)));
-  }
-  return Error::value("Unknown operation: " + std::string(op), 404);
+HandlerReply handle_session_list(const RequestContext& ctx) {
+  HandlerReply r;
+  r.body = store_for(ctx.options).list(make_loader(ctx));
+  return r;
 }
 
-}  // namespace
-
-HandlerReply handle_sessions(const RequestContext& ctx, std::string_view method,
-                             std::string_view path, const Value& body) {
-  SessionStore& store = store_for(ctx);
-  if (path == "/api/sessions") {
-    if (method == "POST") return create(ctx, body);
-    if (method == "GET") {
-      HandlerReply r;
-      r.body = store.list(make_loader(ctx));
-      return r;
-    }
-    return error_reply(405, "ValueError",
-                       std::string(method) + " not supported for: " + std::string(path));
-  }
-  // /api/sessions/{id}[/{op}[/...]], split as Python's str.split('/').
-  std::string_view rest = path.substr(std::string_view("/api/sessions/").size());
-  size_t slash = rest.find('/');
-  std::string id(rest.substr(0, slash));
-  bool has_op = slash != std::string_view::npos;
-  std::string_view op;
-  if (has_op) {
-    op = rest.substr(slash + 1);
-    op = op.substr(0, op.find('/'));
-  }
-
-  if (method == "DELETE") {
-    if (has_op)
-      return error_reply(405, "ValueError", "DELETE not supported for: " + std::string(path));
-    if (id.empty()) return error_reply(Error::value("Session ID required"));
-    auto st = store.remove(id);
-    if (!st.ok()) return error_reply(st.error());
-    return ok(Map{{"message", Value("Session " + id + " deleted")}});
-  }
+HandlerReply handle_session_info(const RequestContext& ctx, std::string_view id) {
   if (id.empty()) return error_reply(Error::value("Session ID required"));
-  if (!has_op) {
-    auto meta = store.info(id, make_loader(ctx));
-    if (!meta.ok()) return error_reply(meta.error());
-    return ok(Map{{"session", std::move(meta).value()}});
-  }
-  std::string op_name(op);
-  auto result = store.with_session(id, make_loader(ctx), [&](CustomDataFrame& cdf) {
-    return run_operation(cdf, op_name, body);
-  });
+  auto meta = store_for(ctx.options).info(id, make_loader(ctx));
+  if (!meta.ok()) return error_reply(meta.error());
+  return ok(Map{{"session", std::move(meta).value()}});
+}
+
+HandlerReply handle_session_delete(const RequestContext& ctx, std::string_view id) {
+  if (id.empty()) return error_reply(Error::value("Session ID required"));
+  auto st = store_for(ctx.options).remove(id);
+  if (!st.ok()) return error_reply(st.error());
+  return ok(Map{{"message", Value("Session " + std::string(id) + " deleted")}});
+}
+
+HandlerReply handle_session_operation(const RequestContext& ctx, std::string_view id,
+                                      std::string_view operation, const Value& body) {
+  if (id.empty()) return error_reply(Error::value("Session ID required"));
+  const SessionOperation* op = find_session_operation(operation);
+  auto result = store_for(ctx.options)
+                    .with_session(id, make_loader(ctx), [&](CustomDataFrame& cdf) -> Result<Value> {
+                      if (!op)
+                        return Error::value("Unknown operation: " + std::string(operation), 404);
+                      if (op->reads_body && !body.is_map()) return no_get(body);
+                      return op->run(cdf, body);
+                    });
   if (!result.ok()) return error_reply(result.error());
   return ok(std::move(result).value().as_map());
+}
+
+std::size_t open_session_count(const ApiOptions& options) {
+  return store_for(options).open_sessions();
 }
 
 }  // namespace lyn::service

@@ -1,13 +1,20 @@
 """Shared fixtures for the wire-level tests: the built binary, fresh copies
-of the conformance fixtures, and lynguine servers started on free ports."""
+of the conformance fixtures, and lynguine servers started on free ports.
+
+Every fixture copy and temporary directory made here is removed after the
+test that made it (a module-scoped copy after the module), and at exit
+whatever is left: `make test` fails when the run leaves anything in $TMPDIR."""
+import atexit
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import types
 import urllib.request
 
 import pytest
@@ -27,9 +34,59 @@ def free_port():
         return s.getsockname()[1]
 
 
+# Temporary directories made here, oldest first; see remove_temp_dirs. Some
+# test modules load this file a second time under another name (see
+# test_faults.py): the list is shared through sys.modules so that the
+# per-test removal below sees their directories too.
+_CREATED = sys.modules.setdefault("lyn_wire_temp_dirs", types.ModuleType("lyn_wire_temp_dirs")) \
+    .__dict__.setdefault("dirs", [])
+
+
+def temp_dir(prefix="lyn-tmp-"):
+    """A new temporary directory, removed with the others (remove_temp_dirs)."""
+    d = tempfile.mkdtemp(prefix=prefix)
+    _CREATED.append(d)
+    return d
+
+
+def remove_temp_dirs(keep=0):
+    """Removes the directories made since the first `keep` (all by default)."""
+    while len(_CREATED) > keep:
+        shutil.rmtree(_CREATED.pop(), ignore_errors=True)
+
+
+atexit.register(remove_temp_dirs)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _module_temp_dirs_removed():
+    """What a module's tests and module-scoped fixtures made is removed after
+    the module (this fixture is set up before the module's other ones, so
+    torn down after them: their servers have stopped by then)."""
+    keep = len(_CREATED)
+    yield
+    remove_temp_dirs(keep)
+
+
+@pytest.fixture(autouse=True)
+def _temp_dirs_removed():
+    """What a test made is removed after it (higher-scoped fixtures made
+    theirs before this point, so they keep them for the rest of their scope)."""
+    keep = len(_CREATED)
+    yield
+    remove_temp_dirs(keep)
+
+
+@pytest.fixture
+def tmp_dir():
+    """A temporary directory for one test (instead of pytest's tmp_path, which
+    leaves numbered directories behind in $TMPDIR)."""
+    return temp_dir()
+
+
 def fresh_fixtures():
     """A fresh copy of the conformance fixtures and an empty $HOME."""
-    base = tempfile.mkdtemp(prefix="lyn-fx-")
+    base = temp_dir(prefix="lyn-fx-")
     root = os.path.join(base, "fixtures")
     shutil.copytree(os.path.join(CONFORMANCE, "fixtures"), root)
     home = os.path.join(base, "home")
@@ -65,6 +122,22 @@ class Server:
         self.stop()
         raise RuntimeError("server did not start")
 
+    def requests(self, endpoint=None, status=None):
+        """Requests the server has answered (its /metrics counter), for one
+        endpoint (route template) and status when given. The /metrics request
+        itself is counted only after this call answers."""
+        with urllib.request.urlopen(self.base + "/metrics", timeout=30) as r:
+            text = r.read().decode()
+        total = 0
+        for m in re.finditer(r'^lynguine_requests_total\{endpoint="([^"]*)",method="[^"]*",'
+                             r'status="(\d+)"\} (\d+)$', text, re.M):
+            if endpoint is not None and m.group(1) != endpoint:
+                continue
+            if status is not None and int(m.group(2)) != status:
+                continue
+            total += int(m.group(3))
+        return total
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -83,9 +156,17 @@ def server():
     s.stop()
 
 
-def run_cli(args, cwd, home, input_text=None):
-    return subprocess.run([BINARY, *args], cwd=cwd, env=child_env(home), capture_output=True,
-                          input=input_text, timeout=60)
+def run_cli(args, cwd, home, input_text=None, env=None):
+    e = child_env(home)
+    e.update(env or {})
+    return subprocess.run([BINARY, *args], cwd=cwd, env=e, capture_output=True,
+                          input=input_text, timeout=120)
+
+
+def server_env(server):
+    """Environment for a client that must use `server` and nothing else."""
+    return {"LYNGUINE_USE_SERVER": "1", "LYNGUINE_NO_FALLBACK": "1",
+            "LYNGUINE_SERVER_PORT": str(server.port)}
 
 
 def load_json(path):

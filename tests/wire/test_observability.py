@@ -6,14 +6,13 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import BINARY, REPO, Server, fresh_fixtures, run_cli
+from conftest import BINARY, REPO, Server, fresh_fixtures, run_cli, temp_dir
 
 # A body each documented POST route accepts in the conformance fixtures.
 BODIES = {
@@ -188,7 +187,7 @@ def test_status_page_is_served(server):
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_access_log(fmt):
     root, home = fresh_fixtures()
-    log = os.path.join(tempfile.mkdtemp(prefix="lyn-log-"), "access.log")
+    log = os.path.join(temp_dir(prefix="lyn-log-"), "access.log")
     s = Server(root, home, extra_args=["--log-format", fmt, "--log-level", "info",
                                        "--log-file", log])
     try:

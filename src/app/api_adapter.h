@@ -1,0 +1,33 @@
+// The service meets the server here: lynguine's Api (src/service) as the
+// HttpServer's Handler, and its route table as the DescribeRoute the Guard
+// and the metrics read (src/server knows no route of its own).
+//
+// Thread safety: the returned functions may be called from any number of
+// threads at once (the Api and its route table are thread-safe/immutable).
+#ifndef LYNGUINE_APP_API_ADAPTER_H_
+#define LYNGUINE_APP_API_ADAPTER_H_
+
+#include <memory>
+#include <string_view>
+
+#include "server/http_server.h"
+#include "server/route_info.h"
+#include "service/api.h"
+#include "service/route_table.h"
+
+namespace lyn::app {
+
+// Every request to api->handle(); the answer's status, body, content type
+// and headers, plus "Server-Timing: op;dur=<ms in the handler>".
+server::Handler api_handler(std::shared_ptr<const service::Api> api);
+
+// The route table's description of a request, in the server's terms.
+server::RouteInfo route_info(const service::RouteTable& routes, std::string_view method,
+                             std::string_view target);
+
+// route_info() over api->routes().
+server::DescribeRoute describe_routes(std::shared_ptr<const service::Api> api);
+
+}  // namespace lyn::app
+
+#endif  // LYNGUINE_APP_API_ADAPTER_H_

@@ -1,0 +1,147 @@
+#include "app/observability.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "ops/metrics.h"
+#include "ops/openapi.h"
+#include "ops/status_page.h"
+
+namespace lyn::app {
+
+namespace {
+
+constexpr const char* kStatusPageDoc = R"JSON({
+  "tags": ["service"], "operationId": "statusPage",
+  "summary": "The status page (HTML; polls /api/status and /metrics)",
+  "responses": {
+    "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+    "405": {"$ref": "#/components/responses/Error"}}})JSON";
+
+constexpr const char* kMetricsDoc = R"JSON({
+  "tags": ["service"], "operationId": "metrics",
+  "summary": "Prometheus metrics (text exposition format 0.0.4)",
+  "responses": {
+    "200": {"description": "lynguine_requests_total, lynguine_request_duration_seconds, lynguine_cache_hits_total, lynguine_cache_misses_total, process_* and more", "content": {"text/plain; version=0.0.4": {"schema": {"type": "string"}}}},
+    "405": {"$ref": "#/components/responses/Error"}}})JSON";
+
+constexpr const char* kOpenApiDoc = R"JSON({
+  "tags": ["service"], "operationId": "openapi",
+  "summary": "This document",
+  "responses": {
+    "200": {"description": "OpenAPI 3.0 document", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "405": {"$ref": "#/components/responses/Error"}}})JSON";
+
+}  // namespace
+
+struct Observability::State {
+  ServeInfo info;
+  std::shared_ptr<ops::Logger> log;
+  std::shared_ptr<const service::Api> api;  // set by attach()
+  std::string openapi;                      // rendered by attach()
+  ops::MetricsSources sources;
+  std::unique_ptr<ops::Metrics> metrics;
+};
+
+Observability::Observability(const ServeInfo& info, std::shared_ptr<ops::Logger> log)
+    : state_(std::make_shared<State>()) {
+  state_->info = info;
+  state_->log = std::move(log);
+  // The label of a request: its route template in the Api's table. The
+  // table is fixed before the first request (attach()); the weak pointer
+  // keeps the Metrics from owning the state that owns it.
+  std::weak_ptr<State> weak = state_;
+  state_->metrics = std::make_unique<ops::Metrics>(
+      info.started_at, [weak](std::string_view method, std::string_view target) -> std::string {
+        auto s = weak.lock();
+        if (!s || !s->api) return "other";
+        return s->api->routes().describe(method, target).metric_label;
+      });
+  ops::MetricsSources& src = state_->sources;
+  src.in_flight = info.in_flight;
+  src.idle_seconds = info.idle_seconds;
+  src.idle_timeout_seconds = info.idle_timeout_seconds;
+  src.version = info.version;
+}
+
+void Observability::add_routes(service::RouteTable& routes) {
+  auto page = [](std::string body, std::string content_type, service::HandlerReply extra = {}) {
+    extra.raw = std::move(body);
+    extra.content_type = std::move(content_type);
+    return extra;
+  };
+  auto get = [](service::RouteHandler handler, const char* doc) {
+    service::RouteMethod m;
+    m.method = "GET";
+    m.right = service::Right::read;
+    m.handler = std::move(handler);
+    m.openapi = doc;
+    return m;
+  };
+  // Weak: the Api holds these routes and the state holds the Api.
+  std::weak_ptr<State> w = state_;
+  routes.add({"/",
+              {get(
+                  [page](const service::RequestContext&, const service::RouteRequest&) {
+                    service::HandlerReply r;
+                    r.headers.emplace_back("Cache-Control", "no-cache");
+                    return page(std::string(ops::status_page_html()), "text/html; charset=utf-8",
+                                std::move(r));
+                  },
+                  kStatusPageDoc)}});
+  routes.add({"/metrics",
+              {get(
+                  [w, page](const service::RequestContext&, const service::RouteRequest&) {
+                    auto s = w.lock();
+                    return page(s ? s->metrics->render(s->sources) : std::string(),
+                                "text/plain; version=0.0.4; charset=utf-8");
+                  },
+                  kMetricsDoc)}});
+  routes.add({"/api/openapi.json",
+              {get(
+                  [w, page](const service::RequestContext&, const service::RouteRequest&) {
+                    auto s = w.lock();
+                    return page(s ? s->openapi : std::string("{}"), "application/json");
+                  },
+                  kOpenApiDoc)}});
+}
+
+Status Observability::attach(std::shared_ptr<const service::Api> api) {
+  auto doc = ops::render_openapi(api->routes(), state_->info.version);
+  if (!doc.ok()) return doc.error();
+  state_->openapi = std::move(doc).value();
+  ops::MetricsSources& src = state_->sources;
+  const service::Api* a = api.get();  // the state keeps `api` alive
+  src.cache_hits = [a] { return a->cache_stats().hits; };
+  src.cache_misses = [a] { return a->cache_stats().misses; };
+  src.cache_entries = [a] { return a->cache_stats().entries; };
+  src.sessions = [a] { return a->session_count(); };
+  state_->api = std::move(api);
+  const ServeInfo& info = state_->info;
+  state_->log->log(
+      ops::LogLevel::kInfo, "serving",
+      {ops::log_field("host", info.host), ops::log_field("port", static_cast<long long>(info.port)),
+       ops::log_field("pid", static_cast<long long>(info.pid)), ops::log_field("root", info.root),
+       ops::log_field("version", info.version)});
+  return Ok{};
+}
+
+server::Handler Observability::wrap(server::Handler inner) {
+  return [inner = std::move(inner), s = state_](const server::HttpRequest& req) {
+    auto t0 = std::chrono::steady_clock::now();
+    ops::Logger& log = *s->log;
+    if (log.enabled(ops::LogLevel::kDebug))
+      log.log(ops::LogLevel::kDebug, "received",
+              {ops::log_field("method", req.method), ops::log_field("path", req.target),
+               ops::log_field("body_bytes", static_cast<long long>(req.body.size())),
+               ops::log_field("user_agent", req.header("User-Agent"))});
+    server::HttpResponse resp = inner(req);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    s->metrics->observe(req.method, req.target, resp.status, secs);
+    log.access(req.method, req.target, resp.status, secs, resp.body.size(), req.remote);
+    return resp;
+  };
+}
+
+}  // namespace lyn::app
