@@ -16,9 +16,9 @@
 #include "access/bibtex_format.h"
 #include "access/directory_formats.h"
 #include "access/excel_format.h"
-#include "access/file_io.h"
 #include "access/registry.h"
 #include "core/frame_json.h"
+#include "core/fs.h"
 #include "core/json.h"
 
 namespace lyn::access {
@@ -113,7 +113,7 @@ IoContext fixture_ctx() {
 
 const Value& conformance_cases() {
   static Value cases = [] {
-    auto text = read_text_file(std::string(LYN_SOURCE_DIR) + "/tests/conformance/cases.json");
+    auto text = read_file(std::string(LYN_SOURCE_DIR) + "/tests/conformance/cases.json");
     EXPECT_TRUE(text.ok());
     return J(*text);
   }();

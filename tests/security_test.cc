@@ -21,6 +21,7 @@
 #include "app/api_adapter.h"
 #include "client/api_caller.h"
 #include "client/http_client.h"
+#include "core/utf8.h"
 #include "server/api_keys.h"
 #include "server/guard.h"
 #include "server/http_server.h"
@@ -288,13 +289,13 @@ TEST(GuardDecisions, WhatNeedsWriteRights) {
 }
 
 TEST(GuardDecisions, Utf8) {
-  EXPECT_TRUE(valid_utf8(""));
-  EXPECT_TRUE(valid_utf8("{\"a\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}"));
+  EXPECT_TRUE(lyn::utf8::is_valid(""));
+  EXPECT_TRUE(lyn::utf8::is_valid("{\"a\": \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}"));
   for (const char* bad :
        {"\xff", "\xc3", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
         "a\x80"
         "b"})
-    EXPECT_FALSE(valid_utf8(bad)) << bad;
+    EXPECT_FALSE(lyn::utf8::is_valid(bad)) << bad;
   Guard g(api_guard());
   auto r = req("POST", "/api/read_data");
   r.body = "{\"x\": \"\xff\"}";

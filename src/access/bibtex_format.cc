@@ -4,15 +4,11 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "core/case.h"
+
 namespace lyn::access {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -44,7 +40,7 @@ class Parser {
       advance_to(at + 1);
       size_t entry_line = line_;
       skip_space();
-      std::string type = lower(read_name());
+      std::string type = ascii_lower(read_name());
       if (type.empty()) continue;  // a stray '@' in free text
       skip_space();
       if (pos_ >= s_.size() || (s_[pos_] != '{' && s_[pos_] != '(')) continue;
@@ -168,7 +164,7 @@ class Parser {
       return std::isdigit(static_cast<unsigned char>(ch));
     });
     if (numeric) return word;
-    auto it = macros_.find(lower(word));
+    auto it = macros_.find(ascii_lower(word));
     if (it != macros_.end()) return it->second;
     (void)close;
     return word;  // an undefined macro (e.g. a month name) stays as written
@@ -192,7 +188,7 @@ class Parser {
 
   Status parse_string_macro(char close, size_t entry_line) {
     skip_space();
-    std::string name = lower(read_name());
+    std::string name = ascii_lower(read_name());
     skip_space();
     if (name.empty() || pos_ >= s_.size() || s_[pos_] != '=')
       return error("malformed @string definition", entry_line);
@@ -245,7 +241,7 @@ class Parser {
         continue;
       }
       size_t field_line = line_;
-      std::string name = lower(read_name());
+      std::string name = ascii_lower(read_name());
       if (name.empty()) {
         if (c == '@')
           return error(

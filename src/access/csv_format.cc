@@ -15,10 +15,11 @@
 
 #include "access/csv_infer.h"
 #include "access/csv_tokenizer.h"
-#include "access/file_io.h"
 #include "access/read_budget.h"
+#include "core/fs.h"
 #include "core/json.h"
 #include "core/malloc_policy.h"
+#include "core/utf8.h"
 
 namespace lyn::access {
 
@@ -128,7 +129,7 @@ Status collect_deferred(CsvTokenizer& tok, const CsvOptions& opts, const std::ve
 }  // namespace
 
 Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::string_view shown) {
-  if (size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
+  if (size_t bad = utf8::first_invalid(text); bad != std::string_view::npos)
     return unicode_error(text, bad, shown);
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
 
@@ -238,42 +239,39 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
 
 namespace {
 
-// The file's bytes in an uninitialised buffer (read_text_file zero-fills
-// and may regrow; at 100k rows that is measurable). Any failure is handed
-// to read_text_file, which words the error as lynguine does.
+// The file's bytes in an uninitialised buffer (a std::string zero-fills
+// and may regrow; at 100k rows that is measurable). `fd` was opened
+// through the PathPolicy, so the file is the one beneath the root; what is
+// not a plain regular file of sane size is read by core read_fd, which
+// words errors and limits as lynguine does.
 struct FileBytes {
   std::unique_ptr<char[]> data;
   size_t size = 0;
   std::string_view view() const { return {data.get(), size}; }
 };
 
-Result<FileBytes> read_file_bytes(const std::string& path, const std::string& shown) {
-  auto fallback = [&]() -> Result<FileBytes> {
-    auto text = read_text_file(path, shown);
-    if (!text.ok()) return text.error();
+Result<FileBytes> read_file_bytes(int fd, const std::string& shown) {
+  auto via_read_fd = [&]() -> Result<FileBytes> {
+    if (::lseek(fd, 0, SEEK_SET) != 0) return os_error(errno, shown);
+    LYN_TRY_ASSIGN(text, read_fd(fd, shown));
     FileBytes b;
-    b.size = text->size();
+    b.size = text.size();
     b.data = std::make_unique_for_overwrite<char[]>(b.size + 1);
-    std::memcpy(b.data.get(), text->data(), b.size);
+    std::memcpy(b.data.get(), text.data(), b.size);
     return b;
   };
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fallback();
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (int64_t{1} << 30)) {
-    ::close(fd);
-    return fallback();
-  }
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<uint64_t>(st.st_size) > kMaxFileBytes)
+    return via_read_fd();
   FileBytes b;
   size_t cap = static_cast<size_t>(st.st_size) + 1;
   b.data = std::make_unique_for_overwrite<char[]>(cap);
   advise_huge_pages(b.data.get(), cap);
   while (true) {
     if (b.size == cap) {
-      if (cap > (size_t{1} << 30)) {
-        ::close(fd);
-        return fallback();
-      }
+      // The file grew past its stat size while we read it.
+      if (cap > kMaxFileBytes) return via_read_fd();
       auto bigger = std::make_unique_for_overwrite<char[]>(cap * 2);
       std::memcpy(bigger.get(), b.data.get(), b.size);
       b.data = std::move(bigger);
@@ -282,13 +280,11 @@ Result<FileBytes> read_file_bytes(const std::string& path, const std::string& sh
     ssize_t n = ::read(fd, b.data.get() + b.size, cap - b.size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
-      return fallback();
+      return os_error(errno, shown);
     }
     if (n == 0) break;
     b.size += static_cast<size_t>(n);
   }
-  ::close(fd);
   return b;
 }
 
@@ -300,7 +296,8 @@ Result<Frame> read_csv(const Map& details, const IoContext& ctx) {
   opts.budget = ctx.budget;
   std::string shown = shown_filename(details);
   auto load = [&]() -> Result<Frame> {
-    auto bytes = read_file_bytes(path, shown);
+    LYN_TRY_ASSIGN(fd, ctx.paths.open(path, O_RDONLY, shown));
+    auto bytes = read_file_bytes(fd.get(), shown);
     if (!bytes.ok()) return bytes.error();
     return parse_csv(bytes->view(), opts, shown);
   };

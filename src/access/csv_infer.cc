@@ -7,6 +7,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/case.h"
 #include "core/text.h"
 #include "core/value.h"
 

@@ -54,9 +54,6 @@ class CsvTokenizer {
 // pandas' ParserError.
 Error csv_parser_error(std::string message);
 
-// Position of the first byte that is not valid UTF-8, or npos.
-size_t invalid_utf8_at(std::string_view s);
-
 }  // namespace lyn::access
 
 #endif  // LYNGUINE_ACCESS_CSV_TOKENIZER_H_

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "access/csv_format.h"
-#include "access/file_io.h"
 
 namespace lyn::access {
 
@@ -113,8 +112,8 @@ std::string format_csv(const Frame& frame, char delimiter, char quotechar) {
 Status write_csv(const Frame& frame, const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(opts, csv_options_from_details(details));
   LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
-  return write_file_atomic(path, format_csv(frame, opts.delimiter, opts.quotechar),
-                           shown_filename(details));
+  return ctx.paths.write_file(path, format_csv(frame, opts.delimiter, opts.quotechar),
+                              shown_filename(details));
 }
 
 }  // namespace lyn::access

@@ -1,19 +1,19 @@
 #include "access/directory_formats.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <regex>
 
 #include "access/bibtex_format.h"
-#include "access/file_io.h"
 #include "access/markdown_format.h"
 #include "config/paths.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "core/utf8.h"
 #include "core/yaml.h"
 
 namespace lyn::access {
@@ -24,10 +24,11 @@ std::string as_text(const Value& v) {
   return v.is_string() ? v.as_string() : py_str(v);
 }
 
-Result<std::string> read_utf8(const std::string& path, const std::string& shown) {
-  auto text = read_text_file(path, shown);
+Result<std::string> read_utf8(const IoContext& ctx, const std::string& path,
+                              const std::string& shown) {
+  auto text = ctx.paths.read_file(path, shown);
   if (!text.ok()) return text.error();
-  if (!is_valid_utf8(*text))
+  if (!utf8::is_valid(*text))
     return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
   return text;
 }
@@ -170,7 +171,7 @@ StoreFields store_fields_from(const Map& details) {
 
 Result<List> read_markdown_records(const std::string& path, const std::string& shown,
                                    const IoContext& ctx) {
-  auto fm = load_markdown_file(path, shown, ctx.cache);
+  auto fm = load_markdown_file(ctx.paths, path, shown, ctx.cache);
   if (!fm.ok()) return fm.error();
   // lynguine reads a file whose header is not valid YAML as no fields.
   if ((*fm)->header_broken) return List{Value(Map{})};
@@ -182,7 +183,7 @@ Result<List> read_markdown_records(const std::string& path, const std::string& s
 Result<List> read_yaml_records(const std::string& path, const std::string& shown,
                                const IoContext& ctx) {
   auto load = [&]() -> Result<Value> {
-    auto text = read_utf8(path, shown);
+    auto text = read_utf8(ctx, path, shown);
     if (!text.ok()) return text.error();
     auto v = parse_yaml(*text, shown);
     if (!v.ok())
@@ -201,8 +202,8 @@ Result<List> read_yaml_records(const std::string& path, const std::string& shown
 }
 
 Result<List> read_json_records(const std::string& path, const std::string& shown,
-                               const IoContext& /*ctx*/) {
-  auto text = read_utf8(path, shown);
+                               const IoContext& ctx) {
+  auto text = read_utf8(ctx, path, shown);
   if (!text.ok()) return text.error();
   auto v = parse_json(*text);
   if (!v.ok())
@@ -212,8 +213,8 @@ Result<List> read_json_records(const std::string& path, const std::string& shown
 }
 
 Result<List> read_bibtex_records(const std::string& path, const std::string& shown,
-                                 const IoContext& /*ctx*/) {
-  auto text = read_utf8(path, shown);
+                                 const IoContext& ctx) {
+  auto text = read_utf8(ctx, path, shown);
   if (!text.ok()) return text.error();
   return parse_bibtex(*text, shown);
 }
@@ -244,11 +245,13 @@ Result<List> read_any_records(const std::string& path, const std::string& shown,
   return Error::value("Unrecognised type of file in \"" + shown + "\"");
 }
 
-Status write_yaml_record(const std::string& path, const Map& record, const std::string& shown) {
-  return write_file_atomic(path, dump_yaml(Value(record)), shown);
+Status write_yaml_record(const std::string& path, const Map& record, const std::string& shown,
+                         const IoContext& ctx) {
+  return ctx.paths.write_file(path, dump_yaml(Value(record)), shown);
 }
 
-Status write_markdown_record(const std::string& path, const Map& record, const std::string& shown) {
+Status write_markdown_record(const std::string& path, const Map& record, const std::string& shown,
+                             const IoContext& ctx) {
   Map fields;
   std::string content;
   for (const auto& [k, v] : record) {
@@ -258,11 +261,12 @@ Status write_markdown_record(const std::string& path, const Map& record, const s
       fields.set(k, v);
     }
   }
-  return write_file_atomic(path, dump_front_matter(fields, content), shown);
+  return ctx.paths.write_file(path, dump_front_matter(fields, content), shown);
 }
 
-Status write_meta_record(const std::string& path, const Map& record, const std::string& shown) {
-  return write_file_atomic(path + ".yml", dump_yaml(Value(record)), shown + ".yml");
+Status write_meta_record(const std::string& path, const Map& record, const std::string& shown,
+                         const IoContext& ctx) {
+  return ctx.paths.write_file(path + ".yml", dump_yaml(Value(record)), shown + ".yml");
 }
 
 Result<std::vector<GlobMatch>> glob_confined(const std::string& directory,
@@ -291,8 +295,11 @@ Result<std::vector<GlobMatch>> glob_confined(const std::string& directory,
         auto dir = ctx.paths.resolve(dir_text);
         if (!dir.ok()) return dir.error();
         if (!is_dir(*dir)) continue;
-        DIR* d = ::opendir(dir->c_str());
+        auto dir_fd = ctx.paths.open(*dir, O_RDONLY | O_DIRECTORY, dir_text);
+        if (!dir_fd.ok()) continue;
+        DIR* d = ::fdopendir(dir_fd->get());
         if (!d) continue;
+        dir_fd->release();  // closedir closes it
         std::vector<std::string> names;
         while (dirent* e = ::readdir(d)) {
           std::string n = e->d_name;
@@ -458,16 +465,17 @@ Status write_directory(const Frame& frame, const Map& details, const IoContext& 
       return Error::value("The specified file name \"" + shown +
                           "\" has already been used for a different row of the data.");
     written.push_back(*path);
-    std::error_code ec;
-    std::filesystem::create_directories(path_dirname(*path), ec);
-    if (ec)
-      return Error{"OSError",
-                   "Cannot create directory for " + py_string_repr(shown) + ": " + ec.message(),
-                   500};
+    if (auto made = ctx.paths.create_directories(path_dirname(*path), shown); !made.ok()) {
+      if (made.error().type == "PathEscapeError") return made.error();
+      return Error{
+          "OSError",
+          "Cannot create directory for " + py_string_repr(shown) + ": " + made.error().message,
+          500};
+    }
     Map record;
     for (const auto& [k, v] : row)
       if (k != sf.root && k != sf.directory && k != sf.filename) record.set(k, v);
-    if (auto st = writer(*path, remove_missing(record), shown); !st.ok()) return st;
+    if (auto st = writer(*path, remove_missing(record), shown, ctx); !st.ok()) return st;
   }
   return Ok{};
 }

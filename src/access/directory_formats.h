@@ -41,9 +41,9 @@ StoreFields store_fields_from(const Map& details);
 // records it holds: one for most formats, one per entry for BibTeX.
 using FileReader = std::function<Result<List>(const std::string& path, const std::string& shown,
                                               const IoContext&)>;
-// Writes one record to a resolved path.
-using FileWriter =
-    std::function<Status(const std::string& path, const Map& record, const std::string& shown)>;
+// Writes one record to a resolved path (through ctx.paths).
+using FileWriter = std::function<Status(const std::string& path, const Map& record,
+                                        const std::string& shown, const IoContext&)>;
 
 // The per-format file readers.
 Result<List> read_markdown_records(const std::string& path, const std::string& shown,
@@ -62,9 +62,12 @@ Result<List> read_any_records(const std::string& path, const std::string& shown,
                               const IoContext& ctx);
 
 // The per-format file writers.
-Status write_yaml_record(const std::string& path, const Map& record, const std::string& shown);
-Status write_markdown_record(const std::string& path, const Map& record, const std::string& shown);
-Status write_meta_record(const std::string& path, const Map& record, const std::string& shown);
+Status write_yaml_record(const std::string& path, const Map& record, const std::string& shown,
+                         const IoContext& ctx);
+Status write_markdown_record(const std::string& path, const Map& record, const std::string& shown,
+                             const IoContext& ctx);
+Status write_meta_record(const std::string& path, const Map& record, const std::string& shown,
+                         const IoContext& ctx);
 
 struct GlobMatch {
   std::string text;  // the path as Python's glob would spell it

@@ -1,19 +1,20 @@
 // The formats every lynguine user meets first: a YAML file of records and
 // a markdown file with front matter (one record, its body as `content`).
 // Their writers live with the other writers in formats_files.cc.
-#include "access/file_io.h"
 #include "access/markdown_format.h"
 #include "access/registry.h"
+#include "core/utf8.h"
 #include "core/yaml.h"
 
 namespace lyn::access {
 
 namespace {
 
-Result<Value> load_yaml_file(const std::string& path, const std::string& shown) {
-  auto text = read_text_file(path, shown);
+Result<Value> load_yaml_file(const IoContext& ctx, const std::string& path,
+                             const std::string& shown) {
+  auto text = ctx.paths.read_file(path, shown);
   if (!text.ok()) return text.error();
-  if (!is_valid_utf8(*text))
+  if (!utf8::is_valid(*text))
     return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
   auto v = parse_yaml(*text, path);
   if (!v.ok()) {
@@ -25,7 +26,7 @@ Result<Value> load_yaml_file(const std::string& path, const std::string& shown) 
 Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = details.find("filename")->as_string();
-  auto load = [&]() { return load_yaml_file(path, shown); };
+  auto load = [&]() { return load_yaml_file(ctx, path, shown); };
   if (ctx.cache) {
     auto data = ctx.cache->get<Value>(path, "yaml", load);
     if (!data.ok()) return data.error();
@@ -38,7 +39,7 @@ Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
 Result<Frame> read_markdown(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = details.find("filename")->as_string();
-  LYN_TRY_ASSIGN(fm, load_markdown_file(path, shown, ctx.cache));
+  LYN_TRY_ASSIGN(fm, load_markdown_file(ctx.paths, path, shown, ctx.cache));
   if (fm->header_broken) return Frame::from_records(List{Value(Map{})});
   Map record = fm->fields;
   record.set("content", Value(fm->content));

@@ -9,7 +9,6 @@
 #include "access/bibtex_format.h"
 #include "access/directory_formats.h"
 #include "access/excel_format.h"
-#include "access/file_io.h"
 #include "access/markdown_format.h"
 #include "access/registry.h"
 #include "core/yaml.h"
@@ -51,13 +50,13 @@ Status write_bibtex(const Frame& frame, const Map& details, const IoContext& ctx
   List records = frame_records_with_index(frame);
   for (auto& r : records) r = Value(remove_missing(r.as_map()));
   LYN_TRY_ASSIGN(text, dump_bibtex(records));
-  return write_file_atomic(path, text, shown_name(details));
+  return ctx.paths.write_file(path, text, shown_name(details));
 }
 
 Result<Frame> read_excel(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = shown_name(details);
-  LYN_TRY_ASSIGN(bytes, read_text_file(path, shown, size_t{256} << 20));
+  LYN_TRY_ASSIGN(bytes, ctx.paths.read_file(path, shown, size_t{256} << 20));
   ExcelReadOptions opts;
   if (const Value* s = details.find("sheet")) opts.sheet = *s;
   if (const Value* h = details.find("header")) {
@@ -82,7 +81,7 @@ Status write_excel(const Frame& frame, const Map& details, const IoContext& ctx)
   Frame out = frame;
   out.reset_index();
   LYN_TRY_ASSIGN(bytes, write_xlsx(out, sheet, header));
-  return write_file_atomic(path, bytes, shown_name(details));
+  return ctx.paths.write_file(path, bytes, shown_name(details));
 }
 
 // A correct write_markdown: one record, its `content` as the body and the
@@ -93,14 +92,14 @@ Status write_markdown(const Frame& frame, const Map& details, const IoContext& c
   if (records.size() != 1)
     return Error::value("A markdown file holds exactly one record; the data has " +
                         std::to_string(records.size()) + ".");
-  return write_markdown_record(path, remove_missing(records[0].as_map()), shown_name(details));
+  return write_markdown_record(path, remove_missing(records[0].as_map()), shown_name(details), ctx);
 }
 
 Status write_yaml_records(const Frame& frame, const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
   List records = frame_records_with_index(frame);
   for (auto& r : records) r = Value(remove_missing(r.as_map()));
-  return write_file_atomic(path, dump_yaml(Value(std::move(records))), shown_name(details));
+  return ctx.paths.write_file(path, dump_yaml(Value(std::move(records))), shown_name(details));
 }
 
 Result<Frame> read_auto(const Map& details, const IoContext& ctx) {

@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "access/csv_format.h"
-#include "access/file_io.h"
 #include "core/json.h"
+#include "core/utf8.h"
 
 namespace lyn::access {
 
@@ -82,9 +82,9 @@ Result<Frame> read_json(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = shown_filename(details);
   auto load = [&]() -> Result<Value> {
-    auto text = read_text_file(path, shown);
+    auto text = ctx.paths.read_file(path, shown);
     if (!text.ok()) return text.error();
-    if (!is_valid_utf8(*text))
+    if (!utf8::is_valid(*text))
       return Error{
           "UnicodeDecodeError",
           "'utf-8' codec can't decode file " + py_string_repr(shown) + ": invalid utf-8 data", 400};
@@ -137,7 +137,7 @@ std::string format_json_records(const Frame& frame) {
 
 Status write_json(const Frame& frame, const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
-  return write_file_atomic(path, format_json_records(frame), shown_filename(details));
+  return ctx.paths.write_file(path, format_json_records(frame), shown_filename(details));
 }
 
 }  // namespace lyn::access

@@ -1,6 +1,6 @@
 #include "access/markdown_format.h"
 
-#include "access/file_io.h"
+#include "core/utf8.h"
 #include "core/yaml.h"
 
 namespace lyn {
@@ -75,13 +75,14 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
   return out;
 }
 
-Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string& path,
+Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const PathPolicy& paths,
+                                                              const std::string& path,
                                                               std::string_view shown,
                                                               FileCache* cache) {
   auto load = [&]() -> Result<FrontMatter> {
-    auto text = read_text_file(path, shown);
+    auto text = paths.read_file(path, shown);
     if (!text.ok()) return text.error();
-    if (!is_valid_utf8(*text))
+    if (!utf8::is_valid(*text))
       return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
     auto fm = parse_front_matter(*text, path);
     if (!fm.ok()) {

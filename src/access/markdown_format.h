@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "access/file_cache.h"
+#include "config/paths.h"
 #include "core/status.h"
 #include "core/value.h"
 
@@ -32,7 +33,9 @@ Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view s
 // Reads a markdown file (through `cache` when given). As lynguine does, a
 // header that is not valid YAML reads as no fields and no content, with
 // header_broken set. Errors: missing file, unreadable, not UTF-8.
-Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const std::string& path,
+// `path` is resolved by `paths`, which confines the open.
+Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const PathPolicy& paths,
+                                                              const std::string& path,
                                                               std::string_view shown,
                                                               FileCache* cache);
 

@@ -6,11 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 
+#include "core/fs.h"
 #include "core/json.h"
+#include "core/random.h"
 
 namespace lyn::assess {
 
@@ -66,39 +65,15 @@ double SessionStore::now() const {
   return options_.clock();
 }
 
-std::string SessionStore::new_id() {
-  thread_local std::mt19937_64 rng = [] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }();
-  unsigned char b[16];
-  for (int i = 0; i < 16; i += 8) {
-    uint64_t r = rng();
-    for (int j = 0; j < 8; ++j) b[i + j] = static_cast<unsigned char>(r >> (8 * j));
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += hex[b[i] >> 4];
-    out += hex[b[i] & 0xf];
-  }
-  return out;
-}
-
 void SessionStore::load_pending() {
   if (options_.persist_dir.empty()) return;
   std::error_code ec;
   if (!fs::is_directory(options_.persist_dir, ec)) return;
   for (const auto& entry : fs::directory_iterator(options_.persist_dir, ec)) {
     if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto parsed = parse_json(ss.str());
+    auto text = read_file(entry.path().string(), {}, size_t{1} << 20);
+    if (!text.ok()) continue;
+    auto parsed = parse_json(*text);
     if (!parsed.ok() || !parsed->is_map()) continue;
     const Value& m = *parsed;
     const Value* root = m.get("root");
@@ -143,16 +118,10 @@ void SessionStore::persist(Session& s) const {
   m.set("created_time", Value(s.created));
   m.set("last_accessed", Value(s.last_accessed.load()));
   std::string text = to_json(Value(std::move(m)));
-  fs::path final_path = fs::path(options_.persist_dir) / (s.id + ".json");
-  fs::path tmp = final_path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return;
-    out << text;
-    if (!out) return;
-  }
-  fs::rename(tmp, final_path, ec);
+  // A session id is a capability: the file is the owner's alone. A failed
+  // write only costs the session its survival of a restart.
+  std::string final_path = (fs::path(options_.persist_dir) / (s.id + ".json")).string();
+  (void)write_file_atomic(final_path, text, {}, kPrivateFile);
 }
 
 void SessionStore::unpersist(std::string_view id) const {
@@ -250,7 +219,8 @@ Result<Value> SessionStore::create(SessionRequest request, const Loader& load) {
     sweep_locked();
     if (auto st = limits(); !st.ok()) return st.error();
   }
-  auto built = build(std::move(request), new_id(), now(), load);
+  LYN_TRY_ASSIGN(id, random_uuid());
+  auto built = build(std::move(request), std::move(id), now(), load);
   if (!built.ok()) return built.error();
   SessionPtr s = std::move(built).value();
   {

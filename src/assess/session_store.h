@@ -85,9 +85,6 @@ class SessionStore {
   double total_memory_mb() const;
   const Options& options() const { return options_; }
 
-  // A fresh uuid4 string ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx").
-  static std::string new_id();
-
  private:
   struct Session;
   using SessionPtr = std::shared_ptr<Session>;

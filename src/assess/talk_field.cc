@@ -26,7 +26,7 @@ Result<TalkFieldAnswer> lookup_talk_field(const TalkFieldQuery& q, const PathPol
                                           FileCache* cache) {
   LYN_TRY_ASSIGN(path, policy.resolve(q.markdown_file));
   TalkFieldAnswer answer;
-  auto fm = load_markdown_file(path, q.markdown_file, cache);
+  auto fm = load_markdown_file(policy, path, q.markdown_file, cache);
   if (!fm.ok()) {
     if (fm.error().type != "FileNotFoundError") {
       // Unreadable or not text: lynguine's server answers "" for these.

@@ -2,10 +2,10 @@
 // printing the same JSON body the HTTP API answers.
 #include <cstdio>
 
-#include "access/file_io.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "config/paths.h"
+#include "core/fs.h"
 #include "core/json.h"
 
 namespace lyn::cli {
@@ -95,7 +95,7 @@ int run_write(const std::vector<std::string>& a) {
   if (!out.ok()) return fail(out.error().type, "--output: " + out.error().message);
   std::string data_text = data;
   if (!data.empty() && data[0] != '[' && data[0] != '{') {
-    auto text = read_text_file(data);
+    auto text = read_file(data);
     if (!text.ok()) return fail(text.error().type, text.error().message);
     data_text = *text;
   }

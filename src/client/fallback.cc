@@ -1,13 +1,12 @@
 #include "client/fallback.h"
 
-#include <strings.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "client/ensure_server.h"
 #include "config/paths.h"
+#include "core/case.h"
 
 namespace lyn::client {
 
@@ -16,7 +15,7 @@ namespace {
 bool env_true(const char* name) {
   const char* v = std::getenv(name);
   if (!v) return false;
-  return std::strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0;
+  return std::strcmp(v, "1") == 0 || ascii_iequals(v, "true") || ascii_iequals(v, "yes");
 }
 
 std::unique_ptr<ApiCaller> direct(const CallerOptions& o) {

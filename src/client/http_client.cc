@@ -13,7 +13,7 @@
 #include <cstring>
 
 #include "client/tls.h"
-#include "core/text.h"
+#include "core/case.h"
 
 namespace lyn::client {
 

@@ -32,23 +32,6 @@ bool is_under_any(const std::string& canon, const std::vector<std::string>& root
   return false;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Error::not_found("[Errno 2] No such file or directory: " + py_string_repr(path));
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    out.append(buf, n);
-    if (out.size() > (size_t{64} << 20)) {
-      std::fclose(f);
-      return Error::value("Interface file \"" + path + "\" is too large");
-    }
-  }
-  std::fclose(f);
-  return out;
-}
-
 // "stack horizontally" two descriptions the way lynguine's Interface does
 // for inherited `input` and `constants`.
 Value hstack_of(const Value& parent, const Value& child, bool with_index) {
@@ -137,7 +120,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
 
   Value data = Value(Map{});
   if (file_exists(fname)) {
-    LYN_TRY_ASSIGN(text, read_file(fname));
+    LYN_TRY_ASSIGN(text, policy.read_file(fname, fname, size_t{64} << 20));
     auto parsed = parse_yaml(text, fname);
     if (!parsed.ok())
       return Error::value("Error reading yaml file \"" + fname +

@@ -1,9 +1,14 @@
 #include "config/paths.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <filesystem>
+
+#include "core/beneath.h"
 #include "core/value.h"
 
 namespace lyn {
@@ -27,14 +32,8 @@ std::string path_normalize(std::string_view p) {
   if (p.empty()) return ".";
   bool abs = p[0] == '/';
   std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i <= p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    std::string_view part = p.substr(i, j - i);
-    if (part.empty() || part == ".") {
-      // skip
-    } else if (part == "..") {
+  for (std::string_view part : path_components(p)) {
+    if (part == "..") {
       if (!parts.empty() && parts.back() != "..")
         parts.pop_back();
       else if (!abs)
@@ -42,7 +41,6 @@ std::string path_normalize(std::string_view p) {
     } else {
       parts.push_back(part);
     }
-    i = j + 1;
   }
   std::string out = abs ? "/" : "";
   for (size_t k = 0; k < parts.size(); ++k) {
@@ -123,6 +121,61 @@ Result<std::string> PathPolicy::resolve_as(std::string_view p, std::string_view 
   for (const auto& r : roots_)
     if (path_is_under(canon, r)) return canon;
   return escape_error(shown);
+}
+
+Result<PathPolicy::Beneath> PathPolicy::beneath(const std::string& resolved,
+                                                std::string_view shown) const {
+  // The most specific root, so that a nested root's own permissions apply.
+  const std::string* best = nullptr;
+  for (const auto& r : roots_)
+    if (path_is_under(resolved, r) && (!best || r.size() > best->size())) best = &r;
+  if (!best) return escape_error(shown);
+  LYN_TRY_ASSIGN(root, open_root(*best, shown));
+  std::string rel;
+  if (resolved.size() > best->size()) rel = resolved.substr(*best == "/" ? 1 : best->size() + 1);
+  return Beneath{std::move(root), std::move(rel)};
+}
+
+Result<UniqueFd> PathPolicy::open(const std::string& resolved, int flags,
+                                  std::string_view shown) const {
+  if (roots_.empty()) {
+    UniqueFd fd(::open(resolved.c_str(), flags | O_CLOEXEC, 0666));
+    if (!fd) return os_error(errno, shown);
+    return fd;
+  }
+  LYN_TRY_ASSIGN(at, beneath(resolved, shown));
+  auto fd = open_beneath(at.root.get(), at.rel, flags, 0666, shown);
+  // The lexical check's wording, which names the roots.
+  if (!fd.ok() && fd.error().type == "PathEscapeError") return escape_error(shown);
+  return fd;
+}
+
+Result<std::string> PathPolicy::read_file(const std::string& resolved, std::string_view shown,
+                                          size_t max_bytes) const {
+  LYN_TRY_ASSIGN(fd, open(resolved, O_RDONLY, shown));
+  return read_fd(fd.get(), shown, max_bytes);
+}
+
+Status PathPolicy::write_file(const std::string& resolved, std::string_view content,
+                              std::string_view shown, const WriteOptions& options) const {
+  if (roots_.empty()) return write_file_atomic(resolved, content, shown, options);
+  std::string dir = path_dirname(resolved);
+  if (dir.empty()) dir = ".";
+  LYN_TRY_ASSIGN(dir_fd, open(dir, O_RDONLY | O_DIRECTORY, shown));
+  return write_file_at(dir_fd.get(), path_basename(resolved), content, shown, options);
+}
+
+Status PathPolicy::create_directories(const std::string& resolved, std::string_view shown) const {
+  if (roots_.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(resolved, ec);
+    if (ec) return os_error(ec.value(), shown);
+    return Ok{};
+  }
+  LYN_TRY_ASSIGN(at, beneath(resolved, shown));
+  auto made = make_dirs_beneath(at.root.get(), at.rel, shown);
+  if (!made.ok() && made.error().type == "PathEscapeError") return escape_error(shown);
+  return made;
 }
 
 }  // namespace lyn

@@ -1,7 +1,12 @@
 // PathPolicy: where a request may read and write. Every path an interface
 // file or a request names is joined to a base directory, normalised, its
 // symlinks resolved, and then checked to lie under one of the allowed roots;
-// anything else is a PathEscapeError and is never opened.
+// anything else is a PathEscapeError and is never opened. That check gives
+// lynguine's error messages; what makes it hold is the open: open(),
+// read_file(), write_file() and create_directories() resolve the path again
+// beneath the root's directory fd (core/beneath.h), so a directory swapped
+// for a symlink between resolve() and the open cannot lead outside the root.
+// Paths a request names are read and written only through these.
 //
 // Thread safety: immutable after construction; safe from any thread.
 #ifndef LYNGUINE_CONFIG_PATHS_H_
@@ -11,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fs.h"
 #include "core/status.h"
 
 namespace lyn {
@@ -36,7 +42,28 @@ class PathPolicy {
   // "Path 'X' is not under allowed roots ['/a', '/b']"
   Error escape_error(std::string_view shown) const;
 
+  // Confined I/O on `resolved`, a path resolve() returned; errors quote
+  // `shown`. With no roots they are plain opens.
+  // open(2) `flags` (O_CLOEXEC added), beneath the root that holds it.
+  Result<UniqueFd> open(const std::string& resolved, int flags, std::string_view shown) const;
+  // The whole file, bounded as core read_fd.
+  Result<std::string> read_file(const std::string& resolved, std::string_view shown,
+                                size_t max_bytes = kMaxFileBytes) const;
+  // The atomic write of core/fs: its directory opened beneath the root, the
+  // temp file and the rename inside that directory.
+  Status write_file(const std::string& resolved, std::string_view content, std::string_view shown,
+                    const WriteOptions& options = {}) const;
+  // mkdir -p of the directory `resolved`, beneath the root.
+  Status create_directories(const std::string& resolved, std::string_view shown) const;
+
  private:
+  // The root holding `resolved` (opened) and the rest of the path below it.
+  struct Beneath {
+    UniqueFd root;
+    std::string rel;
+  };
+  Result<Beneath> beneath(const std::string& resolved, std::string_view shown) const;
+
   std::string base_dir_ = ".";
   std::vector<std::string> roots_;
 };

@@ -12,6 +12,7 @@
 #endif
 
 #include "core/text.h"
+#include "core/utf8.h"
 
 namespace lyn {
 
@@ -263,7 +264,7 @@ class Parser {
               pos_ += 6;
             }
           }
-          append_utf8(out, cp);
+          utf8::append(out, cp);
           break;
         }
         default:
@@ -461,15 +462,9 @@ void escape_json_string(Out& out, std::string_view s, bool ensure_ascii) {
       continue;
     }
     // Non-ASCII: decode one UTF-8 sequence.
-    size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool valid = n && i + n <= s.size();
-    uint32_t cp = valid ? (c & (0x7F >> n)) : 0;
-    for (size_t k = 1; valid && k < n; ++k) {
-      unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) valid = false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (!valid) {
+    char32_t cp = 0;
+    size_t n = utf8::decode(s, i, &cp);
+    if (n == 0) {
       // Invalid UTF-8 must not produce invalid JSON: U+FFFD in its place.
       if (ensure_ascii)
         emit_u(0xFFFD);

@@ -20,11 +20,12 @@ namespace lyn {
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
 std::string expand_vars(std::string_view s, const EnvLookup& lookup = {});
 
-// Appends code point `cp` encoded as UTF-8.
-void append_utf8(std::string& out, uint32_t cp);
+// Python's str.isspace for one code point.
+bool py_isspace(char32_t c);
 
-// ASCII case-insensitive equality (HTTP header names and tokens).
-bool ascii_iequals(std::string_view a, std::string_view b);
+// A size limit as error messages give it: "384 MB" (MB of 2^20 bytes) when
+// a whole number of them, else "1000 bytes".
+std::string size_text(uint64_t bytes);
 
 // os.path.expanduser for a leading `~` or `~/`.
 std::string expand_user(std::string_view s);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "core/utf8.h"
+
 namespace lyn {
 
 // ---- Map ----
@@ -184,27 +186,6 @@ std::string py_float_repr(double d) {
 
 namespace {
 
-// Decodes one UTF-8 code point at s[i]; returns its length (1 on bad bytes).
-size_t utf8_next(std::string_view s, size_t i, uint32_t* cp) {
-  unsigned char c = s[i];
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) {
-    *cp = 0xFFFFFFFF;
-    return 1;
-  }
-  uint32_t v = n == 1 ? c : c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char cc = s[i + k];
-    if ((cc & 0xC0) != 0x80) {
-      *cp = 0xFFFFFFFF;
-      return 1;
-    }
-    v = (v << 6) | (cc & 0x3F);
-  }
-  *cp = v;
-  return n;
-}
-
 // Python's str.isprintable() approximation for repr(): control characters,
 // the Latin-1 controls, separators other than space and a few format
 // characters are escaped.
@@ -285,10 +266,11 @@ std::string py_string_repr(std::string_view s) {
   out.reserve(s.size() + 2);
   out += quote;
   for (size_t i = 0; i < s.size();) {
-    uint32_t cp;
-    size_t n = utf8_next(s, i, &cp);
+    char32_t cp = 0;
+    size_t n = utf8::decode(s, i, &cp);
     char c = s[i];
-    if (cp == 0xFFFFFFFF) {
+    if (n == 0) {
+      n = 1;
       // Not valid UTF-8: Python would have a surrogate escape; show the byte.
       char b[8];
       std::snprintf(b, sizeof b, "\\x%02x", static_cast<unsigned char>(c));

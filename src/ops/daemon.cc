@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/fs.h"
 #include "core/status.h"
 
 namespace lyn::ops {
@@ -17,16 +18,6 @@ namespace lyn::ops {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -8,25 +8,11 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/utf8.h"
+
 namespace lyn::ops {
 
 namespace {
-
-// Length of the valid UTF-8 sequence starting s[i], or 0 if invalid.
-size_t utf8_sequence(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  if (n == 2 && c < 0xC2) return 0;                       // overlong
-  if (n == 3 && c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-  if (n == 3 && c == 0xED && b(i + 1) >= 0xA0) return 0;  // surrogate
-  if (n == 4 && (c > 0xF4 || (c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) >= 0x90)))
-    return 0;
-  return n;
-}
 
 // A JSON string literal; invalid UTF-8 bytes become U+FFFD so every line
 // stays valid JSON whatever a client sent as its path.
@@ -46,7 +32,7 @@ void append_json_string(std::string& out, std::string_view s) {
     } else if (c < 0x80) {
       out.push_back(static_cast<char>(c));
       ++i;
-    } else if (size_t n = utf8_sequence(s, i); n > 0) {
+    } else if (size_t n = utf8::sequence_length(s, i); n > 0) {
       out.append(s.substr(i, n));
       i += n;
     } else {

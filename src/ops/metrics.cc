@@ -6,8 +6,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <string>
+
+#include "core/process_memory.h"
 
 namespace lyn::ops {
 
@@ -83,13 +84,6 @@ std::string_view normalise_method(std::string_view method) {
   for (std::string_view m : kMethods)
     if (method == m) return m;
   return "OTHER";
-}
-
-double process_rss_bytes() {
-  std::ifstream f("/proc/self/statm");
-  long pages_total = 0, pages_rss = 0;
-  if (!(f >> pages_total >> pages_rss)) return 0;
-  return static_cast<double>(pages_rss) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
 Metrics::Metrics(double start_unix_seconds, EndpointLabel label)
@@ -200,7 +194,7 @@ std::string Metrics::render(const MetricsSources& src) const {
                                               : std::string_view(src.version));
   out += "} 1\n";
   append_gauge(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-               process_rss_bytes());
+               resident_memory_bytes());
   append_gauge(out, "process_start_time_seconds", "gauge",
                "Start time of the process since the unix epoch in seconds.", start_unix_);
   append_gauge(out, "process_cpu_seconds_total", "counter",

@@ -106,9 +106,6 @@ class Metrics {
   std::uint64_t total_ = 0;
 };
 
-// Resident set size of this process in bytes (0 if unknown).
-double process_rss_bytes();
-
 }  // namespace lyn::ops
 
 #endif  // LYNGUINE_OPS_METRICS_H_

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/case.h"
 #include "core/json.h"
 #include "service/route_table.h"
 
@@ -153,8 +154,7 @@ Result<std::string> render_openapi(const service::RouteTable& routes, std::strin
       if (m.openapi.empty()) continue;
       auto op = parse_fragment(m.openapi, m.method + " " + route.path);
       if (!op.ok()) return op.error();
-      std::string name = m.method;  // OpenAPI's operation keys are lower case
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string name = ascii_lower(m.method);  // OpenAPI's operation keys are lower case
       item.set(name, std::move(op).value());
       documented = true;
     }

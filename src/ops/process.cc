@@ -9,23 +9,17 @@
 #include <string>
 #include <thread>
 
+#include "core/fs.h"
+
 namespace lyn::ops {
 
 namespace {
 
 // The one-letter state of /proc/<pid>/stat ("pid (comm) S ..."), or 0.
 char proc_state(pid_t pid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/stat";
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  char buf[512];
-  ssize_t n;
-  do {
-    n = ::read(fd, buf, sizeof buf);
-  } while (n < 0 && errno == EINTR);
-  ::close(fd);
-  if (n <= 0) return 0;
-  std::string stat(buf, static_cast<std::size_t>(n));
+  auto read = read_file("/proc/" + std::to_string(pid) + "/stat", {}, 4096);
+  if (!read.ok()) return 0;
+  const std::string& stat = *read;
   auto close_paren = stat.rfind(')');
   if (close_paren == std::string::npos || close_paren + 2 >= stat.size()) return 0;
   return stat[close_paren + 2];

@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/fs.h"
 #include "core/json.h"
 #include "ops/start_lock.h"
 
@@ -49,36 +50,8 @@ std::string home_dir() {
   return "/tmp";
 }
 
-// The whole file: a FileNotFoundError if there is none, else an OSError.
-Result<std::string> read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno == ENOENT ? Error::not_found("no such file: " + path)
-                                     : Error::os("cannot open " + path);
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n > 0) {
-      out.append(buf, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    Error e = Error::os("cannot read " + path);
-    ::close(fd);
-    if (n < 0) return e;
-    return out;
-  }
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
+// The state file is small; anything larger is not ours.
+constexpr std::size_t kMaxStateFile = std::size_t{1} << 20;
 
 // A whole number from a JSON number (a float is truncated, as before).
 std::optional<long long> whole(const Value* v) {
@@ -168,28 +141,14 @@ std::string log_file_path(const std::string& dir) {
 
 Status write_state(const std::string& dir, const ServerState& state) {
   std::string final_path = state_file_path(dir);
-  std::string tmp = final_path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Error::os("cannot create " + tmp);
-  ::fchmod(fd, 0600);  // in case a stale temp file existed with other bits
-  std::string text = state_to_json(state) + "\n";
-  bool ok = write_all(fd, text);
-  if (::close(fd) != 0) ok = false;
-  if (!ok) {
-    Error e = Error::os("cannot write " + tmp);
-    ::unlink(tmp.c_str());
-    return e;
-  }
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    Error e = Error::os("cannot rename " + tmp + " to " + final_path);
-    ::unlink(tmp.c_str());
-    return e;
-  }
+  auto written = write_file_atomic(final_path, state_to_json(state) + "\n", {}, kPrivateFile);
+  if (!written.ok())
+    return Error{"OSError", "cannot write " + final_path + ": " + written.error().message, 500};
   return Ok{};
 }
 
 Result<ServerState> read_state(const std::string& dir) {
-  auto text = read_file(state_file_path(dir));
+  auto text = read_file(state_file_path(dir), {}, kMaxStateFile);
   if (!text) {
     if (text.error().type == "FileNotFoundError") return Error::not_found("no state file");
     return text.error();

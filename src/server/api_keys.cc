@@ -4,10 +4,9 @@
 #include <sys/stat.h>
 
 #include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "core/fs.h"
 #include "core/yaml.h"
 #include "server/secrets.h"
 
@@ -54,15 +53,14 @@ Result<ApiKeys> ApiKeys::parse(std::string_view text) {
 }
 
 Result<ApiKeys> ApiKeys::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"OSError", "cannot read API key file " + path, 500};
-  std::stringstream ss;
-  ss << in.rdbuf();
+  auto text = read_file(path, {}, std::size_t{16} << 20);
+  if (!text.ok())
+    return Error{"OSError", "cannot read API key file " + path + ": " + text.error().message, 500};
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077))
     std::fprintf(stderr, "lynguine: warning: API key file %s is readable by others (chmod 600)\n",
                  path.c_str());
-  auto keys = parse(ss.str());
+  auto keys = parse(*text);
   if (!keys.ok()) return Error{keys.error().type, path + ": " + keys.error().message, 400};
   return keys;
 }

@@ -3,28 +3,19 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cctype>
 
+#include "core/case.h"
+#include "core/utf8.h"
 #include "server/secrets.h"
 
 namespace lyn::server {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return lower(a) == lower(b);
 }
 
 HttpResponse refusal(int status, std::string_view type, std::string_view message) {
@@ -44,43 +35,6 @@ std::string path_of(std::string_view target) {
 }
 
 }  // namespace
-
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    unsigned cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    // Overlong forms, surrogates, beyond U+10FFFF.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-      return false;
-    i += len;
-  }
-  return true;
-}
 
 std::optional<std::string> host_name_of(std::string_view host) {
   host = trim(host);
@@ -117,7 +71,7 @@ std::optional<std::string> host_name_of(std::string_view host) {
   for (unsigned char c : name)  // no spaces, slashes, '@', control bytes
     if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '%'))
       return std::nullopt;
-  return lower(name);
+  return ascii_lower(name);
 }
 
 bool is_ip_literal(std::string_view name) {
@@ -128,7 +82,7 @@ bool is_ip_literal(std::string_view name) {
 }
 
 bool is_loopback_name(std::string_view name) {
-  std::string n = lower(name);
+  std::string n = ascii_lower(name);
   if (n == "localhost") return true;
   in_addr a4{};
   if (::inet_pton(AF_INET, n.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
@@ -153,11 +107,11 @@ bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o
 }
 
 bool origin_allowed(std::string_view origin, const GuardOptions& o) {
-  std::string want = lower(trim(origin));
+  std::string want = ascii_lower(trim(origin));
   while (!want.empty() && want.back() == '/') want.pop_back();
   if (want.empty() || want == "null") return false;
   for (const auto& a : o.allowed_origins) {
-    std::string have = lower(trim(a));
+    std::string have = ascii_lower(trim(a));
     while (!have.empty() && have.back() == '/') have.pop_back();
     if (have == want) return true;
   }
@@ -165,7 +119,7 @@ bool origin_allowed(std::string_view origin, const GuardOptions& o) {
 }
 
 bool is_form_content_type(std::string_view ct) {
-  std::string t = lower(trim(ct.substr(0, ct.find(';'))));
+  std::string t = ascii_lower(trim(ct.substr(0, ct.find(';'))));
   return t == "text/plain" || t == "application/x-www-form-urlencoded" ||
          t == "multipart/form-data";
 }
@@ -176,7 +130,7 @@ Rights needed_rights(std::string_view method, std::string_view target, const Gua
 
 std::string presented_secret(const HttpRequest& req) {
   std::string auth(trim(req.header("Authorization")));
-  if (auth.size() > 7 && iequals(std::string_view(auth).substr(0, 7), "bearer "))
+  if (auth.size() > 7 && ascii_iequals(std::string_view(auth).substr(0, 7), "bearer "))
     return std::string(trim(std::string_view(auth).substr(7)));
   return std::string(trim(req.header("X-API-Key")));
 }
@@ -191,7 +145,7 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
                                          std::vector<std::pair<std::string, std::string>>* cors) {
   // 1. Host.
   int hosts = 0;
-  for (const auto& [k, v] : req.headers) hosts += iequals(k, "Host") ? 1 : 0;
+  for (const auto& [k, v] : req.headers) hosts += ascii_iequals(k, "Host") ? 1 : 0;
   if (hosts > 1 || !host_allowed(req.header("Host"), req.version, options_))
     return refusal(403, "HostNotAllowed",
                    "the Host header does not name this server (start it with --allowed-host "
@@ -199,7 +153,7 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
 
   // 2. Origin and cross-site browser requests.
   std::string origin = req.header("Origin");
-  std::string site = lower(trim(req.header("Sec-Fetch-Site")));
+  std::string site = ascii_lower(trim(req.header("Sec-Fetch-Site")));
   bool has_origin = !trim(origin).empty();
   bool allowed_origin = has_origin && origin_allowed(origin, options_);
   if (has_origin && !allowed_origin)
@@ -208,16 +162,16 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
                    "ORIGIN to allow one)");
   if (!allowed_origin && (site == "cross-site" || site == "same-site"))
     return refusal(403, "OriginNotAllowed", "cross-site requests are refused");
-  if ((has_origin || site == "cross-site" || site == "same-site") && !iequals(req.method, "GET") &&
-      !iequals(req.method, "HEAD") && !iequals(req.method, "OPTIONS") &&
-      is_form_content_type(req.header("Content-Type")))
+  if ((has_origin || site == "cross-site" || site == "same-site") &&
+      !ascii_iequals(req.method, "GET") && !ascii_iequals(req.method, "HEAD") &&
+      !ascii_iequals(req.method, "OPTIONS") && is_form_content_type(req.header("Content-Type")))
     return refusal(415, "CrossSiteFormRejected",
                    "a browser request must send Content-Type: application/json");
   std::vector<std::pair<std::string, std::string>> cors_headers;
   if (allowed_origin) {
     cors_headers.emplace_back("Access-Control-Allow-Origin", std::string(trim(origin)));
     cors_headers.emplace_back("Vary", "Origin");
-    if (iequals(req.method, "OPTIONS")) {  // CORS preflight: no credentials sent
+    if (ascii_iequals(req.method, "OPTIONS")) {  // CORS preflight: no credentials sent
       HttpResponse r;
       r.status = 204;
       r.headers = cors_headers;
@@ -230,7 +184,7 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
   }
 
   // JSON is UTF-8 (RFC 8259): a body that is not never reaches a handler.
-  if (!valid_utf8(req.body))
+  if (!utf8::is_valid(req.body))
     return refusal(400, "UnicodeDecodeError", "the request body is not valid UTF-8");
 
   // 3. Authentication.

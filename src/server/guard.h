@@ -85,8 +85,6 @@ bool origin_allowed(std::string_view origin, const GuardOptions& o);
 bool is_form_content_type(std::string_view content_type);
 // The rights a request needs, as o.describe (or describe_unknown_route) says.
 Rights needed_rights(std::string_view method, std::string_view target, const GuardOptions& o);
-// Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool valid_utf8(std::string_view s);
 // The secret presented: "Authorization: Bearer X" or "X-API-Key: X"; "" if none.
 std::string presented_secret(const HttpRequest& req);
 

@@ -25,8 +25,8 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "core/case.h"
 #include "core/json.h"
-#include "core/text.h"
 
 #ifndef LYNGUINE_VERSION
 #define LYNGUINE_VERSION "dev"

@@ -1,6 +1,6 @@
 #include "server/route_info.h"
 
-#include "core/text.h"
+#include "core/case.h"
 
 namespace lyn::server {
 

@@ -1,15 +1,10 @@
 #include "server/secrets.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstring>
-#include <fstream>
+#include "core/fs.h"
+#include "core/random.h"
 
 namespace lyn::server {
 
@@ -27,34 +22,13 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
 }
 
 Result<std::string> random_token(std::size_t bytes) {
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error::os("cannot open /dev/urandom");
-  std::string raw(bytes, '\0');
-  std::size_t got = 0;
-  while (got < bytes) {
-    ssize_t n = ::read(fd, raw.data() + got, bytes - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return Error{"OSError", "cannot read /dev/urandom", 500};
-    }
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
+  return random_hex(bytes);
 }
 
 Result<std::string> read_secret_file(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) return Error{"OSError", "cannot read " + path, 500};
+  auto text = read_file(path, {}, std::size_t{64} << 10);
+  if (!text.ok()) return Error{"OSError", "cannot read " + path + ": " + text.error().message, 500};
+  std::string line = text->substr(0, text->find('\n'));
   auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!line.empty() && ws(line.back())) line.pop_back();
   std::size_t i = 0;
@@ -65,19 +39,9 @@ Result<std::string> read_secret_file(const std::string& path) {
 }
 
 Status write_secret_file(const std::string& path, std::string_view secret) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Error::os("cannot create " + tmp);
-  ::fchmod(fd, 0600);
-  std::string text(secret);
-  text += '\n';
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    Error e = Error::os("cannot write " + path);
-    ::unlink(tmp.c_str());
-    return e;
-  }
+  auto written = write_file_atomic(path, std::string(secret) + "\n", {}, kPrivateFile);
+  if (!written.ok())
+    return Error{"OSError", "cannot write " + path + ": " + written.error().message, 500};
   return Ok{};
 }
 

@@ -1,5 +1,5 @@
 // Secrets: the small primitives behind lynguine's local token and API keys --
-// random tokens from /dev/urandom, a constant-time comparison, SHA-256, and
+// random tokens (core/random), a constant-time comparison, SHA-256, and
 // reading/writing a secret file with mode 0600.
 //
 // Thread safety: free functions with no shared state; safe from any thread.
@@ -21,8 +21,8 @@ bool constant_time_equals(std::string_view a, std::string_view b);
 // The raw 32-byte SHA-256 digest of `data`.
 std::string sha256(std::string_view data);
 
-// `bytes` random bytes from /dev/urandom as lowercase hex (2*bytes chars);
-// an OSError if /dev/urandom cannot be read.
+// `bytes` random bytes (core/random) as lowercase hex (2*bytes chars); an
+// error only if no secure random source works.
 Result<std::string> random_token(std::size_t bytes = 32);
 
 // The first line of `path`, surrounding whitespace removed; an OSError if

@@ -4,22 +4,14 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <fstream>
 
+#include "core/process_memory.h"
 #include "service/handlers.h"
 #include "service/route_table.h"
 
 namespace lyn::service {
 
 namespace {
-
-// Resident set size in bytes, from /proc/self/statm.
-double rss_bytes() {
-  std::ifstream f("/proc/self/statm");
-  long pages_total = 0, pages_rss = 0;
-  if (!(f >> pages_total >> pages_rss)) return 0;
-  return static_cast<double>(pages_rss) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
 
 double total_memory_bytes() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
@@ -61,7 +53,7 @@ HandlerReply handle_status(const RequestContext& ctx, const Value&) {
     idle.set("enabled", Value(false));
   }
   m.set("idle_timeout", Value(std::move(idle)));
-  double rss = rss_bytes();
+  double rss = resident_memory_bytes();
   m.set("memory", Value(Map{{"rss_mb", Value(rss / 1024 / 1024)},
                             {"percent", Value(100.0 * rss / total_memory_bytes())}}));
   // Average CPU use over the process's life (lynguine samples 0.1 s; we do

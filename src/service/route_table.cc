@@ -1,6 +1,6 @@
 #include "service/route_table.h"
 
-#include "core/text.h"
+#include "core/case.h"
 
 namespace lyn::service {
 

@@ -1,7 +1,7 @@
 #include "service/routes.h"
 
 #include "assess/custom_dataframe.h"
-#include "core/text.h"
+#include "core/case.h"
 #include "service/handlers.h"
 
 namespace lyn::service {

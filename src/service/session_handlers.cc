@@ -17,6 +17,8 @@
 // Apis sharing a root share sessions). Persisted creation requests go to
 // $LYNGUINE_STATE_DIR/sessions (else $XDG_RUNTIME_DIR/lynguine/sessions;
 // neither set: no crash recovery).
+#include <fcntl.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -132,9 +134,8 @@ SessionStore::Loader make_loader(const RequestContext& ctx) {
     std::string full = path_join(*dir, req.interface_file);
     auto file = policy.resolve_as(full, full);
     if (!file.ok()) return file.error();
-    FILE* f = std::fopen(file->c_str(), "rb");
-    if (!f) return Error::not_found("Interface file not found: " + full);
-    std::fclose(f);
+    if (!policy.open(*file, O_RDONLY, full).ok())
+      return Error::not_found("Interface file not found: " + full);
 
     Interface::LoadOptions opts;
     opts.user_files = {req.interface_file};

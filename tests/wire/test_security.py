@@ -534,3 +534,86 @@ def test_bad_security_options_are_usage_errors():
     r = run_cli(["serve", "--port", "0", "--tls-cert", "/nonexistent.pem"], setup.root,
                 setup.home)
     assert r.returncode == 1
+
+
+# --- the check-then-use race, through the server ------------------------------------
+
+
+def test_directory_swapped_for_a_symlink_never_leads_outside():
+    """A thread swaps a directory inside the root with a symlink to a twin
+    directory outside it (renameat2 RENAME_EXCHANGE: atomic, so every
+    instant one or the other is there) while requests read CSV, YAML and
+    markdown and write CSV through it. Whatever the interleaving, no answer
+    carries the canaries' bytes and nothing outside changes: no file is
+    written there, no temporary file is created or renamed there. Bounded
+    by a deadline; ends early once the race has been seen both ways."""
+    import ctypes
+    import threading
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        pytest.fail("glibc without renameat2: the race cannot be staged")
+    setup = Setup()
+    inside = os.path.join(setup.root, "race")
+    twin = os.path.join(setup.outside, "race_out")
+    for d, text in ((inside, "inside"), (twin, CANARY)):
+        os.makedirs(d)
+        with open(os.path.join(d, "data.csv"), "w") as f:
+            f.write("name\n%s\n" % text)
+        with open(os.path.join(d, "data.yml"), "w") as f:
+            f.write("- name: %s\n" % text)
+        with open(os.path.join(d, "talk.md"), "w") as f:
+            f.write("---\ntitle: %s\n---\nbody\n" % text)
+    swap = os.path.join(setup.root, "race_swap")
+    os.symlink(twin, swap)
+    proc, port = start(setup)
+    # The root's own entry changes (the swaps rename inside it); what is
+    # beneath it is not outside.
+    outside = lambda: {k: v for k, v in setup.outside_snapshot().items() if k != "fixtures"}
+    before_out = outside()
+    requests = [
+        ("/api/read_data", {"data_source": {"type": "csv", "filename": "race/data.csv"}}),
+        ("/api/read_data", {"data_source": {"type": "yaml", "filename": "race/data.yml"}}),
+        ("/api/talk/field", {"field": "title", "markdown_file": "race/talk.md"}),
+        ("/api/write_data", {"data": {"records": [{"a": 1}]},
+                             "output": {"type": "csv", "filename": "race/out.csv"}}),
+    ]
+    stop_flag = threading.Event()
+    swaps = [0]
+
+    def flipper():
+        a, b = inside.encode(), swap.encode()
+        while not stop_flag.is_set():
+            if libc.renameat2(-100, a, -100, b, 2) == 0:  # AT_FDCWD, RENAME_EXCHANGE
+                swaps[0] += 1
+
+    answered, refused, leaks = 0, 0, []
+    thread = threading.Thread(target=flipper)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 90
+        rounds = 0
+        while time.monotonic() < deadline:
+            for path, body in requests:
+                status, _, answer = http(port, "POST", path, body, J)
+                if CANARY.encode() in answer:
+                    leaks.append((path, answer[:300]))
+                if status == 200:
+                    answered += 1
+                elif status in (403, 404, 400):
+                    refused += 1
+                else:
+                    raise AssertionError((path, status, answer[:300]))
+            rounds += 1
+            if rounds >= 200 and swaps[0] > 0 and answered >= 20 and refused >= 20:
+                break
+    finally:
+        stop_flag.set()
+        thread.join()
+        stop(proc)
+    assert leaks == [], leaks
+    assert outside() == before_out, "something changed outside the root"
+    assert not os.path.exists(os.path.join(twin, "out.csv"))
+    # The race was run, not skipped over: the swap happened, and requests
+    # met the directory both ways.
+    assert swaps[0] > 0 and answered > 0 and refused > 0, (swaps[0], answered, refused)

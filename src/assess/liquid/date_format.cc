@@ -6,6 +6,8 @@
 #include <ctime>
 #include <vector>
 
+#include "core/case.h"
+
 namespace lyn::liquid {
 
 namespace {
@@ -23,12 +25,6 @@ bool valid(const DateTime& d) {
   return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
          d.day <= days_in_month(d.year, d.month) && d.hour >= 0 && d.hour < 24 && d.minute >= 0 &&
          d.minute < 60 && d.second >= 0 && d.second < 60;
-}
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 int month_from_name(const std::string& w) {
@@ -107,7 +103,7 @@ std::optional<ParsedDate> parse_date(std::string_view s) {
       return std::nullopt;
     }
     if (t.kind == Tok::kWord) {
-      std::string w = lower(t.text);
+      std::string w = ascii_lower(t.text);
       if (w == "t" && i + 1 < toks.size() && toks[i + 1].kind == Tok::kNum) continue;
       if (w == "z" || w == "utc" || w == "gmt") {
         pd.dt.has_tz = true;

@@ -5,7 +5,7 @@
 #include "assess/liquid/decimal.h"
 #include "assess/liquid/filter_util.h"
 #include "assess/liquid/number.h"
-#include "assess/liquid/utf8.h"
+#include "core/case.h"
 
 namespace lyn::liquid {
 

@@ -7,9 +7,9 @@
 
 #include "assess/liquid/date_format.h"
 #include "assess/liquid/filter_util.h"
-#include "assess/liquid/markdown.h"
 #include "assess/liquid/number.h"
-#include "assess/liquid/url.h"
+#include "core/markdown_html.h"
+#include "core/url.h"
 
 namespace lyn::liquid {
 

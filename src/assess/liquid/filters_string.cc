@@ -2,10 +2,12 @@
 #include <algorithm>
 
 #include "assess/liquid/filter_util.h"
-#include "assess/liquid/html.h"
 #include "assess/liquid/number.h"
-#include "assess/liquid/url.h"
-#include "assess/liquid/utf8.h"
+#include "core/case.h"
+#include "core/html.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "core/utf8.h"
 
 namespace lyn::liquid {
 
@@ -15,14 +17,14 @@ std::string replace_all(std::string_view s, std::string_view old, std::string_vi
                         size_t max_count = std::string::npos) {
   std::string out;
   if (old.empty()) {  // Python inserts `rep` around every character
-    auto cps = utf8_decode(s);
+    auto cps = utf8::decode_all(s);
     size_t n = 0;
     for (size_t i = 0; i <= cps.size(); ++i) {
       if (n < max_count) {
         out += rep;
         ++n;
       }
-      if (i < cps.size()) utf8_append(out, cps[i]);
+      if (i < cps.size()) utf8::append(out, cps[i]);
     }
     return out;
   }
@@ -48,13 +50,13 @@ std::string replace_last(std::string_view s, std::string_view old, std::string_v
 enum class Side { kLeft, kRight, kBoth };
 
 std::string py_strip(std::string_view s, Side side) {
-  auto cps = utf8_decode(s);
+  auto cps = utf8::decode_all(s);
   size_t b = 0, e = cps.size();
   if (side != Side::kRight)
     while (b < e && py_isspace(cps[b])) ++b;
   if (side != Side::kLeft)
     while (e > b && py_isspace(cps[e - 1])) --e;
-  return utf8_encode(cps, b, e);
+  return utf8::encode(cps.substr(b, e - b));
 }
 
 RValue f_append(const RValue& in, const Args& a, const KwArgs&) {
@@ -133,20 +135,20 @@ RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
   std::string sep = py_str(a[0]);
   RList out;
   if (sep.empty()) {
-    auto cps = utf8_decode(s);
+    auto cps = utf8::decode_all(s);
     for (char32_t c : cps) {
       std::string one;
-      utf8_append(one, c);
+      utf8::append(one, c);
       out.emplace_back(std::move(one));
     }
   } else if (sep == " ") {  // str.split(): runs of whitespace
-    auto cps = utf8_decode(s);
+    auto cps = utf8::decode_all(s);
     size_t i = 0;
     while (i < cps.size()) {
       while (i < cps.size() && py_isspace(cps[i])) ++i;
       size_t j = i;
       while (j < cps.size() && !py_isspace(cps[j])) ++j;
-      if (j > i) out.emplace_back(utf8_encode(cps, i, j));
+      if (j > i) out.emplace_back(utf8::encode(cps.substr(i, j - i)));
       i = j;
     }
   } else {
@@ -189,25 +191,25 @@ RValue f_slice(const RValue& in, const Args& a, const KwArgs&) {
     clamp(start, length, static_cast<int64_t>(items.size()), b, e);
     return RValue(RList(items.begin() + b, items.begin() + e));
   }
-  auto cps = utf8_decode(in_str(in));
+  auto cps = utf8::decode_all(in_str(in));
   int64_t b, e;
   clamp(start, length, static_cast<int64_t>(cps.size()), b, e);
-  return RValue(utf8_encode(cps, static_cast<size_t>(b), static_cast<size_t>(e)));
+  return RValue(utf8::encode(cps.substr(static_cast<size_t>(b), static_cast<size_t>(e - b))));
 }
 
 RValue f_truncate(const RValue& in, const Args& a, const KwArgs&) {
-  auto cps = utf8_decode(in_str(in));
+  auto cps = utf8::decode_all(in_str(in));
   int64_t length = a.empty() ? 50 : int_arg_strict(a[0], "truncate");
   std::string end = a.size() > 1 ? py_str(a[1]) : "...";
   int64_t n = static_cast<int64_t>(cps.size());
-  if (n < length) return RValue(utf8_encode(cps, 0, cps.size()));
-  int64_t stop = length - static_cast<int64_t>(utf8_length(end));
+  if (n < length) return RValue(utf8::encode(cps));
+  int64_t stop = length - static_cast<int64_t>(utf8::length(end));
   if (stop < 0) stop = std::max<int64_t>(0, n + stop);
-  return RValue(utf8_encode(cps, 0, static_cast<size_t>(std::min(stop, n))) + end);
+  return RValue(utf8::encode(cps.substr(0, static_cast<size_t>(std::min(stop, n)))) + end);
 }
 
 RValue f_truncatewords(const RValue& in, const Args& a, const KwArgs&) {
-  auto cps = utf8_decode(in_str(in));
+  auto cps = utf8::decode_all(in_str(in));
   int64_t n = a.empty() ? 15 : int_arg_strict(a[0], "truncatewords");
   std::string end = a.size() > 1 ? py_str(a[1]) : "...";
   if (n <= 0) n = 1;
@@ -217,7 +219,7 @@ RValue f_truncatewords(const RValue& in, const Args& a, const KwArgs&) {
     while (i < cps.size() && py_isspace(cps[i])) ++i;
     size_t j = i;
     while (j < cps.size() && !py_isspace(cps[j])) ++j;
-    if (j > i) words.push_back(utf8_encode(cps, i, j));
+    if (j > i) words.push_back(utf8::encode(cps.substr(i, j - i)));
     i = j;
   }
   std::string out;

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/case.h"
+
 namespace lyn::liquid {
 
 namespace {
@@ -60,8 +62,7 @@ std::optional<double> parse_py_float(std::string_view s) {
   if (!remove_underscores(s, t) || t.empty()) return std::nullopt;
   // Python accepts inf/infinity/nan with a sign, any case; strtod does too,
   // but also accepts hex and "nan(...)", which Python does not.
-  std::string lower;
-  for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = ascii_lower(t);
   std::string_view body = lower;
   if (!body.empty() && (body[0] == '+' || body[0] == '-')) body.remove_prefix(1);
   if (body == "inf" || body == "infinity" || body == "nan") {

@@ -6,7 +6,7 @@
 
 #include "assess/liquid/filters.h"
 #include "assess/liquid/loop_state.h"
-#include "assess/liquid/utf8.h"
+#include "core/utf8.h"
 
 namespace lyn::liquid {
 
@@ -115,7 +115,7 @@ size_t RValue::size() const {
                  : 0;
     case Kind::kStr:
     case Kind::kStrRef:
-      return utf8_length(str());
+      return utf8::length(str());
     case Kind::kRef:
       if (ref()->is_list()) return ref()->as_list().size();
       if (ref()->is_map()) return ref()->as_map().size();

@@ -1,9 +1,11 @@
-#include "assess/liquid/url.h"
+#include "core/url.h"
 
 #include <cctype>
 #include <vector>
 
-namespace lyn::liquid {
+#include "core/case.h"
+
+namespace lyn {
 
 namespace {
 
@@ -36,8 +38,7 @@ Split url_split(std::string_view url) {
     for (size_t i = 0; i < colon; ++i)
       if (!scheme_char(url[i])) ok = false;
     if (ok) {
-      for (size_t i = 0; i < colon; ++i)
-        s.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(url[i])));
+      for (size_t i = 0; i < colon; ++i) s.scheme += ascii_lower(url[i]);
       url = url.substr(colon + 1);
     }
   }
@@ -189,4 +190,4 @@ std::string url_join(std::string_view base, std::string_view url) {
   return unsplit(u);
 }
 
-}  // namespace lyn::liquid
+}  // namespace lyn

@@ -1,11 +1,12 @@
-#include "assess/liquid/html.h"
+#include "core/html.h"
 
 #include <cctype>
 #include <cstdlib>
 
-#include "assess/liquid/utf8.h"
+#include "core/case.h"
+#include "core/utf8.h"
 
-namespace lyn::liquid {
+namespace lyn {
 
 namespace {
 
@@ -66,26 +67,9 @@ bool legacy_without_semicolon(std::string_view name) {
   return false;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-size_t ifind(std::string_view hay, std::string_view needle, size_t from) {
-  for (size_t i = from; i + needle.size() <= hay.size(); ++i)
-    if (iequals(hay.substr(i, needle.size()), needle)) return i;
-  return std::string_view::npos;
-}
-
 }  // namespace
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
+void append_html_escaped(std::string& out, std::string_view s, bool quote, bool apostrophe) {
   for (char c : s) {
     switch (c) {
       case '&':
@@ -98,15 +82,27 @@ std::string html_escape(std::string_view s) {
         out += "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        if (quote)
+          out += "&quot;";
+        else
+          out += c;
         break;
       case '\'':
-        out += "&#x27;";
+        if (apostrophe)
+          out += "&#x27;";
+        else
+          out += c;
         break;
       default:
         out += c;
     }
   }
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  append_html_escaped(out, s, true, true);
   return out;
 }
 
@@ -132,7 +128,7 @@ std::string html_unescape(std::string_view s) {
         unsigned long cp =
             std::strtoul(std::string(s.substr(start, j - start)).c_str(), nullptr, hex ? 16 : 10);
         if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-        utf8_append(out, static_cast<char32_t>(cp));
+        utf8::append(out, static_cast<char32_t>(cp));
         if (j < s.size() && s[j] == ';') ++j;
         i = j;
         continue;
@@ -146,7 +142,7 @@ std::string html_unescape(std::string_view s) {
     if (!name.empty() && (semi || legacy_without_semicolon(name))) {
       for (const Entity& e : kEntities) {
         if (name == e.name) {
-          utf8_append(out, e.cp);
+          utf8::append(out, e.cp);
           i = j + (semi ? 1 : 0);
           done = true;
           break;
@@ -176,8 +172,8 @@ std::string strip_html(std::string_view s) {
     }
     bool handled = false;
     for (std::string_view tag : {std::string_view("script"), std::string_view("style")}) {
-      if (rest.size() > tag.size() && iequals(rest.substr(1, tag.size()), tag)) {
-        size_t e = ifind(s, std::string("</") + std::string(tag), i);
+      if (rest.size() > tag.size() && ascii_iequals(rest.substr(1, tag.size()), tag)) {
+        size_t e = ascii_ifind(s, std::string("</") + std::string(tag), i);
         if (e != std::string_view::npos) {
           size_t gt = s.find('>', e);
           if (gt != std::string_view::npos) {
@@ -199,4 +195,4 @@ std::string strip_html(std::string_view s) {
   return out;
 }
 
-}  // namespace lyn::liquid
+}  // namespace lyn

@@ -3,19 +3,19 @@
 // including its handling of `..` above the root).
 //
 // Thread safety: pure functions.
-#ifndef LYNGUINE_ASSESS_LIQUID_URL_H_
-#define LYNGUINE_ASSESS_LIQUID_URL_H_
+#ifndef LYNGUINE_CORE_URL_H_
+#define LYNGUINE_CORE_URL_H_
 
 #include <string>
 #include <string_view>
 
-namespace lyn::liquid {
+namespace lyn {
 
 std::string url_quote(std::string_view s, std::string_view safe);
 std::string url_quote_plus(std::string_view s);
 std::string url_unquote_plus(std::string_view s);
 std::string url_join(std::string_view base, std::string_view url);
 
-}  // namespace lyn::liquid
+}  // namespace lyn
 
-#endif  // LYNGUINE_ASSESS_LIQUID_URL_H_
+#endif  // LYNGUINE_CORE_URL_H_

@@ -1,0 +1,72 @@
+#include "core/random.h"
+
+#include <errno.h>
+#include <openssl/rand.h>
+
+#include <climits>
+
+#ifdef __linux__
+#include <sys/random.h>
+#endif
+
+namespace lyn {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_hex(std::string& out, const unsigned char* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    out += kHex[b[i] >> 4];
+    out += kHex[b[i] & 15];
+  }
+}
+
+}  // namespace
+
+Status random_bytes(void* buf, size_t n) {
+  auto* p = static_cast<unsigned char*>(buf);
+  size_t got = 0;
+#ifdef __linux__
+  while (got < n) {
+    ssize_t r = ::getrandom(p + got, n - got, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;  // ENOSYS (pre-3.17 kernel) or a seccomp refusal: use OpenSSL
+    }
+    got += static_cast<size_t>(r);
+  }
+#endif
+  while (got < n) {
+    int chunk = n - got > INT_MAX ? INT_MAX : static_cast<int>(n - got);
+    if (RAND_bytes(p + got, chunk) != 1)
+      return Error::internal("no secure random source (getrandom and RAND_bytes both failed)");
+    got += static_cast<size_t>(chunk);
+  }
+  return Ok{};
+}
+
+Result<std::string> random_hex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (auto s = random_bytes(raw.data(), raw.size()); !s.ok()) return s.error();
+  std::string out;
+  out.reserve(bytes * 2);
+  append_hex(out, reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  return out;
+}
+
+Result<std::string> random_uuid() {
+  unsigned char b[16];
+  if (auto s = random_bytes(b, sizeof b); !s.ok()) return s.error();
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    append_hex(out, b + i, 1);
+  }
+  return out;
+}
+
+}  // namespace lyn
