@@ -119,7 +119,7 @@ def keep(key, value, better=min):
     best[key] = value if key not in best else better(best[key], value)
 
 
-NAMES = ["BM_ReadDataAnswer$", "BM_ReadDataStreamed$", "BM_ServiceReadCached$"]
+NAMES = ["^BM_ReadDataAnswer/", "^BM_ReadDataStreamed/", "^BM_ServiceReadCached/"]
 for _ in range(rounds):  # interleaved: each round runs every contender once
     for name, v in ours_inprocess(NAMES).items():
         keep(name + ".cpu", v["cpu_ms"]); keep(name + ".wall", v["wall_ms"])
@@ -130,7 +130,7 @@ for _ in range(rounds):  # interleaved: each round runs every contender once
     keep("read.cpu", t["cpu_ms"]); keep("read.wall", t["wall_ms"]); keep("read.rss", t["rss_kb"], max)
     s = timed([bench, "--stream", small], env=env_with(False))
     keep("stream.rss", s["rss_kb"], max)
-    keep("tuned.cpu", ours_inprocess(["BM_ReadDataAnswer$"], tuned=True)["BM_ReadDataAnswer"]["cpu_ms"])
+    keep("tuned.cpu", ours_inprocess(["^BM_ReadDataAnswer/"], tuned=True)["BM_ReadDataAnswer"]["cpu_ms"])
     keep("pandas_tuned.cpu", pandas(small, 3, tuned=True)["cpu_ms"])
 
 pbase = f"pandas {p['version']} read_csv+to_dict('records'), cpu"
