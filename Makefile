@@ -6,22 +6,26 @@ JOBS ?= $(shell nproc)
 PYTHON ?= /usr/bin/python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Everything the build, the tests and the benchmarks use, from Debian's apt.
+# From Debian's apt, in three sets so that `make run` installs only what
+# building and serving need (tests/wire/test_makefile.py holds it to that).
+# Building the binary and serving (`make run`):
 PACKAGES := cmake make g++ pkg-config git ca-certificates \
-  libboost-dev libcli11-dev libyaml-cpp-dev libssl-dev zlib1g-dev libpugixml-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest curl wrk hyperfine nginx
-# Fuzzing and sanitizers (`make fuzz-smoke`, `make test-sanitize`): clang + its runtimes.
-PACKAGES += clang libclang-rt-14-dev
-# TLS tests (tests/security_test.cc, tests/wire/test_security.py) make a
-# self-signed certificate with the openssl CLI.
-PACKAGES += openssl
+  libboost-dev libcli11-dev libyaml-dev libssl-dev zlib1g-dev libpugixml-dev
+# The tests (`make build`, `make test`): unit tests, wire tests, the Python
+# package's install into a venv (python3-venv), fuzzing and sanitizers
+# (clang + its runtimes), and TLS tests' self-signed certificates (openssl).
+TEST_PACKAGES := libgtest-dev libgmock-dev python3 python3-pytest python3-venv curl openssl \
+  clang libclang-rt-14-dev
+# The benchmarks (`make bench`): their libraries, load generators and baselines.
+BENCH_PACKAGES := libbenchmark-dev wrk hyperfine nginx
 
-.PHONY: all deps build test test-unit test-wire run bench clean format
+.PHONY: all deps deps-test deps-bench build build-server test test-unit test-wire run bench clean format
 
 all: build
 
-deps:
-	@missing=""; for p in $(PACKAGES); do \
+# Installs the Debian packages of $(1) that are missing.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -33,9 +37,24 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	  rc=$$?; [ -n "$$tmp_policy" ] && $(SUDO) rm -f /usr/sbin/policy-rc.d; exit $$rc; \
 	fi
+endef
 
-build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+deps:
+	$(call install_missing,$(PACKAGES))
+
+deps-test:
+	$(call install_missing,$(PACKAGES) $(TEST_PACKAGES))
+
+deps-bench:
+	$(call install_missing,$(PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES))
+
+# The binary alone (no tests, no benchmarks): what `make run` serves with.
+build-server: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DLYNGUINE_TESTS=OFF -DLYNGUINE_BENCH=OFF
+	cmake --build $(BUILD) -j$(JOBS) --target lynguine
+
+build: deps-test
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DLYNGUINE_TESTS=ON -DLYNGUINE_BENCH=ON
 	cmake --build $(BUILD) -j$(JOBS)
 
 # The suite runs with a private TMPDIR and fails when it leaves anything there
@@ -60,7 +79,7 @@ test-wire:
 
 # Starts the server on the example project (a lamd talk and a lynguine
 # interface) in the foreground; try the commands it prints.
-run: build
+run: build-server
 	@echo "lynguine server on http://127.0.0.1:8765 serving examples/project; try:"
 	@echo "  curl -s -X POST http://127.0.0.1:8765/api/talk/field -d '{\"field\":\"title\",\"markdown_file\":\"talk.md\",\"config_files\":[\"_lamd.yml\"]}'"
 	@echo "  curl -s -X POST http://127.0.0.1:8765/api/read_data -d '{\"interface_file\":\"_lynguine.yml\"}'"
@@ -70,7 +89,7 @@ run: build
 # Every benchmark script (bench/*: those with a `# bench-rows:` line) and one
 # table of figures beside their baselines; lynguine's reference kit is looked
 # for in LYNGUINE_ORACLE (default /tmp/lynguine-oracle).
-bench: build
+bench: deps-bench build
 	BUILD=$(BUILD) bash bench/run_all.sh
 
 format:
@@ -107,7 +126,7 @@ FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_SECONDS ?= 600
 FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
 
-fuzz-build: deps
+fuzz-build: deps-test
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release \
 	  -DLYNGUINE_FUZZ=ON -DLYNGUINE_STATIC=OFF -DLYNGUINE_TESTS=OFF -DLYNGUINE_BENCH=OFF
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
@@ -136,7 +155,7 @@ fuzz: fuzz-build
 
 # The whole suite under AddressSanitizer + UBSan: ctest, then the wire tests
 # against the sanitized binary.
-test-sanitize: deps
+test-sanitize: deps-test
 	@# -O1: the usual level for ASan, and gcc compiles it several times faster than -O3.
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" \
 	  -DLYNGUINE_SANITIZE=ON -DLYNGUINE_BENCH=OFF

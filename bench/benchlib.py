@@ -107,7 +107,8 @@ def stop(proc):
 def start_ours(root, work, args=()):
     port = free_port()
     proc = subprocess.Popen([BINARY, "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--root", root, "--quiet", *args], cwd=root, env=lynguine_env(work),
+                             "--root", root, "--quiet", "--auth", "none", *args], cwd=root,
+                            env=lynguine_env(work),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_ready("http://127.0.0.1:%d/api/health" % port, proc)
     return proc, port

@@ -48,7 +48,7 @@ def run(requests=1_000_000, seconds=120.0, connections=64, threads=4, binary=Non
     env.update(extra_env or {})
     port = free_port()
     proc = subprocess.Popen([binary, "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--root", root, "--quiet"],
+                             "--root", root, "--quiet", "--auth", "none"],
                             cwd=root, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:

@@ -8,6 +8,7 @@
 
 #include "config/interface.h"
 #include "config/paths.h"
+#include "core/budget.h"
 #include "core/text.h"
 
 namespace lyn {
@@ -156,6 +157,101 @@ TEST(InterfaceTest, InheritIgnoresAppendsAndStacksInputs) {
   auto esc = Interface::from_base_file(o, p);
   ASSERT_FALSE(esc.ok());
   EXPECT_EQ(esc.error().type, "PathEscapeError");
+}
+
+// lynguine recurses until Python's stack runs out; we name the cycle.
+TEST(InterfaceInheritTest, AFileThatInheritsItselfIsAValueError) {
+  TempDir t;
+  t.write("_lynguine.yml", "inherit: {directory: .}\ntitle: me\n");
+  t.write("a/_lynguine.yml", "inherit: {directory: ../b}\n");
+  t.write("b/_lynguine.yml", "inherit: {directory: ../c}\n");
+  t.write("c/_lynguine.yml", "inherit: {directory: ../a}\n");
+  PathPolicy p(t.path(), {t.path()});
+  Interface::LoadOptions o;
+  auto self = Interface::from_base_file(o, p);
+  ASSERT_FALSE(self.ok());
+  EXPECT_EQ(self.error().type, "ValueError");
+  EXPECT_EQ(self.error().http_status, 400);
+  std::string f = "'" + t.path() + "/_lynguine.yml'";
+  EXPECT_EQ(self.error().message, "Interface file " + f + " inherits itself: " + f + " -> " + f);
+
+  o.directory = "a";
+  auto ring = Interface::from_base_file(o, p);
+  ASSERT_FALSE(ring.ok());
+  EXPECT_EQ(ring.error().type, "ValueError");
+  std::string a = "'" + t.path() + "/a/_lynguine.yml'";
+  std::string b = "'" + t.path() + "/b/_lynguine.yml'";
+  std::string c = "'" + t.path() + "/c/_lynguine.yml'";
+  EXPECT_EQ(ring.error().message, "Interface file " + a + " inherits itself: " + a + " -> " + b +
+                                      " -> " + c + " -> " + a);
+}
+
+TEST(InterfaceInheritTest, ChainsAreBoundedByInheritDepth) {
+  TempDir t;
+  // d0 inherits d1 inherits ... d9 (no cycle).
+  for (int i = 0; i < 10; ++i) {
+    std::string text = i < 9 ? "inherit: {directory: ../d" + std::to_string(i + 1) + "}\n" : "";
+    t.write("d" + std::to_string(i) + "/_lynguine.yml",
+            text + "level: " + std::to_string(i) + "\n");
+  }
+  PathPolicy p(t.path(), {t.path()});
+  Interface::LoadOptions o;
+  o.directory = "d0";
+  {
+    auto ok = Interface::from_base_file(o, p);  // default inherit_depth: 32
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok->get("level")->as_int(), 0);
+  }
+  Limits limits;
+  limits.inherit_depth = 5;
+  Budget budget(limits);
+  BudgetScope scope(budget);
+  auto deep = Interface::from_base_file(o, p);
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().type, "ResourceLimitError");
+  EXPECT_EQ(deep.error().http_status, 422);
+  EXPECT_NE(deep.error().message.find("inherit_depth = 5"), std::string::npos)
+      << deep.error().message;
+  o.directory = "d5";
+  EXPECT_TRUE(Interface::from_base_file(o, p).ok()) << "d5..d9 is five files";
+}
+
+TEST(VarExpansionTest, ErrorsNameTheVariablesNotTheirValues) {
+  setenv("LYN_TEST_HIDDEN", "/srv/s3cr3t", 1);
+  setenv("LYN_TEST_EMPTY", "", 1);
+  VarExpansion x =
+      expand_path_vars("$LYN_TEST_HIDDEN/data/${LYN_TEST_HIDDEN}x$LYN_TEST_EMPTY$NOPE");
+  EXPECT_EQ(x.text, "/srv/s3cr3t/data//srv/s3cr3tx$NOPE");
+  Error e = x.hide_values(Error::value("Path '/srv/s3cr3t/data' is not under allowed roots"));
+  EXPECT_EQ(e.message, "Path '${LYN_TEST_HIDDEN}/data' is not under allowed roots");
+  EXPECT_EQ(e.type, "ValueError");
+  VarExpansion none = expand_path_vars("plain/path");
+  EXPECT_TRUE(none.substituted.empty());
+}
+
+TEST(InterfaceTest, RequestDirectoriesAreLiteralButInheritedOnesExpand) {
+  TempDir t;
+  setenv("LYN_TEST_PARENT", "parent", 1);
+  t.write("parent/_lynguine.yml", "title: from parent\n");
+  t.write("child/_lynguine.yml", "inherit: {directory: ../$LYN_TEST_PARENT}\n");
+  PathPolicy p(t.path(), {t.path()});
+  Interface::LoadOptions o;
+  o.directory = "child";
+  auto i = Interface::from_base_file(o, p);
+  ASSERT_TRUE(i.ok()) << i.error().message;
+  EXPECT_EQ(i->get("title")->as_string(), "from parent");
+  o.directory = "$LYN_TEST_PARENT";  // a request's directory: no such directory
+  auto literal = Interface::from_base_file(o, p);
+  ASSERT_FALSE(literal.ok());
+  EXPECT_NE(literal.error().message.find("$LYN_TEST_PARENT/_lynguine.yml"), std::string::npos)
+      << literal.error().message;
+  // An inherited directory that does not exist: the error names the variable.
+  setenv("LYN_TEST_PARENT", "nowhere-s3cr3t", 1);
+  o.directory = "child";
+  auto hidden = Interface::from_base_file(o, p);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_EQ(hidden.error().message.find("nowhere-s3cr3t"), std::string::npos)
+      << hidden.error().message;
 }
 
 }  // namespace

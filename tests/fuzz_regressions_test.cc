@@ -55,9 +55,25 @@ class TempDir {
 // As fuzz/yaml_fuzz.cc.
 void yaml_case(std::string_view text) {
   auto v = parse_yaml(text, "fuzz.yml");
-  if (v.ok()) (void)to_json(*v);
+  if (v.ok()) {
+    (void)to_json(*v);
+    (void)py_repr(*v);
+    auto again = parse_yaml(dump_yaml(*v), "dumped.yml");
+    EXPECT_TRUE(again.ok()) << dump_yaml(*v) << "\n" << again.error().message;
+  }
   auto fm = parse_front_matter(text, "fuzz.md");
   if (fm.ok()) (void)dump_front_matter(fm->fields, fm->content);
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::string out;
+  FILE* f = fopen(p.c_str(), "rb");
+  if (!f) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  fclose(f);
+  return out;
 }
 
 // As fuzz/csv_fuzz.cc: first byte selects the options, the rest is the file.
@@ -140,37 +156,113 @@ TEST(FuzzRegressions, YamlMappingKeysOutliveTheIterator) {
             R"({"title": "Keynote speaker", "kind": "speaker", "name": "Zoubin Ghahramani"})");
 }
 
-// fuzz_yaml: a document whose first token is ',' made yaml-cpp 0.7 allocate
-// without bound (gigabytes, then bad_alloc). PyYAML's error instead.
-TEST(FuzzRegressions, YamlLeadingCommaIsAnErrorNotUnboundedAllocation) {
-  for (std::string_view s : {",a"sv, " ,a"sv, ",m-k"sv, ",m-\x0f\x00\x00\x00k\xf6\x8b\x96\x8c" "alk"sv,
-                             "---\n,a"sv, "# c\n,a"sv, "a: 1\n---\n,a"sv, "--- ,a"sv,
-                             "---\ntitle: x\n---\n\n,include{a}\n"sv}) {
+// fuzz_yaml under yaml-cpp 0.7: a document whose first token is ',' (and a
+// ',' after an anchor) made it allocate without bound. libyaml answers
+// PyYAML's own error (the exact messages are in tests/yaml/cases.json).
+TEST(FuzzRegressions, YamlLeadingCommaIsAnError) {
+  for (std::string_view s : {",a"sv, " ,a"sv, ",m-k"sv,
+                             ",m-\x0f\x00\x00\x00k\xf6\x8b\x96\x8c"
+                             "alk"sv,
+                             "---\n,a"sv, "# c\n,a"sv, "a: 1\n---\n,a"sv, "--- ,a"sv, "&a ,"sv,
+                             "&\xff\xff\xff\xff\xff\xff\xff,\x0e"sv}) {
     auto v = parse_yaml(s, "x.yml");
     ASSERT_FALSE(v.ok()) << s;
-    EXPECT_EQ(v.error().type, "YAMLError");
-    EXPECT_NE(v.error().message.find("expected the node content, but found ','"),
-              std::string::npos)
-        << v.error().message;
+    EXPECT_TRUE(is_yaml_error(v.error())) << v.error().type;
     yaml_case(s);
   }
+  auto fm = parse_front_matter("---\ntitle: x\n---\n\n,include{a}\n", "x.md");
+  ASSERT_TRUE(fm.ok());
+  EXPECT_EQ(py_str(Value(fm->fields)), "{'title': 'x'}");
   // Commas elsewhere are untouched.
   auto ok = parse_yaml("a: [1, 2]\nb: x, y\n");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(to_json(*ok), R"({"a": [1, 2], "b": "x, y"})");
 }
 
-// KNOWN, NOT FIXED (yaml-cpp 0.7): ',' after an anchor in block context still
-// allocates without bound. Enable once yaml-cpp is replaced or patched.
-TEST(FuzzRegressions, DISABLED_YamlAnchorThenComma) {
-  (void)parse_yaml("&\xff\xff\xff\xff\xff\xff\xff,\x0e"sv, "x.yml");
+// Every input a fuzz target once broke (tests/fuzz_regressions/<target>/,
+// the two yaml-cpp reproducers that were fuzz/known_issues among them).
+TEST(FuzzRegressions, SavedInputs) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(LYN_SOURCE_DIR) / "tests" / "fuzz_regressions";
+  size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::string target = e.path().parent_path().filename().string();
+    std::string data = read_file(e.path());
+    SCOPED_TRACE(e.path().string());
+    if (target == "yaml")
+      yaml_case(data);
+    else if (target == "json")
+      json_case(data);
+    else if (target == "csv")
+      csv_case(data);
+    else if (target == "bibtex")
+      bibtex_case(data);
+    else if (target == "liquid")
+      liquid_case(data);
+    else
+      ADD_FAILURE() << "no fuzz target " << target;
+    ++n;
+  }
+  EXPECT_GE(n, 2u);
+}
+
+// The inputs issue 12 named, as saved in tests/fuzz_regressions/yaml/ (and
+// seeded into fuzz/corpus/yaml, so every fuzz smoke run feeds them): each
+// parses or fails with an error that names what it broke.
+TEST(FuzzRegressions, Issue12InputsFailNamingTheLimit) {
+  auto refused_naming = [](const auto& r, std::string_view limit) {
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find(limit), std::string::npos) << r.error().message;
+  };
+  auto saved = [](const char* name) {
+    return read_file(std::filesystem::path(LYN_SOURCE_DIR) / "tests" / "fuzz_regressions" / "yaml" /
+                     name);
+  };
+  // 13 bytes of front matter holding `&a ,`: libyaml's parser error, which
+  // lynguine sees as a broken header (python-frontmatter raises ParserError).
+  std::string comma = saved("front-matter-anchor-comma.md");
+  ASSERT_EQ(comma.size(), 13u);
+  auto fm = parse_front_matter(comma, "x.md");
+  ASSERT_FALSE(fm.ok());
+  EXPECT_EQ(fm.error().type, "FileFormatError");
+  auto body = parse_yaml(comma, "x.yml");
+  ASSERT_FALSE(body.ok());
+  EXPECT_TRUE(is_yaml_error(body.error())) << body.error().type;
+  yaml_case(comma);
+
+  // Billion laughs: 9 anchors of 9 aliases each, 9^9 strings once expanded.
+  std::string bomb = saved("billion-laughs.yml");
+  refused_naming(parse_yaml(bomb, "bomb.yml"), "yaml max_alias_nodes");
+  refused_naming(parse_front_matter("---\n" + bomb + "---\nbody\n", "bomb.md"),
+                 "yaml max_alias_nodes");
+  yaml_case(bomb);
+
+  // 5,000 nested flow sequences: refused at the depth budget, not by the stack.
+  std::string deep = saved("deep-nesting.yml");
+  refused_naming(parse_yaml(deep, "deep.yml"), "yaml max_depth");
+  yaml_case(deep);
 }
 
 TEST(FuzzRegressions, Csv) {
-  for (std::string_view s :
-       {""sv, "\x00"sv, "\x00\""sv, "\x00" "a\n\""sv, "\x00" "a,b\n1,2,3\n"sv, "\x02\n\n\n"sv,
-        "\x08" "a\n1\n1\n"sv, "\x10" "a,b,c\nx,y,z\n"sv, "\x10" "a,b,c\n9999999999999999999999,1e400,maybe\n"sv,
-        "\x00\xff\xfe\n"sv, "\x01" "a;b\n\"x;y\";2\n"sv, "\x04" "a,b\n'x,y',2\n"sv, "\x1f"sv})
+  for (std::string_view s : {""sv, "\x00"sv, "\x00\""sv,
+                             "\x00"
+                             "a\n\""sv,
+                             "\x00"
+                             "a,b\n1,2,3\n"sv,
+                             "\x02\n\n\n"sv,
+                             "\x08"
+                             "a\n1\n1\n"sv,
+                             "\x10"
+                             "a,b,c\nx,y,z\n"sv,
+                             "\x10"
+                             "a,b,c\n9999999999999999999999,1e400,maybe\n"sv,
+                             "\x00\xff\xfe\n"sv,
+                             "\x01"
+                             "a;b\n\"x;y\";2\n"sv,
+                             "\x04"
+                             "a,b\n'x,y',2\n"sv,
+                             "\x1f"sv})
     csv_case(s);
 }
 
@@ -203,7 +295,8 @@ TEST(FuzzRegressions, Liquid) {
     liquid_case(s);
   // `begin + limit` overflowed int64 (UB) before render.cc compared instead.
   liquid_case("{% for x in list offset: 1 limit: 9223372036854775807 %}{{x}}{% endfor %}");
-  auto t = liquid::parse("{% for x in list offset: 1 limit: 9223372036854775807 %}{{x}}{% endfor %}");
+  auto t =
+      liquid::parse("{% for x in list offset: 1 limit: 9223372036854775807 %}{{x}}{% endfor %}");
   ASSERT_TRUE(std::holds_alternative<std::shared_ptr<const liquid::Template>>(t));
   auto out = liquid::render(*std::get<std::shared_ptr<const liquid::Template>>(t),
                             Map{{"list", List{1, 2, 3}}});

@@ -20,8 +20,13 @@
 #include <vector>
 
 #include "client/http_client.h"
+#include "raw_conn.h"
 
 namespace {
+
+using lyn_test::body_of;
+using lyn_test::has_header;
+using lyn_test::RawConn;
 
 using lyn::client::HttpClient;
 using lyn::server::HttpRequest;
@@ -34,106 +39,6 @@ using namespace std::chrono_literals;
 template <typename R>
 std::string why(const R& r) {
   return r.ok() ? std::string() : r.error().message;
-}
-
-// A blocking loopback connection speaking raw bytes.
-class RawConn {
- public:
-  explicit RawConn(unsigned short port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  }
-  ~RawConn() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  bool connected() const { return connected_; }
-
-  bool send(const std::string& s) {
-    std::size_t off = 0;
-    while (off < s.size()) {
-      ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      off += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
-  // Reads more into buf_; false on EOF/error/timeout.
-  bool fill(std::chrono::milliseconds timeout = 10s) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
-    char tmp[65536];
-    ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
-    if (n <= 0) return false;
-    buf_.append(tmp, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  // Reads one response framed by Content-Length; returns head+body text, or
-  // "" if the connection ended first.
-  std::string read_response() {
-    std::size_t end;
-    while ((end = buf_.find("\r\n\r\n")) == std::string::npos)
-      if (!fill()) return {};
-    std::string head = buf_.substr(0, end + 4);
-    std::size_t len = 0;
-    std::string lower;
-    for (char c : head) lower.push_back(static_cast<char>(std::tolower(c)));
-    auto p = lower.find("content-length:");
-    if (p != std::string::npos) len = std::stoul(head.substr(p + 15));
-    if (head.compare(9, 3, "100") == 0) len = 0;
-    while (buf_.size() < end + 4 + len)
-      if (!fill()) return {};
-    std::string out = buf_.substr(0, end + 4 + len);
-    buf_.erase(0, end + 4 + len);
-    return out;
-  }
-
-  // Reads until `needle` has arrived; returns (and consumes) everything read.
-  std::string read_until(const std::string& needle) {
-    while (buf_.find(needle) == std::string::npos)
-      if (!fill()) break;
-    std::string out;
-    out.swap(buf_);
-    return out;
-  }
-
-  // True if the peer closes (EOF or reset) within `timeout`.
-  bool closed_within(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char tmp[4096];
-      ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
-      if (n <= 0) return true;
-    }
-    return false;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-  std::string buf_;
-};
-
-std::string body_of(const std::string& response) {
-  auto p = response.find("\r\n\r\n");
-  return p == std::string::npos ? std::string() : response.substr(p + 4);
-}
-
-bool has_header(const std::string& response, const std::string& line) {
-  std::string head = response.substr(0, response.find("\r\n\r\n") + 2);
-  std::string lower_head, lower_line;
-  for (char c : head) lower_head.push_back(static_cast<char>(std::tolower(c)));
-  for (char c : line) lower_line.push_back(static_cast<char>(std::tolower(c)));
-  return lower_head.find("\r\n" + lower_line) != std::string::npos;
 }
 
 class HttpServerTest : public ::testing::Test {
@@ -392,21 +297,40 @@ TEST_F(HttpServerTest, GracefulShutdownFinishesRequestInFlight) {
   EXPECT_FALSE(late.connected());
 }
 
-TEST_F(HttpServerTest, ConnectionsOverTheLimitGet503) {
+TEST_F(HttpServerTest, ConnectionsOverTheLimitGet503WhenEveryOneIsBusy) {
   ServerLimits limits;
   limits.max_connections = 1;
+  slow_ms_ = 3000ms;
   Start(limits);
   RawConn first(port());
-  ASSERT_TRUE(first.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"));
-  ASSERT_EQ(body_of(first.read_response()), "GET /1 ");
+  ASSERT_TRUE(first.send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n"));
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!slow_entered_ && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(slow_entered_);
   RawConn second(port());
   second.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
   std::string r = second.read_response();
   EXPECT_EQ(r.rfind("HTTP/1.1 503", 0), 0u) << r;
   EXPECT_NE(body_of(r).find("\"error_type\":\"ServiceUnavailable\""), std::string::npos) << r;
-  // The first connection is unaffected.
-  ASSERT_TRUE(first.send("GET /3 HTTP/1.1\r\nHost: h\r\n\r\n"));
-  EXPECT_EQ(body_of(first.read_response()), "GET /3 ");
+  EXPECT_NE(body_of(r).find("--max-connections"), std::string::npos) << r;
+  // The busy connection is unaffected.
+  EXPECT_NE(body_of(first.read_response()).find("done"), std::string::npos);
+  EXPECT_EQ(server_->stats().connections_refused, 1u);
+}
+
+TEST_F(HttpServerTest, AQuietConnectionMakesRoomForANewOne) {
+  ServerLimits limits;
+  limits.max_connections = 1;
+  Start(limits);
+  RawConn first(port());
+  ASSERT_TRUE(first.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"));
+  ASSERT_EQ(body_of(first.read_response()), "GET /1 ");  // now idle: quiet
+  RawConn second(port());
+  ASSERT_TRUE(second.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_EQ(body_of(second.read_response()), "GET /2 ");
+  EXPECT_TRUE(first.closed_within(10s));
+  EXPECT_EQ(server_->stats().connections_evicted, 1u);
 }
 
 TEST_F(HttpServerTest, HeadGetsHeadersOnly) {
@@ -490,7 +414,7 @@ TEST(HttpClientTest, ReportsConnectionRefused) {
 
 TEST_F(HttpServerTest, ClientRetriesWhenTheServerClosedAnIdleConnection) {
   ServerLimits limits;
-  limits.request_timeout = 200ms;  // also the keep-alive idle limit
+  limits.keep_alive_timeout = 200ms;
   Start(limits);
   HttpClient client("127.0.0.1", port());
   auto r = client.request("POST", "/a", "1");

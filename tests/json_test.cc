@@ -86,5 +86,38 @@ TEST(JsonTest, RoundTripsAstralCharactersAndInvalidUtf8Safely) {
   EXPECT_EQ(to_json(Value(std::string("bad\xff"))), R"("bad\ufffd")");
 }
 
+TEST(JsonTest, DepthAndSizeLimitsNameTheLimit) {
+  auto deep = parse_json(std::string(600, '[') + std::string(600, ']'));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("json max_depth"), std::string::npos) << deep.error().message;
+  EXPECT_TRUE(parse_json(std::string(500, '[') + std::string(500, ']')).ok());
+  auto big = parse_json("[1, 2, 3]", kJsonMaxDepth, 4);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().http_status, 413);
+  EXPECT_NE(big.error().message.find("json max_bytes"), std::string::npos) << big.error().message;
+}
+
+// Keys are checked for repeats through a hash index once an object grows:
+// 200,000 keys, many repeated, parse as Python's dict would hold them.
+TEST(JsonTest, ManyAndRepeatedKeysKeepPythonsOrder) {
+  std::string text = "{";
+  for (int i = 0; i < 200000; ++i)
+    text += "\"k" + std::to_string(i % 150000) + "\": " + std::to_string(i) + ",";
+  text += "\"k0\": -1}";
+  auto v = parse_json(text);
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  const Map& m = v->as_map();
+  EXPECT_EQ(m.size(), 150000u);
+  EXPECT_EQ(m.begin()->first, "k0");
+  EXPECT_EQ(m.begin()->second.as_int(), -1);
+  EXPECT_EQ(m.find("k1")->as_int(), 150001);
+  EXPECT_EQ(m.find("k149999")->as_int(), 149999);
+}
+
+TEST(JsonTest, EnsureAsciiEscapesDelAsJsonDumps) {
+  EXPECT_EQ(to_json(Value("a\x7f")), "\"a\\u007f\"");
+  EXPECT_EQ(to_json(Value("a\x7f"), {.ensure_ascii = false}), "\"a\x7f\"");
+}
+
 }  // namespace
 }  // namespace lyn

@@ -1,6 +1,10 @@
-// Tests for the server lifecycle: state directory and file, start lock, stale
-// state detection, daemonize, idle timeout. Each test uses its own
-// LYNGUINE_STATE_DIR under a fresh temporary directory.
+// (Over 500 lines: one fixture and one stand-in server shared by every lifecycle test.)
+// Tests for the server lifecycle: the private state directory and the server
+// records, start lock, stale and forged records (client/server_check),
+// daemonize, idle timeout, start on demand. Each test uses its own
+// LYNGUINE_STATE_DIR under a fresh temporary directory. (The attacks from
+// another user's account are in tests/wire/test_identity.py.)
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -20,12 +24,17 @@
 
 #include "app/serve.h"
 #include "client/ensure_server.h"
+#include "client/server_check.h"
+#include "core/fs.h"
 #include "ops/daemon.h"
 #include "ops/process.h"
 #include "ops/server_watch.h"
+#include "ops/stale_socket.h"
 #include "ops/start_lock.h"
+#include "ops/state_dir.h"
 #include "ops/state_file.h"
 #include "server/http_server.h"
+#include "server/secrets.h"
 
 namespace {
 
@@ -44,7 +53,7 @@ std::string why(const R& r) {
   return r.ok() ? std::string() : r.error().message;
 }
 
-// ensure_server() starts `<exe> serve --daemon --port 0 --idle-timeout N
+// ensure_server() starts `<exe> serve --daemon --socket S --idle-timeout N
 // --root R`. To test it without the CLI, this test binary plays the server
 // when started with LYN_LIFECYCLE_TEST_SERVER=<version> in its environment:
 // before main() runs, it serves a /api/health and exits.
@@ -66,6 +75,8 @@ int MaybeRunAsTestServer() {
       o.daemon = true;
     else if (args[i] == "--port" && has_value)
       o.port = static_cast<unsigned short>(std::stoi(args[++i]));
+    else if (args[i] == "--socket" && has_value)
+      o.socket = args[++i];
     else if (args[i] == "--idle-timeout" && has_value)
       o.idle_timeout_seconds = std::stod(args[++i]);
     else if (args[i] == "--root" && has_value)
@@ -107,15 +118,25 @@ class LifecycleTest : public ::testing::Test {
     fs::remove_all(base_, ec);
   }
 
-  static ServerState Sample(pid_t pid, unsigned short port) {
-    ServerState s;
+  static ServerRecord Sample(pid_t pid, unsigned short port) {
+    ServerRecord s;
     s.pid = pid;
+    s.process_start = process_start_time(pid);
     s.host = "127.0.0.1";
     s.port = port;
+    s.auth = "token";
+    s.token = "secret";
+    s.nonce = "00112233445566778899aabbccddeeff";
     s.version = "9.9.9";
     s.root = "/some/root";
     s.started_at = 1700000000.25;
     return s;
+  }
+
+  StateDir Dir() {
+    auto d = StateDir::open();
+    EXPECT_TRUE(d.ok()) << why(d);
+    return std::move(d).value();
   }
 
   // A pid that certainly does not run: a child that has exited and been reaped.
@@ -138,9 +159,9 @@ mode_t ModeOf(const std::string& path) {
 }
 
 TEST_F(LifecycleTest, StateDirIsCreatedPrivate) {
-  auto d = state_dir();
+  auto d = StateDir::open();
   ASSERT_TRUE(d) << why(d);
-  EXPECT_EQ(*d, dir_);
+  EXPECT_EQ(d->path(), dir_);
   EXPECT_TRUE(fs::is_directory(dir_));
   EXPECT_EQ(ModeOf(dir_), 0700u);
 }
@@ -151,15 +172,10 @@ TEST_F(LifecycleTest, StateDirFallsBackWhenXdgRuntimeDirUnusable) {
   std::string old_home = std::getenv("HOME") ? std::getenv("HOME") : "";
   ::setenv("XDG_RUNTIME_DIR", (base_ + "/missing").c_str(), 1);
   ::setenv("HOME", base_.c_str(), 1);
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  EXPECT_EQ(*d, base_ + "/.cache/lynguine");
-  EXPECT_EQ(ModeOf(*d), 0700u);
+  EXPECT_EQ(state_dir_location(), base_ + "/.cache/lynguine");
   fs::create_directory(base_ + "/xdg");
   ::setenv("XDG_RUNTIME_DIR", (base_ + "/xdg").c_str(), 1);
-  d = state_dir();
-  ASSERT_TRUE(d);
-  EXPECT_EQ(*d, base_ + "/xdg/lynguine");
+  EXPECT_EQ(state_dir_location(), base_ + "/xdg/lynguine");
   if (old_xdg.empty())
     ::unsetenv("XDG_RUNTIME_DIR");
   else
@@ -167,145 +183,184 @@ TEST_F(LifecycleTest, StateDirFallsBackWhenXdgRuntimeDirUnusable) {
   ::setenv("HOME", old_home.c_str(), 1);
 }
 
-TEST_F(LifecycleTest, StateFileRoundTripsWithMode0600) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  ServerState s = Sample(1234, 8765);
-  s.token = "secret";
-  auto written = write_state(*d, s);
-  ASSERT_TRUE(written) << why(written);
-  EXPECT_EQ(ModeOf(state_file_path(*d)), 0600u);
-  auto back = read_state(*d);
+TEST_F(LifecycleTest, StateDirThatOthersMayEnterOrOwnIsRefused) {
+  fs::create_directories(dir_);
+  ::chmod(dir_.c_str(), 0755);
+  auto d = StateDir::open();
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().type, "PermissionError");
+  EXPECT_NE(d.error().message.find("chmod 700"), std::string::npos) << d.error().message;
+  ::chmod(dir_.c_str(), 0700);
+  EXPECT_TRUE(StateDir::open());
+  // Owned by someone else (root may give it away; others cannot run this).
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(dir_.c_str(), 65534, 65534), 0);
+    auto theirs = StateDir::open();
+    ASSERT_FALSE(theirs);
+    EXPECT_NE(theirs.error().message.find("owned by uid 65534"), std::string::npos);
+  }
+  // A symlink in its place is never followed.
+  fs::remove_all(dir_);
+  fs::create_directories(base_ + "/elsewhere");
+  ::chmod((base_ + "/elsewhere").c_str(), 0700);
+  fs::create_directory_symlink(base_ + "/elsewhere", dir_);
+  auto linked = StateDir::open();
+  ASSERT_FALSE(linked);
+  EXPECT_EQ(linked.error().type, "PermissionError");
+}
+
+TEST_F(LifecycleTest, PrivateFilesAreNeverFollowedOrShared) {
+  StateDir d = Dir();
+  // A planted symlink at the log's name: refused, the target untouched.
+  std::string target = base_ + "/victim";
+  std::ofstream(target) << "precious";
+  fs::create_symlink(target, d.log_path());
+  auto log = d.open_private_file("server.log", O_WRONLY | O_APPEND);
+  EXPECT_FALSE(log);
+  EXPECT_EQ(fs::file_size(target), 8u);
+  // A fresh one is created 0600.
+  auto lock = d.open_private_file("start.lock", O_RDWR);
+  ASSERT_TRUE(lock) << why(lock);
+  EXPECT_EQ(ModeOf(d.path() + "/start.lock"), 0600u);
+}
+
+TEST_F(LifecycleTest, RecordRoundTripsWithMode0600) {
+  StateDir d = Dir();
+  ServerRecord s = Sample(1234, 8765);
+  ASSERT_TRUE(write_record(d, s));
+  EXPECT_EQ(ModeOf(d.path() + "/server-1234.json"), 0600u);
+  auto back = read_record(d, 1234);
   ASSERT_TRUE(back) << why(back);
   EXPECT_EQ(back->pid, 1234);
   EXPECT_EQ(back->host, "127.0.0.1");
   EXPECT_EQ(back->port, 8765);
   EXPECT_EQ(back->version, "9.9.9");
   EXPECT_EQ(back->root, "/some/root");
-  EXPECT_DOUBLE_EQ(back->started_at, 1700000000.25);
+  EXPECT_EQ(back->nonce, s.nonce);
   EXPECT_EQ(back->token, "secret");
-  // Only server.json is left behind (no temporary files).
+  EXPECT_EQ(back->url(), "http://127.0.0.1:8765");
+  EXPECT_DOUBLE_EQ(back->started_at, 1700000000.25);
+  // Only the record is left behind (no temporary files).
   int files = 0;
-  for (auto& e : fs::directory_iterator(*d)) {
+  for (auto& e : fs::directory_iterator(d.path())) {
     ++files;
-    EXPECT_EQ(e.path().filename(), "server.json");
+    EXPECT_EQ(e.path().filename(), "server-1234.json");
   }
   EXPECT_EQ(files, 1);
-  EXPECT_TRUE(remove_state(*d));
-  EXPECT_FALSE(read_state(*d));
+  // A later server that reused the pid keeps its record.
+  ServerRecord other = s;
+  other.nonce = "ff";
+  EXPECT_FALSE(remove_record(d, other));
+  EXPECT_TRUE(remove_record(d, s));
+  EXPECT_FALSE(read_record(d, 1234));
 }
 
-TEST_F(LifecycleTest, MalformedStateFileIsRejected) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  std::ofstream(state_file_path(*d)) << "{\"pid\": 12, \"port\": ";
-  auto back = read_state(*d);
+TEST_F(LifecycleTest, MalformedRecordIsRejected) {
+  StateDir d = Dir();
+  std::ofstream(d.path() + "/server-12.json") << "{\"pid\": 12, \"port\": ";
+  auto back = read_record(d, 12);
   ASSERT_FALSE(back);
   EXPECT_EQ(back.error().type, "ValueError");
-  EXPECT_NE(back.error().message.find("malformed state file"), std::string::npos);
+  EXPECT_NE(back.error().message.find("malformed server record"), std::string::npos);
+  // Without a nonce nothing can be proved: malformed too.
+  std::ofstream(d.path() + "/server-13.json") << "{\"pid\": 13, \"port\": 80}";
+  EXPECT_FALSE(read_record(d, 13));
+  EXPECT_TRUE(list_records(d).empty());
 }
 
-TEST_F(LifecycleTest, WritesAreAtomicForConcurrentReaders) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  ASSERT_TRUE(write_state(*d, Sample(1, 1)));
-  std::atomic<bool> done{false};
-  std::atomic<int> bad{0}, reads{0};
-  std::thread reader([&] {
-    while (!done) {
-      auto s = read_state(*d);
-      // Every read sees some complete state: never missing, never torn.
-      if (!s || s->root != "/some/root" || s->port != s->pid) bad++;
-      reads++;
-    }
-  });
-  for (int i = 2; i < 400; ++i) {
-    ServerState s = Sample(i, static_cast<unsigned short>(i));
-    s.root = "/some/root";
-    ASSERT_TRUE(write_state(*d, s));
-  }
-  done = true;
-  reader.join();
-  EXPECT_EQ(bad.load(), 0) << "of " << reads.load() << " reads";
-  EXPECT_EQ(read_state(*d)->pid, 399);
-}
-
-TEST_F(LifecycleTest, DeadPidIsStale) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
+TEST_F(LifecycleTest, DeadOrReusedPidIsStale) {
   pid_t dead = DeadPid();
   EXPECT_FALSE(pid_alive(dead));
   EXPECT_TRUE(pid_alive(::getpid()));
-  EXPECT_FALSE(is_alive(Sample(dead, 8765)));
+  EXPECT_EQ(check_server(Sample(dead, 8765)).verdict, ServerCheck::kStale);
+  // Our pid, but another start time: the record named an earlier process.
+  ServerRecord reused = Sample(::getpid(), 8765);
+  reused.process_start += 1;
+  EXPECT_EQ(check_server(reused).verdict, ServerCheck::kStale);
+  EXPECT_FALSE(may_signal(reused, check_server(reused)));
 }
 
-TEST_F(LifecycleTest, LivePidWithoutOurServerIsStale) {
-  // Our own pid is alive, but nothing (of ours) answers on the port.
-  HttpServer other([](const HttpRequest&) {
+// A server answering like ours (the pid header and all) but without the
+// record's nonce: whatever else holds the port.
+TEST_F(LifecycleTest, ImpostorOnThePortIsUnprovenAndNeverSignalled) {
+  std::atomic<int> saw_token{0};
+  HttpServer impostor([&](const HttpRequest& r) {
+    if (!r.header("Authorization").empty()) saw_token++;
     return HttpResponse{
         200, "application/json", "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\"}", {}};
   });
-  ASSERT_TRUE(other.listen("127.0.0.1", 0));
-  unsigned short port = other.port();
-  std::thread t([&] { other.run(1); });
-
-  EXPECT_TRUE(is_alive(Sample(::getpid(), port)));
-  // The right server name but a different pid: someone else's server.
-  EXPECT_FALSE(is_alive(Sample(::getppid(), port)));
-  other.stop();
+  ASSERT_TRUE(impostor.listen("127.0.0.1", 0));
+  std::thread t([&] { impostor.run(1); });
+  // A record naming a live process that is not ours (a child running sleep).
+  pid_t sleeper = ::fork();
+  if (sleeper == 0) {
+    ::execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait for the exec (until then the child runs our executable).
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (runs_our_executable(sleeper) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  ServerRecord forged = Sample(sleeper, impostor.port());
+  ServerCheck c = check_server(forged);
+  EXPECT_EQ(c.verdict, ServerCheck::kUnproven) << c.detail;
+  EXPECT_FALSE(may_signal(forged, c));
+  // A client of the record proves the connection before it sends the token.
+  ServerEndpoint e = endpoint_for(forged);
+  lyn::client::HttpClient client(e.host, e.port, e.options);
+  auto r = client.request("GET", "/api/status", {}, {{"Authorization", "Bearer secret"}});
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(saw_token.load(), 0);
+  ::kill(sleeper, SIGKILL);
+  int st;
+  ::waitpid(sleeper, &st, 0);
+  impostor.stop();
   t.join();
 }
 
-TEST_F(LifecycleTest, BusyServerCountsAsAlive) {
-  std::atomic<bool> release{false};
-  HttpServer busy([&](const HttpRequest&) {
-    while (!release) std::this_thread::sleep_for(5ms);
-    return HttpResponse{};
-  });
-  ASSERT_TRUE(busy.listen("127.0.0.1", 0));
-  std::thread t([&] { busy.run(1); });
-  EXPECT_TRUE(is_alive(Sample(::getpid(), busy.port()), 200ms));
-  release = true;
-  busy.stop();
-  t.join();
+TEST_F(LifecycleTest, ProofIsBoundToTheNonceAndTheConnection) {
+  std::string p = lyn::server::identity_proof("n1", "0123456789abcdef", "127.0.0.1:5000");
+  EXPECT_EQ(p.size(), 64u);
+  EXPECT_NE(p, lyn::server::identity_proof("n2", "0123456789abcdef", "127.0.0.1:5000"));
+  EXPECT_NE(p, lyn::server::identity_proof("n1", "0123456789abcdef", "127.0.0.1:5001"));
+  EXPECT_EQ(lyn::server::identity_proof("n1", "short", "unix"), "");
+  EXPECT_EQ(lyn::server::identity_proof("n1", "0123456789abcdef\r\nX: y", "unix"), "");
 }
 
-TEST_F(LifecycleTest, ForeignServerOnPortIsNotAlive) {
-  HttpServer foreign([](const HttpRequest&) {
-    return HttpResponse{200, "text/html", "<html>hello</html>", {}};
-  });
-  ASSERT_TRUE(foreign.listen("127.0.0.1", 0));
-  std::thread t([&] { foreign.run(1); });
-  EXPECT_FALSE(is_alive(Sample(::getpid(), foreign.port())));
-  foreign.stop();
-  t.join();
-}
-
-TEST_F(LifecycleTest, RemoveStateIfOursChecksThePid) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  ASSERT_TRUE(write_state(*d, Sample(4242, 1)));
-  EXPECT_FALSE(remove_state_if_ours(*d, 4243));
-  EXPECT_TRUE(read_state(*d));
-  EXPECT_TRUE(remove_state_if_ours(*d, 4242));
-  EXPECT_FALSE(read_state(*d));
+TEST_F(LifecycleTest, StaleSocketIsRemovedLiveOneAndFilesAreNot) {
+  StateDir d = Dir();
+  std::string sock = d.socket_path();
+  EXPECT_TRUE(remove_stale_socket(sock));  // nothing there
+  {
+    HttpServer live([](const HttpRequest&) { return HttpResponse{}; });
+    ASSERT_TRUE(live.listen_unix(sock));
+    auto busy = remove_stale_socket(sock);
+    ASSERT_FALSE(busy);
+    EXPECT_EQ(busy.error().type, "FileExistsError");
+  }
+  // Its server gone, the socket file is stale.
+  ASSERT_TRUE(fs::exists(fs::symlink_status(sock)));
+  EXPECT_TRUE(remove_stale_socket(sock));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(sock)));
+  std::ofstream(sock) << "not a socket";
+  EXPECT_FALSE(remove_stale_socket(sock));
+  EXPECT_TRUE(fs::exists(sock));
 }
 
 TEST_F(LifecycleTest, StartLockIsExclusive) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
+  StateDir d = Dir();
   std::optional<StartLock> first;
   {
-    auto r = StartLock::acquire(*d);
+    auto r = StartLock::acquire(d);
     ASSERT_TRUE(r) << why(r);
     first.emplace(std::move(r).value());
   }
-  EXPECT_EQ(ModeOf(*d + "/start.lock"), 0600u);
+  EXPECT_EQ(ModeOf(d.path() + "/start.lock"), 0600u);
   // A second holder in this process (own open file description) is refused...
-  EXPECT_FALSE(StartLock::try_acquire(*d));
+  EXPECT_FALSE(StartLock::try_acquire(d));
   // ...and so is one in another process.
   pid_t child = ::fork();
-  if (child == 0) _exit(StartLock::try_acquire(*d) ? 1 : 0);
+  if (child == 0) _exit(StartLock::try_acquire(d) ? 1 : 0);
   int status = 0;
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
@@ -314,7 +369,7 @@ TEST_F(LifecycleTest, StartLockIsExclusive) {
   // A blocked acquire() proceeds once the holder lets go.
   std::atomic<bool> got{false};
   std::thread waiter([&] {
-    auto second = StartLock::acquire(*d);
+    auto second = StartLock::acquire(d);
     got = second.ok();
   });
   std::this_thread::sleep_for(100ms);
@@ -322,15 +377,14 @@ TEST_F(LifecycleTest, StartLockIsExclusive) {
   first.reset();
   waiter.join();
   EXPECT_TRUE(got);
-  EXPECT_TRUE(StartLock::try_acquire(*d));
+  EXPECT_TRUE(StartLock::try_acquire(d));
 }
 
 TEST_F(LifecycleTest, StartLockIsNotInheritedAcrossExec) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
+  StateDir d = Dir();
   std::optional<StartLock> lock;
   {
-    auto r = StartLock::acquire(*d);
+    auto r = StartLock::acquire(d);
     ASSERT_TRUE(r) << why(r);
     lock.emplace(std::move(r).value());
   }
@@ -342,22 +396,23 @@ TEST_F(LifecycleTest, StartLockIsNotInheritedAcrossExec) {
   }
   std::this_thread::sleep_for(50ms);
   lock.reset();
-  EXPECT_TRUE(StartLock::try_acquire(*d)) << "lock leaked into the exec'd child";
+  EXPECT_TRUE(StartLock::try_acquire(d)) << "lock leaked into the exec'd child";
   ::kill(child, SIGKILL);
   int st;
   ::waitpid(child, &st, 0);
 }
 
 TEST_F(LifecycleTest, DaemonizeSignalsReadinessToTheParent) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  std::string marker = *d + "/daemon.marker";
-  DaemonResult r = daemonize(log_file_path(*d), 20s);
+  StateDir d = Dir();
+  std::string marker = d.path() + "/daemon.marker";
+  auto log = d.open_private_file("server.log", O_WRONLY | O_APPEND);
+  ASSERT_TRUE(log);
+  DaemonResult r = daemonize(log->get(), d.log_path(), 20s);
   if (r.is_child) {
     // The daemon: different session, then tell the parent we are ready.
     std::ofstream(marker) << ::getpid() << " " << (::getsid(0) == ::getpid() ? 0 : 1);
     ::fprintf(stderr, "daemon log line\n");
-    r.ready.ready();
+    r.ready.ready("unix:test");
     _exit(0);
   }
   EXPECT_EQ(r.exit_code, 0);
@@ -370,23 +425,21 @@ TEST_F(LifecycleTest, DaemonizeSignalsReadinessToTheParent) {
   EXPECT_EQ(not_leader, 1) << "the daemon must not be a session leader (double fork)";
   // Its stderr went to the log.
   auto deadline = std::chrono::steady_clock::now() + 10s;
-  std::string log;
-  while (log.find("daemon log line") == std::string::npos &&
+  std::string text;
+  while (text.find("daemon log line") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
-    std::ifstream l(log_file_path(*d));
+    std::ifstream l(d.log_path());
     std::stringstream ss;
     ss << l.rdbuf();
-    log = ss.str();
+    text = ss.str();
     std::this_thread::sleep_for(10ms);
   }
-  EXPECT_NE(log.find("daemon log line"), std::string::npos);
-  EXPECT_EQ(ModeOf(log_file_path(*d)), 0600u);
+  EXPECT_NE(text.find("daemon log line"), std::string::npos);
+  EXPECT_EQ(ModeOf(d.log_path()), 0600u);
 }
 
 TEST_F(LifecycleTest, DaemonFailureIsReportedToTheParent) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  DaemonResult r = daemonize(log_file_path(*d), 20s);
+  DaemonResult r = daemonize(-1, "no log", 20s);
   if (r.is_child) {
     r.ready.failed("port in use");
     _exit(1);
@@ -412,58 +465,61 @@ TEST_F(LifecycleTest, IdleTimeoutShutsTheServerDown) {
   EXPECT_EQ(watch.reason(), "idle");
 }
 
-TEST_F(LifecycleTest, RunServeRecordsItselfAndStopsOnSigterm) {
+TEST_F(LifecycleTest, RunServeRecordsItselfProvesItselfAndStopsOnSigterm) {
   // run_serve in a child process (it installs signal handlers), then check
-  // the state file from here and stop it with SIGTERM.
-  auto d = state_dir();
-  ASSERT_TRUE(d);
+  // the record from here and stop it with SIGTERM.
+  StateDir d = Dir();
   pid_t child = ::fork();
   if (child == 0) {
     ServeOptions o;
     o.port = 0;
     o.root = base_;
     o.quiet = true;
-    o.make_handler = [](const ServeInfo& info) {
-      return ServeHandler{[info](const HttpRequest& r) {
-                            HttpResponse res;
-                            if (r.target == "/api/health")
-                              res.body =
-                                  "{\"status\":\"ok\",\"server\":\"lynguine-server-poc\","
-                                  "\"port\":" +
-                                  std::to_string(info.port) + "}";
-                            return res;
-                          },
-                          {}};
+    o.make_handler = [](const ServeInfo&) {
+      return ServeHandler{[](const HttpRequest&) { return HttpResponse{}; }, {}};
     };
     _exit(run_serve(o));
   }
-  std::optional<ServerState> st;
+  std::optional<ServerRecord> st;
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (std::chrono::steady_clock::now() < deadline) {
     st.reset();
-    if (auto r = read_state(*d); r.ok()) st = *r;
-    if (st && is_alive(*st)) break;
+    if (auto r = read_record(d, child); r.ok()) st = *r;
+    if (st && check_server(*st).verdict == ServerCheck::kProven) break;
     std::this_thread::sleep_for(10ms);
   }
   ASSERT_TRUE(st);
-  EXPECT_EQ(st->pid, child);
   EXPECT_NE(st->port, 0);
+  EXPECT_EQ(st->auth, "token");  // TCP without keys: the token is required
+  EXPECT_EQ(st->token.size(), 64u);
   EXPECT_EQ(st->root, fs::weakly_canonical(base_).string());
-  EXPECT_TRUE(is_alive(*st));
+  ServerCheck proven = check_server(*st);
+  EXPECT_EQ(proven.verdict, ServerCheck::kProven) << proven.detail;
+  // Without the token: 401; with it, through a proved connection: 200.
+  auto bare = lyn::client::http_request("127.0.0.1", st->port, "GET", "/api/status");
+  ASSERT_TRUE(bare) << why(bare);
+  EXPECT_EQ(bare->status, 401);
+  ServerEndpoint e = endpoint_for(*st);
+  lyn::client::HttpClient client(e.host, e.port, e.options);
+  auto authed =
+      client.request("GET", "/api/status", {}, {{"Authorization", "Bearer " + st->token}});
+  ASSERT_TRUE(authed) << why(authed);
+  EXPECT_EQ(authed->status, 200);
   ::kill(child, SIGTERM);
   int status = 0;
   ::waitpid(child, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_FALSE(read_state(*d)) << "state file left behind";
+  EXPECT_FALSE(read_record(d, child)) << "record left behind";
 }
 
 class LifecycleEnsureTest : public LifecycleTest {
  protected:
   void TearDown() override {
     ::unsetenv("LYN_LIFECYCLE_TEST_SERVER");
-    if (auto d = state_dir(); d.ok())
-      if (auto st = read_state(*d); st.ok()) stop_process(st->pid, 5s, true);
+    if (auto d = StateDir::open(); d.ok())
+      for (const auto& r : list_records(*d))
+        if (may_signal(r, check_server(r))) stop_process(r.pid, 5s, true);
     for (pid_t p : started_) stop_process(p, 5s, true);
     LifecycleTest::TearDown();
   }
@@ -483,7 +539,7 @@ class LifecycleEnsureTest : public LifecycleTest {
 TEST_F(LifecycleEnsureTest, StartsOneServerForTenConcurrentClients) {
   EnsureOptions o = Options("1.0-test");
   constexpr int kClients = 10;
-  std::vector<std::optional<ServerState>> got(kClients);
+  std::vector<std::optional<ServerRecord>> got(kClients);
   std::vector<std::string> errs(kClients);
   std::vector<std::thread> threads;
   for (int i = 0; i < kClients; ++i)
@@ -500,11 +556,13 @@ TEST_F(LifecycleEnsureTest, StartsOneServerForTenConcurrentClients) {
   for (int i = 0; i < kClients; ++i) {
     ASSERT_TRUE(got[i]) << "client " << i << ": " << errs[i];
     EXPECT_EQ(got[i]->pid, got[0]->pid) << "client " << i << " got another server";
-    EXPECT_EQ(got[i]->port, got[0]->port);
   }
   EXPECT_EQ(got[0]->version, "1.0-test");
+  EXPECT_EQ(got[0]->socket, Dir().socket_path());  // a Unix socket, not a TCP port
+  EXPECT_EQ(got[0]->port, 0);
+  EXPECT_EQ(got[0]->auth, "socket");
   EXPECT_EQ(got[0]->root, fs::weakly_canonical(base_).string());
-  EXPECT_TRUE(is_alive(*got[0]));
+  EXPECT_EQ(check_server(*got[0]).verdict, ServerCheck::kProven);
   // The daemon is not our child: it was double-forked away.
   int st;
   EXPECT_EQ(::waitpid(got[0]->pid, &st, WNOHANG), -1);
@@ -532,15 +590,23 @@ TEST_F(LifecycleEnsureTest, ReplacesAServerOfAnotherVersion) {
   EXPECT_EQ(messages.size(), 1u);
 }
 
-TEST_F(LifecycleEnsureTest, ReplacesStaleState) {
-  auto d = state_dir();
-  ASSERT_TRUE(d);
-  ASSERT_TRUE(write_state(*d, Sample(DeadPid(), 1)));
+TEST_F(LifecycleEnsureTest, ReplacesStaleRecordAndSocket) {
+  StateDir d = Dir();
+  ServerRecord stale = Sample(DeadPid(), 0);
+  stale.socket = d.socket_path();
+  stale.version = "1.0-test";
+  ASSERT_TRUE(write_record(d, stale));
+  {
+    // A socket file left by a killed server.
+    HttpServer gone([](const HttpRequest&) { return HttpResponse{}; });
+    ASSERT_TRUE(gone.listen_unix(d.socket_path()));
+  }
   auto st = ensure_server(Options("1.0-test"));
   ASSERT_TRUE(st) << why(st);
   started_.push_back(st->pid);
-  EXPECT_TRUE(is_alive(*st));
-  EXPECT_EQ(read_state(*d)->pid, st->pid);
+  EXPECT_EQ(check_server(*st).verdict, ServerCheck::kProven);
+  EXPECT_FALSE(read_record(d, stale.pid));
+  EXPECT_EQ(read_record(d, st->pid)->pid, st->pid);
 }
 
 }  // namespace

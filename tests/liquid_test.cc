@@ -24,17 +24,39 @@ std::string run(std::string_view tpl, const Map& ctx = {}) {
   return std::get<std::string>(r);
 }
 
+// Checks every case of a recorded file (cases.json's format); returns how
+// many passed of how many.
+std::pair<int, int> check_recorded(const std::string& path);
+
 TEST(LiquidConformance, RecordedCases) {
-  std::ifstream in(LYN_SOURCE_DIR "/tests/conformance/liquid/cases.json");
-  ASSERT_TRUE(in) << "cannot open cases.json";
+  auto [passed, total] = check_recorded(LYN_SOURCE_DIR "/tests/conformance/liquid/cases.json");
+  EXPECT_EQ(passed, total);
+  EXPECT_EQ(total, 261);
+  std::printf("liquid conformance: %d/%d cases pass\n", passed, total);
+}
+
+// python-liquid's own limits as lynguine shows them (record_limits.py).
+TEST(LiquidConformance, RecordedLimitCases) {
+  auto [passed, total] =
+      check_recorded(LYN_SOURCE_DIR "/tests/conformance/liquid/limits_cases.json");
+  EXPECT_EQ(passed, total);
+  EXPECT_GT(total, 90);
+}
+
+std::pair<int, int> check_recorded(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << "cannot open " << path;
   std::stringstream ss;
   ss << in.rdbuf();
   // lyn::parse_json keeps ints, floats and >64-bit ints apart, as Python's
   // json module does (nlohmann would turn the big int into a double).
   auto doc = parse_json(ss.str());
-  ASSERT_TRUE(doc.ok());
-  const Value* cases = doc->get("cases");
-  ASSERT_TRUE(cases && cases->is_list());
+  EXPECT_TRUE(doc.ok());
+  const Value* cases = doc.ok() ? doc->get("cases") : nullptr;
+  if (!cases || !cases->is_list()) {
+    ADD_FAILURE() << "no cases in " << path;
+    return {0, 1};
+  }
   int passed = 0, total = 0;
   for (const Value& c : cases->as_list()) {
     ++total;
@@ -62,8 +84,7 @@ TEST(LiquidConformance, RecordedCases) {
     EXPECT_EQ(*out, c.get("output")->as_string()) << name << "\ntemplate: " << tpl;
     if (*out == c.get("output")->as_string()) ++passed;
   }
-  EXPECT_EQ(passed, total);
-  std::printf("liquid conformance: %d/%d cases pass\n", passed, total);
+  return {passed, total};
 }
 
 TEST(LiquidParser, UnterminatedTagsAreSyntaxErrors) {
@@ -87,6 +108,23 @@ TEST(LiquidParser, WhitespaceControlAndRaw) {
   EXPECT_EQ(run("a \n{%- if true -%}\n b \n{%- endif -%}\n c"), "abc");
   EXPECT_EQ(run("{% raw %}{{ a }}{% endraw %}"), "{{ a }}");
   EXPECT_EQ(run("x{%- comment -%} hidden {%- endcomment -%} y"), "xy");
+}
+
+// python-liquid's doc tag (recorded: extra liquid/doc-tag).
+TEST(LiquidParser, DocTag) {
+  EXPECT_EQ(run("a{% doc %}b{% raw %}{% enddoc %}{% endraw %}c"), "ac");
+  EXPECT_EQ(run("a {%- doc %} b {% enddoc -%} c"), "ac");
+  EXPECT_EQ(run("a{% doc x %}b{% enddoc %}c"), "ac");  // an expression: dropped to enddoc
+  EXPECT_EQ(run("a{% doc %}b{{ x }}c"), "a");          // never closed: the rest is dropped
+  EXPECT_EQ(run("{% liquid\ndoc\necho 1\nenddoc\necho 2\n%}"), "2");
+}
+
+// python-liquid's range literal: Python int() of each bound, clamped.
+TEST(LiquidTags, RangeBounds) {
+  EXPECT_EQ(run("{{ (a..3) | join: ',' }}", Map{{"a", Value("4.5")}}), "0,1,2,3");
+  EXPECT_EQ(run("{{ (5..2) | size }}"), "0");
+  EXPECT_EQ(run("{{ (1..5000) | size }} {{ (-5000..1) | first }}"), "1023 -1024");
+  EXPECT_EQ(run("{{ (a..3) }}", Map{{"a", Value(Map{})}}), "ERR TypeError");
 }
 
 TEST(LiquidParser, BlankBlocksPrintNothing) {

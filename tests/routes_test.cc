@@ -168,8 +168,22 @@ TEST_F(RoutesTest, RouterAnswersUnknownPathsAndMethodsAsLynguine) {
   EXPECT_EQ(api.handle("DELETE", "/api/sessions/abc/get_shape", "").status, 405);
   EXPECT_EQ(api.handle("GET", "/api/sessions/", "").status, 400);  // "Session ID required"
   EXPECT_EQ(api.handle("GET", "/api/sessions/nope", "").status, 404);
-  // The server's own pages are not the service's: direct mode does not know them.
-  EXPECT_EQ(api.handle("GET", "/metrics", "").status, 405);
+  // The server's own pages are not the service's: direct mode does not know
+  // them, and outside /api an unknown path does not exist.
+  EXPECT_EQ(api.handle("GET", "/metrics", "").status, 404);
+  EXPECT_EQ(api.handle("DELETE", "/nothing", "").status, 404);
+  EXPECT_EQ(api.handle("PUT", "/nothing", "").status, 404);
+  // Every 405 says what is allowed; HEAD goes wherever GET goes.
+  auto allow = [](const Reply& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "Allow") return v;
+    return std::string("(none)");
+  };
+  EXPECT_EQ(allow(api.handle("DELETE", "/api/ping", "")), "GET, HEAD, POST");
+  EXPECT_EQ(allow(api.handle("PUT", "/api/read_data", "")), "POST");
+  EXPECT_EQ(allow(api.handle("GET", "/api/nothing", "")), "");
+  EXPECT_EQ(api.handle("HEAD", "/api/ping", "").status, 200);
+  EXPECT_EQ(api.handle("HEAD", "/api/read_data", "").status, 405);
   auto bad = api.handle("POST", "/api/nothing", "{");
   EXPECT_EQ(bad.status, 400);  // the body is read before the path is matched
 }

@@ -272,7 +272,11 @@ TEST(GuardDecisions, WhatNeedsWriteRights) {
   EXPECT_FALSE(needs_write("POST", "/api/sessions"));
   EXPECT_FALSE(needs_write("POST", "/api/sessions/abc"));
   EXPECT_FALSE(needs_write("POST", "/api/sessions/abc/get_value"));
-  EXPECT_FALSE(needs_write("POST", "/api/sessions/abc/set_index"));
+  // Moving a session's cursor redirects its owner's next set_value: write.
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_index"));
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_column"));
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_selector"));
+  EXPECT_TRUE(needs_write("POST", "/api/sessions/abc/set_subindex"));
   EXPECT_FALSE(needs_write("GET", "/api/sessions/abc/set_value"));
   EXPECT_FALSE(needs_write("GET", "/api/write_data"));
   EXPECT_FALSE(needs_write("POST", "/api/talk/field"));
@@ -328,6 +332,19 @@ TEST(GuardCheck, DefaultLoopbackServer) {
   EXPECT_EQ(status_of(g, req("GET", "/api/ping",
                              {{"Host", "localhost"}, {"Origin", "http://localhost:8765"}})),
             403);
+  // The server's own origin (scheme://Host) is not cross-origin.
+  EXPECT_EQ(status_of(g, req("POST", "/api/read_data",
+                             {{"Host", "localhost:8765"},
+                              {"Origin", "http://localhost:8765"},
+                              {"Content-Type", "application/json"}})),
+            0);
+  EXPECT_EQ(status_of(g, req("GET", "/api/ping",
+                             {{"Host", "localhost:8765"}, {"Origin", "http://localhost:8766"}})),
+            403);
+  EXPECT_TRUE(same_origin("HTTPS://LocalHost:8765/", "localhost:8765"));
+  EXPECT_FALSE(same_origin("http://localhost:8765.evil", "localhost:8765"));
+  EXPECT_FALSE(same_origin("ftp://localhost:8765", "localhost:8765"));
+  EXPECT_FALSE(same_origin("http://localhost", ""));
   EXPECT_EQ(status_of(g, req("GET", "/api/ping",
                              {{"Host", "localhost"}, {"Sec-Fetch-Site", "cross-site"}})),
             403);

@@ -142,12 +142,16 @@ TEST(SessionFrame, FocusApi) {
   EXPECT_TRUE(cdf.set_index(Value(3.0)).ok());
   ASSERT_TRUE(cdf.set_index(Value(4)).ok());
 
-  // get_value_at leaves the focus alone, even when it fails.
+  // get_value_at leaves the focus alone when it succeeds; as lynguine's
+  // server, a failing step leaves the focus the earlier steps set (here the
+  // index moved to 2, the column could not).
   EXPECT_EQ(value_of(cdf.get_value_at(Value(3), Value("score"))), Value(79.25));
   EXPECT_EQ(value_of(cdf.get_value_at(Value(6), Value("accepted"))), Value(false));
-  EXPECT_FALSE(cdf.get_value_at(Value(2), Value("shoe_size")).ok());
   EXPECT_EQ(cdf.get_index(), Value(4));
+  EXPECT_FALSE(cdf.get_value_at(Value(2), Value("shoe_size")).ok());
+  EXPECT_EQ(cdf.get_index(), Value(2));
   EXPECT_EQ(cdf.get_column(), Value("id"));
+  ASSERT_TRUE(cdf.set_index(Value(4)).ok());
 
   // Inputs are immutable; the index column cannot be set.
   auto st = cdf.set_value(Value(50));
@@ -415,6 +419,45 @@ TEST(SessionStore, DefaultLimitIsOneHundred) {
   auto full = store.create(request(), tiny_loader());
   ASSERT_FALSE(full.ok());
   EXPECT_NE(full.error().message.find("(100)"), std::string::npos);
+}
+
+TEST(SessionStore, SessionsBelongToTheirCreator) {
+  SessionStore store(SessionStore::Options{});
+  SessionRequest alices = request();
+  alices.owner = "key:alice";
+  auto meta = store.create(alices, tiny_loader());
+  ASSERT_TRUE(meta.ok()) << meta.error().message;
+  std::string id = id_of(*meta);
+  auto noop = [](CustomDataFrame&) -> Result<Value> { return Value(Map{}); };
+  // To another principal it does not exist: not listed, not found, not removed.
+  EXPECT_EQ(*store.list(tiny_loader(), "key:bob").get("total_sessions"), Value(0));
+  auto theirs = store.info(id, tiny_loader(), "key:bob");
+  ASSERT_FALSE(theirs.ok());
+  EXPECT_EQ(theirs.error().message, "'Session not found: " + id + "'");
+  EXPECT_FALSE(store.with_session(id, tiny_loader(), noop, "key:bob").ok());
+  EXPECT_FALSE(store.remove(id, "key:bob").ok());
+  EXPECT_FALSE(store.info(id, tiny_loader()).ok());  // nor to direct mode's "local"
+  // Its creator has it.
+  EXPECT_EQ(*store.list(tiny_loader(), "key:alice").get("total_sessions"), Value(1));
+  EXPECT_TRUE(store.with_session(id, tiny_loader(), noop, "key:alice").ok());
+  EXPECT_TRUE(store.remove(id, "key:alice").ok());
+}
+
+TEST(SessionStore, PerOwnerQuota) {
+  SessionStore store(SessionStore::Options{});
+  SessionRequest r = request();
+  r.owner = "key:carol";
+  r.owner_quota = 2;
+  ASSERT_TRUE(store.create(r, tiny_loader()).ok());
+  ASSERT_TRUE(store.create(r, tiny_loader()).ok());
+  auto over = store.create(r, tiny_loader());
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().http_status, 429);
+  // Another principal is not held back by carol's quota.
+  SessionRequest other = request();
+  other.owner = "key:alice";
+  other.owner_quota = 2;
+  EXPECT_TRUE(store.create(other, tiny_loader()).ok());
 }
 
 TEST(SessionStore, IdleExpiry) {

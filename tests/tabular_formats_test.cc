@@ -476,7 +476,10 @@ TEST_F(TabularFiles, FinalizeIndexKeepsTheColumn) {
   auto f = read(R"({"type": "local", "index": "id", "data": [{"id": 1, "a": 2}]})");
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(keys(*f), (std::vector<std::string>{"id", "a"}));
-  EXPECT_FALSE(f->index.has_value());
+  // The index stays read_local's RangeIndex, named "index" (not the column).
+  ASSERT_TRUE(f->index.has_value());
+  EXPECT_EQ(f->index->name, Value("index"));
+  EXPECT_EQ(f->index->values(), (std::vector<Value>{Value(int64_t{0})}));
 }
 
 TEST_F(TabularFiles, FinalizeColumnOptions) {

@@ -1,9 +1,15 @@
-// PyYAML (YAML 1.1) typing on top of yaml-cpp.
+// parse_yaml: PyYAML 1.1 (SafeLoader) on libyaml, its budgets, the Python
+// types only YAML produces (bytes, tuple, set, non-string keys) and
+// dump_yaml. The exhaustive comparison with PyYAML is tests/yaml/cases.json
+// (yaml_cases_test.cc); these are the behaviours worth a name.
 #include "core/yaml.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+
+#include "core/json.h"
 
 namespace lyn {
 namespace {
@@ -128,6 +134,190 @@ TEST(YamlTest, DumpReadsBackTheSameValue) {
   EXPECT_EQ(*back, v) << text;
   EXPECT_NE(text.find("notes: |"), std::string::npos) << text;
   EXPECT_NE(text.find("\xc3\x9cn\xc3\xaf"), std::string::npos) << text;
+}
+
+TEST(YamlTest, KeepChompingKeepsEveryTrailingNewline) {
+  EXPECT_EQ(*parse_yaml("a: >+\n  x\n\nb: 1\n")->get("a"), Value("x\n\n"));
+  EXPECT_EQ(*parse_yaml("a: |+\n  x\n\n\nb: 1\n")->get("a"), Value("x\n\n\n"));
+  EXPECT_EQ(*parse_yaml("a: |+\n  x\n\n")->get("a"), Value("x\n\n"));
+  EXPECT_EQ(*parse_yaml("a: |-\n  x\n\n")->get("a"), Value("x"));
+  EXPECT_EQ(*parse_yaml("a: |\n  x\n\n")->get("a"), Value("x\n"));
+}
+
+TEST(YamlTest, BinaryIsBytesPrintedAsPythonDoes) {
+  auto v = parse_yaml("a: !!binary aGVsbG8=\nb: !!binary AAEC/ydc\n");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  ASSERT_TRUE(v->get("a")->is_bytes());
+  EXPECT_EQ(v->get("a")->as_bytes().data, "hello");
+  EXPECT_EQ(py_str(*v->get("a")), "b'hello'");  // what mdfield prints
+  EXPECT_EQ(py_repr(*v->get("b")), "b\"\\x00\\x01\\x02\\xff'\\\\\"");
+  // json.dumps cannot; a correct server sends what mdfield prints.
+  EXPECT_EQ(to_json(*v), R"({"a": "b'hello'", "b": "b\"\\x00\\x01\\x02\\xff'\\\\\""})");
+  auto bad = parse_yaml("a: !!binary ab\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().type, "ConstructorError");
+  EXPECT_EQ(bad.error().message,
+            "failed to decode base64 data: Incorrect padding\n  in \"<unicode string>\", line 1, "
+            "column 4");
+}
+
+TEST(YamlTest, NonStringKeysStayTypedAndNeverMatchAStringLookup) {
+  auto v = parse_yaml("1: a\ntrue: b\nnull: c\n1.5: d\n2024-01-02: e\ntitle: f\n'1': g\n");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  // 1 and True are one key in Python: the first spelling, the last value.
+  EXPECT_EQ(py_str(*v),
+            "{1: 'b', None: 'c', 1.5: 'd', datetime.date(2024, 1, 2): 'e', "
+            "'title': 'f', '1': 'g'}");
+  EXPECT_EQ(v->get("title")->as_string(), "f");
+  EXPECT_EQ(v->get("1")->as_string(), "g");  // the string key only
+  EXPECT_EQ(v->get("None"), nullptr);
+  EXPECT_EQ(to_json(*v), R"({"1": "b", "null": "c", "1.5": "d", "2024-01-02": "e", )"
+                         R"("title": "f", "1": "g"})");
+  Map m = v->as_map();
+  EXPECT_TRUE(m.erase("1"));
+  EXPECT_EQ(m.size(), 5u);                        // the typed 1 is still there
+  EXPECT_FALSE(parse_yaml("? [1]\n: x\n").ok());  // unhashable, as in Python
+}
+
+TEST(YamlTest, SetsTuplesAndOrderedMaps) {
+  auto v = parse_yaml("s: !!set {x, 1, 1.0}\no: !!omap [{a: 1}, {b: 2}]\ne: !!set {}\n");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(py_repr(*v->get("s")), "{'x', 1}");
+  EXPECT_EQ(py_repr(*v->get("o")), "[('a', 1), ('b', 2)]");
+  EXPECT_EQ(py_repr(*v->get("e")), "set()");
+  EXPECT_EQ(to_json(*v), R"({"s": ["x", 1], "o": [["a", 1], ["b", 2]], "e": []})");
+}
+
+TEST(YamlTest, PythonTagsAreRefusedAsSafeLoaderDoes) {
+  auto v = parse_yaml("a: !!python/object/apply:os.system [ls]\n");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().type, "ConstructorError");
+  EXPECT_NE(v.error().message.find("could not determine a constructor for the tag "
+                                   "'tag:yaml.org,2002:python/object/apply:os.system'"),
+            std::string::npos)
+      << v.error().message;
+}
+
+// The classic "billion laughs" (342 bytes): 9 levels of 9 aliases, 387 million
+// nodes once expanded. Refused from the sizes alone, before any copying.
+TEST(YamlTest, AnAliasBombIsRefusedNamingTheLimit) {
+  std::string bomb =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  for (char c = 'b'; c <= 'i'; ++c) {
+    std::string prev(1, static_cast<char>(c - 1));
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 9; ++i) bomb += (i ? ",*" : "*") + prev;
+    bomb += "]\n";
+  }
+  EXPECT_LE(bomb.size(), 520u);
+  auto v = parse_yaml(bomb);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().type, "YAMLError");
+  EXPECT_NE(v.error().message.find("yaml max_alias_nodes"), std::string::npos) << v.error().message;
+  // The same shape, three levels deep, is an ordinary document.
+  std::string small = "a: &a [1, 2, 3]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n";
+  auto ok = parse_yaml(small);
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->get("c")->as_list().size(), 3u);
+  // A smaller budget refuses it too.
+  YamlLimits tight;
+  tight.max_alias_nodes = 10;
+  EXPECT_FALSE(parse_yaml(small, "<unicode string>", tight).ok());
+}
+
+TEST(YamlTest, AMergeBombIsRefusedNamingTheLimit) {
+  std::string bomb = "a: &a {x0: 1, x1: 1, x2: 1, x3: 1}\n";
+  for (char c = 'b'; c <= 'z'; ++c) {
+    std::string prev(1, static_cast<char>(c - 1));
+    bomb +=
+        std::string(1, c) + ": &" + c + " {<<: [*" + prev + ", *" + prev + ", *" + prev + "]}\n";
+  }
+  auto v = parse_yaml(bomb);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.error().message.find("yaml max_alias_nodes"), std::string::npos) << v.error().message;
+}
+
+TEST(YamlTest, NestingIsBoundedDirectlyAndThroughAliases) {
+  auto deep = parse_yaml(std::string(600, '[') + std::string(600, ']'));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.find("yaml max_depth"), std::string::npos) << deep.error().message;
+  EXPECT_TRUE(parse_yaml(std::string(500, '[') + std::string(500, ']')).ok());
+  // Each anchor nests the previous one 100 deeper: 2,000 levels in all.
+  std::string chain = "a0: &a0 1\n";
+  for (int i = 1; i <= 20; ++i)
+    chain += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " " + std::string(100, '[') +
+             "*a" + std::to_string(i - 1) + std::string(100, ']') + "\n";
+  auto through = parse_yaml(chain);
+  ASSERT_FALSE(through.ok());
+  EXPECT_NE(through.error().message.find("yaml max_depth"), std::string::npos)
+      << through.error().message;
+}
+
+TEST(YamlTest, SizeIsBounded) {
+  YamlLimits small;
+  small.max_bytes = 64;
+  auto v = parse_yaml(std::string(100, 'a'), "big.yml", small);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.error().http_status, 413);
+  EXPECT_NE(v.error().message.find("yaml max_bytes"), std::string::npos) << v.error().message;
+}
+
+// PyYAML builds `&a [*a]` as a list that holds itself; a Value cannot.
+TEST(YamlTest, ARecursiveStructureIsRefused) {
+  for (const char* text : {"a: &x [*x]\n", "a: &x {b: *x}\n", "- &a [&b [*a]]\n"}) {
+    auto v = parse_yaml(text);
+    ASSERT_FALSE(v.ok()) << text;
+    EXPECT_NE(v.error().message.find("recursive"), std::string::npos) << v.error().message;
+  }
+  // A mapping merged into itself is not recursive: PyYAML flattens it.
+  auto self = parse_yaml("c: &a {x: 1, <<: *a}\n");
+  ASSERT_TRUE(self.ok()) << self.error().message;
+  EXPECT_EQ(py_str(*self), "{'c': {'x': 1}}");
+}
+
+TEST(YamlTest, ErrorClassesAreYamlErrorsOrPythonExceptions) {
+  auto scan = parse_yaml("a: 'x");
+  ASSERT_FALSE(scan.ok());
+  EXPECT_EQ(scan.error().type, "ScannerError");
+  EXPECT_TRUE(is_yaml_error(scan.error()));
+  // PyYAML lets int()'s ValueError through: lynguine's readers do not catch it.
+  auto value = parse_yaml("a: 0x_\n");
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.error().type, "ValueError");
+  EXPECT_EQ(value.error().message, "invalid literal for int() with base 16: ''");
+  EXPECT_FALSE(is_yaml_error(value.error()));
+}
+
+TEST(YamlTest, DumpWritesBytesSetsAndTypedKeysThatReadBack) {
+  auto v = parse_yaml("1: !!binary aGVsbG8=\nnull: x\ns: !!set {a, 2}\nt: !!omap [{a: 1}]\n");
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  std::string text = dump_yaml(*v);
+  auto back = parse_yaml(text);
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+  EXPECT_EQ(py_str(*back), "{1: b'hello', None: 'x', 's': {'a', 2}, 't': [['a', 1]]}") << text;
+}
+
+// What libyaml refuses raw (C1 controls, U+FFFE) or reads as a line break
+// (NEL, LS, PS) is escaped; keys too long or too many lines for an
+// implicit key are written as explicit `? ` keys.
+TEST(YamlTest, DumpEscapesWhatYamlCannotCarryRaw) {
+  Map m{{"c1", Value("a\xc2\x80"
+                     "b\xc2\x9f")},
+        {"breaks", Value("a\xc2\x85"
+                         "b\xe2\x80\xa8"
+                         "c\xe2\x80\xa9"
+                         "d")},
+        {"bom", Value("\xef\xbb\xbf"
+                      "x")},
+        {"nonchar", Value("\xef\xbf\xbe\xef\xbf\xbf")},
+        {"block", Value("line\n\xc2\x80\n")},
+        {std::string(2000, 'k'), Value(1)},
+        {"two\nlines", Value(2)}};
+  Value v(m);
+  std::string text = dump_yaml(v);
+  auto back = parse_yaml(text);
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+  EXPECT_EQ(*back, v) << text;
 }
 
 }  // namespace

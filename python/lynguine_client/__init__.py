@@ -1,239 +1,33 @@
-"""A client for the lynguine server, standard library only.
+"""A client for the lynguine server (`lynguine serve`), standard library only.
 
-    from lynguine_client import ServerClient, ServerInterface
+    from lynguine_client import ServerClient
 
-    client = ServerClient()                       # http://127.0.0.1:8765, or auto_start=True
-    client.talk_field("title", "talk.md", ["_lamd.yml"])
+    client = ServerClient(auto_start=True)        # our own server, started if needed
+    client.extract_talk_field("title", "talk.md", ["_lamd.yml"])
+    client.get_interface_field("_lynguine.yml", "title")
     data = client.read_data(data_source={"type": "csv", "filename": "people.csv"})
     data["records"], data["columns"], data["dtypes"]
     df = client.read_data(interface_file="_lynguine.yml", as_dataframe=True)   # imports pandas
+    with client.create_session("_lynguine.yml") as session:
+        session.set_index(1)
+        session.set_column("name")
+        session.get_value()
 
-    iface = ServerInterface.from_file("_lynguine.yml", directory=".")
-    iface["title"], iface.read_data()
+The names and signatures are lynguine's own `lynguine.client.ServerClient`
+and `Session` (client.py says where and why this one differs); pandas is
+imported only when a DataFrame is asked for. Install with `pip install
+./python` from a lynguine-cpp checkout.
 
-The method names follow lynguine's own `lynguine.client.ServerClient`; pandas
-is imported only when a DataFrame is asked for. With `auto_start=True` the
-client asks the native binary (`lynguine serve --ensure`) for a server, which
-starts one if none runs (race-free: one server however many clients start at
-once) and answers with its address.
+`auto_start=True` asks the native binary (`lynguine serve --ensure`) for the
+per-user server and speaks HTTP over its Unix socket. A server of ours on a
+local TCP port requires a token unless started with `--auth none`; given no
+api_key, the client reads it from that server's record in your private
+state directory and sends it only after the server has proved, on the same
+connection, that it wrote the record (docs/guide.md, "Finding the server").
 """
-import json
-import os
-import shutil
-import subprocess
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
+from .client import (ServerClient, ServerError, ServerInterface, Session, create_client,
+                     find_binary)
 
-__all__ = ["ServerClient", "ServerInterface", "ServerError", "find_binary"]
-
-
-class ServerError(RuntimeError):
-    """An error answer from the server, in lynguine's shape."""
-
-    def __init__(self, status, body):
-        self.status = status
-        self.body = body if isinstance(body, dict) else {}
-        self.error_type = self.body.get("error_type", "")
-        message = self.body.get("error_message") or self.body.get("error") or str(body)
-        super().__init__("%s %s: %s" % (status, self.error_type, message) if self.error_type
-                         else "%s: %s" % (status, message))
-
-
-def find_binary():
-    """The lynguine binary: $LYNGUINE_BIN, then PATH, then this checkout's build."""
-    env = os.environ.get("LYNGUINE_BIN")
-    if env:
-        return env
-    on_path = shutil.which("lynguine")
-    if on_path:
-        return on_path
-    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    candidate = os.path.join(here, "build", "bin", "lynguine")
-    return candidate if os.path.exists(candidate) else "lynguine"
-
-
-class ServerClient:
-    def __init__(self, server_url=None, timeout=30.0, auto_start=False, max_retries=3,
-                 retry_delay=0.2, api_key=None):
-        if server_url is None:
-            host = os.environ.get("LYNGUINE_SERVER_HOST", "127.0.0.1")
-            port = os.environ.get("LYNGUINE_SERVER_PORT", "8765")
-            server_url = "http://%s:%s" % (host, port)
-        self.server_url = server_url.rstrip("/")
-        self.timeout = timeout
-        self.auto_start = auto_start
-        self.max_retries = max_retries
-        self.retry_delay = retry_delay
-        self.api_key = api_key
-        self._started = False
-
-    # -- transport -------------------------------------------------------
-
-    def _ensure_server(self):
-        """Asks the native binary for a running server and uses its address."""
-        out = subprocess.run([find_binary(), "serve", "--ensure"], capture_output=True,
-                             text=True, timeout=30)
-        if out.returncode != 0:
-            raise ConnectionError("could not start a lynguine server: " + out.stderr.strip())
-        state = json.loads(out.stdout)
-        self.server_url = "http://%s:%d" % (state.get("host", "127.0.0.1"), state["port"])
-        if state.get("token") and not self.api_key:
-            self.api_key = state["token"]
-        self._started = True
-
-    def _request(self, method, path, body=None):
-        # A server we started is rooted elsewhere (LYNGUINE_SERVER_ROOT, or
-        # $HOME): tell it where relative paths start.
-        if self.auto_start and isinstance(body, dict):
-            body = dict(body, working_directory=os.getcwd())
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        headers = {"Content-Type": "application/json"} if data is not None else {}
-        if self.api_key:
-            headers["Authorization"] = "Bearer " + self.api_key
-        attempt = 0
-        while True:
-            req = urllib.request.Request(self.server_url + path, data=data, method=method,
-                                         headers=headers)
-            try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as r:
-                    return json.loads(r.read().decode("utf-8"))
-            except urllib.error.HTTPError as e:
-                text = e.read().decode("utf-8", "replace")
-                try:
-                    payload = json.loads(text)
-                except ValueError:
-                    payload = text
-                # Only our own faults (5xx) are worth another try.
-                if e.code >= 500 and attempt < self.max_retries:
-                    attempt += 1
-                    time.sleep(self.retry_delay * (2 ** attempt))
-                    continue
-                raise ServerError(e.code, payload) from None
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if self.auto_start and attempt < self.max_retries:
-                    attempt += 1
-                    self._ensure_server()
-                    continue
-                raise
-
-    # -- endpoints -------------------------------------------------------
-
-    def ping(self):
-        try:
-            return self._request("GET", "/api/ping").get("status") == "ok"
-        except Exception:  # noqa: BLE001 - ping answers a yes/no question
-            return False
-
-    def health_check(self):
-        return self._request("GET", "/api/health")
-
-    def status(self):
-        return self._request("GET", "/api/status")
-
-    def read_data(self, interface_file=None, directory=".", interface_field=None,
-                  data_source=None, as_dataframe=False):
-        if interface_file is not None:
-            body = {"interface_file": interface_file, "directory": directory}
-            if interface_field is not None:
-                body["interface_field"] = interface_field
-        elif data_source is not None:
-            body = {"data_source": data_source}
-        else:
-            raise ValueError("Must provide either interface_file or data_source")
-        data = self._request("POST", "/api/read_data", body)["data"]
-        if as_dataframe:
-            import pandas as pd  # only when asked for
-
-            return pd.DataFrame.from_records(data["records"], columns=data["columns"])
-        return data
-
-    def write_data(self, records, output, columns=None):
-        data = {"records": records}
-        if columns is not None:
-            data["columns"] = columns
-        return self._request("POST", "/api/write_data", {"data": data, "output": output})
-
-    def compute(self, operation, params=None, data=None):
-        body = {"operation": operation, "params": params or {}}
-        if data is not None:
-            body["data"] = data
-        return self._request("POST", "/api/compute", body)["result"]
-
-    def render_liquid(self, template, **context):
-        return self.compute("render_liquid", {"template": template, "context": context})
-
-    def talk_field(self, field, markdown_file, config_files=None):
-        body = {"field": field, "markdown_file": markdown_file}
-        if config_files is not None:
-            body["config_files"] = config_files
-        answer = self._request("POST", "/api/talk/field", body)
-        if answer.get("status") != "success":
-            raise ServerError(200, answer)
-        return answer["value"]
-
-    def interface_read(self, interface_file, field, directory="."):
-        answer = self._request("POST", "/api/interface/read",
-                               {"interface_file": interface_file, "field": field,
-                                "directory": directory})
-        if answer.get("status") != "success":
-            raise ServerError(200, answer)
-        return answer["value"]
-
-    def create_session(self, interface_file, directory=".", interface_field=None):
-        body = {"interface_file": interface_file, "directory": directory}
-        if interface_field:
-            body["interface_field"] = interface_field
-        return self._request("POST", "/api/sessions", body)["session"]
-
-    def session_call(self, session_id, operation, **params):
-        return self._request("POST", "/api/sessions/%s/%s" % (session_id, operation), params)
-
-    def list_sessions(self):
-        return self._request("GET", "/api/sessions")
-
-    def delete_session(self, session_id):
-        return self._request("DELETE", "/api/sessions/%s" % session_id)
-
-    def close(self):
-        """Nothing to release: each request is its own connection."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
-class ServerInterface:
-    """A lynguine interface file read through the server: fields by item access."""
-
-    def __init__(self, client, interface_file, directory=".", field=None):
-        self.client = client
-        self.interface_file = interface_file
-        self.directory = directory
-        self.field = field
-
-    @classmethod
-    def from_file(cls, user_file="_lynguine.yml", directory=".", field=None, client=None,
-                  auto_start=True):
-        client = client or ServerClient(auto_start=auto_start)
-        return cls(client, user_file, directory, field)
-
-    def __getitem__(self, key):
-        value = self.client.interface_read(self.interface_file, key, self.directory)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def read_data(self, as_dataframe=False):
-        return self.client.read_data(interface_file=self.interface_file,
-                                     directory=self.directory, interface_field=self.field,
-                                     as_dataframe=as_dataframe)
+__version__ = "0.2.0"
+__all__ = ["ServerClient", "Session", "ServerInterface", "ServerError", "find_binary",
+           "create_client"]

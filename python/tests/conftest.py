@@ -16,3 +16,12 @@ def _temp_dirs_removed():
     keep = len(conftest_wire._mod._CREATED)
     yield
     conftest_wire._mod.remove_temp_dirs(keep)
+
+
+@pytest.fixture
+def served():
+    """A lynguine server on a fresh copy of the conformance fixtures."""
+    root, home = conftest_wire.fresh_fixtures()
+    s = conftest_wire.Server(root, home)
+    yield s
+    s.stop()

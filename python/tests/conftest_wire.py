@@ -12,3 +12,4 @@ BINARY = _mod.BINARY
 Server = _mod.Server
 fresh_fixtures = _mod.fresh_fixtures
 child_env = _mod.child_env
+temp_dir = _mod.temp_dir

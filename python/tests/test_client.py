@@ -11,12 +11,6 @@ import lynguine_client
 from lynguine_client import ServerClient, ServerError, ServerInterface
 
 
-@pytest.fixture
-def served():
-    root, home = fresh_fixtures()
-    s = Server(root, home)
-    yield s
-    s.stop()
 
 
 def test_importing_and_reading_does_not_import_pandas():
@@ -90,5 +84,65 @@ def test_auto_start_uses_one_server_and_the_callers_directory(monkeypatch):
         c2 = ServerClient("http://127.0.0.1:9", auto_start=True, timeout=5)
         assert c2.ping() is True
         assert c2.server_url == first
+        # The per-user server is reached through its Unix socket, not TCP.
+        assert first == "unix:" + os.path.join(home, "state", "server.sock")
     finally:
         subprocess.run([BINARY, "serve", "--stop"], env=dict(os.environ), timeout=30)
+
+
+def test_token_of_a_recorded_tcp_server_is_sent_only_after_its_proof(monkeypatch):
+    """A TCP server of ours requires its token (in its record in the private
+    state directory): the client finds it, and sends it only to the server
+    that proves it wrote the record."""
+    import http.server
+    import json
+    import threading
+
+    root, home = fresh_fixtures()
+    env = child_env(home, state_dir=os.path.join(home, "state"))
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    r = subprocess.run([BINARY, "serve", "--daemon", "--port", "0", "--root", root], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    url = r.stdout.strip()
+    try:
+        with pytest.raises(ServerError) as e:  # control: without the token, 401
+            ServerClient(url, api_key="").status()
+        assert e.value.status == 401
+        assert ServerClient(url).status()["status"] == "ok"
+        # A fake server on another port, named by a copy of that record.
+        seen = []
+
+        class Fake(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append(dict(self.headers))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.send_header("X-Lynguine-Proof", "0" * 64)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *a):
+                pass
+
+        fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fake)
+        threading.Thread(target=fake.serve_forever, daemon=True).start()
+        state = env["LYNGUINE_STATE_DIR"]
+        [name] = [n for n in os.listdir(state) if n.startswith("server-")]
+        rec = json.load(open(os.path.join(state, name)))
+        rec["port"] = fake.server_address[1]
+        forged = os.path.join(state, "server-1.json")
+        with open(forged, "w") as f:
+            json.dump(dict(rec, pid=1), f)
+        try:
+            with pytest.raises(ServerError) as e:
+                ServerClient("http://127.0.0.1:%d" % fake.server_address[1]).status()
+            assert e.value.status == 403
+            assert seen and not any(rec["token"] in json.dumps(h) for h in seen)
+        finally:
+            os.unlink(forged)
+            fake.shutdown()
+            fake.server_close()
+    finally:
+        subprocess.run([BINARY, "serve", "--stop"], env=env, timeout=60)

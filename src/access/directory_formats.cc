@@ -6,12 +6,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "access/bibtex_format.h"
 #include "access/markdown_format.h"
 #include "config/paths.h"
 #include "core/json.h"
+#include "core/regex.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "core/yaml.h"
@@ -186,9 +186,8 @@ Result<List> read_yaml_records(const std::string& path, const std::string& shown
     auto text = read_utf8(ctx, path, shown);
     if (!text.ok()) return text.error();
     auto v = parse_yaml(*text, shown);
-    if (!v.ok())
-      return Error::value("Error reading yaml file " + py_string_repr(shown) + ": " +
-                          v.error().message);
+    // read_yaml_file logs a YAMLError and reads the file as {}.
+    if (!v.ok()) return Value(Map{});
     return v;
   };
   if (ctx.cache) {
@@ -206,9 +205,8 @@ Result<List> read_json_records(const std::string& path, const std::string& shown
   auto text = read_utf8(ctx, path, shown);
   if (!text.ok()) return text.error();
   auto v = parse_json(*text);
-  if (!v.ok())
-    return Error::value("Error reading json file " + py_string_repr(shown) + ": " +
-                        v.error().message);
+  // read_json_file logs a JSONDecodeError and reads the file as {}.
+  if (!v.ok()) return List{Value(Map{})};
   return one_mapping(*v, shown, "JSON");
 }
 
@@ -217,6 +215,16 @@ Result<List> read_bibtex_records(const std::string& path, const std::string& sho
   auto text = read_utf8(ctx, path, shown);
   if (!text.ok()) return text.error();
   return parse_bibtex(*text, shown);
+}
+
+Result<List> read_txt_records(const std::string& path, const std::string& shown,
+                              const IoContext& ctx) {
+  auto text = read_utf8(ctx, path, shown);
+  if (!text.ok()) return text.error();
+  // read_txt_file: the whole text, as Python's text mode reads it.
+  Map m;
+  m.set("content", Value(universal_newlines(*text)));
+  return List{Value(std::move(m))};
 }
 
 Result<List> read_meta_records(const std::string& path, const std::string& shown,
@@ -238,6 +246,7 @@ Result<List> read_any_records(const std::string& path, const std::string& shown,
   if (ext == "yml" || ext == "yaml") return read_yaml_records(path, shown, ctx);
   if (ext == "json") return read_json_records(path, shown, ctx);
   if (ext == "bib" || ext == "bibtex") return read_bibtex_records(path, shown, ctx);
+  if (ext == "txt") return read_txt_records(path, shown, ctx);
   if (ext == "csv") return Error::value("Unrecognised type of file \"csv\".");
   if (ext == "xls" || ext == "xlsx") return Error::value("Unrecognised type of file \"excel\".");
   if (ext == "docx")
@@ -360,6 +369,7 @@ Result<Frame> read_directory(const Map& details, const IoContext& ctx,
     glob_default = g->as_string();
   StoreFields sf = store_fields_from(details);
   std::vector<Found> files;
+  VarExpansion expanded;  // every source's substitutions, for errors
   const Value* source = details.find("source");
   if (source && !source->is_null()) {
     List sources = source->is_list() ? source->as_list() : List{*source};
@@ -368,32 +378,38 @@ Result<Frame> read_directory(const Map& details, const IoContext& ctx,
         return Error::value("Each entry of \"source\" must be a mapping with a \"directory\".");
       std::string glob_text = glob_default;
       if (const Value* g = s.get("glob"); g && !g->is_null()) glob_text = as_text(*g);
-      std::string dir = ".";
-      if (const Value* d = s.get("directory"); d && !d->is_null()) dir = expand_vars(as_text(*d));
-      std::optional<std::regex> re;
-      if (const Value* r = s.get("regexp"); r && !r->is_null()) {
-        try {
-          re.emplace(as_text(*r));
-        } catch (const std::regex_error& e) {
-          return Error::value("Invalid regexp " + py_string_repr(as_text(*r)) + ": " + e.what());
-        }
+      VarExpansion dir{".", {}};
+      if (const Value* d = s.get("directory"); d && !d->is_null()) {
+        dir = configured_path(as_text(*d), ctx);
+        dir.text = under_base_directory(details, dir.text);
       }
-      auto matches = glob_confined(dir, glob_text, ctx);
-      if (!matches.ok()) return matches.error();
-      bool dot = path_normalize(dir) == ".";
+      for (const auto& v : dir.substituted) expanded.substituted.push_back(v);
+      // Python's re.match, in linear time (core/regex.h).
+      std::optional<PyRegex> re;
+      if (const Value* r = s.get("regexp"); r && !r->is_null()) {
+        auto compiled = PyRegex::compile(as_text(*r));
+        if (!compiled.ok()) return compiled.error();
+        re.emplace(std::move(compiled).value());
+      }
+      auto matches = glob_confined(dir.text, glob_text, ctx);
+      if (!matches.ok()) return dir.hide_values(matches.error());
+      bool dot = path_normalize(dir.text) == ".";
       for (auto& m : *matches) {
         if (re) {
-          std::string base = path_basename(m.text);
-          if (!std::regex_search(base, *re, std::regex_constants::match_continuous)) continue;
+          auto hit = re->match(path_basename(m.text));
+          if (!hit.ok()) return hit.error();
+          if (!*hit) continue;
         }
         // lynguine names a file found under "." as "./" + the glob's path,
         // which is where its sourceRoot "./." comes from.
-        std::string text = dot ? path_join(dir, m.text) : m.text;
+        std::string text = dot ? path_join(dir.text, m.text) : m.text;
         files.push_back({std::move(text), std::move(m.path)});
       }
     }
   }
-  return read_found(std::move(files), sf, ctx, reader);
+  auto frame = read_found(std::move(files), sf, ctx, reader);
+  if (!frame.ok()) return expanded.hide_values(frame.error());
+  return frame;
 }
 
 Result<Frame> read_file_list(const Map& details, const IoContext& ctx) {
@@ -402,13 +418,21 @@ Result<Frame> read_file_list(const Map& details, const IoContext& ctx) {
   if (const Value* f = details.find("filename"); f && !f->is_null())
     names = f->is_list() ? f->as_list() : List{*f};
   std::vector<Found> files;
+  // read_data's "list": each name under `base_directory` when given.
+  std::string base;
+  if (const Value* b = details.find("base_directory"); b && b->is_string()) base = b->as_string();
+  VarExpansion expanded;  // every name's substitutions, for errors
   for (const auto& n : names) {
-    std::string text = expand_vars(as_text(n));
-    auto r = ctx.paths.resolve(text);
-    if (!r.ok()) return r.error();
-    files.push_back({text, std::move(r).value()});
+    VarExpansion name = configured_path(as_text(n), ctx);
+    if (!base.empty()) name.text = path_join(base, name.text);
+    auto r = ctx.paths.resolve(name.text);
+    if (!r.ok()) return name.hide_values(r.error());
+    files.push_back({name.text, std::move(r).value()});
+    for (const auto& v : name.substituted) expanded.substituted.push_back(v);
   }
-  return read_found(std::move(files), sf, ctx, read_any_records);
+  auto frame = read_found(std::move(files), sf, ctx, read_any_records);
+  if (!frame.ok()) return expanded.hide_values(frame.error());
+  return frame;
 }
 
 List frame_records_with_index(const Frame& frame) {
@@ -457,10 +481,14 @@ Status write_directory(const Frame& frame, const Map& details, const IoContext& 
             400);
       parts[k] = as_text(*v);
     }
-    std::string dir = expand_vars(path_join(parts[0], parts[1]));
-    std::string shown = path_join(dir, parts[2]);
-    auto path = ctx.paths.resolve(shown);
-    if (!path.ok()) return path.error();
+    // `shown`: the path as the row gives it (under base_directory), which
+    // messages quote.
+    std::string written_dir = under_base_directory(details, path_join(parts[0], parts[1]));
+    std::string shown = path_join(written_dir, parts[2]);
+    VarExpansion dir = configured_path(path_join(parts[0], parts[1]), ctx);
+    dir.text = under_base_directory(details, dir.text);
+    auto path = ctx.paths.resolve_as(path_join(dir.text, parts[2]), shown);
+    if (!path.ok()) return dir.hide_values(path.error());
     if (std::find(written.begin(), written.end(), *path) != written.end())
       return Error::value("The specified file name \"" + shown +
                           "\" has already been used for a different row of the data.");

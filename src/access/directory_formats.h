@@ -54,10 +54,13 @@ Result<List> read_json_records(const std::string& path, const std::string& shown
                                const IoContext& ctx);
 Result<List> read_bibtex_records(const std::string& path, const std::string& shown,
                                  const IoContext& ctx);
+// A text file as one record holding only its `content`.
+Result<List> read_txt_records(const std::string& path, const std::string& shown,
+                              const IoContext& ctx);
 // The <file>.yml beside a file (an empty record when there is none).
 Result<List> read_meta_records(const std::string& path, const std::string& shown,
                                const IoContext& ctx);
-// By extension, as lynguine's read_file (markdown, yaml, json, bibtex).
+// By extension, as lynguine's read_file (markdown, yaml, json, bibtex, txt).
 Result<List> read_any_records(const std::string& path, const std::string& shown,
                               const IoContext& ctx);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "access/local_format.h"
 #include "access/registry.h"
 
 namespace lyn::access {
@@ -21,9 +22,19 @@ std::vector<Value> column_names(const Frame& f) {
   return out;
 }
 
-// pandas' "in df.columns" for a label from a description: compared as str().
+// pandas' "in df.columns" for a label from a description: a string names
+// only a string column, a number only a number column (header: null gives
+// int column names, which "0" does not name).
+bool same_label(const Value& name, const Value& label) {
+  if (name.is_string() || label.is_string())
+    return name.is_string() && label.is_string() && name.as_string() == label.as_string();
+  if (name.is_number() && label.is_number()) return name.to_double() == label.to_double();
+  return name == label;
+}
+
 bool has_column(const Frame& f, const Value& label) {
-  return f.find(py_str(label)) != nullptr;
+  return std::any_of(f.columns.begin(), f.columns.end(),
+                     [&](const Column& c) { return same_label(c.name, label); });
 }
 
 Column none_column(std::string name, size_t rows) {
@@ -85,8 +96,11 @@ Result<Frame> finalize_frame(Frame frame, const Map& details) {
   }
   if (const Value* ren = details.find("rename_columns"); ren && ren->is_map()) {
     for (const auto& [from, _] : ren->as_map())
-      if (!frame.find(from)) return missing_column_error("rename_columns", Value(from), frame);
+      if (!has_column(frame, Value(from)))
+        return missing_column_error("rename_columns", Value(from), frame);
     for (auto& c : frame.columns) {
+      // The mapping's keys are strings: they name string columns only.
+      if (!c.name.is_string()) continue;
       if (const Value* to = ren->as_map().find(c.key())) c.name = *to;
     }
   }
@@ -105,6 +119,9 @@ Result<Frame> finalize_frame(Frame frame, const Map& details) {
     for (const auto& col : labels_of(*cols))
       if (!has_column(frame, col)) frame.columns.push_back(none_column(py_str(col), rows));
   }
+  // pandas keeps the rows when every column is dropped.
+  if (frame.columns.empty() && !frame.index && rows > 0)
+    frame.index = frame_of_empty_rows(rows).index;
   return frame;
 }
 

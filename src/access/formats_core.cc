@@ -1,6 +1,7 @@
 // The formats every lynguine user meets first: a YAML file of records and
 // a markdown file with front matter (one record, its body as `content`).
 // Their writers live with the other writers in formats_files.cc.
+#include "access/local_format.h"
 #include "access/markdown_format.h"
 #include "access/registry.h"
 #include "core/utf8.h"
@@ -30,17 +31,19 @@ Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
   if (ctx.cache) {
     auto data = ctx.cache->get<Value>(path, "yaml", load);
     if (!data.ok()) return data.error();
-    return frame_from_data(**data);
+    return frame_from_data_or_scalars(**data, details);
   }
   LYN_TRY_ASSIGN(data, load());
-  return frame_from_data(data);
+  return frame_from_data_or_scalars(data, details);
 }
 
 Result<Frame> read_markdown(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = details.find("filename")->as_string();
   LYN_TRY_ASSIGN(fm, load_markdown_file(ctx.paths, path, shown, ctx.cache));
-  if (fm->header_broken) return Frame::from_records(List{Value(Map{})});
+  // A header that is not YAML reads as no fields (and no content): one row
+  // without columns.
+  if (fm->header_broken) return frame_of_empty_rows(1);
   Map record = fm->fields;
   record.set("content", Value(fm->content));
   return Frame::from_records(List{Value(std::move(record))});

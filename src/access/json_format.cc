@@ -14,6 +14,10 @@ Result<Frame> frame_from_python_data(const Value& data) {
     const Map& m = data.as_map();
     bool any_map =
         std::any_of(m.begin(), m.end(), [](const auto& kv) { return kv.second.is_map(); });
+    bool any_list =
+        std::any_of(m.begin(), m.end(), [](const auto& kv) { return kv.second.is_list(); });
+    if (any_map && any_list)
+      return Error::value("Mixing dicts with non-Series may lead to ambiguous ordering.");
     if (any_map) {
       // {column: {index: value}}: the index is the union of the inner keys.
       std::vector<std::string> index;
@@ -34,7 +38,14 @@ Result<Frame> frame_from_python_data(const Value& data) {
             cells.push_back(inner);
           }
         }
-        f.columns.push_back(Column::inferred(Value(col), std::move(cells)));
+        Column c = Column::inferred(Value(col), std::move(cells));
+        // On an empty index pandas types a mapping's column float64 and a
+        // scalar's by the scalar.
+        if (c.empty()) {
+          std::vector<Value> one{inner};
+          c.dtype = inner.is_map() ? "float64" : infer_dtype(one);
+        }
+        f.columns.push_back(std::move(c));
       }
       f.index = Column(Value(), "object", std::vector<Value>(index.begin(), index.end()));
       return f;

@@ -13,6 +13,15 @@
 
 namespace lyn::access {
 
+// lynguine's read_local and read_yaml on parsed data: a mapping whose values
+// are all scalars is one row (its index label details["index"], default
+// "value"); anything else is pd.DataFrame(data) (frame_from_python_data).
+Result<Frame> frame_from_data_or_scalars(const Value& data, const Map& details);
+
+// pd.DataFrame([{}] * rows): rows without columns (the rows live in an
+// unnamed range index, as pandas keeps them).
+Frame frame_of_empty_rows(size_t rows);
+
 // Missing `data` is lynguine's ValueError "Could not create data frame from
 // details specified in "local" entry. Missing key 'data'."
 Result<Frame> read_local(const Map& details, const IoContext& ctx);

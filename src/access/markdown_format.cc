@@ -1,5 +1,6 @@
 #include "access/markdown_format.h"
 
+#include "core/text.h"
 #include "core/utf8.h"
 #include "core/yaml.h"
 
@@ -68,9 +69,19 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
   std::string_view header = text.substr(fm_start, fm_end - fm_start);
   auto parsed = parse_yaml(header, source_name);
   if (!parsed.ok()) {
+    // A yaml.YAMLError is a broken header to lynguine's readers; a Python
+    // exception PyYAML lets through (int()'s ValueError on `0x_`) is not
+    // caught there, so it keeps its class.
+    if (!is_yaml_error(parsed.error())) return parsed.error();
     return Error{"FileFormatError", parsed.error().message, 400};
   }
-  if (parsed->is_map()) out.fields = std::move(parsed->as_map());
+  if (parsed->is_map()) {
+    // python-frontmatter's load() builds Post(content, **metadata): a key
+    // that is not a string (`1:`, `true:`) is Python's TypeError.
+    for (const auto& [k, v] : parsed->as_map())
+      if (k.typed()) return Error{"TypeError", "keywords must be strings", 400};
+    out.fields = std::move(parsed->as_map());
+  }
   out.content = std::string(py_strip(text.substr(body_start)));
   return out;
 }
@@ -84,8 +95,10 @@ Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const PathPolicy& 
     if (!text.ok()) return text.error();
     if (!utf8::is_valid(*text))
       return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
-    auto fm = parse_front_matter(*text, path);
+    // python-frontmatter reads in text mode: universal newlines.
+    auto fm = parse_front_matter(universal_newlines(*text), path);
     if (!fm.ok()) {
+      if (fm.error().type != "FileFormatError") return fm.error();  // lynguine lets it through
       FrontMatter broken;
       broken.header_broken = true;
       return broken;

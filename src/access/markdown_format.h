@@ -26,13 +26,17 @@ struct FrontMatter {
 // What a cached FrontMatter costs (access/file_cache.h).
 size_t approx_bytes(const FrontMatter& fm);
 
-// Splits and parses. A header that is not valid YAML, or not a mapping, is
-// an error of type "FileFormatError".
+// Splits and parses. A header that is not valid YAML is an error of type
+// "FileFormatError"; one that PyYAML fails on with a Python exception
+// (ValueError of `n: 0x_`), or whose mapping has a key that is not a string
+// (python-frontmatter's "keywords must be strings"), keeps that exception's
+// class. A header that is not a mapping gives no fields.
 Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view source_name);
 
 // Reads a markdown file (through `cache` when given). As lynguine does, a
 // header that is not valid YAML reads as no fields and no content, with
-// header_broken set. Errors: missing file, unreadable, not UTF-8.
+// header_broken set. Errors: missing file, unreadable, not UTF-8, and the
+// Python exceptions of parse_front_matter, which lynguine does not catch.
 // `path` is resolved by `paths`, which confines the open.
 Result<std::shared_ptr<const FrontMatter>> load_markdown_file(const PathPolicy& paths,
                                                               const std::string& path,

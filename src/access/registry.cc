@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "core/text.h"
+
 namespace lyn::access {
 
 Registry& Registry::instance() {
@@ -55,29 +57,38 @@ std::string joined_keys(const Map& m) {
 
 }  // namespace
 
-namespace {
+std::string under_base_directory(const Map& details, const std::string& dir) {
+  const Value* base = details.find("base_directory");
+  if (!base || !base->is_string() || base->as_string().empty()) return dir;
+  if (!dir.empty() && dir[0] == '/') return dir;
+  return path_join(base->as_string(), dir);
+}
 
-Result<std::string> data_file_name(const Map& details) {
+Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx) {
   const Value* fn = details.find("filename");
   if (!fn || !fn->is_string())
     return Error::value("Field \"filename\" missing or not a string in data source details.");
   std::string name = fn->as_string();
-  if (const Value* dir = details.find("directory"); dir && dir->is_string())
-    name = path_join(dir->as_string(), name);
-  return name;
+  VarExpansion dir{"", {}};
+  if (const Value* d = details.find("directory"); d && d->is_string()) {
+    dir = configured_path(d->as_string(), ctx);
+    name = path_join(under_base_directory(details, dir.text), name);
+  }
+  auto r = ctx.paths.resolve(name);
+  if (!r.ok()) return dir.hide_values(r.error());
+  return r;
 }
 
-}  // namespace
-
-Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(name, data_file_name(details));
-  return ctx.paths.resolve(name);
+VarExpansion configured_path(const std::string& written, const IoContext& ctx) {
+  if (ctx.expand_vars) return expand_path_vars(written);
+  return VarExpansion{written, {}};
 }
 
 Result<std::string> resolve_input_file(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(name, data_file_name(details));
-  LYN_TRY_ASSIGN(path, ctx.paths.resolve(name));
-  if (auto st = ctx.charge_read(path, name); !st.ok()) return st.error();
+  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  // The error shows the file as the description names it (no $VAR values).
+  if (auto st = ctx.charge_read(path, details.find("filename")->as_string()); !st.ok())
+    return st.error();
   return path;
 }
 

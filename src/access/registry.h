@@ -29,7 +29,11 @@ namespace lyn::access {
 struct IoContext {
   PathPolicy paths;              // base directory for relative paths + confinement
   FileCache* cache = nullptr;    // optional parsed-file cache
-  ReadBudget* budget = nullptr;  // optional per-request limits (read_budget.h)
+  ReadBudget* budget = nullptr;  // optional per-request read limits (read_budget.h)
+  // lynguine expands $VAR in a directory reader's and writer's paths. We do
+  // so only for a description that came from an interface file on disk;
+  // a request's own description (data_source, output, records) is literal.
+  bool expand_vars = false;
 
   // Charges a file about to be read to the budget, if there is one.
   Status charge_read(const std::string& path, std::string_view shown) const {
@@ -61,12 +65,25 @@ void register_core_formats(Registry& r);     // yaml, markdown (formats_core.cc)
 void register_tabular_formats(Registry& r);  // csv, json, local, stacks (formats_tabular.cc)
 void register_file_formats(Registry& r);     // directories, list, auto, bibtex, excel
 
-// The file a description names: `filename` (joined to `directory` when
-// given), resolved and confined by ctx.paths. Errors name the file as the
+// lynguine's rule for a relative directory in a description: it lies under
+// the description's `base_directory` when there is one (sessions stamp the
+// interface's folder on each data item, as CustomDataFrame.from_flow does):
+// os.path.join(base_directory, dir). Absolute or no base: `dir` as it is.
+std::string under_base_directory(const Map& details, const std::string& dir);
+
+// The file a description names, as lynguine's extract_full_filename: with a
+// `directory`, $VARs expanded, under_base_directory, joined to `filename`;
+// without one, `filename` alone (relative to the working directory). Then
+// resolved and confined by ctx.paths. Errors name the file as the
 // description gave it.
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx);
 // The same for a file about to be read: also charged to ctx.budget.
 Result<std::string> resolve_input_file(const Map& details, const IoContext& ctx);
+
+// A path as lynguine would use it: $VAR expanded when the description came
+// from an interface file (IoContext::expand_vars), else as written (a
+// request's own paths are literal). Errors about it go through hide_values().
+VarExpansion configured_path(const std::string& written, const IoContext& ctx);
 
 // lynguine's io.read_data: checks `type`, dispatches, then applies the item
 // options (index, columns, mapping, rename/ignore/select columns, ...).

@@ -302,7 +302,14 @@ Result<Frame> join_frames(const Frame& left, const Frame& right, const std::stri
     out.columns.push_back(std::move(col));
   }
   std::string idx_dtype;
-  if (from_left && !from_right)
+  // pandas joins an index of numbers with one of strings as object.
+  auto numeric = [](const std::string& d) {
+    return d == "int64" || d == "float64" || d == "uint64" || d == "int32";
+  };
+  const std::string ld = index_dtype(left), rd = index_dtype(right);
+  if (ld != rd && !(numeric(ld) && numeric(rd)))
+    idx_dtype = "object";
+  else if (from_left && !from_right)
     idx_dtype = index_dtype(left);
   else if (from_right && !from_left)
     idx_dtype = index_dtype(right);

@@ -6,9 +6,10 @@
 
 namespace lyn::app {
 
-server::Handler api_handler(std::shared_ptr<const service::Api> api) {
-  return [api = std::move(api)](const server::HttpRequest& req) {
-    auto reply = api->handle(req.method, req.target, req.body);
+server::Handler api_handler(std::shared_ptr<const service::Api> api, CallerOf caller_of) {
+  return [api = std::move(api), caller_of = std::move(caller_of)](const server::HttpRequest& req) {
+    auto reply = api->handle(req.method, req.target, req.body,
+                             caller_of ? caller_of(req) : service::Caller{}, req.header("Host"));
     server::HttpResponse resp;
     resp.status = reply.status;
     resp.body = std::move(reply.body);

@@ -7,6 +7,7 @@
 #ifndef LYNGUINE_APP_API_ADAPTER_H_
 #define LYNGUINE_APP_API_ADAPTER_H_
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -17,9 +18,13 @@
 
 namespace lyn::app {
 
-// Every request to api->handle(); the answer's status, body, content type
-// and headers, plus "Server-Timing: op;dur=<ms in the handler>".
-server::Handler api_handler(std::shared_ptr<const service::Api> api);
+// Who a request comes from (app/serve.h's ServeInfo::caller_of).
+using CallerOf = std::function<service::Caller(const server::HttpRequest&)>;
+
+// Every request to api->handle(), as caller_of(request) (unset: "local")
+// with its Host header; the answer's status, body, content type and
+// headers, plus "Server-Timing: op;dur=<ms in the handler>".
+server::Handler api_handler(std::shared_ptr<const service::Api> api, CallerOf caller_of = {});
 
 // The route table's description of a request, in the server's terms.
 server::RouteInfo route_info(const service::RouteTable& routes, std::string_view method,

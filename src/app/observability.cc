@@ -1,6 +1,8 @@
 #include "app/observability.h"
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -42,7 +44,48 @@ struct Observability::State {
   std::string openapi;                      // rendered by attach()
   ops::MetricsSources sources;
   std::unique_ptr<ops::Metrics> metrics;
+  std::mutex refusals_mu;
+  std::map<std::string, std::uint64_t> refusals;  // by reason (a bounded set)
 };
+
+namespace {
+
+// The samples beyond the Metrics' own: the transport's counters, refusals
+// by reason, log lines dropped.
+std::vector<ops::MetricSample> extra_samples(Observability::State& s) {
+  std::vector<ops::MetricSample> out;
+  auto add = [&out](const char* name, const char* type, const char* help, double v,
+                    std::string labels = {}) {
+    out.push_back({name, type, help, std::move(labels), v});
+  };
+  {
+    std::lock_guard lock(s.refusals_mu);
+    for (const auto& [reason, n] : s.refusals)
+      add("lynguine_refusals_total", "counter",
+          "Requests and connections refused or dropped, by reason.", static_cast<double>(n),
+          "reason=\"" + reason + "\"");
+  }
+  add("lynguine_log_lines_dropped_total", "counter",
+      "Log lines dropped because the log's destination did not keep up.",
+      static_cast<double>(s.log->dropped()));
+  if (s.info.transport) {
+    server::ServerStats t = s.info.transport();
+    add("lynguine_connections_accepted_total", "counter", "Connections accepted.",
+        static_cast<double>(t.connections_accepted));
+    add("lynguine_connections_evicted_total", "counter",
+        "Quiet connections closed to make room for new ones.",
+        static_cast<double>(t.connections_evicted));
+    add("lynguine_worker_threads", "gauge", "Threads running request handlers.",
+        static_cast<double>(t.workers));
+    add("lynguine_workers_busy", "gauge", "Worker threads running a handler now.",
+        static_cast<double>(t.busy_workers));
+    add("lynguine_worker_queue_length", "gauge", "Requests waiting for a worker.",
+        static_cast<double>(t.queued));
+  }
+  return out;
+}
+
+}  // namespace
 
 Observability::Observability(const ServeInfo& info, std::shared_ptr<ops::Logger> log)
     : state_(std::make_shared<State>()) {
@@ -63,6 +106,28 @@ Observability::Observability(const ServeInfo& info, std::shared_ptr<ops::Logger>
   src.idle_seconds = info.idle_seconds;
   src.idle_timeout_seconds = info.idle_timeout_seconds;
   src.version = info.version;
+  std::weak_ptr<State> w = state_;
+  src.samples = [w] {
+    auto s = w.lock();
+    return s ? extra_samples(*s) : std::vector<ops::MetricSample>{};
+  };
+}
+
+server::RefusalObserver Observability::on_refusal() {
+  return [s = state_](const server::Refusal& r) {
+    {
+      std::lock_guard lock(s->refusals_mu);
+      ++s->refusals[r.reason];
+    }
+    // The secret is never in a Refusal; the key's name is.
+    // An idle keep-alive connection closed is routine (every client that
+    // keeps one open ends so): counted, but logged only at debug.
+    auto level = r.reason == "idle_timeout" ? ops::LogLevel::kDebug : ops::LogLevel::kWarning;
+    s->log->log(level, "refused",
+                {ops::log_field("reason", r.reason),
+                 ops::log_field("status", static_cast<long long>(r.status)),
+                 ops::log_field("principal", r.principal), ops::log_field("address", r.address)});
+  };
 }
 
 void Observability::add_routes(service::RouteTable& routes) {
@@ -100,15 +165,23 @@ void Observability::add_routes(service::RouteTable& routes) {
                   kMetricsDoc)}});
   routes.add({"/api/openapi.json",
               {get(
-                  [w, page](const service::RequestContext&, const service::RouteRequest&) {
+                  [w, page](const service::RequestContext&, const service::RouteRequest& r) {
                     auto s = w.lock();
-                    return page(s ? s->openapi : std::string("{}"), "application/json");
+                    if (!s) return page("{}", "application/json");
+                    std::string bound = s->info.host.find(':') != std::string::npos
+                                            ? "[" + s->info.host + "]"
+                                            : s->info.host;
+                    bound += ":" + std::to_string(s->info.port);
+                    return page(
+                        ops::openapi_for_server(
+                            s->openapi, ops::server_url_from_host(r.host, s->info.tls, bound)),
+                        "application/json");
                   },
                   kOpenApiDoc)}});
 }
 
 Status Observability::attach(std::shared_ptr<const service::Api> api) {
-  auto doc = ops::render_openapi(api->routes(), state_->info.version);
+  auto doc = ops::render_openapi(api->routes(), state_->info.version, state_->info.auth_required);
   if (!doc.ok()) return doc.error();
   state_->openapi = std::move(doc).value();
   ops::MetricsSources& src = state_->sources;

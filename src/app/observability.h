@@ -40,8 +40,13 @@ class Observability {
   // `inner`, timed into the metrics and access-logged.
   server::Handler wrap(server::Handler inner);
 
- private:
+  // Counts each refusal by reason (lynguine_refusals_total{reason}) and logs
+  // it at warning (reason, status, key name, address).
+  server::RefusalObserver on_refusal();
+
   struct State;
+
+ private:
   std::shared_ptr<State> state_;
 };
 

@@ -6,10 +6,14 @@
 // (idle_seconds, status); app/serve_api.h has the one for lynguine's API.
 //
 //   run_serve(options)  `serve [--daemon]`: check the security options (a
-//                       non-loopback bind needs API keys), listen, wrap the
-//                       handler in a Guard, record server.json, serve
-//                       until idle timeout or SIGTERM/SIGINT/SIGHUP, drain,
-//                       remove server.json if still ours. The exit code.
+//                       non-loopback bind needs API keys; a TCP bind without
+//                       keys needs the local token unless --auth none),
+//                       listen on TCP or a Unix socket, wrap the handler in
+//                       a Guard and the proof of identity, record
+//                       server-<pid>.json (and lynguine's lockfile for TCP),
+//                       serve until idle timeout or SIGTERM/SIGINT/SIGHUP,
+//                       drain, remove the record, socket and lockfile if
+//                       still ours. The exit code.
 //
 // Threads: call from the main thread of a process that has started no other
 // thread (run_serve with daemon=true forks).
@@ -27,22 +31,31 @@
 #include "server/guard.h"
 #include "server/http_server.h"
 #include "server/route_info.h"
+#include "service/api.h"
 
 namespace lyn::app {
 
 // What the handler factory may want to know about the server it serves.
 struct ServeInfo {
-  std::string host;
-  unsigned short port = 0;  // the bound port (never 0)
+  std::string host;         // "localhost" on a Unix socket
+  unsigned short port = 0;  // the bound TCP port (0 on a Unix socket)
+  std::string socket;       // the Unix socket's path, or ""
   pid_t pid = 0;
   std::string root;  // absolute
   std::string version;
   double started_at = 0;  // unix seconds
   double idle_timeout_seconds = 0;
   std::string state_dir;
+  bool tls = false;            // serving https
+  bool auth_required = false;  // a token or API keys are required (TCP, unless --auth none)
+  // Who a request (already let through by the Guard) comes from: the
+  // principal owning its sessions and its rights. Any thread.
+  std::function<service::Caller(const server::HttpRequest&)> caller_of;
   // Live figures; callable from any thread while the server runs.
   std::function<double()> idle_seconds;
   std::function<std::size_t()> in_flight;
+  // The transport's counters (connections, timeouts, workers).
+  std::function<server::ServerStats()> transport;
 };
 
 // What serves the requests: the handler, and what the Guard may know of
@@ -50,6 +63,11 @@ struct ServeInfo {
 struct ServeHandler {
   server::Handler handler;
   server::DescribeRoute describe;
+  // Told of every refused request or connection (Guard and transport); may be unset.
+  server::RefusalObserver on_refusal;
+  // Requests answered on the I/O thread, skipping the worker pool (cheap
+  // probes such as /api/health and /metrics); unset: none.
+  std::function<bool(const server::HttpRequest&)> cheap;
 };
 
 using HandlerFactory = std::function<ServeHandler(const ServeInfo&)>;
@@ -61,10 +79,17 @@ struct ServeOptions {
   double idle_timeout_seconds = 0;  // 0: never
   bool daemon = false;
   int threads = 2;
-  std::string token;  // recorded in server.json when non-empty (and required; see guard.h)
+  std::string token;  // required and recorded when non-empty (see guard.h)
+  // Listen on this Unix domain socket instead of host:port (the per-user
+  // server's, in the private state directory; auth is the kernel's).
+  std::string socket;
+  // "none": a TCP server without API keys requires no token (lynguine's own
+  // ServerClient sends none); otherwise such a server makes one and records
+  // it for our clients.
+  std::string auth;
   std::string version = LYNGUINE_VERSION;
   server::ServerLimits limits;
-  bool write_state = true;  // record server.json in the state directory
+  bool write_state = true;  // record server-<pid>.json in the state directory
   bool quiet = false;       // no "listening on" line on stderr (foreground)
   HandlerFactory make_handler;
 

@@ -10,8 +10,8 @@
 
 namespace lyn::app {
 
-HandlerFactory api_handler_factory(LogSettings settings) {
-  return [settings](const ServeInfo& info) -> ServeHandler {
+HandlerFactory api_handler_factory(LogSettings settings, Limits limits) {
+  return [settings, limits](const ServeInfo& info) -> ServeHandler {
     auto log = ops::Logger::open(settings.level, settings.format, settings.file);
     if (!log.ok()) throw std::runtime_error(log.error().message);
     Observability observability(info, std::move(log).value());
@@ -19,12 +19,19 @@ HandlerFactory api_handler_factory(LogSettings settings) {
     api_options.root = info.root;
     api_options.idle_timeout_seconds = info.idle_timeout_seconds;
     api_options.idle_seconds = info.idle_seconds;
+    api_options.limits = limits;
     api_options.add_routes = [&observability](service::RouteTable& routes) {
       observability.add_routes(routes);
     };
     auto api = std::make_shared<const service::Api>(std::move(api_options));
     if (auto st = observability.attach(api); !st.ok()) throw std::runtime_error(st.error().message);
-    return {observability.wrap(api_handler(api)), describe_routes(api)};
+    auto cheap = [api](const server::HttpRequest& req) {
+      auto label = api->routes().describe(req.method, req.target).metric_label;
+      // Probes that must answer while every worker is busy: they do no file work.
+      return label == "/api/health" || label == "/api/ping" || label == "/metrics";
+    };
+    return {observability.wrap(api_handler(api, info.caller_of)), describe_routes(api),
+            observability.on_refusal(), std::move(cheap)};
   };
 }
 

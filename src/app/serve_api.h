@@ -1,6 +1,7 @@
 // serve_api: what `lynguine serve` serves -- lynguine's Api (src/service)
 // rooted at the server's root, plus the server's own pages and request
-// accounting (app/observability.h), logging to `log`.
+// accounting (app/observability.h), logging to `log`, each request under a
+// Budget of `limits` (core/budget.h; `serve --limit NAME=N`).
 //
 // Thread safety: the factory is called once, by run_serve, on its thread.
 #ifndef LYNGUINE_APP_SERVE_API_H_
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "app/serve.h"
+#include "core/budget.h"
 #include "ops/logging.h"
 
 namespace lyn::app {
@@ -21,7 +23,7 @@ struct LogSettings {
 
 // The handler factory for ServeOptions::make_handler. It throws
 // std::runtime_error if the log file cannot be opened (run_serve reports it).
-HandlerFactory api_handler_factory(LogSettings log);
+HandlerFactory api_handler_factory(LogSettings log, Limits limits = Limits());
 
 }  // namespace lyn::app
 

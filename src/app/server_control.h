@@ -1,15 +1,25 @@
-// The lifecycle commands of `lynguine serve`, acting on the server recorded
-// in the state directory (ops/state_file.h):
+// The lifecycle commands of `lynguine serve`, acting on the servers recorded
+// in the state directory (ops/state_file.h), each checked before it is
+// trusted (client/server_check.h):
 //
-//   serve_status()  `serve --status`: prints the state JSON (with "alive" and
-//                   "state_file", without the token) and returns 0 if a live
-//                   server is recorded; else prints "lynguine server not
-//                   running" and returns 1.
-//   serve_stop()    `serve --stop`: SIGTERM to the recorded server, waits for
-//                   it to exit, returns 0; if none is running says so, 1.
-//   serve_ensure()  `serve --ensure`: a running server of our version,
-//                   started if needed; prints its state JSON (for clients in
-//                   other languages); 1 if none can be started.
+//   serve_status()  `serve --status`: prints the record JSON of the live
+//                   server -- the per-user one (Unix socket) if it runs, else
+//                   the latest started -- with "alive", "check" and
+//                   "state_file", without the token and nonce, and returns
+//                   0; else prints "lynguine server not running", 1 -- with
+//                   `json`, a JSON object {"alive": false, "reason",
+//                   "state_dir"} instead, so a script's `| jq` always gets
+//                   JSON.
+//   serve_stop()    `serve --stop`: SIGTERM to every live recorded server
+//                   that proves itself (or, silent, runs our executable),
+//                   waits for each to exit, returns 0; a record whose pid
+//                   answers without a proof is never signalled (an error,
+//                   1); if none is running says so, 1.
+//   serve_ensure()  `serve --ensure`: the per-user server of our version,
+//                   started if needed (with `idle_timeout_seconds` when > 0,
+//                   else the default); prints its record JSON (without the
+//                   nonce and token) for clients in other languages; 1 if
+//                   none can be started.
 //
 // Threads: call from the main thread; they print to stdout and stderr.
 #ifndef LYNGUINE_APP_SERVER_CONTROL_H_
@@ -17,9 +27,9 @@
 
 namespace lyn::app {
 
-int serve_status();
+int serve_status(bool json = false);
 int serve_stop();
-int serve_ensure();
+int serve_ensure(double idle_timeout_seconds = 0);
 
 }  // namespace lyn::app
 

@@ -79,7 +79,7 @@ Result<Value> render_liquid(const Map& kwargs) {
   for (const auto& [k, v] : kwargs)
     if (k != "template") context.set(k, v);
   auto r = liquid::render_liquid(tmpl->as_string(), context);
-  if (auto* e = std::get_if<liquid::Error>(&r)) return Error{e->type, e->message, 400};
+  if (auto* e = std::get_if<liquid::Error>(&r)) return *e;
   return Value(std::get<std::string>(std::move(r)));
 }
 

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "access/finalize.h"
+#include "assess/column_names.h"
 #include "assess/compute.h"  // the compute hook in from_flow
 #include "assess/frame_labels.h"
 
@@ -61,7 +63,15 @@ Result<Frame> finalize_group(Frame f, const Value& item) {
   if (!idx)
     return Error::value("Missing index field in data frame specification in interface file");
   if (!idx->is_string()) return Error::value("\"index\" should be a string in interface.");
-  if (f.find(idx->as_string())) f.set_index(idx->as_string());
+  if (f.find(idx->as_string())) {
+    f.set_index(idx->as_string());
+  } else if (f.index) {
+    // io.finalize_data names an unnamed index after `index` even when no
+    // column has that name.
+    if (f.index->name.is_null()) f.index->name = *idx;
+  } else {
+    f.index = Column::range(*idx, f.num_rows());
+  }
   return f;
 }
 
@@ -81,29 +91,67 @@ Result<Frame> parameter_row(const Frame& f, const Value& item) {
   return out;
 }
 
-// lynguine joins a directory reader's relative `source` directories to the
-// interface's base directory; for an interface loaded from the server's
-// working directory that is absolute, so sourceRoot is that directory.
-Value with_base_directory(Value item, const std::string& base) {
-  if (base.empty() || base[0] != '/' || !item.is_map()) return item;
-  Map& m = item.as_map();
-  if (Value* src = m.find("source")) {
-    auto fix = [&](Value& entry) {
-      if (!entry.is_map()) return;
-      Value* dir = entry.as_map().find("directory");
-      std::string d = dir && dir->is_string() ? dir->as_string() : ".";
-      if (dir && !dir->is_string() && !dir->is_null()) return;
-      if (!d.empty() && (d[0] == '/' || d[0] == '$' || d[0] == '~')) return;
-      entry.as_map().set("directory", Value(path_join(base, d)));
-    };
-    if (src->is_list())
-      for (auto& e : src->as_list()) fix(e);
-    else
-      fix(*src);
-  }
-  if (Value* specs = m.find("specifications"); specs && specs->is_list())
-    for (auto& spec : specs->as_list()) spec = with_base_directory(std::move(spec), base);
+// CustomDataFrame.from_flow stamps the interface's base_directory on each
+// data item that has none (not on the items nested in it); the readers take
+// the item's relative `directory` and `source` directories under it
+// (access::under_base_directory).
+Value with_base_directory(Value item, const Value* base) {
+  if (!base || !item.is_map() || item.as_map().find("base_directory")) return item;
+  item.as_map().set("base_directory", *base);
   return item;
+}
+
+// Interface.get_output_columns / get_cache_columns: the output's (cache's)
+// `columns`, else the compute and review fields not starting with "_" (for
+// the cache: those that do, and compute `cache` names).
+List default_columns(const Interface& iface, bool cache) {
+  auto section = iface.get(cache ? "cache" : "output");
+  if (section && section->is_map())
+    if (const Value* cols = section->get("columns"); cols && cols->is_list())
+      return cols->as_list();
+  List out;
+  for (const char* key : {"compute", "review"}) {
+    if (cache && std::string_view(key) == "review") continue;
+    auto entries = iface.get(key);
+    if (!entries || !entries->is_list()) continue;
+    for (const auto& e : entries->as_list()) {
+      const Value* f = e.get("field");
+      if (f && f->is_string() && !f->as_string().empty() && (f->as_string()[0] == '_') == cache)
+        out.push_back(*f);
+      else if (cache && e.get("cache"))
+        out.push_back(*e.get("cache"));
+    }
+  }
+  return out;
+}
+
+// _finalize_df on a data item as read: its whole mapping, then its columns
+// (the index column is one still) get variable names.
+Status name_read_columns(ColumnNames& names, const Frame& read, const Value& item) {
+  if (auto st = names.add_mapping(item.get("mapping")); !st.ok()) return st;
+  std::vector<Value> labels;
+  for (const auto& c : read.columns) labels.push_back(c.name);
+  return names.add_columns(labels);
+}
+
+// lynguine's session shows the data as one frame (CustomDataFrame.to_pandas:
+// the groups outer-joined in order, parameters assigned): two groups with a
+// column of the same name make pandas' join fail, and with it the session.
+Status check_joinable(const std::vector<DataGroup>& groups) {
+  std::vector<Value> seen;
+  for (const auto& g : groups) {
+    if (is_parameter_type(g.type)) continue;
+    std::vector<Value> overlap;
+    for (const auto& c : g.frame.columns)
+      if (std::any_of(seen.begin(), seen.end(),
+                      [&](const Value& s) { return label_equal(s, c.name); }))
+        overlap.push_back(c.name);
+    if (!overlap.empty())
+      return Error::value(
+          "columns overlap but no suffix specified: " + access::pandas_index_repr(overlap), 422);
+    for (const auto& c : g.frame.columns) seen.push_back(c.name);
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -151,10 +199,12 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
   }
 
   CustomDataFrame cdf;
+  ColumnNames names;
   for (const auto& key : order) {
     auto item = iface.get(key);
     if (!item) continue;
-    item = with_base_directory(std::move(*item), iface.directory());
+    auto base = iface.get("base_directory");
+    item = with_base_directory(std::move(*item), base ? &*base : nullptr);
     Frame frame;
     if (!is_input_type(key)) {
       if (!item->is_map())
@@ -168,17 +218,23 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
       if (!exists.ok()) return exists.error();
       if (*exists) {
         LYN_TRY_ASSIGN(read, access::read_data(*item, io));
+        if (auto st = name_read_columns(names, read, *item); !st.ok()) return st.error();
         LYN_TRY_ASSIGN(fin, finalize_group(std::move(read), *item));
         frame = std::move(fin);
       } else {
-        // Created empty on the frame's index, with the listed columns.
+        // Created empty on the frame's index, with the listed columns; without
+        // a list, lynguine takes the interface's cache or output columns
+        // (output also for series and the other writable types).
         if (const DataGroup* p = cdf.primary(); p && p->frame.index) frame.index = p->frame.index;
         size_t rows = frame.index ? frame.index->size() : 0;
-        for (const auto& name : labels_of(item->get("columns")))
+        Value listed = item->get("columns") ? *item->get("columns")
+                                            : Value(default_columns(iface, is_cache_type(key)));
+        for (const auto& name : labels_of(&listed))
           frame.columns.push_back(Column{name, "object", std::vector<Value>(rows, Value::nan())});
       }
     } else {
       LYN_TRY_ASSIGN(read, access::read_data(*item, io));
+      if (auto st = name_read_columns(names, read, *item); !st.ok()) return st.error();
       LYN_TRY_ASSIGN(fin, finalize_group(std::move(read), *item));
       frame = std::move(fin);
     }
@@ -188,9 +244,36 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
     } else if (!is_series_type(key)) {
       drop_duplicate_index(frame);
     }
+    // lynguine builds its frame from the first group and adds the others,
+    // except that while what it holds is empty (no rows or no columns) the
+    // next group starts it afresh: the groups before and the variable names
+    // given so far (this group's first pass too) are dropped.
+    if (auto [rows, cols] = cdf.shape(); rows == 0 || cols == 0) {
+      cdf.groups_.clear();
+      names = ColumnNames();
+    }
+    // lynguine gives every column a variable name (assess/column_names.h);
+    // a column it cannot name fails the session.
+    std::vector<Value> labels;
+    for (const auto& c : frame.columns) labels.push_back(c.name);
+    if (auto st = names.add_mapping(item->get("mapping"), &labels); !st.ok()) return st.error();
+    if (auto st = names.add_columns(labels); !st.ok()) return st.error();
     cdf.groups_.push_back(DataGroup{key, std::move(frame), *item});
   }
+  if (auto st = check_joinable(cdf.groups_); !st.ok()) return st.error();
   cdf.init_focus();
+  // from_flow ends with set_selector(series.selector): a column the data
+  // lacks, or one that is not a series column, fails the session.
+  if (auto series = iface.get("series"); series && series->is_map()) {
+    if (const Value* sel = series->as_map().find("selector"); sel && !sel->is_null()) {
+      auto cols = cdf.columns();
+      if (std::none_of(cols.begin(), cols.end(),
+                       [&](const Value& c) { return label_equal(c, *sel); }))
+        return key_error("Invalid selector set.");
+      if (cdf.column_type(*sel) != std::optional<std::string>("series"))
+        return key_error("Column \"" + py_str(*sel) + "\" is not a series column.");
+    }
+  }
   // Compute hook (assess/compute.h): run the interface's precompute, compute
   // and postcompute entries over every row, then reset the focus they moved.
   if (auto st = run_flow_computes(iface, cdf, cdf.groups_); !st.ok()) return st.error();
@@ -255,7 +338,17 @@ std::vector<Value> CustomDataFrame::columns() const {
 }
 
 std::vector<Value> CustomDataFrame::indices() const {
-  if (const DataGroup* p = primary()) return p->frame.row_labels();
+  if (const DataGroup* p = primary()) {
+    std::vector<Value> labels = p->frame.row_labels();
+    if (!is_series_type(p->type)) return labels;
+    // A series repeats its index labels; the frame's index lists each once.
+    std::vector<Value> unique;
+    for (auto& l : labels)
+      if (std::none_of(unique.begin(), unique.end(),
+                       [&](const Value& u) { return label_equal(u, l); }))
+        unique.push_back(std::move(l));
+    return unique;
+  }
   if (!groups_.empty()) return {Value(0)};
   return {};
 }

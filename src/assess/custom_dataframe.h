@@ -107,7 +107,8 @@ class CustomDataFrame {
   // Sets the focused cell of a mutable column (KeyError for input columns,
   // the index column and parameter groups).
   Status set_value(Value value);
-  // The value at (index, column); the focus is left as it was, error or not.
+  // The value at (index, column); the focus is left as it was, unless a step
+  // fails: then it stays where the steps before put it (as lynguine's does).
   Result<Value> get_value_at(const Value& index, const Value& column);
   // The series rows of the focused index: records without the index, as a
   // frame (empty, with no columns, when there are no series groups).

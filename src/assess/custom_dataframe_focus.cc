@@ -46,7 +46,9 @@ void CustomDataFrame::init_focus() {
   subindex_ = Value();
   auto series = series_columns();
   if (series.empty()) return;
-  selector_ = series.front();
+  // lynguine picks a default selector only when the frame was first built
+  // from a series; otherwise the interface's `selector` sets it, or none.
+  if (is_series_type(groups_.front().type)) selector_ = series.front();
   for (const auto& g : groups_) {
     if (!is_series_type(g.type)) continue;
     if (const Value* sel = g.details.get("selector"))
@@ -183,14 +185,24 @@ std::vector<Value> CustomDataFrame::get_subindices() const {
 }
 
 Result<Value> CustomDataFrame::series_value(const DataGroup& g, const Value& column) const {
-  if (selector_.is_null()) return key_error("Selector not set.");
-  if (subindex_.is_null()) return key_error("Subindex not set.");
-  const Column* sel = column_of(g.frame, selector_);
+  // As lynguine's get_value reads self.at[index, column]: no row for the
+  // index is None, one row is its value, several are chosen by the selector
+  // (the last one while no subindex is set).
   const Column* col = column_of(g.frame, column);
-  if (sel && col)
-    for (size_t r : rows_with(g.frame, index_))
-      if (cell_equals(*sel, r, subindex_)) return col->at(r);
-  return key_not_found(index_, column);
+  auto rows = rows_with(g.frame, index_);
+  if (!col || rows.empty()) return Value();
+  if (rows.size() == 1) return col->at(rows.front());
+  if (selector_.is_null()) return key_error("Selector not set.");
+  if (subindex_.is_null()) return col->at(rows.back());
+  // lynguine selects with pandas' `at[index, selector] == subindex`, where
+  // NaN equals nothing: a NaN subindex (the default when the last selector
+  // cell is empty) selects no row, and the last of no rows (iloc[-1]) is
+  // lynguine's IndexError (its 500; ours a 404: no such cell).
+  const Column* sel = column_of(g.frame, selector_);
+  if (sel && !subindex_.is_nan())
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+      if (cell_equals(*sel, *it, subindex_)) return col->at(*it);
+  return Error{"IndexError", "single positional indexer is out-of-bounds", 404};
 }
 
 Result<Value> CustomDataFrame::get_value() const {
@@ -204,7 +216,8 @@ Result<Value> CustomDataFrame::get_value() const {
     if (!c) continue;
     if (is_parameter_type(g.type)) return c->empty() ? Value::nan() : c->at(0);
     auto rows = rows_with(g.frame, index_);
-    if (!rows.empty()) return c->at(rows.front());
+    // lynguine's at[]: a row its group lacks reads as None.
+    return rows.empty() ? Value() : c->at(rows.front());
   }
   return key_not_found(index_, column_);
 }
@@ -244,15 +257,13 @@ Status CustomDataFrame::set_value(Value value) {
 }
 
 Result<Value> CustomDataFrame::get_value_at(const Value& index, const Value& column) {
+  // lynguine's server moves the focus, reads, and moves it back; a step that
+  // fails leaves the focus where the steps before it put it.
   Value old_index = index_, old_column = column_, old_subindex = subindex_;
-  Result<Value> out = Value();
-  if (auto st = set_index(index); !st.ok()) {
-    out = st.error();
-  } else if (auto sc = set_column(column); !sc.ok()) {
-    out = sc.error();
-  } else {
-    out = get_value();
-  }
+  if (auto st = set_index(index); !st.ok()) return st.error();
+  if (auto sc = set_column(column); !sc.ok()) return sc.error();
+  auto out = get_value();
+  if (!out.ok()) return out.error();
   index_ = std::move(old_index);
   column_ = std::move(old_column);
   subindex_ = std::move(old_subindex);

@@ -88,6 +88,7 @@ void SessionStore::load_pending() {
     if (const Value* f = m.get("interface_field")) req.interface_field = *f;
     if (const Value* t = m.get("timeout")) req.timeout = *t;
     if (const Value* b = m.get("base_dir"); b && b->is_string()) req.base_dir = b->as_string();
+    if (const Value* o = m.get("owner"); o && o->is_string()) req.owner = o->as_string();
     double created = now();
     if (const Value* c = m.get("created_time"); c && c->is_number()) created = c->to_double();
     // A session that was idle past its timeout when the server stopped is gone.
@@ -115,6 +116,7 @@ void SessionStore::persist(Session& s) const {
   m.set("interface_field", s.request.interface_field);
   m.set("timeout", s.request.timeout);
   m.set("base_dir", Value(s.request.base_dir));
+  m.set("owner", Value(s.request.owner));
   m.set("created_time", Value(s.created));
   m.set("last_accessed", Value(s.last_accessed.load()));
   std::string text = to_json(Value(std::move(m)));
@@ -197,6 +199,17 @@ Result<SessionStore::SessionPtr> SessionStore::build(SessionRequest request, std
 
 Result<Value> SessionStore::create(SessionRequest request, const Loader& load) {
   auto limits = [&]() -> Status {
+    if (request.owner_quota > 0) {
+      size_t own = 0;
+      for (const auto& [id, s] : sessions_) own += s->request.owner == request.owner;
+      for (const auto& [id, p] : pending_) own += p.first.owner == request.owner;
+      if (own >= request.owner_quota)
+        return Error{"ValueError",
+                     "Maximum number of sessions per API key (" +
+                         std::to_string(request.owner_quota) +
+                         ") reached. Delete existing sessions of this key.",
+                     429};
+    }
     if (sessions_.size() >= options_.max_sessions)
       return Error{"ValueError",
                    "Maximum number of sessions (" + std::to_string(options_.max_sessions) +
@@ -220,9 +233,13 @@ Result<Value> SessionStore::create(SessionRequest request, const Loader& load) {
     if (auto st = limits(); !st.ok()) return st.error();
   }
   LYN_TRY_ASSIGN(id, random_uuid());
+  SessionRequest kept;  // what limits() reads, for the check after loading
+  kept.owner = request.owner;
+  kept.owner_quota = request.owner_quota;
   auto built = build(std::move(request), std::move(id), now(), load);
   if (!built.ok()) return built.error();
   SessionPtr s = std::move(built).value();
+  request = std::move(kept);
   {
     std::lock_guard lock(mu_);
     if (auto st = limits(); !st.ok()) return st.error();  // filled up while loading
@@ -232,20 +249,23 @@ Result<Value> SessionStore::create(SessionRequest request, const Loader& load) {
   return metadata(*s);
 }
 
-Result<SessionStore::SessionPtr> SessionStore::find(std::string_view id, const Loader& load) {
+Result<SessionStore::SessionPtr> SessionStore::find(std::string_view id, const Loader& load,
+                                                    std::string_view owner) {
   std::pair<SessionRequest, double> pending;
   {
     std::lock_guard lock(mu_);
     sweep_locked();
     for (auto& [sid, s] : sessions_)
       if (sid == id) {
+        // Another key's session: as if it did not exist (no hint that it does).
+        if (s->request.owner != owner) return session_not_found(id);
         s->last_accessed = now();
         // Keep the recorded access time roughly current (at most once a minute).
         if (s->last_accessed.load() - s->persisted_at > 60) persist(*s);
         return s;
       }
     auto it = pending_.find(std::string(id));
-    if (it == pending_.end()) return session_not_found(id);
+    if (it == pending_.end() || it->second.first.owner != owner) return session_not_found(id);
     pending = std::move(it->second);
     pending_.erase(it);
   }
@@ -289,15 +309,15 @@ Value SessionStore::metadata(Session& s) const {
   return Value(std::move(m));
 }
 
-Result<Value> SessionStore::info(std::string_view id, const Loader& load) {
-  auto s = find(id, load);
+Result<Value> SessionStore::info(std::string_view id, const Loader& load, std::string_view owner) {
+  auto s = find(id, load, owner);
   if (!s.ok()) return s.error();
   return metadata(**s);
 }
 
 Result<Value> SessionStore::with_session(std::string_view id, const Loader& load,
-                                         const Operation& op) {
-  auto found = find(id, load);
+                                         const Operation& op, std::string_view owner) {
+  auto found = find(id, load, owner);
   if (!found.ok()) return found.error();
   Session& s = **found;
   std::lock_guard lock(s.mu);
@@ -307,18 +327,20 @@ Result<Value> SessionStore::with_session(std::string_view id, const Loader& load
   return out;
 }
 
-Value SessionStore::list(const Loader& load) {
+Value SessionStore::list(const Loader& load, std::string_view owner) {
   std::vector<std::string> pending_ids;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [id, p] : pending_) pending_ids.push_back(id);
+    for (const auto& [id, p] : pending_)
+      if (p.first.owner == owner) pending_ids.push_back(id);
   }
-  for (const auto& id : pending_ids) (void)find(id, load);
+  for (const auto& id : pending_ids) (void)find(id, load, owner);
   std::vector<SessionPtr> snapshot;
   {
     std::lock_guard lock(mu_);
     sweep_locked();
-    for (const auto& [id, s] : sessions_) snapshot.push_back(s);
+    for (const auto& [id, s] : sessions_)
+      if (s->request.owner == owner) snapshot.push_back(s);
   }
   List sessions;
   double total = 0;
@@ -335,16 +357,19 @@ Value SessionStore::list(const Loader& load) {
   return Value(std::move(out));
 }
 
-Status SessionStore::remove(std::string_view id) {
+Status SessionStore::remove(std::string_view id, std::string_view owner) {
   std::lock_guard lock(mu_);
   sweep_locked();
   for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
     if (it->first == id) {
+      if (it->second->request.owner != owner) return session_not_found(id);
       sessions_.erase(it);
       unpersist(id);
       return Ok{};
     }
-  if (pending_.erase(std::string(id)) > 0) {
+  if (auto it = pending_.find(std::string(id));
+      it != pending_.end() && it->second.first.owner == owner) {
+    pending_.erase(it);
     unpersist(id);
     return Ok{};
   }

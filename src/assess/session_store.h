@@ -9,6 +9,14 @@
 // time it is asked for (or listed). The recorded access time is refreshed
 // at most once a minute; a session found idle past its timeout is dropped.
 //
+// Sessions are capabilities: ids come from the secure random source
+// (core/random.h), and each session belongs to the principal that created it
+// (the API key, the local token, or "local" for direct mode and the
+// per-user socket): other principals neither list nor touch it -- to them it
+// does not exist (KeyError, as for an unknown id). A creator with a quota
+// (owner_quota: API keys, which share one server) may hold at most that
+// many sessions.
+//
 // Thread safety: every public method may be called from any thread. One
 // store mutex guards the id -> session map and the pending recoveries; each
 // session has its own mutex, held while an operation runs on its frame, so
@@ -40,6 +48,8 @@ struct SessionRequest {
   Value interface_field;         // null when absent
   Value timeout;                 // as sent; null: the store's default
   std::string base_dir;          // the request's base directory
+  std::string owner = "local";   // the principal the session belongs to (persisted)
+  size_t owner_quota = 0;        // at most this many sessions of owner's; 0: no quota
 };
 
 class SessionStore {
@@ -67,13 +77,16 @@ class SessionStore {
   // store is full ("Maximum number of sessions (100) reached. ...").
   Result<Value> create(SessionRequest request, const Loader& load);
   // The session's metadata (its access time updated first). KeyError
-  // "Session not found: ID" (404) for an unknown or expired id.
-  Result<Value> info(std::string_view id, const Loader& load);
+  // "Session not found: ID" (404) for an unknown or expired id, or one that
+  // `owner` (the caller's principal) did not create.
+  Result<Value> info(std::string_view id, const Loader& load, std::string_view owner = "local");
   // Runs `op` on the session's frame (access time updated).
-  Result<Value> with_session(std::string_view id, const Loader& load, const Operation& op);
-  // {sessions: [metadata...], total_sessions, total_memory_mb}, in creation order.
-  Value list(const Loader& load);
-  Status remove(std::string_view id);
+  Result<Value> with_session(std::string_view id, const Loader& load, const Operation& op,
+                             std::string_view owner = "local");
+  // {sessions: [metadata...], total_sessions, total_memory_mb} of `owner`'s
+  // sessions, in creation order.
+  Value list(const Loader& load, std::string_view owner = "local");
+  Status remove(std::string_view id, std::string_view owner = "local");
 
   // Drops sessions idle for longer than their timeout; how many.
   size_t sweep_expired();
@@ -91,7 +104,7 @@ class SessionStore {
 
   double now() const;
   // The session (recovering a persisted one when needed), or KeyError.
-  Result<SessionPtr> find(std::string_view id, const Loader& load);
+  Result<SessionPtr> find(std::string_view id, const Loader& load, std::string_view owner);
   Result<SessionPtr> build(SessionRequest request, std::string id, double created,
                            const Loader& load);
   Value metadata(Session& s) const;

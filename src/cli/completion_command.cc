@@ -28,7 +28,7 @@ _lynguine() {
   fi
 
   local commands="field mdfield read write call serve completion version help"
-  local common="--server --no-fallback --root --help"
+  local common="--server --no-fallback --root --server-url --api-key --ca-file --help"
 
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --version --help" -- "$cur"))
@@ -39,15 +39,21 @@ _lynguine() {
   case "$prev" in
     --root|--directory)
       COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --config|-c|--interface|--data|--batch|--log-file)
+    --config|-c|--interface|--data|--batch|--log-file|--ca-file|--auth-token-file|--api-keys|--tls-cert|--tls-key|--socket)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --log-format)
       COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --format)
+      COMPREPLY=($(compgen -W "json ndjson csv table" -- "$cur")); return ;;
+    --auth-token)
+      COMPREPLY=($(compgen -W "auto" -- "$cur")); return ;;
+    --auth)
+      COMPREPLY=($(compgen -W "none" -- "$cur")); return ;;
     --log-level)
       COMPREPLY=($(compgen -W "debug info warning error" -- "$cur")); return ;;
     --host)
       COMPREPLY=($(compgen -W "127.0.0.1 ::1 0.0.0.0 localhost" -- "$cur")); return ;;
-    --port|--idle-timeout|--threads|--source|--output|--field|--fields|--columns)
+    --port|--idle-timeout|--threads|--source|--output|--field|--interface-field|--fields|--columns|--server-url|--api-key|--allowed-host|--allow-origin|--rate-limit|--max-concurrent|--max-response-bytes|--request-timeout|--max-body)
       return ;;
   esac
 
@@ -55,8 +61,8 @@ _lynguine() {
   case "${words[1]}" in
     field)   opts="--config --batch --fields --json $common" ;;
     mdfield) opts="batch --fields $common" ;;
-    read)    opts="--source --interface --field --directory $common" ;;
-    write)   opts="--output --data --columns $common" ;;
+    read)    opts="--source --interface --field --interface-field --directory --format $common" ;;
+    write)   opts="--output --source --data --columns $common" ;;
     call)
       if [[ $cword -eq 2 ]]; then
         COMPREPLY=($(compgen -W "GET POST DELETE" -- "$cur")); return
@@ -64,10 +70,12 @@ _lynguine() {
         COMPREPLY=($(compgen -W "/api/ping /api/health /api/status /api/read_data /api/write_data
           /api/compute /api/talk/field /api/interface/read /api/sessions" -- "$cur")); return
       fi
-      opts="$common" ;;
+      opts="--status $common" ;;
     serve)
-      opts="--host --port --root --idle-timeout --daemon --threads --quiet --status --stop
-        --ensure --log-format --log-level --log-file --help" ;;
+      opts="--host --port --socket --root --idle-timeout --daemon --threads --quiet --status --json
+        --stop --ensure --log-format --log-level --log-file --limit --allowed-host --allow-origin
+        --auth --auth-token-file --auth-token --api-keys --tls-cert --tls-key --require-tls
+        --rate-limit --max-concurrent --max-response-bytes --request-timeout --max-body --help" ;;
     completion) opts="bash" ;;
     *) opts="--help" ;;
   esac

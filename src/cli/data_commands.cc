@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/records_text.h"
 #include "config/paths.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -15,18 +16,21 @@ namespace {
 // Sends the request and prints the answer: stdout on success, stderr and
 // exit 1 otherwise.
 int send_and_print(client::ApiCaller& caller, std::string_view method, std::string_view path,
-                   Value body, bool print_status = false) {
+                   Value body, bool print_status = false,
+                   RecordsFormat format = RecordsFormat::json) {
   if (caller.remote() && body.is_map())
     body.as_map().set("working_directory", Value(current_directory()));
   std::string text = body.is_null() ? "" : to_json(body);
   auto r = caller.call(method, path, text);
   if (r.status == 0) return fail("ConnectionError", r.body);
   if (print_status) std::fprintf(stderr, "status: %d\n", r.status);
-  r.body += '\n';
   if (r.status >= 200 && r.status < 300) {
-    std::fwrite(r.body.data(), 1, r.body.size(), stdout);
+    auto text = format_read_answer(r.body, format);
+    if (!text.ok()) return fail(text.error().type, text.error().message);
+    std::fwrite(text->data(), 1, text->size(), stdout);
     return 0;
   }
+  r.body += '\n';
   std::fwrite(r.body.data(), 1, r.body.size(), stderr);
   return 1;
 }
@@ -35,11 +39,12 @@ int send_and_print(client::ApiCaller& caller, std::string_view method, std::stri
 
 int run_read(const std::vector<std::string>& a) {
   CommonOptions common;
-  std::string source, interface_file, field, directory;
+  std::string source, interface_file, field, directory, format = "json";
   auto app =
       make_command("lynguine read",
-                   "usage: lynguine read --source JSON [--server] [--root DIR]\n"
-                   "       lynguine read --interface FILE [--field NAME] [--directory DIR]\n",
+                   "usage: lynguine read --source JSON [--format F] [--server] [--root DIR]\n"
+                   "       lynguine read --interface FILE [--field NAME] [--directory DIR] "
+                   "[--format F]\n",
                    "Prints the JSON body of POST /api/read_data:\n"
                    "{\"status\":\"success\",\"data\":{\"records\",\"columns\",\"shape\","
                    "\"dtypes\"}}.");
@@ -53,6 +58,10 @@ int run_read(const std::vector<std::string>& a) {
       ->option_text("NAME");
   app->add_option("--directory", directory, "where FILE is looked up (default: .)")
       ->option_text("DIR");
+  app->add_option("--format", format,
+                  "json (the answer, default), ndjson (a record per line), csv or table")
+      ->option_text("F")
+      ->check(CLI::IsMember({"json", "ndjson", "csv", "table"}));
   add_common_options(*app, common);
   if (auto done = parse_command(*app, a)) return *done;
   Map body;
@@ -72,21 +81,25 @@ int run_read(const std::vector<std::string>& a) {
     return 2;
   }
   auto caller = make_caller(common);
-  return send_and_print(*caller, "POST", "/api/read_data", Value(std::move(body)));
+  return send_and_print(*caller, "POST", "/api/read_data", Value(std::move(body)), false,
+                        *parse_records_format(format));
 }
 
 int run_write(const std::vector<std::string>& a) {
   CommonOptions common;
   std::string output, data, columns;
   auto app = make_command(
-      "lynguine write", "usage: lynguine write --output JSON --data FILE|JSON [--columns C1,C2]\n",
-      "POST /api/write_data: writes records (a JSON list, or {\"records\": "
-      "[...]}) to the output description, atomically.");
+      "lynguine write",
+      "usage: lynguine write --output JSON --data FILE|JSON|- [--columns C1,C2]\n",
+      "POST /api/write_data: writes records to the output description, atomically. The\n"
+      "records: a JSON list, {\"records\": [...]}, what `lynguine read` prints (json or\n"
+      "ndjson), or NDJSON; so `lynguine read ... | lynguine write --data - ...` copies.");
   app->add_option("--output,--source", output, "the data-source description to write")
       ->option_text("JSON")
       ->required();
-  app->add_option("--data", data, "the records: a file, or JSON text starting with [ or {")
-      ->option_text("FILE|JSON")
+  app->add_option("--data", data,
+                  "the records: a file, JSON text starting with [ or {, or - (stdin)")
+      ->option_text("FILE|JSON|-")
       ->required();
   app->add_option("--columns", columns, "the column order, comma-separated")->option_text("C1,C2");
   add_common_options(*app, common);
@@ -94,14 +107,18 @@ int run_write(const std::vector<std::string>& a) {
   auto out = parse_json(output);
   if (!out.ok()) return fail(out.error().type, "--output: " + out.error().message);
   std::string data_text = data;
-  if (!data.empty() && data[0] != '[' && data[0] != '{') {
+  if (data == "-") {
+    auto text = read_fd(0, "standard input");
+    if (!text.ok()) return fail(text.error().type, "--data -: " + text.error().message);
+    data_text = std::move(text).value();
+  } else if (!data.empty() && data[0] != '[' && data[0] != '{') {
     auto text = read_file(data);
     if (!text.ok()) return fail(text.error().type, text.error().message);
     data_text = *text;
   }
-  auto records = parse_json(data_text);
+  auto records = write_data_from_text(data_text);
   if (!records.ok()) return fail(records.error().type, "--data: " + records.error().message);
-  Value data_value = records->is_list() ? Value(Map{{"records", *records}}) : *records;
+  Value data_value = std::move(records).value();
   if (!columns.empty() && data_value.is_map()) {
     List cols;
     size_t start = 0;

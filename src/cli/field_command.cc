@@ -32,6 +32,7 @@ const char* kFieldHelp =
     "  --config FILE   a config file to fall back on (repeatable)\n"
     "  --batch FILE    print field:value lines for the --fields list\n"
     "  --json          print the JSON value of POST /api/talk/field instead\n"
+    "                  (with --batch: one JSON object, field -> value)\n"
     "  --server        go through the lynguine server (LYNGUINE_USE_SERVER=1 too)\n"
     "  --no-fallback   the server or an error (exit 1), never direct mode\n"
     "  --root DIR      direct mode: confine paths to DIR\n";
@@ -81,9 +82,9 @@ FieldArgs parse_field_args(const std::vector<std::string>& a) {
   return out;
 }
 
-// Asks for one field; on success sets *text (mdfield form) and *json.
+// Asks for one field; on success sets *text (mdfield form) and *value.
 int ask(client::ApiCaller& caller, const FieldArgs& fa, const std::string& field, std::string* text,
-        std::string* json) {
+        Value* value) {
   Map body;
   body.set("field", Value(field));
   // Paths as given, relative to this directory (a server resolves them from
@@ -106,7 +107,7 @@ int ask(client::ApiCaller& caller, const FieldArgs& fa, const std::string& field
   const Value* t = v.get("text");
   const Value* val = v.get("value");
   *text = t && t->is_string() ? t->as_string() : "";
-  *json = val ? to_json(*val) : "null";
+  *value = val ? *val : Value();
   return 0;
 }
 
@@ -130,14 +131,21 @@ int run(const std::vector<std::string>& args, bool mdfield_layout) {
   if (!md_dir.empty()) fa.common.extra_roots.push_back(md_dir);
   auto caller = make_caller(fa.common);
   std::string out;
+  Map values;  // --batch --json: one object, field -> value
   for (const auto& field : fa.fields) {
-    std::string text, json;
-    int rc = ask(*caller, fa, field, &text, &json);
+    std::string text;
+    Value value;
+    int rc = ask(*caller, fa, field, &text, &value);
     if (rc != 0) return rc;
+    if (fa.batch && fa.json) {
+      values.set(field, std::move(value));
+      continue;
+    }
     if (fa.batch) out += field + ":";
-    out += fa.json ? json : text;
+    out += fa.json ? to_json(value) : text;
     out += '\n';
   }
+  if (fa.batch && fa.json) out = to_json(Value(std::move(values))) + "\n";
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;
 }

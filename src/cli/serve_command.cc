@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "config/paths.h"
+#include "core/budget.h"
 #include "ops/logging.h"
 
 namespace lyn::cli {
@@ -20,10 +21,11 @@ namespace lyn::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: lynguine serve [--host HOST] [--port PORT] [--root DIR] [--idle-timeout SECONDS]\n"
+    "usage: lynguine serve [--host HOST] [--port PORT | --socket PATH] [--root DIR]\n"
+    "                      [--idle-timeout SECONDS] [--auth none] [--limit NAME=N ...]\n"
     "                      [--daemon] [--threads N] [--quiet]\n"
     "                      [--log-format text|json] [--log-level LEVEL] [--log-file PATH]\n"
-    "       lynguine serve --status | --stop | --ensure\n";
+    "       lynguine serve --status [--json] | --stop | --ensure [--idle-timeout S]\n";
 
 constexpr const char* kDescription =
     "Serves lynguine's HTTP API (CIP-0008 server mode). Besides the API it serves GET / (a\n"
@@ -43,9 +45,15 @@ std::string absolute(std::string path) {
 
 int run_serve_command(const std::vector<std::string>& args) {
   app::ServeOptions o = app::serve_options_from_env();
-  bool status = false, stop = false, ensure = false;
+  bool status = false, stop = false, ensure = false, json = false;
   std::string log_format = "text", log_level, log_file, auth_token;
-  double request_timeout = static_cast<double>(o.limits.request_timeout.count()) / 1000.0;
+  auto seconds = [](std::chrono::milliseconds ms) {
+    return static_cast<double>(ms.count()) / 1000.0;
+  };
+  double request_timeout = seconds(o.limits.request_timeout);
+  double header_timeout = seconds(o.limits.header_timeout);
+  double keep_alive_timeout = seconds(o.limits.keep_alive_timeout);
+  double deadline = seconds(o.limits.deadline);
 
   auto cmd = make_command("lynguine serve", kUsage, kDescription);
   CLI::App& app = *cmd;
@@ -57,6 +65,12 @@ int run_serve_command(const std::vector<std::string>& args) {
   app.add_option("--port", o.port, "port (default 8765, env LYNGUINE_SERVER_PORT; 0 picks one)")
       ->option_text("PORT")
       ->transform(port_number())
+      ->group(kServer);
+  app.add_option("--socket", o.socket,
+                 "listen on a Unix domain socket at PATH instead of TCP (only processes of "
+                 "your user may connect; our clients start the per-user server this way)")
+      ->option_text("PATH")
+      ->transform(absolute)
       ->group(kServer);
   app.add_option("--root", o.root,
                  "every path a request names must lie under DIR (default: the current "
@@ -78,8 +92,10 @@ int run_serve_command(const std::vector<std::string>& args) {
   app.add_flag("--quiet", o.quiet, "no start-up line, and warnings only in the log")
       ->group(kServer);
 
-  const char* kLifecycle = "The running server (from the state file)";
+  const char* kLifecycle = "The running server (from its record in the state directory)";
   app.add_flag("--status", status, "show the running server")->group(kLifecycle);
+  app.add_flag("--json", json, "with --status: JSON whether or not a server runs")
+      ->group(kLifecycle);
   app.add_flag("--stop", stop, "stop the running server gracefully")->group(kLifecycle);
   app.add_flag("--ensure", ensure,
                "start a server unless one of this version runs; print its state")
@@ -118,9 +134,16 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->transform(absolute)
       ->group(kSecurity);
   app.add_option("--auth-token", auth_token,
-                 "auto: a random token, written 0600 beside server.json; our clients use it")
+                 "auto: a random token, also written 0600 to <state dir>/token; our clients use it")
       ->option_text("auto")
       ->check(CLI::IsMember({"auto"}))
+      ->group(kSecurity);
+  app.add_option("--auth", o.auth,
+                 "none: a TCP server without API keys requires no token (for lynguine's own "
+                 "ServerClient; every local user can then use it). Default: a random token, "
+                 "recorded in the private state directory, which our clients send")
+      ->option_text("none")
+      ->check(CLI::IsMember({"none"}))
       ->group(kSecurity);
   app.add_option("--api-keys", o.api_keys_file,
                  "YAML/JSON list of {name, key, rights: read|write}; required to bind a "
@@ -143,6 +166,12 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->option_text("N")
       ->check(non_negative_number())
       ->group(kSecurity);
+  app.add_option("--trusted-proxy", o.guard.trusted_proxies,
+                 "a reverse proxy's address: its X-Forwarded-For names the client for rate "
+                 "and connection limits and logs (repeatable)")
+      ->option_text("ADDR")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->group(kSecurity);
 
   const char* kLimits = "Limits";
   app.add_option("--max-concurrent", o.limits.max_concurrent,
@@ -160,21 +189,73 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->option_text("S")
       ->check(non_negative_number(/*positive=*/true))
       ->group(kLimits);
+  app.add_option("--header-timeout", header_timeout,
+                 "seconds from a request's first byte to the end of its headers (default 10)")
+      ->option_text("S")
+      ->check(non_negative_number(/*positive=*/true))
+      ->group(kLimits);
+  app.add_option("--keep-alive-timeout", keep_alive_timeout,
+                 "seconds an open connection may wait for its next request (default 30)")
+      ->option_text("S")
+      ->check(non_negative_number(/*positive=*/true))
+      ->group(kLimits);
+  app.add_option("--deadline", deadline,
+                 "seconds from a complete request to its answer before 503 (default 60; 0: none)")
+      ->option_text("S")
+      ->check(non_negative_number())
+      ->group(kLimits);
+  app.add_option("--max-connections", o.limits.max_connections,
+                 "open connections in all; beyond, the quietest is closed (default 1024)")
+      ->option_text("N")
+      ->transform(whole_number(1))
+      ->group(kLimits);
+  app.add_option("--max-connections-per-address", o.limits.max_connections_per_address,
+                 "open connections from one address (default 128; 0: no cap)")
+      ->option_text("N")
+      ->transform(whole_number(0))
+      ->group(kLimits);
+  app.add_option("--workers", o.limits.workers,
+                 "threads running request handlers (default 8; 0: on the I/O threads)")
+      ->option_text("N")
+      ->transform(whole_number(0))
+      ->group(kLimits);
+  app.add_option("--max-queue", o.limits.max_queue,
+                 "requests waiting for a worker before 503 (default 64)")
+      ->option_text("N")
+      ->transform(whole_number(0))
+      ->group(kLimits);
   app.add_option("--max-body", o.limits.max_body,
                  "larger request bodies are answered 413 (default 64 MiB)")
       ->option_text("N")
       ->transform(whole_number(1))
       ->group(kLimits);
+  // A request's own budget (core/budget.h): refusals name the NAME to raise.
+  Limits budget;
+  app.add_option_function<std::vector<std::string>>(
+         "--limit",
+         [&budget](const std::vector<std::string>& values) {
+           for (const auto& v : values)
+             if (auto st = set_limit(budget, v); !st.ok())
+               throw CLI::ValidationError(st.error().message);
+         },
+         "a request's budget: NAME=N (repeatable; 0: none), e.g. liquid_loop_iterations=20000000; "
+         "NAME one of " +
+             limit_names())
+      ->option_text("NAME=N")
+      ->group(kLimits);
 
   if (auto done = parse_command(app, args)) return *done;
 
-  if (status) return app::serve_status();
+  if (status) return app::serve_status(json);
   if (stop) return app::serve_stop();
-  if (ensure) return app::serve_ensure();
+  if (ensure) return app::serve_ensure(o.idle_timeout_seconds);
 
   o.auth_token_auto = auth_token == "auto";
-  o.limits.request_timeout =
-      std::chrono::milliseconds(static_cast<long long>(request_timeout * 1000));
+  auto ms = [](double s) { return std::chrono::milliseconds(static_cast<long long>(s * 1000)); };
+  o.limits.request_timeout = ms(request_timeout);
+  o.limits.header_timeout = ms(header_timeout);
+  o.limits.keep_alive_timeout = ms(keep_alive_timeout);
+  o.limits.deadline = ms(deadline);
   if (o.root.empty()) o.root = current_directory();
 
   // The log options are checked now (before --daemon forks); the logger
@@ -191,7 +272,7 @@ int run_serve_command(const std::vector<std::string>& args) {
       return 1;
     }
   }
-  o.make_handler = app::api_handler_factory(log);
+  o.make_handler = app::api_handler_factory(log, budget);
   return app::run_serve(o);
 }
 

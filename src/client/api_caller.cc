@@ -2,10 +2,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "client/ensure_server.h"
 #include "client/http_client.h"
+#include "client/server_check.h"
 #include "ops/process.h"
+#include "ops/state_dir.h"
 #include "ops/state_file.h"
 
 namespace lyn::client {
@@ -30,6 +33,12 @@ class ServerCaller : public ApiCaller {
   ServerCaller(std::string host, unsigned short port, std::string token,
                ClientOptions client_options = {})
       : client_(std::move(host), port, std::move(client_options)), token_(std::move(token)) {}
+  // A recorded server: every connection is proved (client/server_check.h)
+  // before the record's token is sent on it.
+  explicit ServerCaller(const ops::ServerRecord& record, const std::string& ca_file = "")
+      : ServerCaller(endpoint_for(record, ca_file), record.token) {}
+  ServerCaller(ServerEndpoint e, std::string token)
+      : ServerCaller(std::move(e.host), e.port, std::move(token), std::move(e.options)) {}
   CallResult call(std::string_view method, std::string_view path, std::string_view body) override {
     HeaderList headers;
     if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
@@ -98,13 +107,37 @@ Result<ServerUrl> parse_server_url(std::string_view url) {
   return out;
 }
 
+namespace {
+
+// A live server of ours recorded at host:port (plain HTTP) that requires a
+// token: its record, whose token our caller sends on connections where the
+// server proved itself. (One without a token has nothing to protect: it is
+// used as any address is, without the proof's extra round trip.)
+std::optional<ops::ServerRecord> recorded_tcp_server(const Result<ops::StateDir>& dir,
+                                                     const std::string& host, unsigned short port) {
+  if (!dir.ok()) return std::nullopt;
+  std::string h = host == "localhost" ? "127.0.0.1" : host;
+  for (auto& r : ops::list_records(*dir))
+    if (r.socket.empty() && r.port == port && !r.tls && !r.token.empty() &&
+        endpoint_for(r).host == h && ops::same_process(r.pid, r.process_start))
+      return std::move(r);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ApiCaller>> make_server_caller(const ServerCallerOptions& options) {
   using Answer = Result<std::unique_ptr<ApiCaller>>;
+  auto dir = ops::StateDir::open();
   // Security: an explicit URL (maybe https, maybe with an API key) is used
-  // as it is; nothing is looked up or started.
+  // as it is; nothing is started. Without a key, a server of ours recorded
+  // at a plain http URL gets its token after proving itself.
   if (!options.url.empty()) {
     auto url = parse_server_url(options.url);
     if (!url.ok()) return url.error();
+    if (!url->tls && options.api_key.empty())
+      if (auto r = recorded_tcp_server(dir, url->host, url->port))
+        return Answer(std::make_unique<ServerCaller>(*r));
     ClientOptions co;
     co.tls = url->tls;
     co.ca_file = options.ca_file;
@@ -119,26 +152,31 @@ Result<std::unique_ptr<ApiCaller>> make_server_caller(const ServerCallerOptions&
   if (port == 0) {
     if (const char* p = std::getenv("LYNGUINE_SERVER_PORT"); p && *p) port = std::atoi(p);
   }
-  // An explicit address: use it as it is, never start anything.
+  // An explicit address: never start anything. A server of ours recorded
+  // there is proved and sent its token; anything else is used as it is.
   if (!host.empty() || port != 0) {
     if (host.empty()) host = "127.0.0.1";
     if (port == 0) port = 8765;
+    if (options.api_key.empty())
+      if (auto r = recorded_tcp_server(dir, host, port))
+        return Answer(std::make_unique<ServerCaller>(*r));
     return Answer(std::make_unique<ServerCaller>(host, port, options.api_key));
   }
-  if (auto dir = ops::state_dir(); dir.ok()) {
-    if (auto st = ops::read_state(*dir);
-        st.ok() && st->version == LYNGUINE_VERSION && ops::pid_alive(st->pid)) {
-      // Fast path: trust a live pid of our version; a failed call falls back.
-      return Answer(std::make_unique<ServerCaller>(st->host, st->port, st->token));
-    }
+  // The per-user server, on its Unix socket in the private state directory.
+  if (!dir.ok()) return dir.error();
+  if (auto r = recorded_local_server(*dir, LYNGUINE_VERSION)) {
+    // Fast path: its process is alive as recorded; the connection is proved
+    // as it opens, and a failed call falls back.
+    return Answer(std::make_unique<ServerCaller>(*r));
   }
   if (!options.auto_start) return Error{"ConnectionError", "no lynguine server is running", 503};
   EnsureOptions eo;
   eo.root = options.root;
+  eo.state_dir = dir->path();
   eo.on_message = [](const std::string& m) { std::fprintf(stderr, "lynguine: %s\n", m.c_str()); };
   auto st = ensure_server(eo);
   if (!st.ok()) return st.error();
-  return Answer(std::make_unique<ServerCaller>(st->host, st->port, st->token));
+  return Answer(std::make_unique<ServerCaller>(*st));
 }
 
 }  // namespace lyn::client

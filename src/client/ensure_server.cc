@@ -12,8 +12,10 @@
 #include <thread>
 
 #include "client/http_client.h"
+#include "client/server_check.h"
 #include "config/paths.h"
 #include "ops/process.h"
+#include "ops/stale_socket.h"
 #include "ops/start_lock.h"
 
 extern char** environ;
@@ -23,12 +25,27 @@ namespace lyn::client {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using ops::ServerState;
+using ops::ServerRecord;
 
-std::string connect_host(const std::string& host) {
-  if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
-  if (host == "::" || host == "[::]") return "::1";
-  return host;
+// Records of the per-user server: those on dir's socket.
+std::vector<ServerRecord> local_records(const ops::StateDir& dir) {
+  std::vector<ServerRecord> out;
+  for (auto& r : ops::list_records(dir))
+    if (r.socket == dir.socket_path()) out.push_back(std::move(r));
+  return out;
+}
+
+// A live per-user server of `version` that proves itself (or is too busy to
+// answer, its process alive as recorded: starting a second one would be
+// worse than waiting for it).
+std::optional<ServerRecord> live_local_server(const ops::StateDir& dir,
+                                              const std::string& version) {
+  for (auto& r : local_records(dir)) {
+    if (r.version != version) continue;
+    ServerCheck c = check_server(r);
+    if (c.verdict == ServerCheck::kProven || c.verdict == ServerCheck::kSilent) return r;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -41,48 +58,49 @@ std::string default_server_root() {
   return current_directory();
 }
 
-bool is_alive(const ServerState& state, std::chrono::milliseconds timeout) {
-  if (!ops::pid_alive(state.pid) || state.port == 0) return false;
-  HeaderList headers;
-  if (!state.token.empty()) headers.emplace_back("Authorization", "Bearer " + state.token);
-  auto res = http_request(connect_host(state.host), state.port, "GET", "/api/health", {}, headers,
-                          timeout);
-  // Our pid holds the port but is too busy to answer in time (every worker
-  // thread inside a long request): alive. Starting a second server would be
-  // worse than waiting.
-  if (!res.ok()) return res.error().type == "TimeoutError";
-  if (res->status != 200) return false;
-  if (res->header("X-Lynguine-Pid") != std::to_string(state.pid)) return false;
-  return res->body.find("lynguine") != std::string::npos;
+std::optional<ServerRecord> recorded_local_server(const ops::StateDir& dir,
+                                                  const std::string& version) {
+  for (auto& r : local_records(dir))
+    if (r.version == version && ops::same_process(r.pid, r.process_start)) return r;
+  return std::nullopt;
 }
 
-Result<ServerState> ensure_server(const EnsureOptions& options) {
-  std::string dir = options.state_dir;
-  if (dir.empty()) {
-    auto d = ops::state_dir();
-    if (!d.ok()) return d.error();
-    dir = *d;
-  }
+Result<ServerRecord> ensure_server(const EnsureOptions& options) {
+  auto opened =
+      options.state_dir.empty() ? ops::StateDir::open() : ops::StateDir::open(options.state_dir);
+  if (!opened.ok()) return opened.error();
+  const ops::StateDir& dir = *opened;
   auto say = [&](const std::string& m) {
     if (options.on_message) options.on_message(m);
   };
 
   // Fast path without the lock: a live server of our version.
-  if (auto st = ops::read_state(dir); st.ok() && st->version == options.version && is_alive(*st))
-    return st;
+  if (auto r = live_local_server(dir, options.version)) return *r;
 
   auto lock = ops::StartLock::acquire(dir);
   if (!lock.ok()) return lock.error();
 
-  if (auto st = ops::read_state(dir); st.ok()) {
-    if (is_alive(*st)) {
-      if (st->version == options.version) return st;
-      say("replacing lynguine server version " + st->version + " with " + options.version);
-      if (!ops::stop_process(st->pid, std::chrono::milliseconds(3000), true))
-        return Error::internal("cannot stop lynguine server pid " + std::to_string(st->pid));
+  for (const auto& r : local_records(dir)) {
+    ServerCheck c = check_server(r);
+    if (c.alive()) {
+      if (r.version == options.version &&
+          (c.verdict == ServerCheck::kProven || c.verdict == ServerCheck::kSilent))
+        return r;
+      // Another version (or an unproven answer): replace it, but signal its
+      // pid only if it is provably our server.
+      if (!may_signal(r, c))
+        return Error{"PermissionError",
+                     "the recorded lynguine server pid " + std::to_string(r.pid) +
+                         " did not prove its identity (" + c.detail + "); not signalling it",
+                     403};
+      say("replacing lynguine server version " + r.version + " with " + options.version);
+      if (!ops::stop_process(r.pid, std::chrono::milliseconds(3000), true))
+        return Error::internal("cannot stop lynguine server pid " + std::to_string(r.pid));
     }
-    ops::remove_state(dir);  // stale, or just stopped
+    ops::remove_record(dir, r);  // stale, or just stopped
   }
+  // A socket left by a killed server blocks the new one's bind.
+  if (auto st = ops::remove_stale_socket(dir.socket_path()); !st.ok()) return st.error();
 
   std::string exe = options.executable;
   if (exe.empty()) {
@@ -96,7 +114,7 @@ Result<ServerState> ensure_server(const EnsureOptions& options) {
   std::vector<std::string> args = options.args;
   if (args.empty())
     args = {"serve",          "--daemon",
-            "--port",         "0",
+            "--socket",       dir.socket_path(),
             "--idle-timeout", std::to_string(options.idle_timeout_seconds),
             "--root",         root};
   std::vector<char*> argv;
@@ -108,7 +126,7 @@ Result<ServerState> ensure_server(const EnsureOptions& options) {
   std::vector<std::string> env_store;
   for (char** e = environ; e && *e; ++e)
     if (std::strncmp(*e, "LYNGUINE_STATE_DIR=", 19) != 0) env_store.emplace_back(*e);
-  env_store.push_back("LYNGUINE_STATE_DIR=" + dir);
+  env_store.push_back("LYNGUINE_STATE_DIR=" + dir.path());
   std::vector<char*> envp;
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -139,17 +157,17 @@ Result<ServerState> ensure_server(const EnsureOptions& options) {
     ::kill(child, SIGKILL);
     ::waitpid(child, &status, 0);
     return Error::internal("lynguine server did not start within the timeout (see " +
-                           ops::log_file_path(dir) + ")");
+                           dir.log_path() + ")");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return Error::internal("lynguine server failed to start (see " + ops::log_file_path(dir) + ")");
-  // The daemon wrote its state before signalling readiness; confirm it answers.
+    return Error::internal("lynguine server failed to start (see " + dir.log_path() + ")");
+  // The daemon wrote its record before signalling readiness; prove it.
   do {
-    if (auto st = ops::read_state(dir); st.ok() && is_alive(*st)) return st;
+    if (auto r = live_local_server(dir, options.version)) return *r;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   } while (Clock::now() < deadline);
-  return Error::internal("lynguine server started but does not answer (see " +
-                         ops::log_file_path(dir) + ")");
+  return Error::internal("lynguine server started but does not answer (see " + dir.log_path() +
+                         ")");
 }
 
 }  // namespace lyn::client

@@ -1,3 +1,4 @@
+// (Over 500 lines: TCP, TLS and Unix-socket connections share one request and answer reader.)
 #include "client/http_client.h"
 
 #include <arpa/inet.h>
@@ -8,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -66,7 +68,7 @@ Result<int> connect_addr(const sockaddr* addr, socklen_t len, Clock::time_point 
   int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error::os("socket");
   int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (addr->sa_family != AF_UNIX) ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   int r;
   do {
     r = ::connect(fd, addr, len);
@@ -181,6 +183,25 @@ bool parse_size(std::string_view s, int base, std::size_t* out) {
   return true;
 }
 
+// "ip:port" of a socket address; IPv4-mapped IPv6 shown as IPv4 (as the
+// server's transport shows its peers).
+std::string endpoint_text(const sockaddr_storage& a) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (a.ss_family == AF_INET) {
+    auto* v4 = reinterpret_cast<const sockaddr_in*>(&a);
+    ::inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+    return std::string(text) + ":" + std::to_string(ntohs(v4->sin_port));
+  }
+  if (a.ss_family == AF_INET6) {
+    auto* v6 = reinterpret_cast<const sockaddr_in6*>(&a);
+    ::inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+    std::string ip = text;
+    if (ip.rfind("::ffff:", 0) == 0 && ip.find('.') != std::string::npos) ip = ip.substr(7);
+    return ip + ":" + std::to_string(ntohs(v6->sin6_port));
+  }
+  return "unix";
+}
+
 }  // namespace
 
 std::string HttpResult::header(std::string_view name) const {
@@ -202,9 +223,51 @@ void HttpClient::close() {
   fd_ = -1;
 }
 
+Status HttpClient::open() {
+  if (fd_ >= 0) return Ok{};
+  return connect_socket();
+}
+
+Peer HttpClient::peer() const {
+  Peer p;
+  if (fd_ < 0) return p;
+  sockaddr_storage local{};
+  socklen_t len = sizeof local;
+  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &len) != 0) return p;
+  p.local = endpoint_text(local);
+  if (local.ss_family != AF_UNIX) return p;
+#if defined(SO_PEERCRED)
+  struct ucred cred {};
+  socklen_t cl = sizeof cred;
+  if (::getsockopt(fd_, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) {
+    p.pid = static_cast<long>(cred.pid);
+    p.uid = static_cast<long>(cred.uid);
+  }
+#else
+  uid_t uid;
+  gid_t gid;
+  if (::getpeereid(fd_, &uid, &gid) == 0) p.uid = static_cast<long>(uid);
+#endif
+  return p;
+}
+
 Status HttpClient::connect_socket() {
   close();
   auto deadline = Clock::now() + options_.connect_timeout;
+  if (!options_.unix_socket.empty()) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const std::string& path = options_.unix_socket;
+    if (path.size() >= sizeof addr.sun_path)
+      return Error{"OSError", "Unix socket path too long: " + path, 500};
+    std::memcpy(addr.sun_path, path.data(), path.size());
+    auto fd = connect_addr(reinterpret_cast<sockaddr*>(&addr), sizeof addr, deadline);
+    if (!fd.ok())
+      return Error{fd.error().type, "cannot connect to " + path + ": " + fd.error().message,
+                   fd.error().http_status};
+    fd_ = *fd;
+    return run_on_connect();
+  }
   std::string h = host_.empty() || host_ == "localhost" ? "127.0.0.1" : host_;
   if (h == "0.0.0.0") h = "127.0.0.1";
   if (h == "::") h = "::1";
@@ -250,7 +313,16 @@ Status HttpClient::connect_socket() {
     }
     tls_ = std::move(tls).value();
   }
-  return Ok{};
+  return run_on_connect();
+}
+
+Status HttpClient::run_on_connect() {
+  if (!options_.on_connect) return Ok{};
+  in_on_connect_ = true;
+  Status st = options_.on_connect(*this);
+  in_on_connect_ = false;
+  if (!st.ok()) close();
+  return st;
 }
 
 Result<HttpResult> HttpClient::request(std::string_view method, std::string_view path,
@@ -259,12 +331,16 @@ Result<HttpResult> HttpClient::request(std::string_view method, std::string_view
   wire.reserve(256 + body.size());
   wire.append(method).append(" ").append(path.empty() ? std::string_view("/") : path);
   wire += " HTTP/1.1\r\nHost: ";
-  bool v6 = host_.find(':') != std::string::npos && host_.front() != '[';
-  if (v6) wire += '[';
-  wire += host_;
-  if (v6) wire += ']';
-  wire += ':';
-  wire += std::to_string(port_);
+  if (!options_.unix_socket.empty()) {
+    wire += "localhost";
+  } else {
+    bool v6 = host_.find(':') != std::string::npos && host_.front() != '[';
+    if (v6) wire += '[';
+    wire += host_;
+    if (v6) wire += ']';
+    wire += ':';
+    wire += std::to_string(port_);
+  }
   wire += "\r\n";
   bool has_type = false, has_accept = false, has_agent = false;
   for (const auto& [k, v] : headers) {
@@ -291,7 +367,9 @@ Result<HttpResult> HttpClient::request(std::string_view method, std::string_view
     if (auto st = connect_socket(); !st.ok()) return st.error();
   bool retryable = false;
   auto result = attempt(wire, head, &retryable);
-  if (!result.ok() && reused && retryable) {
+  // A kept-alive connection the server closed meanwhile: once more on a new
+  // one (never from inside on_connect, whose connection is the point).
+  if (!result.ok() && reused && retryable && !in_on_connect_) {
     if (auto st = connect_socket(); !st.ok()) return st.error();
     result = attempt(wire, head, &retryable);
   }

@@ -1,7 +1,9 @@
 // HttpClient: a minimal blocking HTTP/1.1 client on raw POSIX sockets, for the
 // CLI's server mode and the lifecycle's health checks. No Boost, no
 // threads, no allocation beyond the strings it returns: a request to a local
-// server costs one connect() and a couple of syscalls.
+// server costs one connect() and a couple of syscalls. It speaks TCP (host and
+// port), TLS over TCP, or a Unix domain socket (ClientOptions::unix_socket:
+// the per-user server's, whose credentials the kernel reports: peer()).
 //
 // It sends one request at a time and reads status, headers and body (with
 // Content-Length, chunked, or read-until-close framing). TCP_NODELAY is set on
@@ -14,7 +16,10 @@
 #ifndef LYNGUINE_CLIENT_HTTP_CLIENT_H_
 #define LYNGUINE_CLIENT_HTTP_CLIENT_H_
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +41,8 @@ struct HttpResult {
   std::string header(std::string_view name) const;
 };
 
+class HttpClient;
+
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{2000};
   // Deadline for one whole request (send + wait + read).
@@ -46,9 +53,29 @@ struct ClientOptions {
   // when ca_file is empty, and must name `host`.
   bool tls = false;
   std::string ca_file;
+  // Connect to this Unix domain socket instead of host:port (the Host header
+  // then says "localhost"). Not with tls.
+  std::string unix_socket;
+  // Run on every new connection before the request that opened it is sent
+  // (after the TLS handshake); it may send requests of its own on the
+  // connection. An error closes the connection and is the request's answer.
+  // The identity check (client/server_check.h) proves a server here before
+  // a token is sent on the connection.
+  std::function<Status(HttpClient&)> on_connect;
 };
 
 class TlsConnection;
+
+// Who is at the other end of a connection, as the kernel says.
+struct Peer {
+  // Unix sockets (SO_PEERCRED, getpeereid): the server's uid, and its pid
+  // where the platform tells it (Linux); -1 if unknown or not a Unix socket.
+  long pid = -1;
+  long uid = -1;
+  // TCP: our own end, "ip:port" as the server sees it (IPv4-mapped IPv6
+  // addresses shown as IPv4); "unix" on a Unix socket.
+  std::string local;
+};
 
 class HttpClient {
  public:
@@ -67,11 +94,19 @@ class HttpClient {
   Result<HttpResult> request(std::string_view method, std::string_view path,
                              std::string_view body = {}, const HeaderList& headers = {});
 
+  // Opens a connection now unless one is open (on_connect runs). The errors
+  // of request().
+  Status open();
+
   // Closes the kept-alive connection, if any.
   void close();
 
+  // The current connection's peer (all unknown when none is open).
+  Peer peer() const;
+
  private:
   Status connect_socket();
+  Status run_on_connect();
   Result<HttpResult> attempt(const std::string& wire, bool head, bool* retryable);
 
   std::string host_;
@@ -79,6 +114,7 @@ class HttpClient {
   ClientOptions options_;
   int fd_ = -1;
   std::unique_ptr<TlsConnection> tls_;  // set while an https connection is open
+  bool in_on_connect_ = false;          // no reconnect while on_connect runs
 };
 
 // One request on a fresh connection (closed afterwards).

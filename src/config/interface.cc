@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/budget.h"
 #include "core/text.h"
 #include "core/yaml.h"
 
@@ -82,12 +83,14 @@ std::pair<Map, List> extract_mapping_columns(Value& v) {
   return {mapping, columns};
 }
 
-void merge_mapping_columns(Value& target, const Map& mapping, const List& columns) {
+void merge_mapping_columns(Value& target, const Map& mapping, const List& columns,
+                           bool with_columns = true) {
   if (!target.is_map()) return;
   Map& t = target.as_map();
   Value& mp = t["mapping"];
   if (!mp.is_map()) mp = Value(Map{});
   for (const auto& [k, v] : mapping) mp.as_map().set(k, v);
+  if (!with_columns) return;
   Value& cols = t["columns"];
   if (!cols.is_list()) cols = Value(List{});
   for (const auto& c : columns) cols.as_list().push_back(c);
@@ -96,7 +99,9 @@ void merge_mapping_columns(Value& target, const Map& mapping, const List& column
 }  // namespace
 
 Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy& policy) {
-  std::string directory = expand_vars(opts.directory);
+  // The directory and names as given: a request's paths are literal (an
+  // inherited directory was expanded where the file names it).
+  const std::string& directory = opts.directory;
   std::string dir_abs = path_canonical(path_join(policy.base_dir(), directory));
   if (!is_under_any(dir_abs, policy.roots())) return policy.escape_error(directory);
 
@@ -105,7 +110,7 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   std::string fname, ufile;
   for (const auto& name : names) {
     std::string candidate =
-        path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(name)));
+        path_canonical(path_join(path_join(policy.base_dir(), directory), name));
     if (!is_under_any(candidate, policy.roots())) return policy.escape_error(name);
     ufile = name;
     if (file_exists(candidate)) {
@@ -115,8 +120,22 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   }
   if (fname.empty()) {
     ufile = names.back();
-    fname = path_canonical(path_join(path_join(policy.base_dir(), directory), expand_user(ufile)));
+    fname = path_canonical(path_join(path_join(policy.base_dir(), directory), ufile));
   }
+
+  std::vector<std::string> chain = opts.inherited_by;
+  if (std::find(chain.begin(), chain.end(), fname) != chain.end()) {
+    std::string cycle;
+    for (auto it = std::find(chain.begin(), chain.end(), fname); it != chain.end(); ++it)
+      cycle += py_string_repr(*it) + " -> ";
+    return Error::value("Interface file " + py_string_repr(fname) + " inherits itself: " + cycle +
+                        py_string_repr(fname));
+  }
+  if (uint64_t max = Budget::current().limits().inherit_depth; max && chain.size() >= max)
+    return limit_error(Limit::kInheritDepth, max,
+                       "interface inheritance too deep: " + py_string_repr(fname) +
+                           " is inherited through more than " + std::to_string(max) + " files");
+  chain.push_back(fname);
 
   Value data = Value(Map{});
   if (file_exists(fname)) {
@@ -141,13 +160,12 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
   if (data.is_null()) data = Value(Map{});
   if (!data.is_map())
     return Error::value("Interface file \"" + fname + "\" does not hold a mapping.");
-  return construct(std::move(data.as_map()), directory, ufile, policy);
+  return construct(std::move(data.as_map()), directory, ufile, policy, chain);
 }
 
 Result<Interface> Interface::from_base_file(const LoadOptions& opts, const PathPolicy& policy) {
   std::string base = path_canonical(policy.base_dir());
-  std::string rel_dir = expand_user(expand_vars(opts.directory));
-  std::string joined = path_canonical(path_join(base, rel_dir));
+  std::string joined = path_canonical(path_join(base, opts.directory));
   if (!is_under_any(joined, policy.roots())) return policy.escape_error(opts.directory);
   LoadOptions abs = opts;
   abs.directory = joined;
@@ -160,7 +178,8 @@ Result<Interface> Interface::from_data(Map data, std::string directory, std::str
 }
 
 Result<Interface> Interface::construct(Map data, std::string directory, std::string user_file,
-                                       const PathPolicy& policy) {
+                                       const PathPolicy& policy,
+                                       const std::vector<std::string>& chain) {
   Interface iface;
   if (!data.contains("base_directory")) data.set("base_directory", Value(directory));
   if (!data.contains("user_file")) data.set("user_file", Value(user_file));
@@ -174,14 +193,18 @@ Result<Interface> Interface::construct(Map data, std::string directory, std::str
       return Error::value("Inherit specified in interface file " + user_file + " in directory " +
                           directory + " but no directory to inherit from is specified.");
     Map& inh = inherit->as_map();
-    std::string inherit_dir = expand_vars(py_str(*inh.find("directory")));
+    VarExpansion expanded = expand_path_vars(py_str(*inh.find("directory")));
+    std::string inherit_dir = expanded.text;
     if (inherit_dir.empty() || inherit_dir[0] != '/')
       inherit_dir = path_join(directory, inherit_dir);
     LoadOptions popts;
     const Value* fn = inh.find("filename");
     popts.user_files = {fn ? py_str(*fn) : std::string(kDefaultConfigFile)};
     popts.directory = inherit_dir;
-    LYN_TRY_ASSIGN(parent, from_file(popts, policy));
+    popts.inherited_by = chain;
+    auto loaded = from_file(popts, policy);
+    if (!loaded.ok()) return expanded.hide_values(loaded.error());
+    Interface parent = std::move(loaded).value();
     iface.parent_ = std::make_shared<Interface>(std::move(parent));
     iface.parent_->writable_ = false;
     const Value* w = inh.find("writable");
@@ -209,6 +232,17 @@ Status Interface::process_parent() {
     return std::find(delete_keys.begin(), delete_keys.end(), k) != delete_keys.end();
   };
 
+  // lynguine builds the hstack of a parent's input and output with the
+  // input's own mapping dict, not a copy: later mapping merges show in that
+  // first specification too.
+  bool first_spec_shares_mapping = false;
+  auto share_mapping = [&](const Map& mapping) {
+    if (!first_spec_shares_mapping || mapping.empty()) return;
+    Value* specs = pdata.find("input")->as_map().find("specifications");
+    if (specs && specs->is_list() && !specs->as_list().empty())
+      merge_mapping_columns(specs->as_list().front(), mapping, {}, /*columns=*/false);
+  };
+
   // The parent's outputs become part of its inputs.
   if (!parent_->writable_ && pdata.contains("output") && !deleted("output")) {
     Value output = *pdata.find("output");
@@ -228,10 +262,12 @@ Status Interface::process_parent() {
       h.set("index", idx ? *idx : Value());
       h.set("specifications", Value(List{*input, output}));
       const Value* mp = input->get("mapping");
+      first_spec_shares_mapping = mp != nullptr;
       h.set("mapping", mp ? *mp : Value(Map{}));
       *input = Value(std::move(h));
     }
     merge_mapping_columns(*pdata.find("input"), mapping, columns);
+    share_mapping(mapping);
     delete_keys.push_back("output");
   }
 
@@ -261,6 +297,7 @@ Status Interface::process_parent() {
       *input = Value(std::move(h));
     }
     merge_mapping_columns(*pdata.find("input"), mapping, columns);
+    share_mapping(mapping);
     delete_keys.push_back("series");
   }
 

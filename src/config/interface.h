@@ -5,6 +5,9 @@
 // inputs, and parameters constants; `ignore` hides keys, `append` extends
 // lists and mappings), and `$VAR`/`${VAR}` are expanded in top-level
 // strings. Every file it opens is confined to the PathPolicy's roots.
+// An `inherit` chain is at most the Budget's inherit_depth files long, and a
+// file that inherits itself, directly or through others, is a ValueError
+// (lynguine recurses until Python's stack runs out).
 //
 // Thread safety: immutable once loaded; concurrent const access is safe.
 #ifndef LYNGUINE_CONFIG_INTERFACE_H_
@@ -29,6 +32,9 @@ class Interface {
     std::string directory = ".";          // where the names are looked up
     std::optional<std::string> field;     // select data[field]
     bool raise_if_not_found = true;
+    // The files whose `inherit` led here, outermost first (empty for a
+    // load of one's own): a file met again is a cycle.
+    std::vector<std::string> inherited_by;
   };
 
   // lynguine's Interface.from_file: the directory is taken as given (so
@@ -54,8 +60,10 @@ class Interface {
   const PathPolicy& policy() const { return policy_; }
 
  private:
+  // `chain`: the files being loaded, outermost first, this one last.
   static Result<Interface> construct(Map data, std::string directory, std::string user_file,
-                                     const PathPolicy& policy);
+                                     const PathPolicy& policy,
+                                     const std::vector<std::string>& chain = {});
   Status process_parent();
 
   Map data_;

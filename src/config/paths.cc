@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/beneath.h"
+#include "core/text.h"
 #include "core/value.h"
 
 namespace lyn {
@@ -176,6 +178,35 @@ Status PathPolicy::create_directories(const std::string& resolved, std::string_v
   auto made = make_dirs_beneath(at.root.get(), at.rel, shown);
   if (!made.ok() && made.error().type == "PathEscapeError") return escape_error(shown);
   return made;
+}
+
+VarExpansion expand_path_vars(std::string_view written) {
+  VarExpansion out;
+  out.text = expand_vars(written, [&out](std::string_view name) -> std::optional<std::string> {
+    std::string n(name);
+    const char* v = std::getenv(n.c_str());
+    if (!v) return std::nullopt;
+    out.substituted.emplace_back(n, v);
+    return std::string(v);
+  });
+  return out;
+}
+
+Error VarExpansion::hide_values(Error e) const {
+  // Longest values first, so that one value inside another is not split.
+  auto order = substituted;
+  std::sort(order.begin(), order.end(),
+            [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+  for (const auto& [name, value] : order) {
+    if (value.empty()) continue;
+    std::string hidden;
+    size_t pos = 0;
+    for (size_t f; (f = e.message.find(value, pos)) != std::string::npos; pos = f + value.size())
+      hidden.append(e.message, pos, f - pos).append("${" + name + "}");
+    hidden.append(e.message, pos);
+    e.message = std::move(hidden);
+  }
+  return e;
 }
 
 }  // namespace lyn

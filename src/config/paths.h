@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/fs.h"
@@ -67,6 +68,20 @@ class PathPolicy {
   std::string base_dir_ = ".";
   std::vector<std::string> roots_;
 };
+
+// $VAR expansion of a path, where lynguine expands one that a file (not a
+// request) names: a directory reader's source, an inherited directory.
+// What it substituted is remembered, so that an error about the expanded
+// path can name the variables instead of their values: error messages
+// never show the server's environment. A request's own paths are never
+// expanded (a request for "$HOME/.ssh/id_rsa" asks for that literal name).
+struct VarExpansion {
+  std::string text;                                              // expanded
+  std::vector<std::pair<std::string, std::string>> substituted;  // name, value
+  // `e` with each substituted value written as ${NAME}.
+  Error hide_values(Error e) const;
+};
+VarExpansion expand_path_vars(std::string_view written);
 
 // Lexical helpers (no file system access).
 std::string path_join(std::string_view a, std::string_view b);

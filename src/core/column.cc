@@ -254,6 +254,12 @@ Column::Column(Value n, std::string dt, std::vector<Value> vals)
   data_ = std::move(d);
 }
 
+Column Column::range(Value name, size_t n) {
+  std::vector<int64_t> cells(n);
+  for (size_t i = 0; i < n; ++i) cells[i] = static_cast<int64_t>(i);
+  return of_ints(std::move(name), "int64", std::move(cells));
+}
+
 Column Column::inferred(Value name, std::vector<Value> values) {
   std::string dt = infer_dtype(values);
   return Column(std::move(name), std::move(dt), std::move(values));

@@ -136,6 +136,9 @@ class Column {
   static Column of_strings(Value name, std::string dtype, StringCells cells, size_t size,
                            Validity valid = {}, Missing missing = Missing::kNaN);
 
+  // 0, 1, ..., n-1 as int64 (pandas' RangeIndex, as a column).
+  static Column range(Value name, size_t n);
+
   // The name as a record key: str(name).
   std::string key() const;
 

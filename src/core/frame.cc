@@ -1,6 +1,7 @@
 #include "core/frame.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace lyn {
 
@@ -39,7 +40,42 @@ bool Frame::drop(std::string_view key) {
   return true;
 }
 
+namespace {
+
+// pandas stores a column of datetimes (gaps allowed) as datetime64[ns],
+// or datetime64[ns, tz] when every one has the same UTC offset; naive and
+// aware mixed, or several offsets, stay object. Empty when not all are
+// datetimes.
+std::string datetime_dtype(const std::vector<Value>& values) {
+  const DateTime* first = nullptr;
+  for (const auto& v : values) {
+    if (v.is_null() || v.is_nan()) continue;
+    if (!v.is_datetime()) return "";
+    const DateTime& d = v.as_datetime();
+    if (!first) first = &d;
+    if (d.has_tz != first->has_tz || (d.has_tz && d.tz_offset_seconds != first->tz_offset_seconds))
+      return "object";
+  }
+  if (!first) return "";
+  if (!first->has_tz) return "datetime64[ns]";
+  int off = first->tz_offset_seconds;
+  if (off == 0) return "datetime64[ns, UTC]";
+  int a = off < 0 ? -off : off;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "datetime64[ns, UTC%c%02d:%02d]", off < 0 ? '-' : '+', a / 3600,
+                a % 3600 / 60);
+  return buf;
+}
+
+}  // namespace
+
 std::string infer_dtype(std::vector<Value>& values) {
+  if (std::string dt = datetime_dtype(values); !dt.empty()) {
+    if (dt != "object")
+      for (auto& v : values)
+        if (v.is_null()) v = Value::nan();  // NaT
+    return dt;
+  }
   bool any_int = false, any_float = false, any_bool = false, any_other = false;
   bool any_missing = false;
   for (const auto& v : values) {
@@ -173,9 +209,32 @@ Result<Frame> frame_from_data(const Value& data) {
     if (!any_list && !m.empty())
       return Error::value("If using all scalar values, you must pass an index");
     Frame f;
-    for (const auto& [k, v] : m)
-      f.columns.push_back(
-          Column::inferred(Value(k), v.is_list() ? v.as_list() : std::vector<Value>(n, v)));
+    for (const auto& [k, v] : m) {
+      std::vector<Value> cells = v.is_list() ? v.as_list() : std::vector<Value>(n, v);
+      std::string dtype = infer_dtype(cells);
+      // pd.DataFrame({k: [...]}) builds each column as a numpy array: an
+      // empty one is float64, and ints too large for int64 become floats
+      // when a None came before the first of them (pandas'
+      // maybe_convert_objects), else the column stays object.
+      if (cells.empty()) {
+        std::vector<Value> one{v};
+        dtype = v.is_list() ? "float64" : infer_dtype(one);  // a scalar keeps its type
+      }
+      bool big = false, none_first = false, other = false;
+      for (const auto& x : cells) {
+        if (x.kind() == Value::Kind::kBigInt)
+          big = true;
+        else if (x.is_null())
+          none_first = none_first || !big;
+        else if (!x.is_float() && !x.is_int())
+          other = true;
+      }
+      if (big && none_first && !other) {
+        for (auto& x : cells) x = x.is_null() ? Value::nan() : Value(x.to_double());
+        dtype = "float64";
+      }
+      f.columns.emplace_back(Value(k), std::move(dtype), std::move(cells));
+    }
     return f;
   }
   return Error::value("DataFrame constructor not properly called!");

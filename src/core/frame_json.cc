@@ -184,7 +184,9 @@ bool FrameJsonWriter::next(std::string& out, size_t piece_bytes) {
     out += layout_ == Layout::kDataObject ? "{\"records\": [" : "[";
     stage_ = Stage::kRows;
   }
-  const size_t rows = frame_.num_rows();
+  // pandas' to_dict('records') of a frame without columns is [], whatever
+  // its number of rows (the shape still counts them).
+  const size_t rows = frame_.columns.empty() ? 0 : frame_.num_rows();
   if (stage_ == Stage::kRows) {
     Cursor c(out);
     while (c.pos() - start < piece_bytes) {

@@ -1,3 +1,4 @@
+// Parser and writer of the one format in one file (~570 lines): each is half of it.
 #include "core/json.h"
 
 #include <array>
@@ -67,7 +68,8 @@ class Parser {
     if (depth > max_depth_) {
       fail("Maximum nesting depth exceeded", pos_);
       error_.type = "RecursionError";
-      error_.message = "maximum JSON nesting depth exceeded";
+      error_.message = "JSON nesting deeper than the limit of " + std::to_string(max_depth_) +
+                       " levels (json max_depth)";
       return false;
     }
     if (pos_ >= s_.size()) {
@@ -306,11 +308,11 @@ class Parser {
 
   bool parse_object(Value& out, int depth) {
     ++pos_;
-    Map map;
+    MapBuilder map;  // linear in the number of keys, repeated ones included
     skip_ws();
     if (pos_ < s_.size() && s_[pos_] == '}') {
       ++pos_;
-      out = Value(std::move(map));
+      out = Value(std::move(map).finish());
       return true;
     }
     while (true) {
@@ -330,7 +332,7 @@ class Parser {
       skip_ws();
       Value item;
       if (!parse_value(item, depth + 1)) return false;
-      map.set(key, std::move(item));  // a repeated key keeps the last value
+      map.assign(std::move(key), std::move(item));  // a repeated key keeps the last value
       skip_ws();
       if (pos_ < s_.size() && s_[pos_] == ',') {
         ++pos_;
@@ -343,7 +345,7 @@ class Parser {
       }
       if (pos_ < s_.size() && s_[pos_] == '}') {
         ++pos_;
-        out = Value(std::move(map));
+        out = Value(std::move(map).finish());
         return true;
       }
       fail("Expecting ',' delimiter", pos_);
@@ -360,7 +362,13 @@ class Parser {
 
 }  // namespace
 
-Result<Value> parse_json(std::string_view text, int max_depth) {
+Result<Value> parse_json(std::string_view text, int max_depth, size_t max_bytes) {
+  if (text.size() > max_bytes)
+    return Error{"ValueError",
+                 "JSON document of " + std::to_string(text.size()) +
+                     " bytes exceeds the limit of " + std::to_string(max_bytes) +
+                     " bytes (json max_bytes)",
+                 413};
   return Parser(text, max_depth).parse_document();
 }
 
@@ -382,30 +390,36 @@ struct RawOut {
   }
 };
 
-// Bytes that end a run copied as is: controls, '"', '\\' and non-ASCII.
-constexpr auto kEscapes = [] {
+// Bytes that end a run copied as is: controls, '"', '\\' and non-ASCII,
+// and DEL when json.dumps escapes it (ensure_ascii). json.dumps copies ' '
+// to '~' as they are.
+constexpr std::array<bool, 256> escapes_table(bool ensure_ascii) {
   std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) t[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\';
+  for (int c = 0; c < 256; ++c)
+    t[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || (ensure_ascii && c == 0x7F);
   return t;
-}();
+}
+constexpr auto kEscapesAscii = escapes_table(true), kEscapesUtf8 = escapes_table(false);
 
 template <typename Out>
 void escape_json_string(Out& out, std::string_view s, bool ensure_ascii) {
   static const char* hex = "0123456789abcdef";
+  const auto& escapes = ensure_ascii ? kEscapesAscii : kEscapesUtf8;
   out.put('"');
   for (size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+    if (!escapes[c]) {
       size_t j = i;
 #if defined(__SSE2__)
       // Sixteen bytes at a time while none needs escaping (a signed compare
-      // flags control bytes and non-ASCII alike).
+      // flags control bytes and non-ASCII alike; DEL is looked for only
+      // when it is escaped).
       const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
-                    backslash = _mm_set1_epi8('\\');
+                    backslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(ensure_ascii ? 0x7F : '"');
       while (j + 16 <= s.size()) {
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + j));
         int m = _mm_movemask_epi8(
-            _mm_or_si128(_mm_cmplt_epi8(x, space),
+            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del)),
                          _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash))));
         if (m) {
           j += static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
@@ -414,7 +428,7 @@ void escape_json_string(Out& out, std::string_view s, bool ensure_ascii) {
         j += 16;
       }
 #endif
-      while (j < s.size() && !kEscapes[static_cast<unsigned char>(s[j])]) ++j;
+      while (j < s.size() && !escapes[static_cast<unsigned char>(s[j])]) ++j;
       out.append(s.data() + i, j - i);
       i = j;
       continue;
@@ -456,7 +470,7 @@ void escape_json_string(Out& out, std::string_view s, bool ensure_ascii) {
           '\\', 'u', hex[(u >> 12) & 0xF], hex[(u >> 8) & 0xF], hex[(u >> 4) & 0xF], hex[u & 0xF]};
       out.append(e, 6);
     };
-    if (c < 0x20) {
+    if (c < 0x20 || c == 0x7F) {
       emit_u(c);
       ++i;
       continue;
@@ -502,6 +516,30 @@ char* write_json_string(char* p, std::string_view s, bool ensure_ascii) {
 
 namespace {
 
+// json.dumps' text for a key that is not a string: true, false, null, the
+// int, float.__repr__ (NaN, Infinity). Dates and bytes, which json.dumps
+// refuses, as their values are written.
+std::string json_key(const Value& k) {
+  switch (k.kind()) {
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kBool:
+      return k.as_bool() ? "true" : "false";
+    case Value::Kind::kFloat: {
+      double d = k.as_float();
+      if (std::isnan(d)) return "NaN";
+      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+      return py_float_repr(d);
+    }
+    case Value::Kind::kDate:
+      return iso_date(k.as_date());
+    case Value::Kind::kDateTime:
+      return iso_datetime(k.as_datetime());
+    default:
+      return py_str(k);
+  }
+}
+
 // `depth`: the nesting level of `v` (for indentation).
 void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, int depth) {
   const bool indented = o.indent >= 0;
@@ -546,10 +584,18 @@ void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, i
     case Value::Kind::kDateTime:
       append_json_string(out, iso_datetime(v.as_datetime()), o.ensure_ascii);
       return;
-    case Value::Kind::kList: {
+    case Value::Kind::kBytes:  // json.dumps cannot; str() as mdfield prints it
+      append_json_string(out, py_bytes_repr(v.as_bytes().data), o.ensure_ascii);
+      return;
+    case Value::Kind::kList:
+    case Value::Kind::kTuple:
+    case Value::Kind::kSet: {  // json.dumps writes a tuple as a list (a set it cannot)
+      const List& items = v.is_list()                       ? v.as_list()
+                          : v.kind() == Value::Kind::kTuple ? v.as_tuple().items
+                                                            : v.as_set().items;
       out += '[';
       bool first = true;
-      for (const auto& item : v.as_list()) {
+      for (const auto& item : items) {
         if (!first) out += item_sep;
         first = false;
         newline(depth + 1);
@@ -566,7 +612,9 @@ void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, i
         if (!first) out += item_sep;
         first = false;
         newline(depth + 1);
-        append_json_string(out, k, o.ensure_ascii);
+        append_json_string(out,
+                           k.typed() ? json_key(*k.typed()) : static_cast<const std::string&>(k),
+                           o.ensure_ascii);
         out += key_sep;
         append_value(out, item, o, depth + 1);
       }

@@ -24,9 +24,16 @@ struct JsonWriteOptions {
   int indent = -1;
 };
 
-// Parses one JSON document. Nesting deeper than `max_depth` is an error
-// (a request body must not be able to exhaust the stack).
-Result<Value> parse_json(std::string_view text, int max_depth = 512);
+// Budgets: generous for any real document, small enough that no input can
+// exhaust the stack or memory.
+inline constexpr int kJsonMaxDepth = 512;
+inline constexpr size_t kJsonMaxBytes = size_t{256} << 20;
+
+// Parses one JSON document in time linear in its size (repeated keys
+// included). A text over `max_bytes` or nesting deeper than `max_depth` is
+// an error naming the limit.
+Result<Value> parse_json(std::string_view text, int max_depth = kJsonMaxDepth,
+                         size_t max_bytes = kJsonMaxBytes);
 
 std::string to_json(const Value& v, JsonWriteOptions options = {});
 void append_json(std::string& out, const Value& v, JsonWriteOptions options = {});

@@ -393,8 +393,10 @@ std::string render_list(const Lines& lines, size_t& i) {
   std::string out = ordered ? "<ol>\n" : "<ul>\n";
   for (const Item& item : items) {
     bool item_loose = loose;
-    for (const auto& l : item.body)
-      if (is_blank(l)) item_loose = true;
+    // A blank line inside the item loosens it (not its marker's own line,
+    // which is empty for a bare marker).
+    for (size_t k = 1; k < item.body.size(); ++k)
+      if (is_blank(item.body[k])) item_loose = true;
     if (item_loose) {
       out += cat({"<li>\n", render_blocks(item.body), "\n</li>\n"});
     } else {
@@ -408,7 +410,9 @@ std::string render_list(const Lines& lines, size_t& i) {
       }
       std::string joined;
       for (size_t k = 0; k < text.size(); ++k) joined += (k ? "\n" : "") + text[k];
-      out += cat({"<li>", inline_md(strip(joined))});
+      // An item keeps its trailing spaces, as a paragraph does.
+      size_t b = joined.find_first_not_of(" \t\n");
+      out += cat({"<li>", inline_md(b == std::string::npos ? "" : joined.substr(b))});
       if (!rest.empty()) out += cat({"\n", render_blocks(rest), "\n"});
       out += "</li>\n";
     }
@@ -435,8 +439,14 @@ std::string render_blocks(const Lines& lines) {
         if (!is_blank(lines[j])) last = j;
         ++j;
       }
-      for (size_t k = i; k <= last; ++k)
-        code += (lines[k].size() >= 4 ? lines[k].substr(4) : "") + "\n";
+      // Python-Markdown joins the code's blocks (runs of lines between blank
+      // lines) each with its end stripped (block.rstrip()).
+      for (size_t k = i; k <= last; ++k) {
+        std::string l = lines[k].size() >= 4 ? lines[k].substr(4) : "";
+        if (k == last || is_blank(lines[k + 1]))
+          while (!l.empty() && (l.back() == ' ' || l.back() == '\t')) l.pop_back();
+        code += l + "\n";
+      }
       std::string esc;
       escape_into(esc, code, false);
       blocks.push_back(cat({"<pre><code>", esc, "</code></pre>"}));
@@ -475,6 +485,7 @@ std::string render_blocks(const Lines& lines) {
     if (is_block_html(line)) {
       std::string raw;
       while (i < lines.size() && !is_blank(lines[i])) raw += (raw.empty() ? "" : "\n") + lines[i++];
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.pop_back();
       blocks.push_back(raw);
       continue;
     }
@@ -505,10 +516,8 @@ std::string render_blocks(const Lines& lines) {
     if (para.empty()) continue;
     std::string text;
     for (size_t k = 0; k < para.size(); ++k) text += (k ? "\n" : "") + para[k];
-    // Trailing spaces at the very end do not make a break.
-    size_t e = text.size();
-    while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\t')) --e;
-    text.resize(e);
+    // Python-Markdown keeps a paragraph's trailing spaces (no break at the
+    // end: a break needs a newline after them); leading ones go.
     size_t b = 0;
     while (b < text.size() && text[b] == ' ') ++b;
     blocks.push_back(cat({"<p>", inline_md(text.substr(b)), "</p>"}));

@@ -79,4 +79,25 @@ std::string expand_user(std::string_view s) {
   return std::string(home) + std::string(s.substr(1));
 }
 
+std::string universal_newlines(std::string_view raw) {
+  if (raw.find('\r') == std::string_view::npos) return std::string(raw);
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\r') {
+      out += raw[i];
+      continue;
+    }
+    out += '\n';
+    if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+  }
+  return out;
+}
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace lyn

@@ -27,8 +27,15 @@ bool py_isspace(char32_t c);
 // a whole number of them, else "1000 bytes".
 std::string size_text(uint64_t bytes);
 
+// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+std::string_view trim_ows(std::string_view s);
+
 // os.path.expanduser for a leading `~` or `~/`.
 std::string expand_user(std::string_view s);
+
+// What Python's text-mode read gives for `raw`: "\r\n" and lone "\r"
+// become "\n" (universal newlines).
+std::string universal_newlines(std::string_view raw);
 
 }  // namespace lyn
 

@@ -21,8 +21,7 @@ int hexval(char c) {
 }
 
 struct Split {
-  std::string scheme, netloc, path, query, fragment;
-  bool has_query = false, has_fragment = false;
+  std::string scheme, netloc, path, params, query, fragment;
 };
 
 bool scheme_char(char c) {
@@ -51,17 +50,42 @@ Split url_split(std::string_view url) {
   size_t hash = url.find('#');
   if (hash != std::string_view::npos) {
     s.fragment = std::string(url.substr(hash + 1));
-    s.has_fragment = true;
     url = url.substr(0, hash);
   }
   size_t q = url.find('?');
   if (q != std::string_view::npos) {
     s.query = std::string(url.substr(q + 1));
-    s.has_query = true;
     url = url.substr(0, q);
   }
   s.path = std::string(url);
   return s;
+}
+
+bool in_list(const std::string& scheme, std::initializer_list<const char*> list) {
+  for (const char* k : list)
+    if (scheme == k) return true;
+  return false;
+}
+
+bool uses_relative(const std::string& scheme) {
+  return in_list(scheme, {"", "ftp", "http", "gopher", "nntp", "imap", "wais", "file", "https",
+                          "shttp", "mms", "prospero", "rtsp", "rtspu", "sftp", "svn", "svn+ssh",
+                          "ws", "wss"});
+}
+
+// urlparse (not urlsplit): for these schemes the path's last segment loses
+// everything from its first ';' (the params; the whole path's first ';' when
+// it has no '/'), and urlunparse puts ";params" back only when not empty.
+void split_params(Split& s) {
+  if (!in_list(s.scheme, {"", "ftp", "hdl", "prospero", "http", "imap", "https", "shttp", "rtsp",
+                          "rtspu", "sip", "sips", "mms", "sftp", "tel"}))
+    return;
+  if (s.path.find(';') == std::string::npos) return;
+  size_t slash = s.path.rfind('/');
+  size_t i = s.path.find(';', slash == std::string::npos ? 0 : slash);
+  if (i == std::string::npos) return;
+  s.params = s.path.substr(i + 1);
+  s.path.resize(i);
 }
 
 bool uses_netloc(const std::string& scheme) {
@@ -76,6 +100,7 @@ bool uses_netloc(const std::string& scheme) {
 
 std::string unsplit(const Split& s) {
   std::string url = s.path;
+  if (!s.params.empty()) url += ";" + s.params;
   if (!s.netloc.empty() ||
       (!s.scheme.empty() && uses_netloc(s.scheme) && url.substr(0, 2) != "//")) {
     if (!url.empty() && url[0] != '/') url = "/" + url;
@@ -142,18 +167,32 @@ std::string url_unquote_plus(std::string_view s) {
   return out;
 }
 
-std::string url_join(std::string_view base, std::string_view url) {
-  if (base.empty()) return std::string(url);
-  if (url.empty()) return std::string(base);
+std::string url_join(std::string_view base, std::string_view url_in) {
+  if (base.empty()) return std::string(url_in);
+  if (url_in.empty()) return std::string(base);
+  // urlsplit drops leading C0 controls and spaces, and tabs and newlines
+  // anywhere (WHATWG), before parsing.
+  std::string cleaned;
+  size_t start = 0;
+  while (start < url_in.size() && static_cast<unsigned char>(url_in[start]) <= ' ') ++start;
+  for (char c : url_in.substr(start))
+    if (c != '\t' && c != '\r' && c != '\n') cleaned += c;
+  std::string_view url = cleaned;
   Split b = url_split(base);
   Split u = url_split(url);
   if (u.scheme.empty()) u.scheme = b.scheme;
-  if (u.scheme != b.scheme || !uses_netloc(u.scheme)) return std::string(url);
-  if (!u.netloc.empty()) return unsplit(u);
-  u.netloc = b.netloc;
-  if (u.path.empty()) {
+  split_params(b);
+  split_params(u);
+  // A URL urljoin does not resolve comes back as given (not cleaned).
+  if (u.scheme != b.scheme || !uses_relative(u.scheme)) return std::string(url_in);
+  if (uses_netloc(u.scheme)) {
+    if (!u.netloc.empty()) return unsplit(u);
+    u.netloc = b.netloc;
+  }
+  if (u.path.empty() && u.params.empty()) {
     u.path = b.path;
-    if (!u.has_query) u.query = b.query;
+    u.params = b.params;
+    if (u.query.empty()) u.query = b.query;
     return unsplit(u);
   }
   std::vector<std::string> base_parts = split_slash(b.path);

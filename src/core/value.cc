@@ -6,49 +6,10 @@
 #include <cstring>
 #include <limits>
 
+#include "core/py_printable.h"
 #include "core/utf8.h"
 
 namespace lyn {
-
-// ---- Map ----
-
-Map::Map(std::initializer_list<Item> items) : items_(items) {}
-
-const Value* Map::find(std::string_view key) const {
-  for (const auto& [k, v] : items_)
-    if (k == key) return &v;
-  return nullptr;
-}
-
-Value* Map::find(std::string_view key) {
-  for (auto& [k, v] : items_)
-    if (k == key) return &v;
-  return nullptr;
-}
-
-Value& Map::operator[](std::string_view key) {
-  if (Value* v = find(key)) return *v;
-  items_.emplace_back(std::string(key), Value());
-  return items_.back().second;
-}
-
-void Map::set(std::string_view key, Value v) {
-  (*this)[key] = std::move(v);
-}
-
-bool Map::erase(std::string_view key) {
-  for (auto it = items_.begin(); it != items_.end(); ++it) {
-    if (it->first == key) {
-      items_.erase(it);
-      return true;
-    }
-  }
-  return false;
-}
-
-bool Map::operator==(const Map& other) const {
-  return items_ == other.items_;
-}
 
 // ---- Value ----
 
@@ -186,24 +147,6 @@ std::string py_float_repr(double d) {
 
 namespace {
 
-// Python's str.isprintable() approximation for repr(): control characters,
-// the Latin-1 controls, separators other than space and a few format
-// characters are escaped.
-bool py_printable(uint32_t cp) {
-  if (cp < 0x20 || cp == 0x7F) return false;
-  if (cp >= 0x80 && cp <= 0xA0) return false;
-  if (cp == 0xAD) return false;
-  if (cp >= 0x2028 && cp <= 0x2029) return false;
-  if (cp >= 0x200B && cp <= 0x200F) return false;
-  if (cp >= 0x202A && cp <= 0x202E) return false;
-  if (cp >= 0x2060 && cp <= 0x2064) return false;
-  if (cp == 0xFEFF) return false;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-  if (cp == 0x2000 || (cp > 0x2000 && cp <= 0x200A) || cp == 0x3000 || cp == 0x1680 || cp == 0x205F)
-    return false;
-  return true;
-}
-
 void append_date_repr_args(std::string& out, int y, int m, int d) {
   out += std::to_string(y) + ", " + std::to_string(m) + ", " + std::to_string(d);
 }
@@ -230,28 +173,47 @@ std::string datetime_repr(const DateTime& t) {
   return s + ")";
 }
 
+void append_items_repr(std::string& out, const List& items) {
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ", ";
+    first = false;
+    out += py_repr(item);
+  }
+}
+
 std::string container_str(const Value& v) {
   std::string out;
-  if (v.is_list()) {
-    out += '[';
-    bool first = true;
-    for (const auto& item : v.as_list()) {
-      if (!first) out += ", ";
-      first = false;
-      out += py_repr(item);
+  switch (v.kind()) {
+    case Value::Kind::kList:
+      out += '[';
+      append_items_repr(out, v.as_list());
+      out += ']';
+      break;
+    case Value::Kind::kTuple:
+      out += '(';
+      append_items_repr(out, v.as_tuple().items);
+      if (v.as_tuple().items.size() == 1) out += ',';
+      out += ')';
+      break;
+    case Value::Kind::kSet:
+      if (v.as_set().items.empty()) return "set()";
+      out += '{';
+      append_items_repr(out, v.as_set().items);
+      out += '}';
+      break;
+    default: {
+      out += '{';
+      bool first = true;
+      for (const auto& [k, item] : v.as_map()) {
+        if (!first) out += ", ";
+        first = false;
+        out += k.typed() ? py_repr(*k.typed()) : py_string_repr(k);
+        out += ": ";
+        out += py_repr(item);
+      }
+      out += '}';
     }
-    out += ']';
-  } else {
-    out += '{';
-    bool first = true;
-    for (const auto& [k, item] : v.as_map()) {
-      if (!first) out += ", ";
-      first = false;
-      out += py_string_repr(k);
-      out += ": ";
-      out += py_repr(item);
-    }
-    out += '}';
   }
   return out;
 }
@@ -326,6 +288,34 @@ size_t approx_value_bytes(const Value& v) {
   return n;
 }
 
+std::string py_bytes_repr(std::string_view b) {
+  bool has_single = b.find('\'') != std::string_view::npos;
+  bool has_double = b.find('"') != std::string_view::npos;
+  char quote = (has_single && !has_double) ? '"' : '\'';
+  std::string out = "b";
+  out += quote;
+  for (unsigned char c : b) {
+    if (c == static_cast<unsigned char>(quote) || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c >= 0x7F) {
+      char e[8];
+      std::snprintf(e, sizeof e, "\\x%02x", c);
+      out += e;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += quote;
+  return out;
+}
+
 std::string iso_date(const Date& d) {
   char b[32];
   std::snprintf(b, sizeof b, "%04d-%02d-%02d", d.year, d.month, d.day);
@@ -356,22 +346,27 @@ std::string iso_datetime(const DateTime& t, char sep) {
 }
 
 Value with_iso_dates(const Value& v) {
+  auto each = [](const List& items) {
+    List out;
+    out.reserve(items.size());
+    for (const auto& item : items) out.push_back(with_iso_dates(item));
+    return out;
+  };
   switch (v.kind()) {
     case Value::Kind::kDate:
       return Value(iso_date(v.as_date()));
     case Value::Kind::kDateTime:
       return Value(iso_datetime(v.as_datetime()));
-    case Value::Kind::kList: {
-      List out;
-      out.reserve(v.as_list().size());
-      for (const auto& item : v.as_list()) out.push_back(with_iso_dates(item));
-      return Value(std::move(out));
-    }
+    case Value::Kind::kList:
+      return Value(each(v.as_list()));
+    case Value::Kind::kTuple:
+      return Value(Tuple{each(v.as_tuple().items)});
+    case Value::Kind::kSet:
+      return Value(Set{each(v.as_set().items)});
     case Value::Kind::kMap: {
-      Map out;
-      out.reserve(v.as_map().size());
-      for (const auto& [k, item] : v.as_map()) out.set(k, with_iso_dates(item));
-      return Value(std::move(out));
+      MapBuilder out;
+      for (const auto& [k, item] : v.as_map()) out.assign(k, with_iso_dates(item));
+      return Value(std::move(out).finish());
     }
     default:
       return v;
@@ -412,8 +407,12 @@ std::string py_repr(const Value& v) {
     }
     case Value::Kind::kDateTime:
       return datetime_repr(v.as_datetime());
+    case Value::Kind::kBytes:
+      return py_bytes_repr(v.as_bytes().data);
     case Value::Kind::kList:
     case Value::Kind::kMap:
+    case Value::Kind::kTuple:
+    case Value::Kind::kSet:
       return container_str(v);
   }
   return "";

@@ -1,7 +1,9 @@
 // Value: one datum as lynguine holds it after reading YAML, JSON, CSV or a
 // request body: null (Python None), bool, int, an integer beyond 64 bits,
 // float (NaN and infinities included), string, date, datetime, list and an
-// insertion-ordered map.
+// insertion-ordered map; plus the three Python types that only YAML's
+// explicit tags produce: bytes (`!!binary`), tuple (the pairs of `!!omap`
+// and `!!pairs`) and set (`!!set`).
 //
 // It prints as Python prints the same object (`str()` for lamd output,
 // `repr()` inside containers) and encodes as JSON the way lynguine's server
@@ -14,8 +16,11 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -36,23 +41,68 @@ struct DateTime {
   bool operator==(const DateTime&) const = default;
 };
 
+// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
 // Integers too large for int64, kept as their decimal digits (with sign).
 struct BigInt {
   std::string digits;
   bool operator==(const BigInt&) const = default;
 };
 
+// Python bytes (YAML's `!!binary`).
+struct Bytes {
+  std::string data;
+  bool operator==(const Bytes&) const = default;
+};
+
 class Value;
 using List = std::vector<Value>;
 
-// An insertion-ordered string-keyed map, as Python's dict. Linear lookup:
-// the maps lynguine handles (front matter, records) are small.
+// A Python tuple or set, items in the order read (a set's items are
+// distinct). Python prints a set in hash order, which for strings changes
+// from run to run; we print the order read.
+struct Tuple {
+  List items;
+  bool operator==(const Tuple& other) const;
+};
+struct Set {
+  List items;
+  bool operator==(const Set& other) const;
+};
+
+// A map key. Nearly always a string. A YAML key that is not a string
+// (`1:`, `true:`, `null:`, `2024-01-01:`) keeps its typed value as well, so
+// that it prints as Python prints it (`{1: 'a'}`) and, as in Python, never
+// matches a lookup by string; the string itself holds Python's str() of the
+// key for callers that only know string keys (column names, messages).
+class MapKey : public std::string {
+ public:
+  MapKey() = default;
+  MapKey(std::string s) : std::string(std::move(s)) {}
+  MapKey(const char* s) : std::string(s) {}
+  MapKey(std::string_view s) : std::string(s) {}
+  // A key that is not a string (never a string, list or map value).
+  static MapKey typed(const Value& key);
+  // The typed key; nullptr for a string key.
+  const Value* typed() const { return typed_.get(); }
+  // Python's `==` between keys: 1, 1.0 and True are the same key; a string
+  // key never equals a typed one.
+  bool same_key(const MapKey& other) const;
+
+ private:
+  std::shared_ptr<const Value> typed_;
+};
+
+// An insertion-ordered map, as Python's dict. Linear lookup: the maps
+// lynguine handles (front matter, records) are small.
 class Map {
  public:
-  using Item = std::pair<std::string, Value>;
+  using Item = std::pair<MapKey, Value>;
   Map() = default;
   Map(std::initializer_list<Item> items);
 
+  // Lookups by string see only string keys.
   const Value* find(std::string_view key) const;
   Value* find(std::string_view key);
   bool contains(std::string_view key) const { return find(key) != nullptr; }
@@ -60,6 +110,9 @@ class Map {
   Value& operator[](std::string_view key);
   // Replaces in place (keeping position) or appends.
   void set(std::string_view key, Value v);
+  // Python's `d[key] = v` for any key: an equal key keeps its place and its
+  // first spelling (`{1: 'a', True: 'b'}` is `{1: 'b'}`).
+  void assign(MapKey key, Value v);
   bool erase(std::string_view key);
 
   // size/empty/reserve are defined after Value (clang instantiates
@@ -74,12 +127,46 @@ class Map {
   bool operator==(const Map& other) const;
 
  private:
+  friend class MapBuilder;
   std::vector<Item> items_;
+};
+
+// Builds a Map as Python builds a dict from a parser's key/value pairs (a
+// repeated key keeps its first place and spelling and takes the last
+// value), in time linear in the number of pairs, so that a document with a
+// million keys costs a million steps, not a trillion.
+class MapBuilder {
+ public:
+  void assign(MapKey key, Value v);
+  Map finish() &&;
+
+ private:
+  std::optional<size_t> lookup(const MapKey& key) const;
+  void index(size_t i);
+
+  std::vector<Map::Item> items_;
+  bool indexed_ = false;
+  std::unordered_map<std::string, size_t> string_index_;
+  std::unordered_map<std::string, size_t> typed_index_;  // by the key's Python equality class
 };
 
 class Value {
  public:
-  enum class Kind { kNull, kBool, kInt, kBigInt, kFloat, kString, kDate, kDateTime, kList, kMap };
+  enum class Kind {
+    kNull,
+    kBool,
+    kInt,
+    kBigInt,
+    kFloat,
+    kString,
+    kDate,
+    kDateTime,
+    kList,
+    kMap,
+    kBytes,
+    kTuple,
+    kSet
+  };
 
   Value() = default;
   Value(std::nullptr_t) {}
@@ -95,6 +182,9 @@ class Value {
   Value(BigInt b) : v_(std::move(b)) {}
   Value(List l) : v_(std::move(l)) {}
   Value(Map m) : v_(std::move(m)) {}
+  Value(Bytes b) : v_(std::move(b)) {}
+  Value(Tuple t) : v_(std::move(t)) {}
+  Value(Set s) : v_(std::move(s)) {}
 
   static Value nan();
 
@@ -109,6 +199,7 @@ class Value {
   bool is_datetime() const { return kind() == Kind::kDateTime; }
   bool is_list() const { return kind() == Kind::kList; }
   bool is_map() const { return kind() == Kind::kMap; }
+  bool is_bytes() const { return kind() == Kind::kBytes; }
   // NaN float: pandas' marker for a missing value.
   bool is_nan() const;
   // Null or NaN: what pandas' isna() reports.
@@ -128,6 +219,9 @@ class Value {
   List& as_list() { return std::get<List>(v_); }
   const Map& as_map() const { return std::get<Map>(v_); }
   Map& as_map() { return std::get<Map>(v_); }
+  const Bytes& as_bytes() const { return std::get<Bytes>(v_); }
+  const Tuple& as_tuple() const { return std::get<Tuple>(v_); }
+  const Set& as_set() const { return std::get<Set>(v_); }
 
   // Map field lookup; nullptr when not a map or the key is absent.
   const Value* get(std::string_view key) const;
@@ -137,7 +231,7 @@ class Value {
 
  private:
   std::variant<std::monostate, bool, int64_t, BigInt, double, std::string, Date, DateTime, List,
-               Map>
+               Map, Bytes, Tuple, Set>
       v_;
 };
 
@@ -164,6 +258,8 @@ inline constexpr size_t kMaxFloatRepr = 32;
 char* write_py_float_repr(char* p, double d);
 // Python's repr() of a string, with its choice of quotes and escapes.
 std::string py_string_repr(std::string_view s);
+// Python's repr() of bytes: `b'\x00a'`.
+std::string py_bytes_repr(std::string_view b);
 // The value with dates and datetimes replaced by their isoformat() strings,
 // inside lists and maps too (lynguine's _make_json_serializable).
 Value with_iso_dates(const Value& v);

@@ -34,9 +34,9 @@ DaemonReady::~DaemonReady() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void DaemonReady::ready() {
+void DaemonReady::ready(const std::string& url) {
   if (fd_ < 0) return;
-  write_all(fd_, "ok");
+  write_all(fd_, "ok " + url);
   ::close(fd_);
   fd_ = -1;
 }
@@ -48,7 +48,7 @@ void DaemonReady::failed(const std::string& message) {
   fd_ = -1;
 }
 
-DaemonResult daemonize(const std::string& log_path, std::chrono::milliseconds timeout) {
+DaemonResult daemonize(int log, const std::string& log_shown, std::chrono::milliseconds timeout) {
   DaemonResult result;
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
@@ -94,7 +94,9 @@ DaemonResult daemonize(const std::string& log_path, std::chrono::milliseconds ti
     int status;
     while (::waitpid(first, &status, 0) < 0 && errno == EINTR) {
     }
-    if (msg == "ok") {
+    if (msg.rfind("ok ", 0) == 0) {
+      std::printf("%s\n", msg.substr(3).c_str());  // the URL, for scripts
+      std::fflush(stdout);
       result.exit_code = 0;
     } else {
       if (timed_out)
@@ -103,7 +105,7 @@ DaemonResult daemonize(const std::string& log_path, std::chrono::milliseconds ti
         msg = "the server exited before it was ready";
       else if (msg.rfind("error: ", 0) == 0)
         msg = msg.substr(7);
-      std::fprintf(stderr, "lynguine: %s (log: %s)\n", msg.c_str(), log_path.c_str());
+      std::fprintf(stderr, "lynguine: %s (log: %s)\n", msg.c_str(), log_shown.c_str());
       result.exit_code = 1;
     }
     return result;
@@ -114,11 +116,20 @@ DaemonResult daemonize(const std::string& log_path, std::chrono::milliseconds ti
   pid_t second = ::fork();
   if (second < 0) _exit(1);
   if (second > 0) _exit(0);
-  // Daemon. Drop inherited descriptors (they could keep a caller's pipe open)
-  // except the readiness pipe.
+  // Daemon. stderr goes to the log; every other inherited descriptor is
+  // dropped (they could keep a caller's pipe open) except the readiness pipe.
   if (fds[1] < 3) {  // stdio was closed; keep the pipe clear of 0..2
     int moved = ::fcntl(fds[1], F_DUPFD_CLOEXEC, 3);
     if (moved >= 0) fds[1] = moved;
+  }
+  if (log >= 0) {
+    ::dup2(log, 2);
+  } else {
+    int devnull = ::open("/dev/null", O_RDWR);
+    if (devnull >= 0 && devnull != 2) {
+      ::dup2(devnull, 2);
+      ::close(devnull);
+    }
   }
   if (fds[1] > 3) ::close_range(3, static_cast<unsigned>(fds[1]) - 1, 0);
   ::close_range(static_cast<unsigned>(fds[1]) + 1, ~0U, 0);
@@ -127,13 +138,6 @@ DaemonResult daemonize(const std::string& log_path, std::chrono::milliseconds ti
     ::dup2(devnull, 0);
     ::dup2(devnull, 1);
     if (devnull > 2) ::close(devnull);
-  }
-  int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  if (log >= 0) {
-    ::dup2(log, 2);
-    if (log > 2) ::close(log);
-  } else {
-    ::dup2(0, 2);
   }
   result.is_child = true;
   result.ready = DaemonReady(fds[1]);

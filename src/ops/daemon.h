@@ -20,7 +20,7 @@ class DaemonReady {
   DaemonReady(DaemonReady&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   DaemonReady& operator=(DaemonReady&& other) noexcept;
   ~DaemonReady();
-  void ready();                             // the server is listening
+  void ready(const std::string& url);       // listening at url; the parent prints it
   void failed(const std::string& message);  // the parent prints message, exits 1
  private:
   int fd_ = -1;
@@ -33,10 +33,13 @@ struct DaemonResult {
 };
 
 // Double fork + setsid. The daemon gets stdin/stdout on /dev/null and stderr
-// appended to `log_path`; it keeps the working directory. The original process
-// waits (up to `timeout`) until the daemon calls ready() or failed() or exits,
-// prints only a failure message (to stderr), and gets is_child=false.
-DaemonResult daemonize(const std::string& log_path,
+// on `log` (opened by the caller, e.g. StateDir::open_private_file, so that
+// nothing planted at the log's name is followed; `log_shown` names it in
+// messages); every other inherited descriptor is closed. It keeps the
+// working directory. The original process waits (up to `timeout`) until the
+// daemon calls ready() or failed() or exits, prints the URL the daemon
+// serves (stdout) or its failure (stderr), and gets is_child=false.
+DaemonResult daemonize(int log, const std::string& log_shown,
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace lyn::ops

@@ -128,11 +128,9 @@ LogField log_field(std::string key, long long value) {
 }
 
 Logger::Logger(LogLevel level, LogFormat format, std::FILE* out, bool owned)
-    : level_(level), format_(format), out_(out), owned_(owned) {}
+    : level_(level), format_(format), sink_(out, owned) {}
 
-Logger::~Logger() {
-  if (owned_ && out_) std::fclose(out_);
-}
+Logger::~Logger() = default;
 
 Result<std::unique_ptr<Logger>> Logger::open(LogLevel level, LogFormat format,
                                              const std::string& path) {
@@ -186,11 +184,8 @@ std::string Logger::format_line(LogLevel level, std::string_view message,
 }
 
 void Logger::log(LogLevel level, std::string_view message, const std::vector<LogField>& fields) {
-  if (!enabled(level) || !out_) return;
-  std::string line = format_line(level, message, fields);
-  std::lock_guard lock(mu_);
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fflush(out_);
+  if (!enabled(level)) return;
+  sink_.write(format_line(level, message, fields));
 }
 
 void Logger::access(std::string_view method, std::string_view path, int status, double seconds,

@@ -9,12 +9,14 @@
 // spdlog/fmt only as shared libraries; header-only spdlog + fmt would work but
 // pulls ~40k lines of headers into every translation unit that logs, for a
 // job that is one formatted line under a mutex. So this is a small logger of
-// our own (no dependencies, no background thread).
+// our own (no dependencies).
+//
+// Lines go through a LogSink (ops/log_sink.h): a bounded queue and a writer
+// thread, so logging never blocks a request; lines the destination cannot
+// take in time are dropped and counted (dropped()).
 //
 // Thread safety: log() and access() may be called from any thread at once;
-// one mutex serialises the writes, each line is written with one fwrite and
-// flushed, so lines never interleave and survive a crash. The level and
-// format are fixed at construction.
+// lines never interleave. The level and format are fixed at construction.
 #ifndef LYNGUINE_OPS_LOGGING_H_
 #define LYNGUINE_OPS_LOGGING_H_
 
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "ops/log_sink.h"
 
 namespace lyn::ops {
 
@@ -70,16 +73,19 @@ class Logger {
   void access(std::string_view method, std::string_view path, int status, double seconds,
               std::size_t bytes, std::string_view remote);
 
-  // The line log() would write (without taking the lock), for tests.
+  // Lines dropped because the destination did not keep up.
+  std::uint64_t dropped() const { return sink_.dropped(); }
+  // Waits (a bounded time) until every line logged so far is written.
+  void flush() { sink_.flush(); }
+
+  // The line log() would write, for tests.
   std::string format_line(LogLevel level, std::string_view message,
                           const std::vector<LogField>& fields) const;
 
  private:
   LogLevel level_;
   LogFormat format_;
-  std::FILE* out_;
-  bool owned_;
-  std::mutex mu_;
+  LogSink sink_;
 };
 
 }  // namespace lyn::ops

@@ -184,6 +184,23 @@ std::string Metrics::render(const MetricsSources& src) const {
   if (src.idle_seconds)
     append_gauge(out, "lynguine_idle_seconds", "gauge", "Seconds since the last request.",
                  src.idle_seconds());
+  if (src.samples) {
+    std::string_view last;
+    auto samples = src.samples();
+    for (const auto& m : samples) {
+      if (m.name != last) append_header(out, m.name, m.type, m.help);
+      last = m.name;
+      out += m.name;
+      if (!m.labels.empty()) {
+        out += '{';
+        out += m.labels;
+        out += '}';
+      }
+      out += ' ';
+      append_number(out, m.value);
+      out += '\n';
+    }
+  }
   append_gauge(out, "lynguine_idle_timeout_seconds", "gauge",
                "Idle time after which the server exits (0: never).", src.idle_timeout_seconds);
   append_gauge(out, "lynguine_uptime_seconds", "gauge", "Seconds since the server started.",

@@ -13,6 +13,8 @@
 //   process_resident_memory_bytes, process_start_time_seconds,
 //   process_cpu_seconds_total                              (Prometheus' names)
 //   lynguine_sessions                                      gauge (MetricsSources::sessions)
+//   whatever MetricsSources::samples gives (the transport's connection and
+//   worker figures, refusals by reason, log lines dropped)
 //
 // Label cardinality is bounded: endpoint labels come from the label function
 // the program gives (the route table's templates: session ids become {id},
@@ -34,6 +36,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lyn::ops {
 
@@ -45,8 +48,20 @@ using EndpointLabel = std::function<std::string(std::string_view method, std::st
 // "OTHER" for anything else.
 std::string_view normalise_method(std::string_view method);
 
+// One sample from elsewhere in the program: `labels` is empty or the inside
+// of the braces, already escaped (reason="rate_limited").
+struct MetricSample {
+  std::string name;
+  std::string type;  // "counter" or "gauge"
+  std::string help;
+  std::string labels;
+  double value = 0;
+};
+
 // Live figures render() reads; every member is optional.
 struct MetricsSources {
+  // Samples of the same name must be adjacent (one HELP/TYPE per name).
+  std::function<std::vector<MetricSample>()> samples;
   std::function<std::uint64_t()> cache_hits;
   std::function<std::uint64_t()> cache_misses;
   std::function<std::size_t()> cache_entries;

@@ -22,7 +22,7 @@ constexpr std::string_view kFrame = R"JSON({
     "description": "lynguine's HTTP API (CIP-0008 server mode). Bodies are JSON; only POST reads a body and an empty body is {}. A query string never changes which endpoint answers. Paths named in a request are relative to the server's --root (or to working_directory when given); paths outside the root, working_directory included, are refused with 403. Every answer carries Server-Timing (total, op) and X-Lynguine-Pid headers.",
     "license": {"name": "MIT"}
   },
-  "servers": [{"url": "http://127.0.0.1:8765"}],
+  "servers": [{"url": "@SERVER_URL@", "description": "this server, as the request reached it"}],
   "tags": [
     {"name": "service", "description": "Liveness, status and the server's own pages"},
     {"name": "talks", "description": "lamd's mdfield"},
@@ -32,6 +32,10 @@ constexpr std::string_view kFrame = R"JSON({
   ],
   "paths": {},
   "components": {
+    "securitySchemes": {
+      "bearerAuth": {"type": "http", "scheme": "bearer", "description": "The local token (serve --auth-token auto or --auth-token-file) or an API key (--api-keys)"},
+      "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "An API key (--api-keys), or the local token"}
+    },
     "parameters": {
       "SessionId": {"name": "id", "in": "path", "required": true, "description": "A session id (uuid4)", "schema": {"type": "string"}}
     },
@@ -118,6 +122,8 @@ constexpr std::string_view kFrame = R"JSON({
     "responses": {
       "Error": {"description": "An error (400 malformed, 403 outside the root, 404 unknown, 405 wrong method, 413 too large, 422 unusable, 500 server fault)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "LegacyError": {"description": "An error, in lynguine's talk/interface shape", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LegacyError"}}}},
+      "Unauthorized": {"description": "No valid token or API key (only when the server requires one; GET /api/health never does)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "TooManyRequests": {"description": "Over --rate-limit, or over --max-concurrent requests in flight; retry later", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Pong": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}, "message": {"type": "string", "enum": ["pong"]}}}}}},
       "Value": {"description": "The value", "content": {"application/json": {"schema": {"type": "object", "required": ["status", "value"], "properties": {"status": {"type": "string", "enum": ["success"]}, "value": {}}}}}},
       "Message": {"description": "Done", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["success"]}, "message": {"type": "string"}}}}}},
@@ -134,13 +140,52 @@ Result<Value> parse_fragment(const std::string& text, const std::string& where) 
   return v;
 }
 
+// The guard's answers, which any operation may get: 401 unless the route
+// is public, 429 always.
+void add_guard_responses(Value& op, bool public_route) {
+  Value* responses = op.is_map() ? op.as_map().find("responses") : nullptr;
+  if (!responses || !responses->is_map()) return;
+  auto ref = [](const char* name) {
+    return Value(Map{{"$ref", Value(std::string("#/components/responses/") + name)}});
+  };
+  if (!public_route) responses->as_map().set("401", ref("Unauthorized"));
+  responses->as_map().set("429", ref("TooManyRequests"));
+  // A public probe needs no credentials whatever the document's default.
+  if (public_route) op.as_map().set("security", Value(List{}));
+}
+
+constexpr std::string_view kServerUrlMark = "\"@SERVER_URL@\"";
+
 }  // namespace
 
-Result<std::string> render_openapi(const service::RouteTable& routes, std::string_view version) {
+std::string openapi_for_server(std::string_view document, std::string_view url) {
+  std::string out(document);
+  if (size_t k = out.find(kServerUrlMark); k != std::string::npos)
+    out.replace(k, kServerUrlMark.size(), to_json(Value(url)));
+  return out;
+}
+
+std::string server_url_from_host(std::string_view host, bool tls, std::string_view fallback) {
+  // The Guard let this Host through (a loopback name, an IP literal of a
+  // remote server, or an --allowed-host); anything odd falls back.
+  bool usable = !host.empty() && host.size() < 256;
+  for (char c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+          c == '[' || c == ']' || c == '_'))
+      usable = false;
+  if (!usable) return std::string(fallback);
+  return std::string(tls ? "https://" : "http://") + std::string(host);
+}
+
+Result<std::string> render_openapi(const service::RouteTable& routes, std::string_view version,
+                                   bool auth_required) {
   auto frame = parse_json(kFrame);
   if (!frame.ok()) return Error::internal("OpenAPI frame: " + frame.error().message);
   Value doc = std::move(frame).value();
   if (Value* info = doc.as_map().find("info")) info->as_map().set("version", Value(version));
+  if (auth_required)
+    doc.as_map().set("security", Value(List{Value(Map{{"bearerAuth", Value(List{})}}),
+                                            Value(Map{{"apiKeyHeader", Value(List{})}})}));
   Map paths;
   for (const auto& route : routes.routes()) {
     Map item;
@@ -154,6 +199,7 @@ Result<std::string> render_openapi(const service::RouteTable& routes, std::strin
       if (m.openapi.empty()) continue;
       auto op = parse_fragment(m.openapi, m.method + " " + route.path);
       if (!op.ok()) return op.error();
+      add_guard_responses(*op, m.right == service::Right::none && !m.right_of);
       std::string name = ascii_lower(m.method);  // OpenAPI's operation keys are lower case
       item.set(name, std::move(op).value());
       documented = true;

@@ -1,6 +1,8 @@
-// Process checks the lifecycle needs: is a pid alive (not a zombie), and
-// stopping one gracefully. (Whether a live pid is *our server* takes an HTTP
-// health check: client/ensure_server's is_alive.)
+// Process checks the lifecycle needs before it trusts or signals a pid: is
+// it alive (not a zombie), is it still the process a record names (its start
+// time, so a pid the kernel has since reused is never mistaken for our
+// server), does it run our executable; and stopping one gracefully. (Whether
+// a live pid is *our server* is proved over its socket: client/server_check.)
 //
 // Thread safety: free functions with no shared state; any thread.
 #ifndef LYNGUINE_OPS_PROCESS_H_
@@ -9,14 +11,31 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 
 namespace lyn::ops {
 
 // kill(pid, 0) succeeds (or fails with EPERM) and the process is no zombie.
 bool pid_alive(pid_t pid);
 
+// When `pid` started, in an opaque unit that only ever compares equal for
+// the same process (Linux: /proc/<pid>/stat's starttime, clock ticks since
+// boot; macOS: the start timeval from sysctl). 0 if there is no such process
+// or it cannot be told.
+std::uint64_t process_start_time(pid_t pid);
+
+// pid_alive(pid) and its start time is `start_time` (never true for 0): the
+// process a record made at that time names, not a later one with its pid.
+bool same_process(pid_t pid, std::uint64_t start_time);
+
+// Whether `pid` runs the same executable file as this process (device and
+// inode of /proc/<pid>/exe and /proc/self/exe; false where that cannot be
+// told, e.g. the file was replaced by an upgrade, or no /proc).
+bool runs_our_executable(pid_t pid);
+
 // Sends SIGTERM to `pid` and waits up to `wait` for it to exit; then, if
-// `kill_after`, SIGKILL. True if the process is gone.
+// `kill_after`, SIGKILL. True if the process is gone. The caller has decided
+// that `pid` is ours to stop (see client/server_check.h's may_signal).
 bool stop_process(pid_t pid, std::chrono::milliseconds wait, bool kill_after);
 
 }  // namespace lyn::ops

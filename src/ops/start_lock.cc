@@ -6,21 +6,21 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <thread>
 
 namespace lyn::ops {
 
 namespace {
 
-Result<int> open_lock(const std::string& dir) {
-  std::string path = dir + "/start.lock";
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Error::os("cannot open " + path);
-  return fd;
+Result<int> open_lock(const StateDir& dir) {
+  auto fd = dir.open_private_file("start.lock", O_RDWR);
+  if (!fd.ok()) return fd.error();
+  return fd->release();
 }
 
 }  // namespace
 
-Result<StartLock> StartLock::acquire(const std::string& dir) {
+Result<StartLock> StartLock::acquire(const StateDir& dir) {
   auto fd = open_lock(dir);
   if (!fd.ok()) return fd.error();
   int r;
@@ -35,7 +35,7 @@ Result<StartLock> StartLock::acquire(const std::string& dir) {
   return StartLock(*fd);
 }
 
-Result<StartLock> StartLock::try_acquire(const std::string& dir) {
+Result<StartLock> StartLock::try_acquire(const StateDir& dir) {
   auto fd = open_lock(dir);
   if (!fd.ok()) return fd.error();
   if (::flock(*fd, LOCK_EX | LOCK_NB) != 0) {
@@ -45,6 +45,16 @@ Result<StartLock> StartLock::try_acquire(const std::string& dir) {
     return e;
   }
   return StartLock(*fd);
+}
+
+std::optional<StartLock> StartLock::try_for(const StateDir& dir,
+                                            std::chrono::milliseconds patience) {
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  while (true) {
+    if (auto l = try_acquire(dir); l.ok()) return std::move(l).value();
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 StartLock::StartLock(StartLock&& other) noexcept : fd_(other.fd_) {

@@ -1,59 +1,25 @@
 #include "ops/state_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <optional>
-#include <thread>
 
 #include "core/fs.h"
 #include "core/json.h"
-#include "ops/start_lock.h"
 
 namespace lyn::ops {
 
 namespace {
 
-bool is_usable_dir(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
-         ::access(path.c_str(), W_OK | X_OK) == 0;
-}
+constexpr std::size_t kMaxRecordBytes = 64 << 10;
 
-// mkdir -p; the last component gets `mode`, intermediate ones 0700 as well
-// (only ~/.cache may be missing, and it is private by convention).
-Status make_dirs(const std::string& path, mode_t mode) {
-  if (path.empty()) return Error{"OSError", "empty state directory", 500};
-  std::size_t pos = 1;
-  while (true) {
-    std::size_t slash = path.find('/', pos);
-    std::string part = path.substr(0, slash);
-    if (::mkdir(part.c_str(), mode) != 0 && errno != EEXIST)
-      return Error::os("cannot create " + part);
-    if (slash == std::string::npos) break;
-    pos = slash + 1;
-  }
-  if (!is_usable_dir(path)) return Error{"OSError", "not a writable directory: " + path, 500};
-  return Ok{};
-}
-
-std::string home_dir() {
-  const char* home = std::getenv("HOME");
-  if (home && *home) return home;
-  if (passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir) return pw->pw_dir;
-  return "/tmp";
-}
-
-// The state file is small; anything larger is not ours.
-constexpr std::size_t kMaxStateFile = std::size_t{1} << 20;
-
-// A whole number from a JSON number (a float is truncated, as before).
+// A whole number from a JSON number.
 std::optional<long long> whole(const Value* v) {
   if (!v) return std::nullopt;
   if (v->is_int()) return v->as_int();
@@ -61,119 +27,154 @@ std::optional<long long> whole(const Value* v) {
   return std::nullopt;
 }
 
+// "server-<digits>.json" -> pid, else 0.
+pid_t pid_of_name(std::string_view name) {
+  constexpr std::string_view kPrefix = "server-", kSuffix = ".json";
+  if (name.size() <= kPrefix.size() + kSuffix.size() || name.substr(0, kPrefix.size()) != kPrefix ||
+      name.substr(name.size() - kSuffix.size()) != kSuffix)
+    return 0;
+  std::string_view digits =
+      name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size());
+  long long v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9' || v > 1000000000) return 0;
+    v = v * 10 + (c - '0');
+  }
+  return static_cast<pid_t>(v);
+}
+
 }  // namespace
 
-Value state_to_value(const ServerState& s) {
-  Map m;  // keys in sorted order, as the file has always had them
-  m.set("host", Value(s.host));
-  m.set("pid", Value(static_cast<int64_t>(s.pid)));
-  m.set("port", Value(static_cast<int64_t>(s.port)));
-  m.set("root", Value(s.root));
-  m.set("started_at", Value(s.started_at));
-  if (!s.token.empty()) m.set("token", Value(s.token));
-  m.set("version", Value(s.version));
+std::string ServerRecord::url() const {
+  if (!socket.empty()) return "unix:" + socket;
+  std::string h = host;
+  if (h.empty() || h == "0.0.0.0") h = "127.0.0.1";
+  if (h == "::" || h == "[::]") h = "::1";
+  if (h.find(':') != std::string::npos && h.front() != '[') h = "[" + h + "]";
+  return std::string(tls ? "https://" : "http://") + h + ":" + std::to_string(port);
+}
+
+Value record_to_value(const ServerRecord& r) {
+  Map m;  // keys in sorted order
+  m.set("auth", Value(r.auth));
+  if (r.socket.empty()) m.set("host", Value(r.host));
+  m.set("nonce", Value(r.nonce));
+  m.set("pid", Value(static_cast<int64_t>(r.pid)));
+  if (r.socket.empty()) m.set("port", Value(static_cast<int64_t>(r.port)));
+  m.set("process_start", Value(static_cast<int64_t>(r.process_start)));
+  m.set("root", Value(r.root));
+  if (!r.socket.empty()) m.set("socket", Value(r.socket));
+  m.set("started_at", Value(r.started_at));
+  m.set("tls", Value(r.tls));
+  if (!r.tls_cert.empty()) m.set("tls_cert", Value(r.tls_cert));
+  if (!r.token.empty()) m.set("token", Value(r.token));
+  m.set("url", Value(r.url()));
+  m.set("version", Value(r.version));
   return Value(std::move(m));
 }
 
-std::string state_to_json(const ServerState& s) {
+std::string record_to_json(const ServerRecord& r) {
   JsonWriteOptions o;
   o.indent = 2;
-  return to_json(state_to_value(s), o);
+  return to_json(record_to_value(r), o);
 }
 
-Result<ServerState> state_from_json(std::string_view text) {
+Result<ServerRecord> record_from_json(std::string_view text) {
   auto malformed = [](const std::string& why) -> Error {
-    return Error::value("malformed state file: " + why);
+    return Error::value("malformed server record: " + why);
   };
   auto parsed = parse_json(text);
   if (!parsed.ok()) return malformed(parsed.error().message);
   const Value& j = *parsed;
   if (!j.is_map()) return malformed("not a JSON object");
-  auto text_of = [&](const char* key, std::string fallback) -> Result<std::string> {
+  auto text_of = [&](const char* key) -> Result<std::string> {
     const Value* v = j.get(key);
-    if (!v) return fallback;
+    if (!v) return std::string();
     if (!v->is_string()) return malformed(std::string(key) + " is not a string");
     return v->as_string();
   };
-  ServerState s;
+  ServerRecord r;
   auto pid = whole(j.get("pid"));
-  if (!pid) return malformed("no pid");
-  if (*pid <= 0) return malformed("pid out of range");
-  s.pid = static_cast<pid_t>(*pid);
-  auto port = whole(j.get("port"));
-  if (!port) return malformed("no port");
-  if (*port <= 0 || *port > 65535) return malformed("port out of range");
-  s.port = static_cast<unsigned short>(*port);
-  LYN_TRY_ASSIGN(host, text_of("host", "127.0.0.1"));
-  LYN_TRY_ASSIGN(version, text_of("version", ""));
-  LYN_TRY_ASSIGN(root, text_of("root", ""));
-  s.host = std::move(host);
-  s.version = std::move(version);
-  s.root = std::move(root);
-  if (const Value* t = j.get("started_at")) {
-    if (!t->is_number()) return malformed("started_at is not a number");
-    s.started_at = t->is_int() ? static_cast<double>(t->as_int()) : t->as_float();
+  if (!pid || *pid <= 0 || *pid > 0x7fffffff) return malformed("no pid");
+  r.pid = static_cast<pid_t>(*pid);
+  if (auto start = whole(j.get("process_start")); start && *start > 0)
+    r.process_start = static_cast<std::uint64_t>(*start);
+  LYN_TRY_ASSIGN(socket, text_of("socket"));
+  LYN_TRY_ASSIGN(host, text_of("host"));
+  LYN_TRY_ASSIGN(auth, text_of("auth"));
+  LYN_TRY_ASSIGN(token, text_of("token"));
+  LYN_TRY_ASSIGN(nonce, text_of("nonce"));
+  LYN_TRY_ASSIGN(version, text_of("version"));
+  LYN_TRY_ASSIGN(root, text_of("root"));
+  LYN_TRY_ASSIGN(tls_cert, text_of("tls_cert"));
+  r.tls_cert = std::move(tls_cert);
+  r.socket = std::move(socket);
+  r.host = std::move(host);
+  r.auth = std::move(auth);
+  r.token = std::move(token);
+  r.nonce = std::move(nonce);
+  r.version = std::move(version);
+  r.root = std::move(root);
+  if (r.nonce.empty()) return malformed("no nonce");
+  if (r.socket.empty()) {
+    auto port = whole(j.get("port"));
+    if (!port || *port <= 0 || *port > 65535) return malformed("neither a socket nor a port");
+    r.port = static_cast<unsigned short>(*port);
   }
-  if (const Value* t = j.get("token"); t && t->is_string()) s.token = t->as_string();
-  return s;
+  if (const Value* t = j.get("tls"); t && t->is_bool()) r.tls = t->as_bool();
+  if (const Value* t = j.get("started_at"); t && t->is_number())
+    r.started_at = t->is_int() ? static_cast<double>(t->as_int()) : t->as_float();
+  return r;
 }
 
-Result<std::string> state_dir() {
-  std::string dir;
-  if (const char* s = std::getenv("LYNGUINE_STATE_DIR"); s && *s) {
-    dir = s;
-  } else if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x && is_usable_dir(x)) {
-    dir = std::string(x) + "/lynguine";
-  } else {
-    dir = home_dir() + "/.cache/lynguine";
+std::string record_name(pid_t pid) {
+  return "server-" + std::to_string(pid) + ".json";
+}
+
+Status write_record(const StateDir& dir, const ServerRecord& record) {
+  std::string name = record_name(record.pid);
+  return write_file_at(dir.fd(), name, record_to_json(record) + "\n", dir.path() + "/" + name,
+                       kPrivateFile);
+}
+
+Result<ServerRecord> read_record(const StateDir& dir, pid_t pid) {
+  std::string name = record_name(pid);
+  std::string shown = dir.path() + "/" + name;
+  UniqueFd fd(::openat(dir.fd(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) return os_error(errno, shown);
+  auto text = read_fd(fd.get(), shown, kMaxRecordBytes);
+  if (!text.ok()) return text.error();
+  auto record = record_from_json(*text);
+  if (record.ok() && record->pid != pid) return Error::value("malformed server record: pid");
+  return record;
+}
+
+std::vector<ServerRecord> list_records(const StateDir& dir) {
+  std::vector<pid_t> pids;
+  // A descriptor of its own (readdir moves the offset of the one it reads).
+  int fd = ::openat(dir.fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return {};
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    ::close(fd);
+    return {};
   }
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  if (auto st = make_dirs(dir, 0700); !st.ok()) return st.error();
-  return dir;
+  while (dirent* e = ::readdir(d))
+    if (pid_t pid = pid_of_name(e->d_name); pid > 0) pids.push_back(pid);
+  ::closedir(d);
+  std::sort(pids.begin(), pids.end());
+  std::vector<ServerRecord> out;
+  for (pid_t pid : pids)
+    if (auto r = read_record(dir, pid); r.ok()) out.push_back(std::move(r).value());
+  return out;
 }
 
-std::string state_file_path(const std::string& dir) {
-  return dir + "/server.json";
-}
-std::string log_file_path(const std::string& dir) {
-  return dir + "/server.log";
-}
-
-Status write_state(const std::string& dir, const ServerState& state) {
-  std::string final_path = state_file_path(dir);
-  auto written = write_file_atomic(final_path, state_to_json(state) + "\n", {}, kPrivateFile);
-  if (!written.ok())
-    return Error{"OSError", "cannot write " + final_path + ": " + written.error().message, 500};
-  return Ok{};
-}
-
-Result<ServerState> read_state(const std::string& dir) {
-  auto text = read_file(state_file_path(dir), {}, kMaxStateFile);
-  if (!text) {
-    if (text.error().type == "FileNotFoundError") return Error::not_found("no state file");
-    return text.error();
-  }
-  return state_from_json(*text);
-}
-
-bool remove_state(const std::string& dir) {
-  return ::unlink(state_file_path(dir).c_str()) == 0 || errno == ENOENT;
-}
-
-bool remove_state_if_ours(const std::string& dir, pid_t pid) {
-  // Serialise with starters so we do not remove a successor's fresh state
-  // between our read and our unlink. Do not wait for long: a starter replacing
-  // us holds the lock while it waits for us to exit.
-  std::optional<StartLock> lock;
-  for (int i = 0; i < 10 && !lock; ++i) {
-    if (auto l = StartLock::try_acquire(dir); l.ok())
-      lock.emplace(std::move(l).value());
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  auto st = read_state(dir);
-  if (!st.ok() || st->pid != pid) return false;
-  return ::unlink(state_file_path(dir).c_str()) == 0;
+bool remove_record(const StateDir& dir, const ServerRecord& record) {
+  auto now = read_record(dir, record.pid);
+  if (!now.ok()) return now.error().type == "FileNotFoundError";
+  if (now->nonce != record.nonce) return false;  // a later server with this pid
+  std::string name = record_name(record.pid);
+  return ::unlinkat(dir.fd(), name.c_str(), 0) == 0 || errno == ENOENT;
 }
 
 }  // namespace lyn::ops

@@ -1,13 +1,11 @@
-// The per-user runtime state behind CIP-0008's server mode, which the server
-// (recording itself) and its clients (finding, starting, replacing or
-// stopping it) share:
-//
-//  - the state directory: $LYNGUINE_STATE_DIR if set, else
-//    $XDG_RUNTIME_DIR/lynguine if XDG_RUNTIME_DIR is a usable directory, else
-//    ~/.cache/lynguine; created with mode 0700;
-//  - the state file `server.json` there (mode 0600, replaced atomically)
-//    naming the running server: pid, host, port, version, root, started_at,
-//    token; `server.log` beside it takes a daemon's stderr.
+// Server records: every lynguine server (daemon or foreground, TCP or Unix
+// socket, TLS or not, any auth) records itself in the state directory
+// (ops/state_dir.h) as `server-<pid>.json`, mode 0600, written atomically,
+// and removes the record when it exits. The record is what clients need to
+// find a server, prove it is the one that wrote the record (the secret
+// nonce; client/server_check.h) and use it (the token), and what `serve
+// --list/--status/--stop` show and act on. docs/guide.md ("Finding the
+// server") describes the format for clients in other languages.
 //
 // Thread safety: free functions with no shared state in memory (the file
 // system is the shared state); any thread.
@@ -16,11 +14,14 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "core/value.h"
+#include "ops/state_dir.h"
 
 #ifndef LYNGUINE_VERSION
 #define LYNGUINE_VERSION "dev"
@@ -28,39 +29,46 @@
 
 namespace lyn::ops {
 
-struct ServerState {
+struct ServerRecord {
   pid_t pid = 0;
-  std::string host;
-  unsigned short port = 0;
+  std::uint64_t process_start = 0;  // ops::process_start_time(pid) when recorded
+  std::string socket;               // a Unix socket's path; empty on TCP
+  std::string host;                 // TCP: the address bound
+  unsigned short port = 0;          // TCP: the port bound
+  bool tls = false;
+  std::string tls_cert;  // TLS: the certificate file, which local clients trust
+  std::string auth;      // "socket" (the kernel's), "token", "api-keys" or "none"
+  std::string token;     // auth "token": the secret our clients send
+  std::string nonce;     // the server's secret for proofs of identity (hex)
   std::string version;
   std::string root;
   double started_at = 0;  // unix seconds
-  std::string token;      // empty: none (omitted from the file)
+
+  // "unix:<socket>", or "http[s]://host:port" (IPv6 in brackets, 0.0.0.0
+  // and :: as the loopback address a client would use).
+  std::string url() const;
 };
 
-// The state as a JSON object (keys sorted, indented by 2; no token if empty).
-Value state_to_value(const ServerState& state);
-std::string state_to_json(const ServerState& state);
-// A ValueError ("malformed state file: ...") unless `text` holds a pid > 0
-// and a port in 1..65535.
-Result<ServerState> state_from_json(std::string_view text);
+// The record as JSON (keys sorted, indented by 2).
+Value record_to_value(const ServerRecord& record);
+std::string record_to_json(const ServerRecord& record);
+// A ValueError ("malformed server record: ...") unless `text` holds a pid > 0,
+// a nonce, and a Unix socket or a port in 1..65535.
+Result<ServerRecord> record_from_json(std::string_view text);
 
-// The state directory (see above), created 0700 if missing; an OSError if it
-// cannot be created.
-Result<std::string> state_dir();
-std::string state_file_path(const std::string& dir);  // dir + "/server.json"
-std::string log_file_path(const std::string& dir);    // dir + "/server.log"
+// "server-<pid>.json".
+std::string record_name(pid_t pid);
 
-// Writes dir/server.json atomically (temp file, mode 0600, then rename).
-Status write_state(const std::string& dir, const ServerState& state);
-// A FileNotFoundError if there is no state file, an OSError if it cannot be
-// read, a ValueError if it is malformed.
-Result<ServerState> read_state(const std::string& dir);
-// Removes dir/server.json. True if it is gone afterwards.
-bool remove_state(const std::string& dir);
-// Removes dir/server.json only if it names `pid` (a server cleaning up after
-// itself must not remove its successor's state). True if removed.
-bool remove_state_if_ours(const std::string& dir, pid_t pid);
+// Writes dir/server-<pid>.json atomically, mode 0600 (core/fs).
+Status write_record(const StateDir& dir, const ServerRecord& record);
+// The record of `pid`: a FileNotFoundError if there is none, a ValueError if
+// malformed (a symlink there is an OSError: never followed).
+Result<ServerRecord> read_record(const StateDir& dir, pid_t pid);
+// Every well-formed record, in pid order; malformed ones are skipped.
+std::vector<ServerRecord> list_records(const StateDir& dir);
+// Removes the record of `record.pid` if it is still the one given (same
+// nonce): a new server that reused the pid keeps its own. True if gone.
+bool remove_record(const StateDir& dir, const ServerRecord& record);
 
 }  // namespace lyn::ops
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "core/case.h"
+#include "core/text.h"
 #include "core/utf8.h"
+#include "server/client_address.h"
 #include "server/secrets.h"
 
 namespace lyn::server {
@@ -13,21 +15,29 @@ namespace lyn::server {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
+  return trim_ows(s);
 }
 
 HttpResponse refusal(int status, std::string_view type, std::string_view message) {
   HttpResponse r;
   r.status = status;
+  r.error_type = std::string(type);
   r.body = json_error_body(type, message);
   return r;
 }
 
-std::string remote_ip(const std::string& remote) {
-  auto colon = remote.rfind(':');
-  return colon == std::string::npos ? remote : remote.substr(0, colon);
+// The refusal's label in logs and metrics (a bounded set).
+std::string reason_of(const HttpResponse& r) {
+  const std::string& t = r.error_type;
+  if (t == "HostNotAllowed") return "host";
+  if (t == "OriginNotAllowed") return "origin";
+  if (t == "CrossSiteFormRejected") return "cross_site_form";
+  if (t == "UnicodeDecodeError") return "bad_utf8";
+  if (t == "Unauthorized") return "unauthorized";
+  if (t == "Forbidden") return "forbidden";
+  if (t == "TooManyRequests") return "rate_limited";
+  if (t == "ResponseTooLarge") return "response_too_large";
+  return "other";
 }
 
 std::string path_of(std::string_view target) {
@@ -106,15 +116,30 @@ bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o
   return o.remote && is_ip_literal(*name);
 }
 
+namespace {
+// An origin as compared: lower case, trimmed, without a trailing "/".
+std::string comparable_origin(std::string_view origin) {
+  std::string o = ascii_lower(trim(origin));
+  while (!o.empty() && o.back() == '/') o.pop_back();
+  return o;
+}
+}  // namespace
+
 bool origin_allowed(std::string_view origin, const GuardOptions& o) {
-  std::string want = ascii_lower(trim(origin));
-  while (!want.empty() && want.back() == '/') want.pop_back();
+  std::string want = comparable_origin(origin);
   if (want.empty() || want == "null") return false;
-  for (const auto& a : o.allowed_origins) {
-    std::string have = ascii_lower(trim(a));
-    while (!have.empty() && have.back() == '/') have.pop_back();
-    if (have == want) return true;
-  }
+  for (const auto& a : o.allowed_origins)
+    if (comparable_origin(a) == want) return true;
+  return false;
+}
+
+bool same_origin(std::string_view origin, std::string_view host) {
+  std::string o = comparable_origin(origin);
+  std::string h = ascii_lower(trim(host));
+  if (h.empty()) return false;
+  for (std::string_view scheme : {"http://", "https://"})
+    if (o.size() > scheme.size() && o.compare(0, scheme.size(), scheme) == 0)
+      return o.compare(scheme.size(), std::string::npos, h) == 0;
   return false;
 }
 
@@ -143,6 +168,22 @@ bool Guard::auth_required() const {
 
 std::optional<HttpResponse> Guard::check(const HttpRequest& req,
                                          std::vector<std::pair<std::string, std::string>>* cors) {
+  std::string principal;
+  auto out = decide(req, cors, &principal);
+  if (out && out->status >= 400) report(*out, req, principal);
+  return out;
+}
+
+void Guard::report(const HttpResponse& refused, const HttpRequest& req,
+                   const std::string& principal) const {
+  if (!options_.on_refusal) return;
+  options_.on_refusal(Refusal{reason_of(refused), refused.status, principal,
+                              client_address(req, options_.trusted_proxies)});
+}
+
+std::optional<HttpResponse> Guard::decide(const HttpRequest& req,
+                                          std::vector<std::pair<std::string, std::string>>* cors,
+                                          std::string* principal) {
   // 1. Host.
   int hosts = 0;
   for (const auto& [k, v] : req.headers) hosts += ascii_iequals(k, "Host") ? 1 : 0;
@@ -156,7 +197,10 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
   std::string site = ascii_lower(trim(req.header("Sec-Fetch-Site")));
   bool has_origin = !trim(origin).empty();
   bool allowed_origin = has_origin && origin_allowed(origin, options_);
-  if (has_origin && !allowed_origin)
+  // The server's own pages (the status page) send their origin too; the
+  // Host it names passed check 1, so it is this server.
+  bool own_origin = has_origin && !allowed_origin && same_origin(origin, req.header("Host"));
+  if (has_origin && !allowed_origin && !own_origin)
     return refusal(403, "OriginNotAllowed",
                    "cross-origin requests are refused (start the server with --allow-origin "
                    "ORIGIN to allow one)");
@@ -192,7 +236,9 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
   Rights needed = needed_rights(req.method, req.target, options_);
   bool exempt = needed == Rights::none;
   Rights rights = Rights::write;
-  std::string identity = "ip:" + remote_ip(req.remote);
+  // Rate limits are keyed on who proved themselves (a key, the token),
+  // else on the client's address (behind a trusted proxy, the forwarded one).
+  std::string identity = "ip:" + client_address(req, options_.trusted_proxies);
   if (auth_required() && !exempt) {
     std::string secret = presented_secret(req);
     rights = Rights::none;
@@ -208,6 +254,7 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
         identity = "key:" + key->name;
       }
     }
+    if (rights != Rights::none) *principal = identity;
     if (rights == Rights::none) {
       // Failed attempts count against the address: guessing gets 429s.
       if (limiter_.enabled() && !limiter_.allow(identity))
@@ -237,20 +284,47 @@ std::optional<HttpResponse> Guard::check(const HttpRequest& req,
   return std::nullopt;
 }
 
+HttpResponse Guard::cap_response(const HttpRequest& req, HttpResponse out) const {
+  std::size_t cap = options_.max_response_bytes;
+  if (cap == 0 || out.body.size() <= cap) return out;
+  out = refusal(507, "ResponseTooLarge",
+                "the answer (" + std::to_string(out.body.size()) +
+                    " bytes) exceeds the server's limit of " + std::to_string(cap) +
+                    " bytes (--max-response-bytes); ask for less");
+  report(out, req, req.principal);
+  return out;
+}
+
 Handler Guard::wrap(std::shared_ptr<Guard> guard, Handler inner) {
   return [guard = std::move(guard), inner = std::move(inner)](const HttpRequest& req) {
     std::vector<std::pair<std::string, std::string>> cors;
     if (auto refused = guard->check(req, &cors)) return std::move(*refused);
-    HttpResponse out = inner(req);
-    std::size_t cap = guard->options().max_response_bytes;
-    if (cap > 0 && out.body.size() > cap) {
-      out = refusal(507, "ResponseTooLarge",
-                    "the answer (" + std::to_string(out.body.size()) +
-                        " bytes) exceeds the server's limit of " + std::to_string(cap) +
-                        " bytes (--max-response-bytes); ask for less");
-    }
+    HttpResponse out = guard->cap_response(req, inner(req));
     for (auto& h : cors) out.headers.push_back(std::move(h));
     return out;
+  };
+}
+
+Admission Guard::admission(std::shared_ptr<Guard> guard,
+                           std::function<bool(const HttpRequest&)> cheap) {
+  return [guard = std::move(guard), cheap = std::move(cheap)](HttpRequest& req) {
+    Admitted a;
+    req.client = client_address(req, guard->options_.trusted_proxies);
+    std::string principal;
+    a.refusal = guard->decide(req, &req.answer_headers, &principal);
+    if (a.refusal) {
+      if (a.refusal->status >= 400) guard->report(*a.refusal, req, principal);
+      return a;
+    }
+    req.principal = principal;
+    a.cheap = cheap && cheap(req);
+    return a;
+  };
+}
+
+Handler Guard::limit_response(std::shared_ptr<Guard> guard, Handler inner) {
+  return [guard = std::move(guard), inner = std::move(inner)](const HttpRequest& req) {
+    return guard->cap_response(req, inner(req));
   };
 }
 

@@ -9,12 +9,12 @@
 //     behind a reverse proxy). HTTP/1.0 without Host is
 //     let through; HTTP/1.1 without Host, or with two, is not.
 //     -> 403 HostNotAllowed
-//  2. Origin / Sec-Fetch-Site: a request with an Origin not in
-//     --allow-origin, or with "Sec-Fetch-Site: cross-site|same-site" and no
-//     allowed Origin, is refused (-> 403 OriginNotAllowed); a browser
-//     request with an (allowed) Origin whose Content-Type is a form type
-//     (text/plain, application/x-www-form-urlencoded, multipart/form-data:
-//     the ones that skip the CORS preflight) is refused too
+//  2. Origin / Sec-Fetch-Site: a request with an Origin neither in
+//     --allow-origin nor the server's own (scheme://Host, Host as checked in 1), or with
+//     "Sec-Fetch-Site: cross-site|same-site" and no allowed Origin, is refused (-> 403
+//     OriginNotAllowed); a browser request with an (allowed) Origin whose Content-Type is a form
+//     type (text/plain, application/x-www-form-urlencoded, multipart/form-data: the ones that skip
+//     the CORS preflight) is refused too
 //     (-> 415 CrossSiteFormRejected). Clients without Origin (curl, Python)
 //     may send any content type. Allowed origins get
 //     "Access-Control-Allow-Origin: <origin>" (never "*"); OPTIONS from an
@@ -29,10 +29,19 @@
 //     needs write rights (POST /api/write_data, DELETE of a session, a
 //     session operation that writes; any method the route does not answer
 //     but GET, HEAD, OPTIONS and POST). -> 403 Forbidden
-//  5. Rate limit (token bucket per key name, else per remote address).
-//     -> 429 TooManyRequests
+//  5. Rate limit (token bucket per key name, else per client address: the
+//     peer's, or behind a --trusted-proxy the forwarded one; see
+//     client_address.h). -> 429 TooManyRequests
 //  6. After the handler: a body over max_response_bytes becomes
 //     -> 507 ResponseTooLarge
+//
+// Every refusal (4xx/5xx above) is reported to options.on_refusal with its
+// reason, the key name if one was proved, and the client's address -- never
+// the secret (issue 12.8).
+//
+// Two ways to put it in front of a handler: wrap() (checks and handler in
+// one Handler), or admission() on the transport's I/O thread (refusals cost
+// no worker) plus limit_response() around the handler.
 //
 // Thread safety: a Guard is immutable after construction except for its
 // RateLimiter, which is internally synchronised; check() and the handler
@@ -50,6 +59,7 @@
 #include "server/api_keys.h"
 #include "server/http_server.h"
 #include "server/rate_limit.h"
+#include "server/refusal.h"
 #include "server/route_info.h"
 
 namespace lyn::server {
@@ -65,6 +75,10 @@ struct GuardOptions {
   // The routes' rights, from the program; unset: describe_unknown_route
   // (every request but GET, HEAD and OPTIONS needs write rights; none is public).
   DescribeRoute describe;
+  // --trusted-proxy: peers whose X-Forwarded-For names the client.
+  std::vector<std::string> trusted_proxies;
+  // Told of every refusal; unset: nobody.
+  RefusalObserver on_refusal;
 };
 
 // --- the decisions, as pure functions (unit-tested) ---
@@ -80,6 +94,9 @@ bool is_ip_literal(std::string_view name);
 bool host_allowed(std::string_view host, unsigned version, const GuardOptions& o);
 // Whether the Origin (exact, case-insensitive, trailing "/" ignored) is listed.
 bool origin_allowed(std::string_view origin, const GuardOptions& o);
+// Whether `origin` is http:// or https:// followed by the Host header
+// `host` (case-insensitive, trailing "/" ignored): the server's own page.
+bool same_origin(std::string_view origin, std::string_view host);
 // text/plain, application/x-www-form-urlencoded or multipart/form-data
 // (parameters ignored): what a cross-site <form> can send without preflight.
 bool is_form_content_type(std::string_view content_type);
@@ -100,10 +117,27 @@ class Guard {
   // A handler running check(), then `inner`, then the response-size limit.
   static Handler wrap(std::shared_ptr<Guard> guard, Handler inner);
 
+  // check() as the transport's Admission: it also fills the request's
+  // client, principal and answer_headers (CORS); `cheap` (may be unset)
+  // says which admitted requests to answer on the I/O thread.
+  static Admission admission(std::shared_ptr<Guard> guard,
+                             std::function<bool(const HttpRequest&)> cheap);
+  // `inner`, then the response-size limit (to pair with admission()).
+  static Handler limit_response(std::shared_ptr<Guard> guard, Handler inner);
+
+  // `out`, or the 507 that replaces it when over max_response_bytes.
+  HttpResponse cap_response(const HttpRequest& req, HttpResponse out) const;
+
   const GuardOptions& options() const { return options_; }
   bool auth_required() const;
 
  private:
+  std::optional<HttpResponse> decide(const HttpRequest& req,
+                                     std::vector<std::pair<std::string, std::string>>* cors,
+                                     std::string* principal);
+  void report(const HttpResponse& refused, const HttpRequest& req,
+              const std::string& principal) const;
+
   GuardOptions options_;
   RateLimiter limiter_;
 };

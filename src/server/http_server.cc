@@ -1,13 +1,15 @@
 // Over 500 lines: one connection state machine (plain or TLS) in one template.
 #include "server/http_server.h"
 
-#include <sys/socket.h>  // getsockname, for adopt()
+#include <sys/socket.h>  // getsockname (adopt), peer credentials (Unix sockets)
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>  // Unix domain sockets (listen_unix)
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>  // TLS (enable_tls)
 #include <boost/asio/steady_timer.hpp>
@@ -27,6 +29,8 @@
 
 #include "core/case.h"
 #include "core/json.h"
+#include "server/connection_table.h"
+#include "server/worker_pool.h"
 
 #ifndef LYNGUINE_VERSION
 #define LYNGUINE_VERSION "dev"
@@ -38,12 +42,30 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol;
+// The plain stream over a Unix domain socket (beast::tcp_stream's twin).
+using unix_stream = beast::basic_stream<unix_socket>;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
+}
+
+// The uid of the process at the other end of a Unix domain socket, or -1.
+long peer_uid(int fd) {
+#if defined(SO_PEERCRED)
+  struct ucred cred {};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
+  return static_cast<long>(cred.uid);
+#else
+  uid_t uid;
+  gid_t gid;
+  if (::getpeereid(fd, &uid, &gid) != 0) return -1;
+  return static_cast<long>(uid);
+#endif
 }
 
 }  // namespace
@@ -63,20 +85,27 @@ std::string json_error_body(std::string_view error_type, std::string_view messag
   return out;
 }
 
-// A connection, plain or TLS (see Session<Stream> below).
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  virtual void on_drain() = 0;
-};
+// How much lower the workers' scheduling priority is than the I/O threads':
+// on a machine whose cores are busy (8 slow reads on 2 cores), the kernel
+// then still gives the I/O threads their turn promptly, so health checks and
+// answers do not queue behind the work (bench/transport_attack.py).
+constexpr int kWorkerNice = 5;
 
 // Everything sessions need from their server (Session cannot name the private
 // HttpServer::Impl).
 struct ServerCore {
   Handler handler;
+  Admission admission;
+  RefusalObserver refused;
   ServerLimits limits;
   std::unique_ptr<asio::io_context> ioc;
+  std::unique_ptr<WorkerPool> pool;  // null when limits.workers == 0
   std::optional<tcp::acceptor> acceptor;
+  // Instead of `acceptor`: a Unix domain socket (listen_unix, or adopt of
+  // one), whose file the server made at unix_path (dev/ino remembered so
+  // that only that file is ever removed).
+  std::optional<unix_socket::acceptor> unix_acceptor;
+  std::string unix_path;
   std::optional<asio::steady_timer> drain_timer;
   std::optional<asio::steady_timer> accept_retry_timer;
   std::atomic<unsigned short> bound_port{0};
@@ -90,109 +119,186 @@ struct ServerCore {
   // keep the pid of a parent that served before fork() (lifecycle_test).
   const std::string pid_text = std::to_string(::getpid());
 
-  std::mutex mu;  // guards sessions and next_id
-  std::unordered_map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
-  std::uint64_t next_id = 0;
+  ConnectionTable connections;
+  struct Counters {
+    std::atomic<std::uint64_t> accepted{0}, refused{0}, evicted{0}, header_timeouts{0},
+        idle_timeouts{0}, request_timeouts{0}, queue_full{0}, deadline_exceeded{0};
+  } counters;
 
   ServerCore(Handler h, ServerLimits l)
-      : handler(std::move(h)), limits(l), ioc(std::make_unique<asio::io_context>()) {}
+      : handler(std::move(h)),
+        limits(std::move(l)),
+        ioc(std::make_unique<asio::io_context>()),
+        connections(ConnectionTable::Limits{
+            limits.max_connections, limits.max_connections_per_address, limits.shared_address}) {
+    if (limits.workers > 0)
+      pool = std::make_unique<WorkerPool>(limits.workers, limits.max_queue,
+                                          limits.worker_stack_bytes, kWorkerNice);
+  }
 
   void touch() { last_activity.store(Clock::now().time_since_epoch().count()); }
 
+  bool accepting() const {
+    return (acceptor && acceptor->is_open()) || (unix_acceptor && unix_acceptor->is_open());
+  }
+
+  // Counts and reports a connection or request turned away by a limit.
+  void drop(std::string_view reason, const std::string& address, int status = 0) {
+    if (reason == "evicted") counters.evicted++;
+    if (reason == "header_timeout") counters.header_timeouts++;
+    if (reason == "idle_timeout") counters.idle_timeouts++;
+    if (reason == "request_timeout") counters.request_timeouts++;
+    if (reason == "connection_limit") counters.refused++;
+    if (reason == "queue_full") counters.queue_full++;
+    if (reason == "deadline") counters.deadline_exceeded++;
+    if (refused) refused(Refusal{std::string(reason), status, {}, address});
+  }
+
   void do_accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
+  template <class Socket>
+  void on_accept(beast::error_code ec, Socket socket);
+  void retry_accept_later();
   void close_acceptor();
   void begin_drain();
   void maybe_finish_drain();
-  std::size_t session_count() {
-    std::lock_guard lock(mu);
-    return sessions.size();
-  }
-  std::uint64_t add_session(const std::shared_ptr<SessionBase>& s, std::size_t* count_after) {
-    std::lock_guard lock(mu);
-    std::uint64_t id = next_id++;
-    sessions.emplace(id, s);
-    *count_after = sessions.size();
-    return id;
-  }
-  void remove_session(std::uint64_t id) {
+  void remove_connection(std::uint64_t id) {
     if (destroying) return;
-    bool empty;
-    {
-      std::lock_guard lock(mu);
-      sessions.erase(id);
-      empty = sessions.empty();
-    }
-    if (empty && draining) maybe_finish_drain();
+    std::size_t left = connections.remove(id);
+    if (left == 0 && draining) maybe_finish_drain();
   }
 };
 
-// One TCP connection. All its handlers run on its own strand. Stream is
-// beast::tcp_stream (http) or beast::ssl_stream<beast::tcp_stream> (https).
+namespace {
+
+// RFC 9112 6.1: the only transfer coding we accept is one "chunked" (Beast
+// decodes it); anything else would leave the body's end unknown, and Beast
+// would read the body as the next request. Chunked with a Content-Length
+// too is a smuggling attempt. Returns why, or "" when the framing is sound.
+std::string transfer_encoding_problem(const http::request_parser<http::string_body>& parser) {
+  const auto& req = parser.get();
+  std::size_t te_headers = 0;
+  std::string_view te;
+  for (const auto& f : req)
+    if (f.name() == http::field::transfer_encoding) {
+      ++te_headers;
+      te = sv(f.value());
+    }
+  if (te_headers == 0) return {};
+  if (te_headers > 1) return "more than one Transfer-Encoding header";
+  // Beast's parser has already stripped the value's surrounding whitespace.
+  if (!ascii_iequals(te, "chunked"))
+    return "Transfer-Encoding \"" + std::string(te) + "\" is not supported (only chunked)";
+  if (req.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request";
+  if (req.find(http::field::content_length) != req.end())
+    return "both Transfer-Encoding and Content-Length";
+  return {};
+}
+
+}  // namespace
+
+// One connection. All its handlers run on its own strand. Stream is
+// beast::tcp_stream (http), beast::ssl_stream<beast::tcp_stream> (https) or
+// unix_stream (http over a Unix domain socket); everything below is the same
+// for the three but the socket options (TCP_NODELAY) and the peer's name.
 template <class Stream>
-class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+  using Lowest =
+      std::remove_reference_t<decltype(beast::get_lowest_layer(std::declval<Stream&>()))>;
+  using Protocol = typename Lowest::protocol_type;
+  using Socket = typename Lowest::socket_type;
+  static constexpr bool kTls = !std::is_same_v<Stream, Lowest>;
+  static constexpr bool kTcp = std::is_same_v<Protocol, tcp>;
   using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
-  static Stream make_stream(tcp::socket&& socket, ServerCore* server) {
+  static Stream make_stream(Socket&& socket, ServerCore* server) {
     if constexpr (kTls)
       return Stream(std::move(socket), *server->ssl);
     else
       return Stream(std::move(socket));
   }
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  Lowest& lowest() { return beast::get_lowest_layer(stream_); }
 
  public:
-  Session(ServerCore* server, tcp::socket&& socket)
+  Session(ServerCore* server, Socket&& socket)
       : server_(server),
         stream_(make_stream(std::move(socket), server)),
-        idle_timer_(stream_.get_executor()) {
+        idle_timer_(stream_.get_executor()),
+        deadline_timer_(stream_.get_executor()) {
     beast::error_code ec;
-    lowest().socket().set_option(tcp::no_delay(true), ec);
-    auto ep = lowest().socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if constexpr (kTcp) {
+      lowest().socket().set_option(tcp::no_delay(true), ec);
+      auto ep = lowest().socket().remote_endpoint(ec);
+      if (!ec) {
+        address_ = ep.address().to_string();
+        remote_ = address_ + ":" + std::to_string(ep.port());
+      }
+    } else {
+      address_ = "unix";  // a client's end of a Unix socket has no name
+      remote_ = "unix";
+    }
   }
 
   ~Session() {
     if (counted_) server_->in_flight--;
-    server_->remove_session(id_);
+    server_->remove_connection(id_);
   }
 
-  void start(std::uint64_t id, bool over_limit) {
+  const std::string& address() const { return address_; }
+
+  void start(std::uint64_t id, bool admitted) {
     id_ = id;
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), over_limit] {
-      if constexpr (kTls) {  // https: the handshake first, within request_timeout
-        self->lowest().expires_after(self->server_->limits.request_timeout);
+    set_quiet(true);  // until its first request is complete, it may be evicted
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), admitted] {
+      if constexpr (kTls) {  // https: the handshake first, within header_timeout
+        self->lowest().expires_after(self->server_->limits.header_timeout);
         self->stream_.async_handshake(asio::ssl::stream_base::server,
-                                      [self, over_limit](beast::error_code ec) {
+                                      [self, admitted](beast::error_code ec) {
                                         if (ec) return self->close();
                                         self->lowest().expires_never();
-                                        self->begin(over_limit);
+                                        self->begin(admitted);
                                       });
       } else {
-        self->begin(over_limit);
+        self->begin(admitted);
       }
     });
   }
 
-  void begin(bool over_limit) {
-    if (over_limit) {
+  void begin(bool admitted) {
+    if (!admitted) {
+      server_->drop("connection_limit", address_, 503);
       begin_request();
-      send_error(503, "ServiceUnavailable", "too many connections");
+      HttpRequest meta = request_meta();
+      send_error(meta, 503, "ServiceUnavailable",
+                 "too many connections (--max-connections " +
+                     std::to_string(server_->limits.max_connections) +
+                     ", --max-connections-per-address " +
+                     std::to_string(server_->limits.max_connections_per_address) +
+                     "), and every one is busy; retry shortly");
     } else {
       wait_for_request();
     }
   }
 
-  // Called (via post to the strand) when the server starts draining.
+  // Called when the server starts draining.
   void on_drain() override {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->state_ == State::idle) self->close();
     });
   }
 
+  // Closed to make room for a new connection (it was quiet the longest).
+  void evict() override {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::closing || self->quiet_since() == 0) return;
+      self->server_->drop("evicted", self->address_);
+      self->close();
+    });
+  }
+
  private:
-  enum class State { idle, busy, closing };
+  // idle: waiting for a request's first byte; reading: its head or body;
+  // busy: handling it or writing the answer.
+  enum class State { idle, reading, busy, closing };
 
   void begin_request() {
     if (!counted_) {
@@ -209,91 +315,101 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
   }
 
-  // Over the cap on requests in flight: answer 429 (true) instead.
-  bool over_concurrency() {
-    if (server_->limits.max_concurrent == 0 || server_->in_flight <= server_->limits.max_concurrent)
-      return false;
-    send_error(429, "TooManyRequests",
-               "more than " + std::to_string(server_->limits.max_concurrent) +
-                   " requests in flight; retry shortly");
-    return true;
+  // What is known of the request before it is complete (for refusals).
+  HttpRequest request_meta() const {
+    HttpRequest r;
+    r.remote = remote_;
+    r.client = address_;
+    r.arrived = request_started_ == Clock::time_point{} ? Clock::now() : request_started_;
+    if (parser_) {
+      const auto& h = parser_->get();
+      r.method = std::string(sv(h.method_string()));
+      r.target = std::string(sv(h.target()));
+      r.version = h.version() == 10 ? 10 : 11;
+    }
+    return r;
   }
 
   void wait_for_request() {
     if (server_->draining) return close();
-    if (buffer_.size() > 0) {  // a pipelined request is already here
-      begin_request();
-      if (over_concurrency()) return;
-      return read_header();
-    }
+    state_ = State::idle;
+    set_quiet(true);
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
     if constexpr (kTls) {
       // Decrypted bytes may already wait inside the TLS layer, where a wait
-      // on the socket would not see them: read at once; the request counts
-      // as in flight from its complete header (on_header).
-      read_header();
-      state_ = State::idle;
-      return;
+      // on the socket would not see them: read at once, the wait for the
+      // first byte and the head together bounded by both timeouts.
+      return read_header(server_->limits.keep_alive_timeout + server_->limits.header_timeout);
     }
-    state_ = State::idle;
-    idle_timer_.expires_after(server_->limits.request_timeout);
+    idle_timer_.expires_after(server_->limits.keep_alive_timeout);
     idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (!ec && self->state_ == State::idle) self->close();
+      if (!ec && self->state_ == State::idle) {
+        self->server_->drop("idle_timeout", self->address_);
+        self->close();
+      }
     });
-    lowest().socket().async_wait(tcp::socket::wait_read,
+    lowest().socket().async_wait(asio::socket_base::wait_read,
                                  [self = shared_from_this()](beast::error_code ec) {
                                    self->idle_timer_.cancel();
                                    if (ec || self->state_ != State::idle) return self->close();
-                                   self->begin_request();
-                                   if (self->over_concurrency()) return;
                                    self->read_header();
                                  });
   }
 
-  void read_header() {
-    state_ = State::busy;
+  void read_header(std::chrono::milliseconds header_time = std::chrono::milliseconds(0)) {
+    state_ = State::reading;  // still quiet: nothing of ours is lost if it is closed
+    request_started_ = Clock::now();
     parser_.emplace();
     parser_->header_limit(
         static_cast<std::uint32_t>(std::min<std::size_t>(server_->limits.max_header, UINT32_MAX)));
     parser_->body_limit(server_->limits.max_body);
-    // One deadline for the whole request, from its first byte to its last.
-    lowest().expires_after(server_->limits.request_timeout);
+    auto limit = header_time.count() > 0 ? header_time : server_->limits.header_timeout;
+    lowest().expires_after(std::min(limit, server_->limits.request_timeout));
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   // Returns true if the read error was answered or the connection closed.
-  bool handle_read_error(beast::error_code ec) {
+  bool handle_read_error(beast::error_code ec, bool in_header) {
     if (!ec) return false;
     if (ec == http::error::body_limit) {
-      send_error(413, "PayloadTooLarge",
+      send_error(request_meta(), 413, "PayloadTooLarge",
                  "request body exceeds the limit of " + std::to_string(server_->limits.max_body) +
-                     " bytes");
+                     " bytes (--max-body)");
     } else if (ec == http::error::header_limit) {
-      send_error(431, "RequestHeaderFieldsTooLarge",
+      send_error(request_meta(), 431, "RequestHeaderFieldsTooLarge",
                  "request headers exceed the limit of " +
                      std::to_string(server_->limits.max_header) + " bytes");
     } else if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
                ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      send_error(400, "BadRequest", "malformed HTTP request: " + ec.message());
+      server_->drop("malformed", address_, 400);
+      send_error(request_meta(), 400, "BadRequest", "malformed HTTP request: " + ec.message());
     } else {
+      if (ec == beast::error::timeout)
+        server_->drop(in_header ? "header_timeout" : "request_timeout", address_);
       close();  // end of stream, timeout, reset, cancelled
     }
     return true;
   }
 
   void on_header(beast::error_code ec) {
-    if (handle_read_error(ec)) return;
-    if (kTls && !counted_) {  // https: see wait_for_request()
-      state_ = State::busy;
-      begin_request();
-      if (over_concurrency()) return;
+    if (handle_read_error(ec, true)) return;
+    begin_request();  // in flight from its complete head: a trickle holds nothing
+    if (auto problem = transfer_encoding_problem(*parser_); !problem.empty()) {
+      server_->drop("bad_framing", address_, 400);
+      return send_error(request_meta(), 400, "BadRequest", "malformed HTTP request: " + problem);
     }
+    if (server_->limits.max_concurrent > 0 && server_->in_flight > server_->limits.max_concurrent)
+      return send_error(request_meta(), 429, "TooManyRequests",
+                        "more than " + std::to_string(server_->limits.max_concurrent) +
+                            " requests in flight (--max-concurrent); retry shortly");
     auto& req = parser_->get();
     if (req.version() >= 11 && ascii_iequals(sv(req[http::field::expect]), "100-continue") &&
         !parser_->is_done()) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      req.version());
+      lowest().expires_at(request_started_ + server_->limits.request_timeout);
       http::async_write(stream_, *cont,
                         [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
                           if (ec) return self->close();
@@ -306,14 +422,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void read_body() {
     if (parser_->is_done()) return on_read(beast::error_code{});
+    lowest().expires_at(request_started_ + server_->limits.request_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
-    if (handle_read_error(ec)) return;
+    if (handle_read_error(ec, false)) return;
     lowest().expires_never();
+    state_ = State::busy;
+    set_quiet(false);
     auto msg = parser_->release();
     parser_.reset();
 
@@ -322,15 +441,28 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     req.target = std::string(sv(msg.target()));
     req.version = msg.version();
     req.remote = remote_;
+    req.client = address_;
     for (const auto& f : msg) req.headers.emplace_back(sv(f.name_string()), sv(f.value()));
     req.body = std::move(msg.body());
-    bool keep_alive = msg.keep_alive();
+    req.arrived = Clock::now();
+    if (server_->limits.deadline.count() > 0) req.deadline = req.arrived + server_->limits.deadline;
+    keep_alive_ = msg.keep_alive();
 
+    Admitted admitted;
+    if (server_->admission) admitted = server_->admission(req);
+    if (admitted.refusal) return answer(std::move(req), std::move(*admitted.refusal));
+    if (!server_->pool || admitted.cheap) {
+      HttpResponse out = run_handler(req);
+      return answer(std::move(req), std::move(out));
+    }
+    dispatch(std::move(req));
+  }
+
+  static HttpResponse run_handler(const HttpRequest& req, ServerCore* server) {
     HttpResponse out;
-    auto t0 = Clock::now();
     try {
-      if (!server_->handler) throw std::runtime_error("no handler installed");
-      out = server_->handler(req);
+      if (!server->handler) throw std::runtime_error("no handler installed");
+      out = server->handler(req);
     } catch (const std::exception& e) {
       out = HttpResponse{};
       out.status = 500;
@@ -340,18 +472,73 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       out.status = 500;
       out.body = json_error_body("InternalServerError", "unknown exception in handler");
     }
-    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (out.status < 100 || out.status > 999) {
       out = HttpResponse{};
       out.status = 500;
       out.body = json_error_body("InternalServerError", "handler returned an invalid status");
     }
-    send(std::move(out), req.version, keep_alive && !server_->draining, ms,
-         ascii_iequals(req.method, "HEAD"));
+    return out;
+  }
+  HttpResponse run_handler(const HttpRequest& req) { return run_handler(req, server_); }
+
+  // The handler on a worker; the answer back on this strand, unless the
+  // deadline answered first.
+  void dispatch(HttpRequest req) {
+    auto request = std::make_shared<HttpRequest>(std::move(req));
+    WorkerPool::Task task = [self = shared_from_this(), request]() mutable {
+      auto out = std::make_shared<HttpResponse>(run_handler(*request, self->server_));
+      asio::post(self->stream_.get_executor(), [self, request, out] {
+        if (!self->awaiting_worker_) return;  // answered at the deadline already
+        self->awaiting_worker_ = false;
+        self->deadline_timer_.cancel();
+        self->answer(std::move(*request), std::move(*out));
+      });
+    };
+    if (!server_->pool->try_submit(task)) {
+      server_->drop("queue_full", address_, 503);
+      HttpResponse r;
+      r.status = 503;
+      r.error_type = "QueueFull";
+      r.body = json_error_body("QueueFull",
+                               "the server is busy: " + std::to_string(server_->pool->max_queue()) +
+                                   " requests already wait for one of its " +
+                                   std::to_string(server_->pool->threads()) +
+                                   " workers (--max-queue, --workers); retry shortly");
+      r.headers.emplace_back("Retry-After", "1");
+      return answer(std::move(*request), std::move(r));
+    }
+    awaiting_worker_ = true;
+    if (request->deadline == Clock::time_point::max()) return;
+    deadline_timer_.expires_at(request->deadline);
+    deadline_timer_.async_wait([self = shared_from_this(), request](beast::error_code ec) {
+      if (ec || !self->awaiting_worker_) return;
+      self->awaiting_worker_ = false;
+      self->server_->drop("deadline", self->address_, 503);
+      HttpRequest meta = *request;
+      meta.body.clear();
+      self->keep_alive_ = false;  // the worker may still be at it; start afresh
+      char limit[32];
+      std::snprintf(limit, sizeof limit, "%g", self->server_->limits.deadline.count() / 1000.0);
+      self->send_error(std::move(meta), 503, "TimeoutError",
+                       std::string("the request was not answered within its deadline of ") + limit +
+                           " s (raise it with lynguine serve --deadline SECONDS)");
+    });
   }
 
-  void send(HttpResponse out, unsigned version, bool keep_alive, double ms, bool head) {
+  void answer(HttpRequest req, HttpResponse out) {
+    for (auto& h : req.answer_headers) out.headers.push_back(std::move(h));
+    send(req, std::move(out), keep_alive_ && !server_->draining);
+  }
+
+  void send(const HttpRequest& req, HttpResponse out, bool keep_alive) {
     state_ = State::busy;
+    set_quiet(false);
+    unsigned version = req.version == 10 ? 10 : 11;
+    bool head = ascii_iequals(req.method, "HEAD");
+    double ms =
+        std::chrono::duration<double, std::milli>(
+            Clock::now() - (req.arrived == Clock::time_point{} ? Clock::now() : req.arrived))
+            .count();
     // The response is laid out by hand into one buffer: Beast's generic
     // serializer cost about a quarter of a small request's CPU time.
     auto wire = std::make_shared<std::string>();
@@ -402,12 +589,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         });
   }
 
-  void send_error(int status, std::string_view type, const std::string& message) {
+  void send_error(HttpRequest req, int status, std::string_view type, const std::string& message) {
     parser_.reset();
     HttpResponse out;
     out.status = status;
+    out.error_type = std::string(type);
     out.body = json_error_body(type, message);
-    send(std::move(out), 11, false, 0.0, false);
+    send(req, std::move(out), false);
   }
 
   // Half-closes, then discards what the client still sends (for a little
@@ -421,9 +609,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return;
     }
     beast::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(asio::socket_base::shutdown_send, ec);
     if (ec) return close();
     drained_ = 0;
+    set_quiet(true);  // nothing left to lose: may be evicted
     lowest().expires_after(std::chrono::seconds(2));
     drain();
   }
@@ -441,9 +630,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void close() {
     state_ = State::closing;
+    set_quiet(false);
     idle_timer_.cancel();
+    deadline_timer_.cancel();
     beast::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().socket().shutdown(asio::socket_base::shutdown_both, ec);
     lowest().close();
   }
 
@@ -452,59 +643,89 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   ServerCore* server_;
   Stream stream_;
   asio::steady_timer idle_timer_;
+  asio::steady_timer deadline_timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<char[]> discard_;
   std::size_t drained_ = 0;
-  std::string remote_;
+  std::string address_, remote_;
   std::uint64_t id_ = 0;
+  Clock::time_point request_started_{};
   State state_ = State::busy;
   bool counted_ = false;
+  bool keep_alive_ = false;
+  bool awaiting_worker_ = false;
 };
 
 void ServerCore::do_accept() {
+  if (unix_acceptor && unix_acceptor->is_open()) {
+    unix_acceptor->async_accept(asio::make_strand(*ioc),
+                                [this](beast::error_code ec, unix_socket::socket socket) {
+                                  on_accept(ec, std::move(socket));
+                                });
+    return;
+  }
   if (!acceptor || !acceptor->is_open()) return;
   acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
     on_accept(ec, std::move(socket));
   });
 }
 
-void ServerCore::on_accept(beast::error_code ec, tcp::socket socket) {
+void ServerCore::retry_accept_later() {
+  // Out of descriptors or similar: back off briefly rather than spin.
+  accept_retry_timer.emplace(*ioc);
+  accept_retry_timer->expires_after(std::chrono::milliseconds(50));
+  accept_retry_timer->async_wait([this](beast::error_code e) {
+    if (!e) do_accept();
+  });
+}
+
+template <class Socket>
+void ServerCore::on_accept(beast::error_code ec, Socket socket) {
   if (ec) {
-    if (ec == asio::error::operation_aborted || !acceptor || !acceptor->is_open()) return;
-    // Out of descriptors or similar: back off briefly rather than spin.
-    accept_retry_timer.emplace(*ioc);
-    accept_retry_timer->expires_after(std::chrono::milliseconds(50));
-    accept_retry_timer->async_wait([this](beast::error_code e) {
-      if (!e) do_accept();
-    });
-    return;
+    if (ec == asio::error::operation_aborted || !accepting()) return;
+    // Out of descriptors: make room by closing the quietest connection and
+    // try again at once; otherwise back off briefly rather than spin.
+    bool out_of_fds = ec == asio::error::no_descriptors || ec.value() == ENFILE;
+    if (out_of_fds && connections.evict_quietest()) {
+      asio::post(*ioc, [this] { do_accept(); });
+      return;
+    }
+    return retry_accept_later();
   }
   if (draining) {
     beast::error_code ignored;
     socket.close(ignored);
     return;
   }
-  std::size_t count = 0;
-  if (ssl) {
-    auto session =
-        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(socket));
-    std::uint64_t id = add_session(session, &count);
-    session->start(id, count > limits.max_connections);
+  counters.accepted++;
+  auto start = [this](auto session) {
+    auto added = connections.add(session, session->address());
+    session->start(added.id, added.admitted);
+  };
+  if constexpr (std::is_same_v<Socket, unix_socket::socket>) {
+    // The per-user server's socket lies in a 0700 directory, so the kernel
+    // already keeps other users out; the peer's uid is checked as well, in
+    // case the socket was handed over (adopt) or its directory opened up.
+    if (peer_uid(socket.native_handle()) != static_cast<long>(::geteuid())) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      return do_accept();
+    }
+    start(std::make_shared<Session<unix_stream>>(this, std::move(socket)));
+  } else if (ssl) {
+    start(std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(socket)));
   } else {
-    auto session = std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket));
-    std::uint64_t id = add_session(session, &count);
-    session->start(id, count > limits.max_connections);
+    start(std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket)));
   }
   do_accept();
 }
 
 void ServerCore::close_acceptor() {
   asio::post(*ioc, [this] {
-    if (acceptor && acceptor->is_open()) {
-      beast::error_code ec;
-      acceptor->close(ec);
-    }
+    beast::error_code ec;
+    if (acceptor && acceptor->is_open()) acceptor->close(ec);
+    if (unix_acceptor && unix_acceptor->is_open()) unix_acceptor->close(ec);
   });
 }
 
@@ -517,12 +738,7 @@ void ServerCore::begin_drain() {
     drain_timer->async_wait([this](beast::error_code ec) {
       if (!ec) ioc->stop();
     });
-    std::vector<std::shared_ptr<SessionBase>> live;
-    {
-      std::lock_guard lock(mu);
-      for (auto& [id, w] : sessions)
-        if (auto s = w.lock()) live.push_back(std::move(s));
-    }
+    auto live = connections.all();
     for (auto& s : live) s->on_drain();
     live.clear();
     maybe_finish_drain();
@@ -530,7 +746,7 @@ void ServerCore::begin_drain() {
 }
 
 void ServerCore::maybe_finish_drain() {
-  if (session_count() == 0) ioc->stop();
+  if (connections.size() == 0) ioc->stop();
 }
 
 struct HttpServer::Impl : ServerCore {
@@ -543,14 +759,26 @@ HttpServer::HttpServer(Handler handler, ServerLimits limits)
 HttpServer::~HttpServer() {
   impl_->destroying = true;
   impl_->ioc->stop();
+  // Workers first: a running handler's task holds a session and posts its
+  // answer to the io_context, which must outlive it (it waits for them).
+  if (impl_->pool) impl_->pool->stop();
   impl_->drain_timer.reset();
   impl_->accept_retry_timer.reset();
   impl_->acceptor.reset();
+  impl_->unix_acceptor.reset();
   impl_->ioc.reset();  // destroys pending handlers, hence sessions
 }
 
 void HttpServer::set_handler(Handler handler) {
   impl_->handler = std::move(handler);
+}
+
+void HttpServer::set_admission(Admission admission) {
+  impl_->admission = std::move(admission);
+}
+
+void HttpServer::set_refusal_observer(RefusalObserver observer) {
+  impl_->refused = std::move(observer);
 }
 
 Status HttpServer::listen(const std::string& host, unsigned short port) {
@@ -587,23 +815,53 @@ Status HttpServer::listen(const std::string& host, unsigned short port) {
   return Ok{};
 }
 
+Status HttpServer::listen_unix(const std::string& path) {
+  auto fail = [&](const std::string& what, const beast::error_code& ec) -> Status {
+    impl_->unix_acceptor.reset();
+    return Error{"OSError", what + " " + path + ": " + ec.message(), 500};
+  };
+  beast::error_code ec;
+  unix_socket::endpoint endpoint(path);
+  impl_->unix_acceptor.emplace(*impl_->ioc);
+  auto& acc = *impl_->unix_acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (ec) return fail("cannot open socket for", ec);
+  // No SO_REUSEADDR: binding fails (EADDRINUSE) if anything -- a socket, a
+  // file, a symlink -- is already at `path`; nothing there is followed.
+  acc.bind(endpoint, ec);
+  if (ec) return fail("cannot bind", ec);
+  acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail("cannot listen on", ec);
+  impl_->unix_path = path;
+  impl_->listening = true;
+  return Ok{};
+}
+
 // Socket activation (systemd's sd_listen_fds protocol): the listening socket
 // comes from the parent, already bound; only its address family is needed.
 Status HttpServer::adopt(int fd) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
-      (addr.ss_family != AF_INET && addr.ss_family != AF_INET6))
-    return Error{"OSError", "file descriptor " + std::to_string(fd) + " is not a TCP socket", 500};
+      (addr.ss_family != AF_INET && addr.ss_family != AF_INET6 && addr.ss_family != AF_UNIX))
+    return Error{"OSError",
+                 "file descriptor " + std::to_string(fd) + " is not a TCP or Unix socket", 500};
   beast::error_code ec;
-  impl_->acceptor.emplace(*impl_->ioc);
-  impl_->acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+  if (addr.ss_family == AF_UNIX) {
+    impl_->unix_acceptor.emplace(*impl_->ioc);
+    impl_->unix_acceptor->assign(unix_socket(), fd, ec);
+    if (!ec) impl_->unix_path = impl_->unix_acceptor->local_endpoint(ec).path();
+  } else {
+    impl_->acceptor.emplace(*impl_->ioc);
+    impl_->acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (!ec) impl_->bound_port = impl_->acceptor->local_endpoint(ec).port();
+  }
   if (ec) {
     impl_->acceptor.reset();
+    impl_->unix_acceptor.reset();
     return Error{"OSError",
                  "cannot adopt file descriptor " + std::to_string(fd) + ": " + ec.message(), 500};
   }
-  impl_->bound_port = impl_->acceptor->local_endpoint(ec).port();
   impl_->listening = true;
   return Ok{};
 }
@@ -627,6 +885,10 @@ Status HttpServer::enable_tls(const std::string& cert_file, const std::string& k
 
 unsigned short HttpServer::port() const {
   return impl_->bound_port;
+}
+
+const std::string& HttpServer::unix_path() const {
+  return impl_->unix_path;
 }
 
 void HttpServer::run(int threads) {
@@ -661,7 +923,26 @@ std::size_t HttpServer::in_flight() const {
 }
 
 std::size_t HttpServer::connections() const {
-  return impl_->session_count();
+  return impl_->connections.size();
+}
+
+ServerStats HttpServer::stats() const {
+  const auto& c = impl_->counters;
+  ServerStats s;
+  s.connections_accepted = c.accepted;
+  s.connections_refused = c.refused;
+  s.connections_evicted = c.evicted;
+  s.header_timeouts = c.header_timeouts;
+  s.idle_timeouts = c.idle_timeouts;
+  s.request_timeouts = c.request_timeouts;
+  s.queue_full = c.queue_full;
+  s.deadline_exceeded = c.deadline_exceeded;
+  if (impl_->pool) {
+    s.queued = impl_->pool->queued();
+    s.busy_workers = impl_->pool->busy();
+    s.workers = impl_->pool->threads();
+  }
+  return s;
 }
 
 boost::asio::io_context& HttpServer::context() {

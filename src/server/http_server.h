@@ -1,48 +1,71 @@
 // HttpServer: the HTTP/1.x transport of lynguine's server mode (CIP-0008).
 // It knows nothing about endpoints or data formats: every complete request is
-// handed to one Handler, whose HttpResponse is sent back. Built on
-// Boost.Beast/Asio with a small pool of threads running one io_context.
+// passed to an Admission (the Guard: Host, Origin, auth, rights, rate) on the
+// I/O thread, then to one Handler, whose HttpResponse is sent back. Built on
+// Boost.Beast/Asio: a few I/O threads run one io_context and only read, parse
+// and write; handlers run on a bounded WorkerPool (issue 13.4), except the
+// ones the Admission marks cheap (health, ping), which are answered inline.
+// It listens on TCP (listen) or on a Unix domain socket (listen_unix: the
+// per-user server, whose socket file lies in the user's private state
+// directory; a connecting process of another uid is dropped at once).
 //
 // What the transport does on its own:
 //  - keep-alive for HTTP/1.1 (unless "Connection: close") and HTTP/1.0 (only
 //    with "Connection: keep-alive"); pipelined requests are answered in order;
 //  - TCP_NODELAY on every accepted socket;
 //  - limits: a body over max_body is answered 413, headers over max_header 431,
-//    a malformed request 400, a connection over max_connections 503, each with
-//    lynguine's JSON error shape {"status":"error","error_type",..,
-//    "error_message":..} and "Connection: close";
-//  - requests in flight over max_concurrent are answered 429;
+//    a malformed request 400, a Transfer-Encoding other than one "chunked"
+//    400 (never parsed as a second request), each with lynguine's JSON error
+//    shape {"status":"error","error_type",..,"error_message":..} and
+//    "Connection: close";
+//  - connections (issue 12.4), before any request is read: over
+//    max_connections in all or max_connections_per_address from one address,
+//    the quietest connection (idle between requests, or still sending its
+//    request, for the longest) is closed to make room; when every connection
+//    is busy the new one is answered 503 and closed;
+//  - timeouts that free a slow connection's slot: keep_alive_timeout while
+//    idle, header_timeout from a request's first byte to its last header,
+//    request_timeout from its first byte to its last;
+//  - the pool: a request that finds max_queue requests already waiting for a
+//    worker is answered 503 (QueueFull, Retry-After: 1); one still unanswered
+//    at its deadline (from its arrival) is answered 503 (TimeoutError) and
+//    its connection closed, while the handler, whose Budget has the same
+//    deadline, stops at its next check;
 //  - optional TLS (enable_tls): Boost.Asio ssl::stream under Beast; a client
-//    that does not complete the handshake in request_timeout is dropped;
-//  - a read deadline per request (request_timeout, from its first byte until
-//    it is fully read; also the idle time allowed between keep-alive
-//    requests): a slow or silent client is disconnected;
+//    that does not complete the handshake in header_timeout is dropped;
 //  - "Expect: 100-continue" is answered before the body is read;
 //  - an exception escaping the handler becomes a 500 JSON error;
 //  - every response carries Content-Type, Content-Length, "Server-Timing:
-//    total;dur=<ms>" (time spent in the handler) and "X-Lynguine-Pid: <pid>"
-//    (used by the lifecycle to recognise its own server).
+//    total;dur=<ms>" (time from the complete request to its answer) and
+//    "X-Lynguine-Pid: <pid>" (used by the lifecycle to recognise its server);
+//  - every request or connection refused or dropped by one of these limits
+//    is reported to the RefusalObserver (logs, metrics).
 //
-// Threads: construct, set_handler() and listen() from one thread before run().
-// run() blocks the calling thread (plus threads-1 helpers) until the server is
-// stopped. stop_accepting(), shutdown_gracefully(), stop(), port(),
-// last_activity() and in_flight() may be called from any thread, including
-// from inside the handler or a signal handler running on context(). The
-// handler itself is called concurrently from the pool's threads and must be
-// thread-safe.
+// Threads: construct, set_handler(), set_admission(), set_refusal_observer() and
+// listen() from one thread before run(). run() blocks the calling thread
+// (plus threads-1 helpers) until the server is stopped. stop_accepting(),
+// shutdown_gracefully(), stop(), port(), last_activity(), in_flight(),
+// connections() and stats() may be called from any thread, including from
+// inside the handler or a signal handler running on context(). The handler,
+// admission and observer are called concurrently from many threads and must
+// be thread-safe.
 #ifndef LYNGUINE_SERVER_HTTP_SERVER_H_
 #define LYNGUINE_SERVER_HTTP_SERVER_H_
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/status.h"
+#include "server/refusal.h"
+#include "server/route_info.h"  // Rights
 
 namespace boost::asio {
 class io_context;
@@ -56,7 +79,17 @@ struct HttpRequest {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
   unsigned version = 11;                                     // 10 or 11
-  std::string remote;                                        // "ip:port"
+  std::string remote;                                        // "ip:port", or "unix"
+  // When the request was complete, and when its answer is due (the
+  // handler's Budget gets the same deadline; time_point::max(): none).
+  std::chrono::steady_clock::time_point arrived{};
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+
+  // Set by the Admission (the Guard), read by handlers, logs and metrics:
+  std::string client;     // the client's address ("ip"; behind a trusted proxy, the forwarded one)
+  std::string principal;  // who is asking: "key:NAME", "token", "local", or "" (nobody proved)
+  Rights rights = Rights::none;                                     // what the principal may do
+  std::vector<std::pair<std::string, std::string>> answer_headers;  // added to the answer (CORS)
 
   // First header named `name` (case-insensitive), or "" if none.
   std::string header(std::string_view name) const;
@@ -70,20 +103,63 @@ struct HttpResponse {
   // server's and are dropped if given here; a Server-Timing given here is sent
   // next to the server's own "total" one.
   std::vector<std::pair<std::string, std::string>> headers;
+  // For logs and metrics only (never sent): an error answer's error_type,
+  // e.g. "Unauthorized", "QueueFull", "PermissionError".
+  std::string error_type;
 };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
+// What the Admission decided about a complete request.
+struct Admitted {
+  std::optional<HttpResponse> refusal;  // set: send this; the handler never runs
+  bool cheap = false;                   // answer on the I/O thread (no pool hop)
+};
+// Runs on an I/O thread for every complete request; may fill the request's
+// client, principal, rights and answer_headers. Must not block.
+using Admission = std::function<Admitted(HttpRequest&)>;
+
 struct ServerLimits {
   std::size_t max_body = std::size_t{64} << 20;
   std::size_t max_header = std::size_t{16} << 10;
+  // A request's first byte to its last (its body included).
   std::chrono::milliseconds request_timeout{30000};
+  // A request's first byte to the end of its headers (slowloris).
+  std::chrono::milliseconds header_timeout{10000};
+  // An open connection with no request under way (before the first, between
+  // keep-alive requests).
+  std::chrono::milliseconds keep_alive_timeout{30000};
+  // Open connections, in all and from one address (0: no cap).
   std::size_t max_connections = 1024;
-  // Requests in flight (being read, handled or answered) beyond this many are
-  // answered 429 TooManyRequests ("safe to leave running"). 0: no cap.
+  std::size_t max_connections_per_address = 128;
+  // Requests in flight (complete and not yet answered) beyond this many are
+  // answered 429 TooManyRequests. 0: no cap.
   std::size_t max_concurrent = 64;
+  // Addresses whose connections count only against max_connections (a
+  // trusted reverse proxy carries many clients); unset: none.
+  std::function<bool(std::string_view address)> shared_address;
+  // Threads running handlers (0: none; every handler runs inline on the
+  // I/O threads, which a slow request then stalls) and requests that may
+  // wait for one before more are answered 503.
+  std::size_t workers = 8;
+  std::size_t max_queue = 64;
+  // A worker thread's stack (Liquid's deepest allowed recursion fits 1 MiB).
+  std::size_t worker_stack_bytes = std::size_t{8} << 20;
+  // From a request's arrival to its answer; 0: no deadline.
+  std::chrono::milliseconds deadline{60000};
   // After shutdown_gracefully(), requests in flight get this long to finish.
   std::chrono::milliseconds drain_timeout{30000};
+};
+
+// Counts since the server started (stats()).
+struct ServerStats {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t connections_refused = 0;  // 503 at accept: every connection busy
+  std::uint64_t connections_evicted = 0;  // quietest closed to make room
+  std::uint64_t header_timeouts = 0, idle_timeouts = 0, request_timeouts = 0;
+  std::uint64_t queue_full = 0;                           // 503: no room in the worker queue
+  std::uint64_t deadline_exceeded = 0;                    // 503: no answer by the deadline
+  std::size_t queued = 0, busy_workers = 0, workers = 0;  // now
 };
 
 // lynguine's JSON error body: {"status":"error","error_type":T,"error_message":M}.
@@ -96,16 +172,24 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Replaces the handler; call before run().
+  // Replaces the handler, the admission, the observers; call before run().
   void set_handler(Handler handler);
+  void set_admission(Admission admission);
+  void set_refusal_observer(RefusalObserver observer);
 
   // Binds and listens on host:port ("127.0.0.1", "::1", "0.0.0.0",
   // "localhost" or a resolvable name). Port 0 picks a free port; see port().
   // An OSError says why it cannot.
   Status listen(const std::string& host, unsigned short port);
 
-  // Instead of listen(): serves on `fd`, a TCP socket already bound and
-  // listening (systemd socket activation hands one over as fd 3). Takes
+  // Instead of listen(): binds a Unix domain socket at `path` and listens.
+  // Fails (OSError, EADDRINUSE) if anything already exists at `path`: the
+  // caller removes a stale socket first. The file is left in place when the
+  // server stops (removing it safely needs the caller's start lock).
+  Status listen_unix(const std::string& path);
+
+  // Instead of listen(): serves on `fd`, a TCP or Unix socket already bound
+  // and listening (systemd socket activation hands one over as fd 3). Takes
   // ownership of fd. An OSError says why it cannot.
   Status adopt(int fd);
 
@@ -114,8 +198,10 @@ class HttpServer {
   // Call before run(). An SSLError if the files cannot be loaded.
   Status enable_tls(const std::string& cert_file, const std::string& key_file);
 
-  // The bound port (0 before a successful listen()).
+  // The bound port (0 before a successful listen(), and on a Unix socket).
   unsigned short port() const;
+  // The Unix socket's path ("" unless listening on one).
+  const std::string& unix_path() const;
 
   // Serves on `threads` threads (the caller's included) until stop() or the
   // end of shutdown_gracefully(). Returns at once if listen() did not succeed.
@@ -139,6 +225,8 @@ class HttpServer {
 
   // Connections currently open.
   std::size_t connections() const;
+
+  ServerStats stats() const;
 
   // The io_context run() runs, for timers and signal sets of the owner.
   boost::asio::io_context& context();

@@ -1,6 +1,7 @@
 #include "server/secrets.h"
 
 #include <openssl/crypto.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "core/fs.h"
@@ -43,6 +44,32 @@ Status write_secret_file(const std::string& path, std::string_view secret) {
   if (!written.ok())
     return Error{"OSError", "cannot write " + path + ": " + written.error().message, 500};
   return Ok{};
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), md, &len);
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+std::string identity_proof(std::string_view nonce, std::string_view challenge,
+                           std::string_view peer) {
+  if (challenge.size() < 16 || challenge.size() > 128) return {};
+  for (char c : challenge)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return {};
+  std::string message = "lynguine-identity-v1\n";
+  message.append(challenge).append("\n").append(peer);
+  std::string mac = hmac_sha256(nonce, message);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(mac.size() * 2);
+  for (unsigned char c : mac) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
 }
 
 }  // namespace lyn::server

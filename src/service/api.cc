@@ -1,13 +1,16 @@
 // The router: lynguine's do_GET / do_POST / do_DELETE dispatch over the route
 // table (routes.cc), with the fixes a correct server makes (query strings
 // ignored, precise 4xx codes, JSON 405 for unsupported methods instead of
-// http.server's HTML 501). An unknown path is a 404 for POST and, as in
-// lynguine, a 405 for any other method.
+// http.server's HTML 501, HEAD wherever GET works, Allow on every 405). An
+// unknown path under /api is a 404 for POST and, as in lynguine, a 405 for
+// any other method; elsewhere it is a 404.
 #include "service/api.h"
 
 #include <chrono>
+#include <optional>
 
 #include "assess/liquid/liquid.h"
+#include "core/budget.h"
 #include "core/json.h"
 #include "core/malloc_policy.h"
 #include "service/context.h"
@@ -87,17 +90,35 @@ std::size_t Api::session_count() const {
 
 namespace {
 
-HandlerReply not_supported(std::string_view method, std::string_view path) {
-  return error_reply(405, "ValueError",
-                     std::string(method) + " not supported for: " + std::string(path));
+// lynguine's 405, with the Allow header RFC 9110 asks for: the methods the
+// path's route answers (empty for a path no route knows: none are allowed).
+HandlerReply not_supported(std::string_view method, std::string_view path, std::string allow) {
+  HandlerReply r = error_reply(405, "ValueError",
+                               std::string(method) + " not supported for: " + std::string(path));
+  r.headers.emplace_back("Allow", std::move(allow));
+  return r;
+}
+
+// A path no route knows: under /api lynguine answers any method but POST
+// with a 405 (recorded in tests/conformance), and we keep that there;
+// anywhere else the path simply does not exist (404).
+HandlerReply unknown_path(std::string_view method, std::string_view path) {
+  bool api = path == "/api" || path.substr(0, 5) == "/api/";
+  if (api && method != "POST") return not_supported(method, path, "");
+  return error_reply(404, "ValueError", "Unknown endpoint: " + std::string(path));
 }
 
 HandlerReply route(const ServiceContext& svc, std::string_view method, std::string_view path,
-                   std::string_view raw_body) {
+                   std::string_view raw_body, const Caller& caller, std::string_view host) {
   // A query string never changes which endpoint answers.
   if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
   const RouteTable& routes = *svc.routes;
-  if (!routes.serves_method(method)) return not_supported(method, path);
+  // HEAD is answered as GET; the transport sends the headers only.
+  std::string_view routed = method == "HEAD" ? std::string_view("GET") : method;
+  if (!routes.serves_method(routed)) {
+    const Route* known = routes.match(path, nullptr);
+    return known ? not_supported(method, path, allow_header(*known)) : unknown_path(method, path);
+  }
 
   // Only POST reads a body; an empty one is {} (as lynguine treats it).
   Value body = Value(Map{});
@@ -107,7 +128,7 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
     body = std::move(parsed).value();
   }
 
-  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started, routes};
+  RequestContext ctx{svc.options, svc.policy, svc.cache, svc.started, routes, caller};
   if (const Value* wd = body.get("working_directory"); wd && wd->is_string()) {
     // Outside the root it is refused like any other path (403): resolving the
     // client's relative paths from the root instead would answer for other
@@ -119,24 +140,40 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 
   Params params;
   const Route* r = routes.match(path, &params);
-  if (!r) {
-    if (method == "POST")
-      return error_reply(404, "ValueError", "Unknown endpoint: " + std::string(path));
-    return not_supported(method, path);
-  }
+  if (!r) return unknown_path(method, path);
   for (const auto& m : r->methods)
-    if (m.method == method) return m.handler(ctx, RouteRequest{method, path, body, params});
-  return not_supported(method, path);
+    if (m.method == routed) return m.handler(ctx, RouteRequest{routed, path, body, params, host});
+  return not_supported(method, path, allow_header(*r));
 }
 
 }  // namespace
 
-Reply Api::handle_streaming(std::string_view method, std::string_view path,
-                            std::string_view body) const {
+namespace {
+
+// The request's budget: the caller's, when it installed one (a server's
+// worker, with its deadline), else one from the options for this scope.
+class RequestBudget {
+ public:
+  explicit RequestBudget(const Limits& limits) {
+    if (BudgetScope::active()) return;
+    own_.emplace(limits);
+    scope_.emplace(*own_);
+  }
+
+ private:
+  std::optional<Budget> own_;
+  std::optional<BudgetScope> scope_;
+};
+
+}  // namespace
+
+Reply Api::handle_streaming(std::string_view method, std::string_view path, std::string_view body,
+                            const Caller& caller, std::string_view host) const {
   auto t0 = std::chrono::steady_clock::now();
+  RequestBudget budget(impl_->ctx.options.limits);
   HandlerReply r;
   try {
-    r = route(impl_->ctx, method, path, body);
+    r = route(impl_->ctx, method, path, body, caller, host);
   } catch (const std::exception& e) {
     r = error_reply(500, "InternalError", e.what());
   }
@@ -151,9 +188,12 @@ Reply Api::handle_streaming(std::string_view method, std::string_view path,
   return out;
 }
 
-Reply Api::handle(std::string_view method, std::string_view path, std::string_view body) const {
+Reply Api::handle(std::string_view method, std::string_view path, std::string_view body,
+                  const Caller& caller, std::string_view host) const {
   auto t0 = std::chrono::steady_clock::now();
-  Reply out = handle_streaming(method, path, body);
+  // Installed here too, so that the pieces are produced under it.
+  RequestBudget budget(impl_->ctx.options.limits);
+  Reply out = handle_streaming(method, path, body, caller, host);
   if (out.stream) {
     try {
       // One buffer, reserved from the first piece's guess (with an eighth to

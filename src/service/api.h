@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/budget.h"
+
 namespace lyn::service {
 
 class RouteTable;
@@ -32,6 +34,9 @@ struct ApiOptions {
   std::function<std::string()> status_extra_json;  // JSON object text or empty
   double idle_timeout_seconds = 0;                 // 0: disabled
   std::function<double()> idle_seconds;            // seconds since last request
+  // What one request may spend (core/budget.h); handle() installs a Budget
+  // built from these unless its thread already has one.
+  Limits limits;
   // Adds routes besides lynguine's API (e.g. the server's own pages); they
   // are served, listed and documented like the API's own, and one with an
   // API route's path replaces it. Called once, by the constructor.
@@ -61,6 +66,17 @@ class BodyStream {
   virtual size_t size_hint() const = 0;
 };
 
+// Who is asking, as the server's Guard established it: the principal that
+// owns the sessions it creates ("local": direct mode and the per-user
+// socket; "token": the local token; "key:NAME": an API key; "anonymous": a
+// server run with --auth none), and whether it may write. A keyed caller
+// shares the server with other keys, so its sessions are under a quota.
+struct Caller {
+  std::string principal = "local";
+  bool can_write = true;
+  bool keyed = false;
+};
+
 struct Reply {
   int status = 200;
   std::string body;  // JSON text, unless content_type says otherwise
@@ -79,15 +95,21 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
-  // `path` is the request target as sent (query strings are not stripped:
-  // lynguine's routes match the raw path).
-  Reply handle(std::string_view method, std::string_view path, std::string_view body) const;
+  // `path` is the request target as sent (a query string is ignored).
+  // `caller` is who asks (sessions are theirs); `host` is the request's Host
+  // header, for answers that name the server (the OpenAPI document's
+  // `servers`), "" if unknown. The work runs under the Budget installed on
+  // the calling thread (BudgetScope), or under a fresh one from
+  // options().limits when there is none; its refusals are error replies.
+  Reply handle(std::string_view method, std::string_view path, std::string_view body,
+               const Caller& caller = {}, std::string_view host = {}) const;
   // The same answer, but a large body (read_data's) is left in
   // Reply::stream to be produced piece by piece as the caller sends it:
   // the body is then Reply::body followed by every piece of the stream.
-  // operation_ms excludes producing the pieces.
-  Reply handle_streaming(std::string_view method, std::string_view path,
-                         std::string_view body) const;
+  // operation_ms excludes producing the pieces, which the caller does
+  // (under the same Budget, if it wants the pieces bounded by it).
+  Reply handle_streaming(std::string_view method, std::string_view path, std::string_view body,
+                         const Caller& caller = {}, std::string_view host = {}) const;
 
   const ApiOptions& options() const;
 

@@ -21,7 +21,8 @@ std::string today_iso() {
 
 Result<Value> render_one(const std::string& tmpl, const Map& context) {
   auto r = liquid::render_liquid(tmpl, context);
-  if (auto* e = std::get_if<liquid::Error>(&r)) return Error{e->type, e->message, 400};
+  // The error's own status: 400 for what lynguine raises, a limit's 413/422/503.
+  if (auto* e = std::get_if<liquid::Error>(&r)) return *e;
   return Value(std::get<std::string>(r));
 }
 

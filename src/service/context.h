@@ -40,6 +40,7 @@ struct RequestContext {
   FileCache& cache;
   std::chrono::steady_clock::time_point started;
   const RouteTable& routes;
+  const Caller& caller;  // who asks (sessions are theirs; service/api.h)
 };
 
 // A handler's answer: the HTTP status and the JSON body as a Value.

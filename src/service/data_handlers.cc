@@ -1,5 +1,7 @@
 // /api/read_data and /api/write_data: lynguine's io.read_data and
 // io.write_data behind JSON.
+#include <optional>
+
 #include "access/finalize.h"
 #include "access/registry.h"
 #include "config/interface.h"
@@ -72,10 +74,20 @@ HandlerReply handle_read_data(const RequestContext& ctx, const Value& body) {
     if (const Value* f = body.get("interface_field"); f && !f->is_null()) opts.field = py_str(*f);
     auto iface = Interface::from_base_file(opts, ctx.policy);
     if (!iface.ok()) return error_reply(iface.error());
-    const Value* input = iface->data().find("input");
+    // lynguine reads the interface's own `input`. One whose input is only
+    // inherited (the parent's input, with its outputs and series as inputs)
+    // fails there in lynguine, though its sessions and field lookups use
+    // that input: a correct server reads it.
+    std::optional<Value> input;
+    if (const Value* own = iface->data().find("input"))
+      input = *own;
+    else
+      input = iface->get("input");
     if (!input) return error_reply(Error::value("Interface has no 'input' section"));
     access::ReadBudget budget(ctx.options.max_read_bytes, ctx.options.max_rows);
-    auto frame = access::read_data(*input, io_context(ctx, budget));
+    access::IoContext io = io_context(ctx, budget);
+    io.expand_vars = true;  // the interface file's own paths, as lynguine
+    auto frame = access::read_data(*input, io);
     if (!frame.ok()) return error_reply(frame.error());
     return data_reply(std::move(frame).value());
   }

@@ -33,6 +33,24 @@ const RouteMethod* find_method(const Route& route, std::string_view method,
 
 }  // namespace
 
+std::vector<std::string> allowed_methods(const Route& route) {
+  std::vector<std::string> out;
+  for (const auto& m : route.methods) {
+    out.push_back(m.method);
+    if (m.method == "GET") out.emplace_back("HEAD");
+  }
+  return out;
+}
+
+std::string allow_header(const Route& route) {
+  std::string out;
+  for (const auto& m : allowed_methods(route)) {
+    if (!out.empty()) out += ", ";
+    out += m;
+  }
+  return out;
+}
+
 void RouteTable::add(Route route) {
   std::vector<std::string> segments;
   for (std::string_view s : split_path(route.path)) segments.emplace_back(s);
@@ -83,7 +101,7 @@ RouteDescription RouteTable::describe(std::string_view method, std::string_view 
   const RouteMethod* spec = nullptr;
   if (route) {
     d.known = true;
-    for (const auto& rm : route->methods) d.allowed_methods.push_back(rm.method);
+    d.allowed_methods = allowed_methods(*route);
     d.metric_label = route->metric_label_of ? route->metric_label_of(params) : route->path;
     spec = find_method(*route, is("HEAD") ? std::string_view("GET") : method, true);
   }

@@ -33,10 +33,11 @@ enum class Right { none, read, write };
 
 // One request as a route's handler sees it.
 struct RouteRequest {
-  std::string_view method;
+  std::string_view method;               // HEAD is routed as GET (the transport drops the body)
   std::string_view path;                 // the query string removed
   const Value& body;                     // {} unless the method is POST
   std::vector<std::string_view> params;  // the "{name}" segments, in order
+  std::string_view host = {};            // the request's Host header ("" if none)
 };
 
 using RouteHandler = std::function<HandlerReply(const RequestContext&, const RouteRequest&)>;
@@ -70,10 +71,16 @@ struct Route {
 // What the transport may know about a request without running it.
 struct RouteDescription {
   bool known = false;                        // a route's template matches the path
-  std::vector<std::string> allowed_methods;  // of that route, in declaration order
+  std::vector<std::string> allowed_methods;  // of that route (allowed_methods() below)
   Right right = Right::read;                 // needed to make this request
   std::string metric_label = "other";        // route template, or "other" when unknown
 };
+
+// The methods `route` answers, in declaration order, with HEAD after GET
+// (every GET answers HEAD too): the value of a 405's Allow header.
+std::vector<std::string> allowed_methods(const Route& route);
+// The same joined by ", ".
+std::string allow_header(const Route& route);
 
 class RouteTable {
  public:

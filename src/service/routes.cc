@@ -77,7 +77,7 @@ const std::vector<SessionOperation>& session_operations() {
        [](CustomDataFrame& f, const Value&) -> Result<Value> {
          return one("index", f.get_index());
        }},
-      {"set_index", Right::read, true,
+      {"set_index", Right::write, true,
        [](CustomDataFrame& f, const Value& b) {
          return set_from<&CustomDataFrame::set_index>(f, b, "index");
        }},
@@ -85,7 +85,7 @@ const std::vector<SessionOperation>& session_operations() {
        [](CustomDataFrame& f, const Value&) -> Result<Value> {
          return one("column", f.get_column());
        }},
-      {"set_column", Right::read, true,
+      {"set_column", Right::write, true,
        [](CustomDataFrame& f, const Value& b) {
          return set_from<&CustomDataFrame::set_column>(f, b, "column");
        }},
@@ -121,7 +121,7 @@ const std::vector<SessionOperation>& session_operations() {
        [](CustomDataFrame& f, const Value&) -> Result<Value> {
          return one("selector", f.get_selector());
        }},
-      {"set_selector", Right::read, true,
+      {"set_selector", Right::write, true,
        [](CustomDataFrame& f, const Value& b) {
          return set_from<&CustomDataFrame::set_selector>(f, b, "column");
        }},
@@ -129,7 +129,7 @@ const std::vector<SessionOperation>& session_operations() {
        [](CustomDataFrame& f, const Value&) -> Result<Value> {
          return one("subindex", f.get_subindex());
        }},
-      {"set_subindex", Right::read, true,
+      {"set_subindex", Right::write, true,
        [](CustomDataFrame& f, const Value& b) {
          return set_from<&CustomDataFrame::set_subindex>(f, b, "value");
        }},

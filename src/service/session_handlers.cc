@@ -19,6 +19,7 @@
 // neither set: no crash recovery).
 #include <fcntl.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -127,9 +128,9 @@ SessionStore::Loader make_loader(const RequestContext& ctx) {
   const uint64_t max_bytes = ctx.options.max_read_bytes, max_rows = ctx.options.max_rows;
   return [roots, cache, max_bytes, max_rows](const SessionRequest& req) -> Result<CustomDataFrame> {
     PathPolicy policy = req.base_dir.empty() ? roots : roots.with_base(req.base_dir);
+    // A request's path is taken as written: no $VAR or ~ (see IoContext).
     std::string dir_text = req.directory.is_string() ? req.directory.as_string() : ".";
-    std::string expanded = expand_user(expand_vars(dir_text));
-    auto dir = policy.resolve_as(expanded, expanded);
+    auto dir = policy.resolve_as(dir_text, dir_text);
     if (!dir.ok()) return dir.error();
     std::string full = path_join(*dir, req.interface_file);
     auto file = policy.resolve_as(full, full);
@@ -148,6 +149,7 @@ SessionStore::Loader make_loader(const RequestContext& ctx) {
     io.paths = policy;
     io.cache = cache;
     io.budget = &budget;
+    io.expand_vars = true;  // the interface file's own paths
     return CustomDataFrame::from_flow(*iface, io);
   };
 }
@@ -182,7 +184,17 @@ HandlerReply handle_session_create(const RequestContext& ctx, const Value& body)
   }
   if (const Value* f = body.get("interface_field")) req.interface_field = *f;
   if (const Value* t = body.get("timeout")) req.timeout = *t;
+  // A session that never expires holds memory for good: only for callers
+  // with write rights.
+  if (!ctx.caller.can_write && req.timeout.is_number() && !req.timeout.is_bool() &&
+      req.timeout.to_double() == 0)
+    return error_reply(Error{"PermissionError",
+                             "timeout 0 (a session that never expires) needs write rights", 403});
   req.base_dir = ctx.policy.base_dir();
+  req.owner = ctx.caller.principal;
+  // Keys share the server: none may fill the session table for the others.
+  if (ctx.caller.keyed)
+    req.owner_quota = std::max<size_t>(1, store_for(ctx.options).options().max_sessions / 4);
   auto meta = store_for(ctx.options).create(std::move(req), make_loader(ctx));
   if (!meta.ok()) return error_reply(meta.error());
   return ok(Map{{"session", std::move(meta).value()}});
@@ -190,20 +202,20 @@ HandlerReply handle_session_create(const RequestContext& ctx, const Value& body)
 
 HandlerReply handle_session_list(const RequestContext& ctx) {
   HandlerReply r;
-  r.body = store_for(ctx.options).list(make_loader(ctx));
+  r.body = store_for(ctx.options).list(make_loader(ctx), ctx.caller.principal);
   return r;
 }
 
 HandlerReply handle_session_info(const RequestContext& ctx, std::string_view id) {
   if (id.empty()) return error_reply(Error::value("Session ID required"));
-  auto meta = store_for(ctx.options).info(id, make_loader(ctx));
+  auto meta = store_for(ctx.options).info(id, make_loader(ctx), ctx.caller.principal);
   if (!meta.ok()) return error_reply(meta.error());
   return ok(Map{{"session", std::move(meta).value()}});
 }
 
 HandlerReply handle_session_delete(const RequestContext& ctx, std::string_view id) {
   if (id.empty()) return error_reply(Error::value("Session ID required"));
-  auto st = store_for(ctx.options).remove(id);
+  auto st = store_for(ctx.options).remove(id, ctx.caller.principal);
   if (!st.ok()) return error_reply(st.error());
   return ok(Map{{"message", Value("Session " + std::string(id) + " deleted")}});
 }
@@ -212,13 +224,16 @@ HandlerReply handle_session_operation(const RequestContext& ctx, std::string_vie
                                       std::string_view operation, const Value& body) {
   if (id.empty()) return error_reply(Error::value("Session ID required"));
   const SessionOperation* op = find_session_operation(operation);
-  auto result = store_for(ctx.options)
-                    .with_session(id, make_loader(ctx), [&](CustomDataFrame& cdf) -> Result<Value> {
-                      if (!op)
-                        return Error::value("Unknown operation: " + std::string(operation), 404);
-                      if (op->reads_body && !body.is_map()) return no_get(body);
-                      return op->run(cdf, body);
-                    });
+  auto result =
+      store_for(ctx.options)
+          .with_session(
+              id, make_loader(ctx),
+              [&](CustomDataFrame& cdf) -> Result<Value> {
+                if (!op) return Error::value("Unknown operation: " + std::string(operation), 404);
+                if (op->reads_body && !body.is_map()) return no_get(body);
+                return op->run(cdf, body);
+              },
+              ctx.caller.principal);
   if (!result.ok()) return error_reply(result.error());
   return ok(std::move(result).value().as_map());
 }

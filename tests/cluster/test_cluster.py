@@ -192,7 +192,7 @@ class Cluster:
             port = free_port()
             proc = subprocess.Popen(
                 [BINARY, "serve", "--host", "127.0.0.1", "--port", str(port), "--root", root,
-                 "--quiet", "--threads", "4"],
+                 "--quiet", "--threads", "4", "--auth", "none"],
                 cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             self.procs.append(proc)
             self.ports.append(port)

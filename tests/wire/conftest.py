@@ -84,11 +84,14 @@ def tmp_dir():
     return temp_dir()
 
 
-def fresh_fixtures():
-    """A fresh copy of the conformance fixtures and an empty $HOME."""
+def fresh_fixtures(extra=False):
+    """A fresh copy of the conformance fixtures and an empty $HOME; with
+    `extra`, the files of the extra cases (fixtures_extra/) on top."""
     base = temp_dir(prefix="lyn-fx-")
     root = os.path.join(base, "fixtures")
     shutil.copytree(os.path.join(CONFORMANCE, "fixtures"), root)
+    if extra:
+        shutil.copytree(os.path.join(CONFORMANCE, "fixtures_extra"), root, dirs_exist_ok=True)
     home = os.path.join(base, "home")
     os.mkdir(home)
     return os.path.realpath(root), os.path.realpath(home)
@@ -99,7 +102,21 @@ def child_env(home, state_dir=None):
            if not k.startswith("LYNGUINE_") and k != "LAMD_CONFORMANCE_UNSET"}
     env["HOME"] = home
     env["LYNGUINE_STATE_DIR"] = state_dir or os.path.join(home, ".lynguine-state")
+    # A server's temp files (lynguine's lockfile, which a killed server
+    # leaves behind) go with the test's home, not the run's $TMPDIR.
+    env["TMPDIR"] = os.path.join(home, ".tmp")
+    os.makedirs(env["TMPDIR"], exist_ok=True)
     return env
+
+
+AUTH_OPTIONS = ("--api-keys", "--auth-token", "--auth-token-file", "--auth")
+
+
+def no_auth_unless_given(args):
+    """`--auth none` unless `args` configure authentication: the wire tests
+    speak to the server as lynguine's own ServerClient does (no token), the
+    documented opt-out (a TCP server otherwise requires the local token)."""
+    return [] if any(a in AUTH_OPTIONS for a in args) else ["--auth", "none"]
 
 
 class Server:
@@ -109,7 +126,8 @@ class Server:
         self.base = "http://127.0.0.1:%d" % self.port
         self.env = child_env(home)
         self.proc = subprocess.Popen(
-            [BINARY, "serve", "--port", str(self.port), "--root", root, "--quiet", *extra_args],
+            [BINARY, "serve", "--port", str(self.port), "--root", root, "--quiet", *extra_args,
+             *no_auth_unless_given(extra_args)],
             cwd=root, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -150,6 +168,16 @@ class Server:
 
 @pytest.fixture
 def server():
+    root, home = fresh_fixtures()
+    s = Server(root, home)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def module_server():
+    """One server on fresh fixtures for a whole module (its tests only read,
+    or build on each other's changes in order)."""
     root, home = fresh_fixtures()
     s = Server(root, home)
     yield s

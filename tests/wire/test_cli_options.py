@@ -43,6 +43,16 @@ def usage_error(r, option):
     (["--max-response-bytes", "lots"], "--max-response-bytes"),
     (["--request-timeout", "0"], "--request-timeout"),
     (["--rate-limit", "-2"], "--rate-limit"),
+    (["--limit", "no_such_limit=1"], "--limit"),
+    (["--limit", "inherit_depth=deep"], "--limit"),
+    (["--limit", "inherit_depth"], "--limit"),
+    (["--header-timeout", "0"], "--header-timeout"),
+    (["--keep-alive-timeout", "soon"], "--keep-alive-timeout"),
+    (["--deadline", "-1"], "--deadline"),
+    (["--max-connections", "0"], "--max-connections"),
+    (["--max-connections-per-address", "x"], "--max-connections-per-address"),
+    (["--workers", "-1"], "--workers"),
+    (["--max-queue", "many"], "--max-queue"),
     (["--log-format", "xml"], "--log-format"),
     (["--auth-token", "guess"], "--auth-token"),
     (["--no-such-option"], "--no-such-option"),
@@ -72,7 +82,9 @@ def test_missing_values_and_arguments_are_short_errors(fx):
                "--log-file", "--allowed-host", "--allow-origin", "--auth-token-file",
                "--auth-token", "--api-keys", "--tls-cert", "--tls-key", "--require-tls",
                "--rate-limit", "--max-concurrent", "--max-response-bytes",
-               "--request-timeout", "--max-body"]),
+               "--request-timeout", "--max-body", "--limit", "--header-timeout",
+               "--keep-alive-timeout", "--deadline", "--max-connections",
+               "--max-connections-per-address", "--workers", "--max-queue", "--trusted-proxy"]),
 ])
 def test_help_lists_every_option(fx, cmd, options):
     r = run_cli([cmd, "--help"], *fx)

@@ -122,7 +122,8 @@ def test_kill9_during_large_write_never_tears_the_target():
 
 
 def _state_pid(state_dir):
-    with open(os.path.join(state_dir, "server.json"), encoding="utf-8") as f:
+    [record] = glob.glob(os.path.join(state_dir, "server-*.json"))
+    with open(record, encoding="utf-8") as f:
         return int(json.load(f)["pid"])
 
 

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, Server, child_env, free_port, fresh_fixtures, run_cli
+from conftest import (BINARY, Server, child_env, free_port, fresh_fixtures, no_auth_unless_given,
+                      run_cli)
 
 CANARY = "CANARY-7f3a9c-do-not-leak"
 WRITE_KEY = "alice-write-key-0123456789abcdef"
@@ -125,7 +126,8 @@ def start(setup, args=(), tls_ca=None, wait=True):
     port = free_port()
     env = child_env(setup.home)
     proc = subprocess.Popen(
-        [BINARY, "serve", "--port", str(port), "--root", setup.root, "--quiet", *args],
+        [BINARY, "serve", "--port", str(port), "--root", setup.root, "--quiet", *args,
+         *no_auth_unless_given(args)],
         cwd=setup.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if not wait:
         return proc, port
@@ -410,13 +412,14 @@ def test_auth_token_auto_is_used_by_our_clients():
         assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
         token = open(token_file).read().strip()
         assert len(token) == 64
-        with open(os.path.join(state_dir, "server.json")) as f:
+        with open(os.path.join(state_dir, "server-%d.json" % proc.pid)) as f:
             assert json.load(f)["token"] == token
         assert http(port, "GET", "/api/ping")[0] == 401
         assert http(port, "GET", "/api/ping", None, {"Authorization": "Bearer " + "0" * 64})[0] == 401
         assert http(port, "GET", "/api/ping", None, {"Authorization": "Bearer " + token})[0] == 200
         env = child_env(setup.home)
         env["LYNGUINE_USE_SERVER"] = "1"
+        env["LYNGUINE_SERVER_PORT"] = str(port)  # this server, not the per-user one
         r = subprocess.run([BINARY, "call", "GET", "/api/status"], cwd=setup.root, env=env,
                            capture_output=True, timeout=30)
         assert r.returncode == 0, r.stderr

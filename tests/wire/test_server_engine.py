@@ -3,7 +3,9 @@ stale data, concurrent requests never leak into each other, and the
 lifecycle commands (daemon, status, stop, the start race, stale state,
 idle exit, SIGTERM drain) behave."""
 import concurrent.futures
+import glob
 import json
+import socket
 import os
 import signal
 import subprocess
@@ -101,10 +103,14 @@ def test_daemon_status_stop(isolated):
     assert st.returncode == 0
     state = json.loads(st.stdout)
     assert state["pid"] > 0 and state["port"] > 0
-    assert oct(os.stat(os.path.join(env["LYNGUINE_STATE_DIR"], "server.json")).st_mode & 0o777) == "0o600"
+    assert r.stdout.strip() == "http://127.0.0.1:%d" % state["port"]  # printed for scripts
+    record = os.path.join(env["LYNGUINE_STATE_DIR"], "server-%d.json" % state["pid"])
+    assert state["state_file"] == record
+    assert oct(os.stat(record).st_mode & 0o777) == "0o600"
+    assert "token" not in state and "nonce" not in state  # never shown
     assert lyn(["serve", "--stop"], env, root).returncode == 0
     assert lyn(["serve", "--status"], env, root).returncode != 0
-    assert not os.path.exists(os.path.join(env["LYNGUINE_STATE_DIR"], "server.json"))
+    assert not os.path.exists(record)
 
 
 def test_ten_clients_starting_at_once_share_one_server(isolated):
@@ -132,20 +138,27 @@ def test_ten_clients_starting_at_once_share_one_server(isolated):
 
 def test_stale_state_is_replaced(isolated):
     root, env = isolated
-    os.makedirs(env["LYNGUINE_STATE_DIR"], mode=0o700, exist_ok=True)
-    with open(os.path.join(env["LYNGUINE_STATE_DIR"], "server.json"), "w") as f:
-        json.dump({"pid": 999999, "host": "127.0.0.1", "port": 9, "version": "0.0.1",
-                   "root": root, "started_at": 0}, f)
+    state_dir = env["LYNGUINE_STATE_DIR"]
+    os.makedirs(state_dir, mode=0o700, exist_ok=True)
+    # A record of a per-user server that is gone, and the socket it left.
+    sock_path = os.path.join(state_dir, "server.sock")
+    with open(os.path.join(state_dir, "server-999999.json"), "w") as f:
+        json.dump({"pid": 999999, "process_start": 1, "socket": sock_path, "nonce": "00",
+                   "version": "0.0.1", "root": root, "started_at": 0}, f)
+    left = socket.socket(socket.AF_UNIX)
+    left.bind(sock_path)
+    left.close()
     r = lyn(["field", "title", "talks/gp-intro.md", "--config", "_lamd.yml", "--server"], env, root)
     assert r.stdout == "Introduction to Gaussian Processes\n"
     state = json.loads(lyn(["serve", "--status"], env, root).stdout)
-    assert state["pid"] != 999999
+    assert state["pid"] != 999999 and state["socket"] == sock_path
+    assert not os.path.exists(os.path.join(state_dir, "server-999999.json"))
 
 
 def test_idle_server_exits_by_itself(isolated):
     root, env = isolated
     assert lyn(["serve", "--daemon", "--port", "0", "--idle-timeout", "1"], env, root).returncode == 0
-    state_file = os.path.join(env["LYNGUINE_STATE_DIR"], "server.json")
+    [state_file] = glob.glob(os.path.join(env["LYNGUINE_STATE_DIR"], "server-*.json"))
     pid = json.load(open(state_file))["pid"]
     # Watch the pid, not the server: a status request is activity too.
     deadline = time.time() + 120  # generous: a loaded machine may be slow to get there

@@ -45,7 +45,7 @@ def start_activated(sock, root, env, args=()):
         os.set_inheritable(3, True)
 
     return subprocess.Popen(
-        ["/bin/sh", "-c", WRAPPER, BINARY, "serve", "--root", root, *args],
+        ["/bin/sh", "-c", WRAPPER, BINARY, "serve", "--root", root, "--auth", "none", *args],
         cwd=root, env=env, pass_fds=(3, fd) if fd != 3 else (3,), preexec_fn=as_fd3,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -115,7 +115,8 @@ def test_listen_pid_of_another_process_is_ignored():
     env["LISTEN_FDS"] = "1"
     env["LISTEN_PID"] = "1"
     port = free_port()
-    proc = subprocess.Popen([BINARY, "serve", "--root", root, "--port", str(port), "--quiet"],
+    proc = subprocess.Popen([BINARY, "serve", "--root", root, "--port", str(port), "--quiet",
+                             "--auth", "none"],
                             cwd=root, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     try:

@@ -29,15 +29,20 @@ struct PathSegment {
 };
 
 enum class CompareOp { kEq, kNe, kLt, kGt, kLe, kGe, kContains };
+enum class Logic { kAnd, kOr };
 
 struct Expr {
-  enum class Kind { kLiteral, kPath, kRange, kCompare, kAnd, kOr };
+  enum class Kind { kLiteral, kPath, kRange, kCompare, kLogical };
   Kind kind = Kind::kLiteral;
   RValue literal;                     // kLiteral
   std::string root;                   // kPath
   std::vector<PathSegment> segments;  // kPath
   CompareOp op = CompareOp::kEq;      // kCompare
-  ExprPtr left, right;                // kRange (start, stop), kCompare, kAnd, kOr
+  ExprPtr left, right;                // kRange (start, stop), kCompare
+  // kLogical: terms[0] logic[0] terms[1] logic[1] ... kept flat (a chain of
+  // any length costs no stack), grouped from the right when evaluated.
+  std::vector<ExprPtr> terms;
+  std::vector<Logic> logic;
 };
 
 struct FilterCall {

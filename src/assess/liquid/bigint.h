@@ -1,13 +1,16 @@
-// Arbitrary-size integer arithmetic on signed decimal digit strings, for
-// Python ints that outgrow __int128 in the math filters (`plus`, `minus`,
-// `times`, and floor `divided_by` / `modulo` by a divisor that fits in 64
-// bits).
+// Python int arithmetic beyond __int128 for the math filters (`plus`,
+// `minus`, `times`, floor `divided_by` and `modulo`), on signed decimal digit
+// strings, computed with boost::multiprecision's cpp_int.
 //
-// Thread safety: pure functions.
+// Every operand and result is bounded by the Budget's liquid_integer_digits
+// (a FatalError past it: repeated squaring stops there instead of eating
+// the machine), and each multiplication or division charges its limb
+// products as work steps.
+//
+// Thread safety: pure functions (reading the calling thread's Budget).
 #ifndef LYNGUINE_ASSESS_LIQUID_BIGINT_H_
 #define LYNGUINE_ASSESS_LIQUID_BIGINT_H_
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,8 +21,8 @@ std::string big_add(std::string_view a, std::string_view b);
 std::string big_sub(std::string_view a, std::string_view b);
 std::string big_mul(std::string_view a, std::string_view b);
 // Python's a // b and a % b; nullopt when b is zero.
-std::optional<std::string> big_floordiv(std::string_view a, int64_t b);
-std::optional<std::string> big_mod(std::string_view a, int64_t b);
+std::optional<std::string> big_floordiv(std::string_view a, std::string_view b);
+std::optional<std::string> big_mod(std::string_view a, std::string_view b);
 
 }  // namespace lyn::liquid
 

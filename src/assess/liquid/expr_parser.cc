@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "assess/liquid/limits.h"
+
 namespace lyn::liquid {
 
 namespace {
@@ -124,6 +126,11 @@ ExprPtr literal(RValue v) {
 }
 
 RValue parse_int_literal(const std::string& s) {
+  // python-liquid's to_int: a token longer than Python's int string limit
+  // is an error (its statement is dropped).
+  if (s.size() > kMaxStrDigits)
+    throw ParseError{"integer string conversion limit (4300) reached: value has " +
+                     std::to_string(s.size()) + " digits"};
   Int v = 0;
   bool neg = s[0] == '-';
   for (size_t i = neg ? 1 : 0; i < s.size(); ++i) {
@@ -214,6 +221,17 @@ ExprPtr ExprParser::parse_path(std::string root) {
 
 ExprPtr ExprParser::parse_primary() {
   using K = ExprToken::Kind;
+  struct Nest {
+    uint64_t& depth;
+    explicit Nest(uint64_t& d) : depth(d) {
+      uint64_t max = Budget::current().limits().liquid_nesting_depth;
+      if (max && ++depth > max)
+        throw_limit(Limit::kLiquidNestingDepth, max,
+                    "Liquid expression nested too deeply: more than " + std::to_string(max) +
+                        " levels of ( or [");
+    }
+    ~Nest() { --depth; }
+  } nest(depth_);
   ExprToken t = next();
   switch (t.kind) {
     case K::kString:
@@ -285,19 +303,25 @@ ExprPtr ExprParser::parse_comparison() {
 }
 
 ExprPtr ExprParser::parse_condition() {
-  ExprPtr left = parse_comparison();
-  Expr::Kind k;
-  if (accept_word("and"))
-    k = Expr::Kind::kAnd;
-  else if (accept_word("or"))
-    k = Expr::Kind::kOr;
-  else
-    return left;
-  auto e = std::make_unique<Expr>();
-  e->kind = k;
-  e->left = std::move(left);
-  e->right = parse_condition();
-  return e;
+  ExprPtr first = parse_comparison();
+  std::unique_ptr<Expr> chain;
+  while (true) {
+    Logic op;
+    if (accept_word("and"))
+      op = Logic::kAnd;
+    else if (accept_word("or"))
+      op = Logic::kOr;
+    else
+      break;
+    if (!chain) {
+      chain = std::make_unique<Expr>();
+      chain->kind = Expr::Kind::kLogical;
+      chain->terms.push_back(std::move(first));
+    }
+    chain->logic.push_back(op);
+    chain->terms.push_back(parse_comparison());
+  }
+  return chain ? std::move(chain) : std::move(first);
 }
 
 FilteredExpr ExprParser::parse_filtered() {

@@ -3,6 +3,11 @@
 // and/or), filter chains and loop headers. Exponent number literals (`1e3`)
 // are rejected, as python-liquid does.
 //
+// Nesting of ( and [ recurses, so it is bounded by the Budget's
+// liquid_nesting_depth (a FatalError, which LAX mode does not swallow: a
+// template python-liquid could not parse either); and/or chains are parsed
+// in a loop into one flat node, whatever their length.
+//
 // Thread safety: an ExprParser is used by one thread for one expression.
 #ifndef LYNGUINE_ASSESS_LIQUID_EXPR_PARSER_H_
 #define LYNGUINE_ASSESS_LIQUID_EXPR_PARSER_H_
@@ -15,8 +20,11 @@
 
 namespace lyn::liquid {
 
+// A statement that does not parse (LAX mode drops it). `recovered`: the
+// parser already skipped what python-liquid skips after it.
 struct ParseError {
   std::string message;
+  bool recovered = false;
 };
 
 struct ExprToken {
@@ -65,6 +73,7 @@ class ExprParser {
   ExprPtr parse_path(std::string root);
   std::vector<ExprToken> toks_;
   size_t pos_ = 0;
+  uint64_t depth_ = 0;  // parse_primary calls in progress
 };
 
 }  // namespace lyn::liquid

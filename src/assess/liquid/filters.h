@@ -25,10 +25,13 @@ struct FilterError {
   std::string message;
 };
 
-// A render error that propagates to the caller.
+// A render error that propagates to the caller: a Python exception
+// lynguine would raise (400), or a budget refusal (limits.h) with its own
+// status.
 struct FatalError {
   std::string type;
   std::string message;
+  int http_status = 400;
 };
 
 using Args = std::vector<RValue>;

@@ -4,6 +4,7 @@
 #include "assess/liquid/bigint.h"
 #include "assess/liquid/decimal.h"
 #include "assess/liquid/filter_util.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 #include "core/case.h"
 
@@ -23,6 +24,24 @@ RValue item_get(const RValue& item, std::string_view key) {
 
 bool has_key(const RValue& item, std::string_view key) {
   return item.is_map() && item.ref()->as_map().contains(key);
+}
+
+// python-liquid's FilterItemTypeError: reading a property of None makes the
+// whole sequence filter return None.
+struct NilItem {};
+
+// python-liquid's _getitem(item, key, default) for a string key: a mapping's
+// value or `dflt`; a string that contains the key gives the key; lists give
+// `dflt`; None is NilItem; a number or bool cannot be read (an error LAX
+// mode swallows).
+RValue attr_of(const RValue& item, std::string_view key, const RValue& dflt) {
+  if (item.is_map()) return has_key(item, key) ? item_get(item, key) : dflt;
+  if (item.is_string())
+    return item.str().find(key) != std::string_view::npos ? RValue(std::string(key)) : dflt;
+  if (item.is_nil()) throw NilItem{};
+  if (item.is_number() || item.is_bool())
+    throw FilterError{"'" + py_str(item) + "' object is not subscriptable"};
+  return dflt;
 }
 
 // Python ordering for sort: numbers with numbers, strings with strings.
@@ -51,7 +70,8 @@ RList sorted_by(const RList& items, RList keys, bool natural) {
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (natural) {
     std::vector<std::string> lowered;
-    for (const RValue& k : keys) lowered.push_back(k.is_string() ? py_lower(k.str()) : "");
+    // python-liquid's _lower: str(key).lower(), numbers and None included.
+    for (const RValue& k : keys) lowered.push_back(py_lower(py_str(k)));
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t x, size_t y) { return lowered[x] < lowered[y]; });
   } else {
@@ -70,8 +90,7 @@ RValue sort_impl(const RValue& in, const Args& a, bool natural) {
   RList keys;
   if (!a.empty() && a[0].truthy()) {
     std::string key = py_str(a[0]);
-    for (const RValue& item : items)
-      keys.push_back(has_key(item, key) ? item_get(item, key) : RValue(kMaxChar));
+    for (const RValue& item : items) keys.push_back(attr_of(item, key, RValue(kMaxChar)));
   } else {
     keys = items;
   }
@@ -93,6 +112,7 @@ RValue f_join(const RValue& in, const Args& a, const KwArgs&) {
     if (!first) out += sep;
     first = false;
     append_py_str(out, item);
+    check_value_size(out.size(), "join");  // each step adds at most one value
   }
   return RValue(out);
 }
@@ -109,6 +129,7 @@ RValue f_last(const RValue& in, const Args&, const KwArgs&) {
 RValue f_concat(const RValue& in, const Args& a, const KwArgs&) {
   if (!a[0].is_list()) throw FilterError{"concat expected an array"};
   RList out = in_list(in);
+  check_value_size((out.size() + a[0].size()) * sizeof(RValue), "concat");
   for (RValue& v : a[0].items()) out.push_back(std::move(v));
   return RValue(std::move(out));
 }
@@ -117,6 +138,7 @@ RValue f_map(const RValue& in, const Args& a, const KwArgs&) {
   std::string key = py_str(a[0]);
   RList out;
   for (const RValue& item : in_list(in)) {
+    if (item.is_nil()) throw NilItem{};  // the filter's result is None
     if (item.is_map() || item.is_none() || item.is_string())
       out.push_back(item_get(item, key));
     else if (item.is_list())
@@ -134,12 +156,7 @@ RValue f_reverse(const RValue& in, const Args&, const KwArgs&) {
 }
 
 // Python hash equality for uniq: 1 == 1.0 == True, "1" differs.
-bool hash_equal(const RValue& a, const RValue& b) {
-  auto num = [](const RValue& v) { return v.is_bool() ? RValue(Int(v.as_bool())) : v; };
-  if ((a.is_number() || a.is_bool()) && (b.is_number() || b.is_bool()))
-    return equals(num(a), num(b));
-  return equals(a, b);
-}
+bool hash_equal(const RValue& a, const RValue& b) { return py_eq(a, b); }
 
 RValue f_uniq(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
@@ -147,6 +164,8 @@ RValue f_uniq(const RValue& in, const Args& a, const KwArgs&) {
   RList seen;
   for (const RValue& item : in_list(in)) {
     if (item.is_list() || (item.is_map() && a.empty())) throw FilterError{"unhashable type"};
+    // obj[key]: only a mapping can be read (a missing key is MISSING).
+    if (!a.empty() && !item.is_map()) throw FilterError{"can't read property of " + py_str(item)};
     RValue k = a.empty() ? item : item_get(item, key);
     bool dup = false;
     for (const RValue& s : seen)
@@ -188,16 +207,47 @@ bool py_truthy(const RValue& v) {
   return true;
 }
 
+// python-liquid's where / reject / find / find_index / has: items whose
+// `attr` equals `value` when one is given (not nil or undefined: false and
+// 0 are values), else whose `attr` is not in (False, None).
+bool attr_matches(const RValue& item, const std::string& key, const Args& a) {
+  RValue v = attr_of(item, key, RValue(Nil{}));
+  bool by_value = a.size() > 1 && !a[1].is_none();
+  return by_value ? py_eq(v, a[1]) : !py_falsy_none(v);
+}
+
 RValue where_impl(const RValue& in, const Args& a, bool keep) {
+  if (!keep && a[0].is_none()) return RValue(RList{});  // reject without attr
   std::string key = py_str(a[0]);
   RList out;
-  bool by_value = a.size() > 1 && py_truthy(a[1]);
-  for (const RValue& item : in_list(in)) {
-    RValue v = item_get(item, key);
-    bool match = by_value ? equals(v, a[1]) : !py_falsy_none(v);
-    if (match == keep) out.push_back(item);
-  }
+  for (const RValue& item : in_list(in))
+    if (attr_matches(item, key, a) == keep) out.push_back(item);
   return RValue(std::move(out));
+}
+
+RValue f_find(const RValue& in, const Args& a, const KwArgs&) {
+  std::string key = py_str(a[0]);
+  for (const RValue& item : in_list(in))
+    if (attr_matches(item, key, a)) return item;
+  return RValue(Nil{});
+}
+
+RValue f_find_index(const RValue& in, const Args& a, const KwArgs&) {
+  std::string key = py_str(a[0]);
+  Int i = 0;
+  for (const RValue& item : in_list(in)) {
+    if (attr_matches(item, key, a)) return RValue(i);
+    ++i;
+  }
+  return RValue(Nil{});
+}
+
+RValue f_has(const RValue& in, const Args& a, const KwArgs&) {
+  std::string key = py_str(a[0]);
+  for (const RValue& item : in_list(in))
+    // any(items that match): a matching item counts only when truthy.
+    if (attr_matches(item, key, a) && py_truthy(item)) return RValue(true);
+  return RValue(false);
 }
 
 RValue f_where(const RValue& in, const Args& a, const KwArgs&) {
@@ -212,62 +262,44 @@ RValue f_sum(const RValue& in, const Args& a, const KwArgs&) {
   RList vals;
   if (!a.empty() && a[0].truthy()) {
     std::string key = py_str(a[0]);
-    for (const RValue& item : items)
-      vals.push_back(has_key(item, key) ? item_get(item, key) : RValue(0));
+    for (const RValue& item : items) vals.push_back(attr_of(item, key, RValue(0)));
   } else {
     vals = items;
   }
-  bool all_numeric = true;
-  for (const RValue& v : vals)
-    if (!(v.is_number() || v.is_bool())) all_numeric = false;
-  if (all_numeric) {
-    RValue acc(0);
-    for (const RValue& v0 : vals) {
-      RValue v = v0.is_bool() ? RValue(Int(v0.as_bool())) : v0;
-      Int r;
-      if (acc.is_int() && v.is_int() && !__builtin_add_overflow(acc.as_int(), v.as_int(), &r)) {
-        acc = RValue(r);
-      } else if (acc.is_integral() && v.is_integral()) {
-        acc = int_from_digits(big_add(integral_str(acc), integral_str(v)));
-      } else {
-        acc = RValue(acc.to_double() + v.to_double());
-      }
-    }
-    return acc;
-  }
-  // Python's sum() fails on a string: python-liquid retries with Decimal.
-  RValue acc(0);
-  bool is_float = false;
-  for (const RValue& v : vals) {
-    RValue n;
-    if (v.is_number()) {
-      n = v;
-    } else if (v.is_bool()) {
-      throw FatalError{"InvalidOperation", "[<class 'decimal.ConversionSyntax'>]"};
-    } else {
-      auto f = v.is_string() ? parse_py_float(v.str()) : std::nullopt;
-      if (!f) throw FatalError{"InvalidOperation", "[<class 'decimal.ConversionSyntax'>]"};
-      auto i = parse_py_int(v.str());
-      n = i ? RValue(*i) : RValue(*f);
-    }
-    if (n.is_float()) is_float = true;
-    acc = RValue(decimal_op(acc, n, DecimalOp::kAdd));
-  }
-  (void)is_float;
-  return acc;
+  // python-liquid adds decimal_arg() of each item: [0.1, 0.2] sums to 0.3.
+  return decimal_sum(vals);
 }
 
 }  // namespace
 
+// The filters that read items' properties, returning None on NilItem.
+template <RValue (*F)(const RValue&, const Args&, const KwArgs&)>
+RValue nil_on_none_item(const RValue& in, const Args& a, const KwArgs& kw) {
+  try {
+    return F(in, a, kw);
+  } catch (const NilItem&) {
+    return RValue(Nil{});
+  }
+}
+
 const std::vector<FilterDef>& array_filters() {
   static const std::vector<FilterDef> defs = {
-      {"join", f_join, 0, 1},   {"first", f_first, 0, 0},
-      {"last", f_last, 0, 0},   {"concat", f_concat, 1, 1},
-      {"map", f_map, 1, 1},     {"reverse", f_reverse, 0, 0},
-      {"sort", f_sort, 0, 1},   {"sort_natural", f_sort_natural, 0, 1},
-      {"uniq", f_uniq, 0, 1},   {"compact", f_compact, 0, 1},
-      {"where", f_where, 1, 2}, {"reject", f_reject, 1, 2},
-      {"sum", f_sum, 0, 1},
+      {"join", f_join, 0, 1},
+      {"first", f_first, 0, 0},
+      {"last", f_last, 0, 0},
+      {"concat", f_concat, 1, 1},
+      {"map", nil_on_none_item<f_map>, 1, 1},
+      {"reverse", f_reverse, 0, 0},
+      {"sort", nil_on_none_item<f_sort>, 0, 1},
+      {"sort_natural", nil_on_none_item<f_sort_natural>, 0, 1},
+      {"uniq", f_uniq, 0, 1},
+      {"compact", f_compact, 0, 1},
+      {"where", nil_on_none_item<f_where>, 1, 2},
+      {"reject", nil_on_none_item<f_reject>, 1, 2},
+      {"sum", nil_on_none_item<f_sum>, 0, 1},
+      {"find", nil_on_none_item<f_find>, 1, 2},
+      {"find_index", nil_on_none_item<f_find_index>, 1, 2},
+      {"has", nil_on_none_item<f_has>, 1, 2},
   };
   return defs;
 }

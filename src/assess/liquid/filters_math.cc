@@ -52,10 +52,7 @@ RValue big_op(const RValue& x, const RValue& y, DecimalOp op) {
     case DecimalOp::kMul:
       return int_from_digits(big_mul(a, b));
     case DecimalOp::kMod:
-      if (y.is_int() && y.as_int() >= INT64_MIN && y.as_int() <= INT64_MAX) {
-        auto r = big_mod(a, static_cast<int64_t>(y.as_int()));
-        if (r) return int_from_digits(*r);
-      }
+      if (auto r = big_mod(a, b)) return int_from_digits(*r);
       return RValue(std::fmod(x.to_double(), y.to_double()));
   }
   return RValue(0);
@@ -113,13 +110,10 @@ RValue f_divided_by(const RValue& in, const Args& a, const KwArgs&) {
     if (!(x.as_int() == std::numeric_limits<Int>::min() && y.as_int() == -1))
       return RValue(floor_div(x.as_int(), y.as_int()));
   }
-  if (x.is_integral() && y.is_int() && y.as_int() >= INT64_MIN && y.as_int() <= INT64_MAX) {
-    if (y.as_int() == 0) throw FilterError{"divided_by: can't divide by 0"};
-    if (auto q = big_floordiv(integral_str(x), static_cast<int64_t>(y.as_int())))
-      return int_from_digits(*q);
+  if (x.is_integral() && y.is_integral()) {
+    if (auto q = big_floordiv(integral_str(x), integral_str(y))) return int_from_digits(*q);
+    throw FilterError{"divided_by: can't divide by 0"};
   }
-  if (x.is_integral() && y.is_integral())
-    return int_or_float(std::floor(x.to_double() / y.to_double()));
   double d = y.to_double();
   if (d == 0) throw FilterError{"divided_by: can't divide by 0"};
   return RValue(x.to_double() / d);
@@ -157,14 +151,20 @@ bool num_less(const RValue& x, const RValue& y) {
   return less_than(x, y, ok);
 }
 
+// Python's max()/min() of the operands: a bool stays a bool (it compares as
+// an int), so `-3 | at_least: true` is `true`.
+RValue keep_bool(const RValue& v) {
+  return v.is_bool() ? v : num_in(v);
+}
+
 RValue f_at_least(const RValue& in, const Args& a, const KwArgs&) {
-  RValue x = num_in(in), y = num_in(a[0]);
-  return num_less(x, y) ? y : x;  // max() keeps the first on a tie
+  RValue x = keep_bool(in), y = keep_bool(a[0]);
+  return num_less(num_in(x), num_in(y)) ? y : x;  // max() keeps the first on a tie
 }
 
 RValue f_at_most(const RValue& in, const Args& a, const KwArgs&) {
-  RValue x = num_in(in), y = num_in(a[0]);
-  return num_less(y, x) ? y : x;  // min() keeps the first on a tie
+  RValue x = keep_bool(in), y = keep_bool(a[0]);
+  return num_less(num_in(y), num_in(x)) ? y : x;  // min() keeps the first on a tie
 }
 
 RValue f_round(const RValue& in, const Args& a, const KwArgs&) {

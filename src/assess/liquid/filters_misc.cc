@@ -1,12 +1,15 @@
 // Miscellaneous filters (default, size, date) and lynguine's own filters
 // (url_escape, markdownify, relative_url, absolute_url, to_i).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include "assess/liquid/date_format.h"
 #include "assess/liquid/filter_util.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 #include "core/markdown_html.h"
 #include "core/url.h"
@@ -69,8 +72,40 @@ RValue f_url_escape(const RValue& in, const Args&, const KwArgs&) {
   return RValue(url_quote(in_str(in), "/"));
 }
 
+// How deep the Markdown converter would recurse on `text`: per line, its
+// blockquote markers plus the indentation after them (a list level per two
+// columns, counted generously).
+uint64_t markdown_nesting(std::string_view text) {
+  uint64_t deepest = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    uint64_t level = 0, indent = 0;
+    for (; i < text.size() && text[i] != '\n'; ++i) {
+      if (text[i] == '>') {
+        ++level;
+        indent = 0;  // spaces between markers are not indentation
+      } else if (text[i] == ' ' || text[i] == '\t')
+        indent += text[i] == '\t' ? 4 : 1;
+      else
+        break;
+    }
+    deepest = std::max(deepest, level + indent / 2);
+    while (i < text.size() && text[i] != '\n') ++i;
+    ++i;
+  }
+  return deepest;
+}
+
 RValue f_markdownify(const RValue& in, const Args&, const KwArgs&) {
-  return RValue(markdown_to_html(in_str(in)));
+  std::string text = in_str(in);
+  // The converter recurses once per nested blockquote or list: refuse input
+  // that would take it deeper than the nesting limit (Python-Markdown runs
+  // out of recursion there too).
+  uint64_t max = Budget::current().limits().liquid_nesting_depth;
+  if (uint64_t depth = markdown_nesting(text); max && depth > max)
+    throw_limit(Limit::kLiquidNestingDepth, max,
+                "markdownify: Markdown nested " + std::to_string(depth) + " levels deep");
+  return RValue(markdown_to_html(text));
 }
 
 std::string lstrip_slash(std::string s) {
@@ -90,7 +125,7 @@ RValue f_absolute_url(const RValue& in, const Args&, const KwArgs&) {
 // lynguine's to_i: int(float(str(x))); empty or undefined gives 0.
 RValue f_to_i(const RValue& in, const Args&, const KwArgs&) {
   std::string s = in_str(in);
-  if (s.empty()) return RValue(0);  // nil is "None": a ValueError below
+  if (s.empty()) return RValue(0);  // "", nil and undefined
   std::optional<double> f =
       in.is_number() ? std::optional<double>(in.to_double()) : parse_py_float(s);
   if (!f) throw FatalError{"ValueError", "Invalid input for conversion to integer: '" + s + "'"};
@@ -101,6 +136,37 @@ RValue f_to_i(const RValue& in, const Args&, const KwArgs&) {
   char buf[400];
   std::snprintf(buf, sizeof buf, "%.0f", t);
   return int_from_digits(buf);
+}
+
+// python-liquid's extra filters: safe marks text as not to be escaped (a
+// no-op without autoescape, as lynguine renders), escapejs writes the
+// characters a JavaScript string literal must not hold as \uXXXX.
+RValue f_safe(const RValue& in, const Args&, const KwArgs&) {
+  return RValue(in_str(in));
+}
+
+RValue f_escapejs(const RValue& in, const Args&, const KwArgs&) {
+  std::string s = in_str(in), out;
+  static const char* kEscaped = "\\'\"><&=-;`";
+  auto escape = [&](unsigned cp) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04X", cp);
+    out += buf;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 32 || std::strchr(kEscaped, c)) {
+      escape(c);
+    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+                static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      escape(static_cast<unsigned char>(s[i + 2]) == 0xA8 ? 0x2028 : 0x2029);  // separators
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return RValue(out);
 }
 
 }  // namespace
@@ -115,6 +181,8 @@ const std::vector<FilterDef>& misc_filters() {
       {"relative_url", f_relative_url, 0, 0},
       {"absolute_url", f_absolute_url, 0, 0},
       {"to_i", f_to_i, 0, 0},
+      {"safe", f_safe, 0, 0},
+      {"escapejs", f_escapejs, 0, 0},
   };
   return defs;
 }

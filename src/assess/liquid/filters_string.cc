@@ -2,7 +2,9 @@
 #include <algorithm>
 
 #include "assess/liquid/filter_util.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
+#include "core/base64.h"
 #include "core/case.h"
 #include "core/html.h"
 #include "core/text.h"
@@ -13,8 +15,24 @@ namespace lyn::liquid {
 
 namespace {
 
+// The size replace_all would build, so that a replacement that multiplies
+// its input is refused before it is built.
+uint64_t replaced_size(std::string_view s, std::string_view old, std::string_view rep,
+                       size_t max_count) {
+  uint64_t n = 0;
+  if (old.empty()) {
+    n = std::min<uint64_t>(utf8::length(s) + 1, max_count);
+  } else {
+    for (size_t pos = s.find(old); pos != std::string_view::npos && n < max_count;
+         pos = s.find(old, pos + old.size()))
+      ++n;
+  }
+  return s.size() + n * rep.size() - n * old.size();
+}
+
 std::string replace_all(std::string_view s, std::string_view old, std::string_view rep,
                         size_t max_count = std::string::npos) {
+  if (rep.size() > old.size()) check_value_size(replaced_size(s, old, rep, max_count), "replace");
   std::string out;
   if (old.empty()) {  // Python inserts `rep` around every character
     auto cps = utf8::decode_all(s);
@@ -41,9 +59,13 @@ std::string replace_all(std::string_view s, std::string_view old, std::string_vi
   return out;
 }
 
+// python-liquid's remove_last / replace_last: str.rpartition, and no change
+// when nothing comes before the last occurrence.
 std::string replace_last(std::string_view s, std::string_view old, std::string_view rep) {
+  // rpartition("") raises: remove_last keeps the text, replace_last appends.
+  if (old.empty()) return std::string(s) + std::string(rep);
   size_t f = s.rfind(old);
-  if (f == std::string_view::npos) return std::string(s);
+  if (f == std::string_view::npos || f == 0) return std::string(s);
   return std::string(s.substr(0, f)) + std::string(rep) + std::string(s.substr(f + old.size()));
 }
 
@@ -59,11 +81,19 @@ std::string py_strip(std::string_view s, Side side) {
   return utf8::encode(cps.substr(b, e - b));
 }
 
+// a + b, refused before it is built when too large (doubling a string in a
+// loop must stop at the limit, not past it).
+std::string concatenated(std::string a, const std::string& b, const char* filter) {
+  check_value_size(a.size() + b.size(), filter);
+  a += b;
+  return a;
+}
+
 RValue f_append(const RValue& in, const Args& a, const KwArgs&) {
-  return RValue(in_str(in) + py_str(a[0]));
+  return RValue(concatenated(in_str(in), py_str(a[0]), "append"));
 }
 RValue f_prepend(const RValue& in, const Args& a, const KwArgs&) {
-  return RValue(py_str(a[0]) + in_str(in));
+  return RValue(concatenated(py_str(a[0]), in_str(in), "prepend"));
 }
 RValue f_capitalize(const RValue& in, const Args&, const KwArgs&) {
   return RValue(py_capitalize(in_str(in)));
@@ -132,10 +162,13 @@ RValue f_replace_last(const RValue& in, const Args& a, const KwArgs&) {
 
 RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
   std::string s = in_str(in);
-  std::string sep = py_str(a[0]);
+  std::string sep = a[0].is_none() ? std::string() : py_str(a[0]);
   RList out;
+  // python-liquid: an empty value, or one equal to the separator, is [].
+  if (!sep.empty() && (s.empty() || s == sep)) return RValue(std::move(out));
   if (sep.empty()) {
     auto cps = utf8::decode_all(s);
+    check_value_size(cps.size() * (sizeof(RValue) + 4), "split");
     for (char32_t c : cps) {
       std::string one;
       utf8::append(one, c);
@@ -149,11 +182,13 @@ RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
       size_t j = i;
       while (j < cps.size() && !py_isspace(cps[j])) ++j;
       if (j > i) out.emplace_back(utf8::encode(cps.substr(i, j - i)));
+      if ((out.size() & 0xFFFF) == 0xFFFF) check_value_size(out.size() * sizeof(RValue), "split");
       i = j;
     }
   } else {
     size_t pos = 0;
     while (true) {
+      if ((out.size() & 0xFFFF) == 0xFFFF) check_value_size(out.size() * sizeof(RValue), "split");
       size_t f = s.find(sep, pos);
       if (f == std::string::npos) {
         out.emplace_back(s.substr(pos));
@@ -191,7 +226,8 @@ RValue f_slice(const RValue& in, const Args& a, const KwArgs&) {
     clamp(start, length, static_cast<int64_t>(items.size()), b, e);
     return RValue(RList(items.begin() + b, items.begin() + e));
   }
-  auto cps = utf8::decode_all(in_str(in));
+  // slice is no string filter: None is str(None), "None".
+  auto cps = utf8::decode_all(in.is_nil() ? std::string("None") : in_str(in));
   int64_t b, e;
   clamp(start, length, static_cast<int64_t>(cps.size()), b, e);
   return RValue(utf8::encode(cps.substr(static_cast<size_t>(b), static_cast<size_t>(e - b))));
@@ -228,7 +264,8 @@ RValue f_truncatewords(const RValue& in, const Args& a, const KwArgs&) {
     if (k) out += ' ';
     out += words[k];
   }
-  if (words.size() > take) out += end;
+  // python-liquid appends `end` unless there are fewer words than asked.
+  if (words.size() >= static_cast<size_t>(n)) out += end;
   return RValue(out);
 }
 
@@ -239,73 +276,47 @@ RValue f_url_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(url_unquote_plus(in_str(in)));
 }
 
-const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string b64_encode(std::string_view s, bool url_safe) {
-  std::string out;
-  size_t i = 0;
-  auto ch = [&](unsigned v) {
-    char c = kB64[v & 63];
-    if (url_safe && c == '+') c = '-';
-    if (url_safe && c == '/') c = '_';
-    return c;
-  };
-  while (i + 2 < s.size()) {
-    unsigned v = (static_cast<unsigned char>(s[i]) << 16) |
-                 (static_cast<unsigned char>(s[i + 1]) << 8) | static_cast<unsigned char>(s[i + 2]);
-    out += ch(v >> 18);
-    out += ch(v >> 12);
-    out += ch(v >> 6);
-    out += ch(v);
-    i += 3;
-  }
-  if (i + 1 == s.size()) {
-    unsigned v = static_cast<unsigned char>(s[i]) << 16;
-    out += ch(v >> 18);
-    out += ch(v >> 12);
-    out += "==";
-  } else if (i + 2 == s.size()) {
-    unsigned v =
-        (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
-    out += ch(v >> 18);
-    out += ch(v >> 12);
-    out += ch(v >> 6);
-    out += '=';
-  }
-  return out;
-}
-
+// base64.b64decode (binascii.a2b_base64, not strict) through core/base64,
+// then .decode() of the bytes, which LAX mode does not swallow.
 std::string b64_decode(std::string_view s, bool url_safe) {
-  std::string out;
-  unsigned buf = 0;
-  int bits = 0;
-  for (char c : s) {
-    if (url_safe && c == '-') c = '+';
-    if (url_safe && c == '_') c = '/';
-    if (c == '=') break;
-    const char* p = std::char_traits<char>::find(kB64, 64, c);
-    if (!p) throw FilterError{"invalid base64-encoded string"};
-    buf = (buf << 6) | static_cast<unsigned>(p - kB64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xFF);
-    }
-  }
-  return out;
+  std::string text(s);
+  if (url_safe)
+    for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  auto bytes = base64_decode_lenient(text);
+  if (!bytes.ok()) throw FilterError{bytes.error().message};
+  if (!utf8::is_valid(*bytes))
+    throw FatalError{"UnicodeDecodeError", "'utf-8' codec can't decode the decoded bytes"};
+  return std::move(bytes).value();
 }
 
 RValue f_b64_encode(const RValue& in, const Args&, const KwArgs&) {
-  return RValue(b64_encode(in_str(in), false));
+  return RValue(base64_encode(in_str(in), false));
 }
 RValue f_b64_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(b64_decode(in_str(in), false));
 }
 RValue f_b64u_encode(const RValue& in, const Args&, const KwArgs&) {
-  return RValue(b64_encode(in_str(in), true));
+  return RValue(base64_encode(in_str(in), true));
 }
 RValue f_b64u_decode(const RValue& in, const Args&, const KwArgs&) {
   return RValue(b64_decode(in_str(in), true));
+}
+
+// squish: strip, then every run of whitespace as one space.
+RValue f_squish(const RValue& in, const Args&, const KwArgs&) {
+  auto cps = utf8::decode_all(py_strip(in_str(in), Side::kBoth));
+  std::string out;
+  bool space = false;
+  for (char32_t c : cps) {
+    if (py_isspace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    utf8::append(out, c);
+  }
+  return RValue(out);
 }
 
 }  // namespace
@@ -341,6 +352,7 @@ const std::vector<FilterDef>& string_filters() {
       {"base64_decode", f_b64_decode, 0, 0},
       {"base64_url_safe_encode", f_b64u_encode, 0, 0},
       {"base64_url_safe_decode", f_b64u_decode, 0, 0},
+      {"squish", f_squish, 0, 0},
   };
   return defs;
 }

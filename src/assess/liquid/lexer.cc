@@ -100,7 +100,12 @@ std::vector<Token> lex_template(std::string_view src) {
            src[a + 1] != '%')
       a = src.find('{', a + 1);
     if (a == std::string_view::npos || a + 1 >= src.size()) {
-      emit_text(src.substr(pos));
+      std::string_view rest = src.substr(pos);
+      // python-liquid's text rule ends at `$`, which also matches before a
+      // final newline: that newline is a text of its own, and a `-}}` / `-%}`
+      // before them strips it too.
+      if (strip_next && !rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+      emit_text(rest);
       break;
     }
     bool is_output = src[a + 1] == '{';
@@ -148,14 +153,18 @@ std::vector<Token> lex_template(std::string_view src) {
         strip_next = raw_trim;
         continue;
       }
-    } else if (t.name == "comment") {
+    } else if ((t.name == "doc" && t.text.empty()) || t.name == "comment") {
+      // Blocks dropped whole, up to their end tag: a comment, and (python-
+      // liquid's doc rule) `{% doc %}` up to the first `{% enddoc %}`, tags
+      // inside included. A doc tag with an expression or no enddoc is left
+      // to the parser.
       size_t end = 0;
-      bool c_trim = false;
-      size_t e = find_end_tag(src, b + 2, "endcomment", end, c_trim);
+      bool end_trim = false;
+      size_t e = find_end_tag(src, b + 2, "end" + t.name, end, end_trim);
       if (e != std::string_view::npos) {
         emit_text(trim_before ? rstrip(text) : text);
         pos = end;
-        strip_next = c_trim;
+        strip_next = end_trim;
         continue;
       }
     }

@@ -2,8 +2,10 @@
 
 #include <exception>
 #include <mutex>
+#include <optional>
 
 #include "assess/liquid/lexer.h"
+#include "assess/liquid/limits.h"
 #include "assess/liquid/parser.h"
 #include "assess/liquid/render.h"
 #include "assess/liquid/template.h"
@@ -26,18 +28,20 @@ bool needs_cleaning(const Map& m) {
 }
 
 // Parsed templates by source, within a byte budget (least recently used
-// dropped first), each charged template_bytes().
+// dropped first), each charged template_bytes(). A template parsed under one
+// nesting limit is not reused under another (the limit may refuse what it
+// accepted).
 class TemplateCache {
  public:
-  std::shared_ptr<const Template> get(std::string_view source) {
+  std::shared_ptr<const Template> get(std::string_view source, uint64_t nesting) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto* t = lru_.find(std::string(source));
-    return t ? *t : nullptr;
+    auto* e = lru_.find(std::string(source));
+    return e && e->nesting == nesting ? e->parsed : nullptr;
   }
 
-  void put(std::string_view source, std::shared_ptr<const Template> t) {
+  void put(std::string_view source, uint64_t nesting, std::shared_ptr<const Template> t) {
     std::lock_guard<std::mutex> lock(mu_);
-    lru_.put(std::string(source), std::move(t), template_bytes(source));
+    lru_.put(std::string(source), Entry{std::move(t), nesting}, template_bytes(source));
   }
 
   void set_budget(size_t bytes) {
@@ -51,8 +55,12 @@ class TemplateCache {
   }
 
  private:
+  struct Entry {
+    std::shared_ptr<const Template> parsed;
+    uint64_t nesting;
+  };
   std::mutex mu_;
-  ByteLru<std::shared_ptr<const Template>> lru_{kDefaultTemplateCacheBytes};
+  ByteLru<Entry> lru_{kDefaultTemplateCacheBytes};
 };
 
 TemplateCache& cache() {
@@ -60,16 +68,27 @@ TemplateCache& cache() {
   return *c;
 }
 
+std::optional<Error> too_large(std::string_view source) {
+  uint64_t max = Budget::current().limits().liquid_template_bytes;
+  if (max && source.size() > max)
+    return limit_error(Limit::kLiquidTemplateBytes, max,
+                       "Liquid template too large: " + std::to_string(source.size()) + " bytes");
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<std::shared_ptr<const Template>, Error> parse(std::string_view source) {
+  if (auto e = too_large(source)) return *e;
   try {
     Parser p(lex_template(source));
     return std::shared_ptr<const Template>(std::make_shared<Template>(p.parse()));
   } catch (const LexError& e) {
-    return Error{"LiquidSyntaxError", e.message};
+    return Error{"LiquidSyntaxError", e.message, 400};
+  } catch (const FatalError& e) {
+    return Error{e.type, e.message, e.http_status};
   } catch (const std::exception& e) {
-    return Error{"RuntimeError", e.what()};
+    return Error{"RuntimeError", e.what(), 400};
   }
 }
 
@@ -79,9 +98,9 @@ std::variant<std::string, Error> render(const Template& t, const Map& context) {
     Renderer r(context, out);
     r.render_top(t.root());
   } catch (const FatalError& e) {
-    return Error{e.type, e.message};
+    return Error{e.type, e.message, e.http_status};
   } catch (const std::exception& e) {  // e.g. std::bad_alloc: never escape to the caller
-    return Error{"RuntimeError", e.what()};
+    return Error{"RuntimeError", e.what(), 400};
   }
   return out;
 }
@@ -125,12 +144,14 @@ TemplateCacheStats template_cache_stats() {
 }
 
 std::variant<std::string, Error> render_liquid(std::string_view source, const Map& context) {
-  std::shared_ptr<const Template> t = cache().get(source);
+  if (auto e = too_large(source)) return *e;
+  uint64_t nesting = Budget::current().limits().liquid_nesting_depth;
+  std::shared_ptr<const Template> t = cache().get(source, nesting);
   if (!t) {
     auto parsed = parse(source);
     if (auto* e = std::get_if<Error>(&parsed)) return *e;
     t = std::get<std::shared_ptr<const Template>>(parsed);
-    cache().put(source, t);
+    cache().put(source, nesting, t);
   }
   if (needs_cleaning(context)) return render(*t, remove_nan(context));
   return render(*t, context);

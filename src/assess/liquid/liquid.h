@@ -15,19 +15,20 @@
 #include <string_view>
 #include <variant>
 
+#include "core/status.h"
 #include "core/value.h"
 
 namespace lyn::liquid {
 
-struct Error {
-  std::string type;  // the Python exception class name, e.g. "LiquidSyntaxError"
-  std::string message;
-};
+// `type` is the Python exception class name (e.g. "LiquidSyntaxError");
+// http_status is 400 for what lynguine raises, and the limit's status for a
+// budget refusal (limits.h).
+using Error = lyn::Error;
 
 class Template;
 
 // Parses `source`; only an unterminated `{{` / `{%` is an error (LAX mode
-// drops other malformed statements).
+// drops other malformed statements), besides the budget's limits.
 std::variant<std::shared_ptr<const Template>, Error> parse(std::string_view source);
 
 // Renders against `context` as given (no preprocessing).

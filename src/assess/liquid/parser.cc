@@ -41,8 +41,25 @@ bool node_blank(const Node& n) {
   }
 }
 
+// python-liquid: an `if`, `unless` or `case` is blank only when all its
+// branches are; the first branch and `else` (every `when` of a case) then
+// render as the whole tag is, so their whitespace is output when another
+// branch holds text. An `elsif` keeps its own blankness (python-liquid
+// sets the tag's on the elsif node, not on its block).
+void share_blank(Node& n) {
+  bool blank = node_blank(n);
+  if (n.kind == Node::Kind::kIf) {
+    auto& i = static_cast<IfNode&>(n);
+    if (!i.branches.empty()) i.branches.front().second.blank = blank;
+    if (i.alternative) i.alternative->blank = blank;
+  } else if (n.kind == Node::Kind::kCase) {
+    for (auto& w : static_cast<CaseNode&>(n).whens) w.body.blank = blank;
+  }
+}
+
 void add(Block& b, NodePtr n) {
   if (!n) return;
+  share_blank(*n);
   if (!node_blank(*n)) b.blank = false;
   b.nodes.push_back(std::move(n));
 }
@@ -97,13 +114,10 @@ Block Parser::parse() {
 }
 
 Block Parser::parse_block(std::initializer_list<std::string_view> end) {
-  // Python would hit its recursion limit; we refuse before the stack does.
-  if (depth_ >= kMaxDepth) throw ParseError{"blocks nested too deeply"};
-  ++depth_;
-  struct Exit {
-    int& d;
-    ~Exit() { --d; }
-  } exit_guard{depth_};
+  // python-liquid's block_nesting_limit. Like its token stream, we do not
+  // give back the depth of a block that failed this way, so later blocks of
+  // the same template may nest one level less.
+  if (++depth_ > kBlockNestingLimit) throw ParseError{"block nesting limit reached"};
   Block nodes;
   while (!at_eof()) {
     if (at_tag(end)) break;
@@ -113,6 +127,7 @@ Block Parser::parse_block(std::initializer_list<std::string_view> end) {
     }
     advance();
   }
+  --depth_;
   return nodes;
 }
 
@@ -148,7 +163,41 @@ NodePtr Parser::parse_statement() {
   return nullptr;
 }
 
+// The end tag of a block tag, or "" for a tag without a block.
+std::string_view end_tag_of(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> kEnds[] = {
+      {"if", "endif"},
+      {"unless", "endunless"},
+      {"case", "endcase"},
+      {"for", "endfor"},
+      {"tablerow", "endtablerow"},
+      {"capture", "endcapture"},
+      {"ifchanged", "endifchanged"},
+  };
+  for (const auto& [tag, end] : kEnds)
+    if (tag == name) return end;
+  return {};
+}
+
+void Parser::skip_to(std::initializer_list<std::string_view> names) {
+  while (!at_eof() && !at_tag(names)) advance();
+}
+
 NodePtr Parser::parse_tag() {
+  std::string_view end = end_tag_of(cur().name);
+  if (end.empty()) return parse_tag_body();
+  try {
+    return parse_tag_body();
+  } catch (const ParseError& e) {
+    // python-liquid's Tag.get_node: a block tag that fails to parse is
+    // dropped up to its first end tag (nesting not counted); the caller's
+    // loop then steps over that end tag.
+    if (!e.recovered) skip_to({end});
+    throw;
+  }
+}
+
+NodePtr Parser::parse_tag_body() {
   const std::string& name = cur().name;
   const std::string& text = cur().text;
   if (name == "if") return parse_if(false);
@@ -199,8 +248,11 @@ NodePtr Parser::parse_tag() {
   if (name == "break") return std::make_unique<Node>(Node::Kind::kBreak);
   if (name == "continue") return std::make_unique<Node>(Node::Kind::kContinue);
   if (name == "liquid") {
+    // Its statements are a block one level deeper than the tag.
     auto n = std::make_unique<BlockNode>(Node::Kind::kBlock);
-    n->body = Parser(lex_liquid_tag(text)).parse();
+    Parser inner(lex_liquid_tag(text));
+    inner.depth_ = depth_;
+    n->body = inner.parse_block({});
     return n;
   }
   if (name == "ifchanged") {
@@ -209,6 +261,20 @@ NodePtr Parser::parse_tag() {
     n->body = parse_block({"endifchanged"});
     expect_end_tag("endifchanged");
     return n;
+  }
+  if (name == "doc") {
+    // A doc tag the lexer left (python-liquid's DocTag on tokens): its
+    // tokens up to `enddoc` are dropped; an expression or a nested doc tag
+    // is an error that drops everything up to `enddoc`, no enddoc drops
+    // the rest.
+    bool bad = !text.empty();
+    advance();
+    while (!at_eof() && !at_tag({"enddoc"})) {
+      if (at_tag({"doc"})) bad = true;
+      advance();
+    }
+    if (bad || at_eof()) throw ParseError{"malformed doc tag"};
+    return nullptr;
   }
   if (name == "comment") {  // no endcomment: swallows the rest
     while (!at_eof()) advance();
@@ -231,18 +297,31 @@ NodePtr Parser::parse_if(bool unless) {
     n->branches.emplace_back(std::move(cond), std::move(body));
   }
   while (at_tag({"elsif"})) {
-    require_expression();
-    ExprParser p(cur().text);
-    ExprPtr cond = p.parse_condition();
-    p.expect_end();
+    size_t tag = pos_;
+    ExprPtr cond;
+    try {
+      require_expression();
+      ExprParser p(cur().text);
+      cond = p.parse_condition();
+      p.expect_end();
+    } catch (const ParseError&) {
+      // python-liquid drops the whole tag, up to the next branch or its end.
+      if (pos_ == tag) advance();
+      skip_to({end, "elsif", "else"});
+      throw ParseError{"invalid elsif expression", true};
+    }
     advance();
     Block body = parse_block({end, "elsif", "else"});
     n->branches.emplace_back(std::move(cond), std::move(body));
   }
   if (at_tag({"else"})) {
     advance();
-    n->alternative = parse_block({end});
+    n->alternative = parse_block({end, "elsif", "else"});
   }
+  // python-liquid's if and unless tags are lax: `else` and `elsif` blocks
+  // after the `else` block are ignored, every token up to the first `end`
+  // tag (nested or not) is dropped.
+  while (!at_eof() && !at_tag({end})) advance();
   expect_end_tag(end);
   return n;
 }

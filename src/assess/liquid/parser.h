@@ -1,7 +1,8 @@
 // Liquid template parser: turns lexer tokens into a Block of nodes, with
 // python-liquid's LAX recovery: a statement that fails to parse is dropped
 // and parsing resumes at the next token; a block tag with no end tag
-// swallows the rest of the template.
+// swallows the rest of the template. Blocks nest at most 30 deep, as in
+// python-liquid; expressions are bounded by the Budget (expr_parser.h).
 //
 // Thread safety: a Parser is used by one thread for one template.
 #ifndef LYNGUINE_ASSESS_LIQUID_PARSER_H_
@@ -32,6 +33,9 @@ class Parser {
   Block parse_block(std::initializer_list<std::string_view> end);
   NodePtr parse_statement();
   NodePtr parse_tag();
+  NodePtr parse_tag_body();
+  // Advances to the first tag named in `names` (or the end).
+  void skip_to(std::initializer_list<std::string_view> names);
   NodePtr parse_if(bool unless);
   NodePtr parse_case();
   NodePtr parse_for(bool tablerow);
@@ -41,7 +45,9 @@ class Parser {
   // python-liquid's does.
   void require_expression();
 
-  static constexpr int kMaxDepth = 400;
+  // python-liquid's Environment.block_nesting_limit: deeper blocks are a
+  // (LAX-swallowed) error, which also bounds this parser's recursion.
+  static constexpr int kBlockNestingLimit = 30;
   std::vector<Token> toks_;
   size_t pos_ = 0;
   int depth_ = 0;

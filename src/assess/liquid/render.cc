@@ -1,8 +1,13 @@
+// Over 500 lines: one Renderer, its node kinds and the budget hooks they share.
 #include "assess/liquid/render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
+#include <optional>
+#include <string>
 
+#include "assess/liquid/limits.h"
 #include "assess/liquid/number.h"
 
 namespace lyn::liquid {
@@ -28,7 +33,112 @@ struct FrameGuard {
   }
 };
 
+// python-liquid's scope chain holds locals, globals, built-ins, counters
+// and the render's namespace, and one more map per loop (for, tablerow)
+// being rendered; entering a loop when it already holds
+// context_depth_limit (30) maps is a render error, which LAX mode swallows.
+// It bounds this renderer's recursion through nested loops too.
+constexpr int kBaseScopes = 5;
+constexpr int kContextDepthLimit = 30;
+
+// Charges the items a loop walks while it walks them.
+struct ScopeGuard {
+  int& scopes;
+  ~ScopeGuard() { --scopes; }
+};
+
+struct HeldBytes {
+  Budget& budget;
+  uint64_t bytes;
+  HeldBytes(Budget& b, uint64_t n) : budget(b), bytes(n) { allocate(b, n); }
+  ~HeldBytes() { budget.release(bytes); }
+};
+
+// Python's int(v) for a range literal's bound, saturated well beyond the
+// range's clamp: python-liquid takes 0 where int() raises ValueError (a
+// string that is no int, NaN); TypeError and OverflowError propagate.
+int64_t range_bound(const RValue& v) {
+  constexpr int64_t kSat = int64_t{1} << 40;
+  auto sat = [](Int i) { return static_cast<int64_t>(std::clamp<Int>(i, -kSat, kSat)); };
+  if (v.is_undefined()) return 0;  // Undefined.__int__
+  if (v.is_bool()) return v.as_bool() ? 1 : 0;
+  if (v.is_int()) return sat(v.as_int());
+  if (v.is_big()) return v.big_digits().front() == '-' ? -kSat : kSat;
+  if (v.is_float()) {
+    double d = v.as_float();
+    if (std::isnan(d)) return 0;
+    if (std::isinf(d))
+      throw FatalError{"OverflowError", "cannot convert float infinity to integer"};
+    return static_cast<int64_t>(std::clamp(std::trunc(d), -double(kSat), double(kSat)));
+  }
+  if (v.is_string()) {
+    std::optional<Int> i = parse_py_int(v.str());
+    return i ? sat(*i) : 0;
+  }
+  using K = RValue::Kind;
+  const char* type = v.is_nil()              ? "NoneType"
+                     : v.is_range()          ? "range"
+                     : v.is_map()            ? "dict"
+                     : v.kind() == K::kEmpty ? "Empty"
+                     : v.kind() == K::kBlank ? "Blank"
+                     : v.kind() == K::kLoop  ? "ForLoop"
+                                             : "list";
+  throw FatalError{"TypeError",
+                   std::string("int() argument must be a string, a bytes-like object or a real "
+                               "number, not '") +
+                       type + "'"};
+}
+
+// python-liquid's _make_range: a descending range is empty, the bounds are
+// clamped to [-1024, 1024] (the stop after its +1).
+Range make_range(int64_t start, int64_t stop) {
+  constexpr int64_t kMin = -1024, kMax = 1024;
+  if (start > stop) return Range{0, -1};
+  return Range{std::clamp(start, kMin, kMax), std::clamp(stop + 1, kMin, kMax) - 1};
+}
+
 }  // namespace
+
+Renderer::~Renderer() {
+  budget_.release(held_);
+}
+
+void Renderer::count_output(size_t n) {
+  // The current buffer is the render's output or a capture (a value to be).
+  uint64_t max = budget_.limits().liquid_output_bytes;
+  if (out_->size() > value_cap_)
+    throw_limit(Limit::kLiquidOutputBytes, max,
+                std::string(out_ == top_ ? "output stream limit reached: the render's output"
+                                         : "value too large: a capture") +
+                    " passed " + std::to_string(max) + " bytes");
+  if (out_ == top_) allocate(budget_, n);  // held until the reply is sent
+}
+
+void Renderer::emit(std::string_view text) {
+  out_->append(text);
+  count_output(text.size());
+}
+
+void Renderer::emit_value(const RValue& v) {
+  size_t before = out_->size();
+  append_output(*out_, v);
+  count_output(out_->size() - before);
+}
+
+void Renderer::enter_scope() {
+  if (scopes_ + kBaseScopes > kContextDepthLimit)
+    throw FilterError{"maximum context depth reached, possible recursive include"};
+  ++scopes_;
+}
+
+void Renderer::count_iteration() {
+  uint64_t max = budget_.limits().liquid_loop_iterations;
+  if (max && ++iterations_ > max)
+    throw_limit(Limit::kLiquidLoopIterations, max,
+                "loop iteration limit reached: the render ran more than " + std::to_string(max) +
+                    " loop iterations");
+  spend(budget_, 1);
+}
 
 void Renderer::render_top(const Block& block) {
   for (const NodePtr& n : block.nodes) {
@@ -92,7 +202,13 @@ RValue Renderer::lookup(std::string_view name) {
 }
 
 void Renderer::assign(const std::string& name, RValue v) {
+  uint64_t bytes = value_bytes(v);
+  allocate(budget_, bytes);
+  held_ += bytes;
   if (RValue* slot = find_slot(locals_, name)) {
+    uint64_t old = value_bytes(*slot);
+    budget_.release(old);
+    held_ -= old;
     *slot = std::move(v);
     return;
   }
@@ -128,12 +244,8 @@ RValue Renderer::eval(const Expr& e) {
       return v;
     }
     case Expr::Kind::kRange: {
-      RValue a = to_number(eval(*e.left), RValue(0));
-      RValue b = to_number(eval(*e.right), RValue(0));
-      auto as_i = [](const RValue& x) {
-        return x.is_int() ? static_cast<int64_t>(x.as_int()) : static_cast<int64_t>(x.to_double());
-      };
-      return RValue(Range{as_i(a), as_i(b)});
+      int64_t start = range_bound(eval(*e.left));
+      return RValue(make_range(start, range_bound(eval(*e.right))));
     }
     case Expr::Kind::kCompare: {
       RValue a = eval(*e.left);
@@ -144,8 +256,11 @@ RValue Renderer::eval(const Expr& e) {
           return RValue(equals(a, b));
         case CompareOp::kNe:
           return RValue(!equals(a, b));
-        case CompareOp::kContains:
-          return RValue(contains(a, b));
+        case CompareOp::kContains: {
+          bool r = contains(a, b, ok);
+          if (!ok) throw FilterError{"'in' and 'contains' are not supported"};
+          return RValue(r);
+        }
         case CompareOp::kLt: {
           bool r = less_than(a, b, ok);
           if (!ok) throw FilterError{"cannot compare"};
@@ -156,23 +271,34 @@ RValue Renderer::eval(const Expr& e) {
           if (!ok) throw FilterError{"cannot compare"};
           return RValue(r);
         }
+        // python-liquid: `a <= b` is `_eq(a, b) or _lt(a, b)` (so two
+        // undefined values are <=, and _lt is not asked when they are equal).
         case CompareOp::kLe: {
-          bool r = less_than(b, a, ok);
-          if (!ok) throw FilterError{"cannot compare"};
-          return RValue(!r);
-        }
-        case CompareOp::kGe: {
+          if (equals(a, b)) return RValue(true);
           bool r = less_than(a, b, ok);
           if (!ok) throw FilterError{"cannot compare"};
-          return RValue(!r);
+          return RValue(r);
+        }
+        case CompareOp::kGe: {
+          if (equals(a, b)) return RValue(true);
+          bool r = less_than(b, a, ok);
+          if (!ok) throw FilterError{"cannot compare"};
+          return RValue(r);
         }
       }
       return RValue(false);
     }
-    case Expr::Kind::kAnd:
-      return RValue(eval_condition(*e.left) && eval_condition(*e.right));
-    case Expr::Kind::kOr:
-      return RValue(eval_condition(*e.left) || eval_condition(*e.right));
+    case Expr::Kind::kLogical: {
+      // python-liquid groups and/or from the right, a and (b or c), and
+      // evaluates the left operand first: walking the terms left to right,
+      // the first that decides its level decides the whole.
+      size_t last = e.terms.size() - 1;
+      for (size_t i = 0; i < last; ++i) {
+        bool t = eval_condition(*e.terms[i]);
+        if (e.logic[i] == Logic::kAnd ? !t : t) return RValue(t);
+      }
+      return RValue(eval_condition(*e.terms[last]));
+    }
   }
   return RValue();
 }
@@ -181,6 +307,7 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
   if (!fe.expr) return RValue();
   RValue v = eval(*fe.expr);
   for (const FilterCall& f : fe.filters) {
+    spend(budget_, 1);
     if (!f.def) throw FilterError{"unknown filter '" + f.name + "'"};
     int n = static_cast<int>(f.args.size());
     if (n < f.def->min_args || n > f.def->max_args)
@@ -194,6 +321,9 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
     KwArgs kwargs;
     for (const auto& kw : f.kwargs) kwargs.emplace_back(kw.first, eval(*kw.second));
     v = f.def->fn(v, args, kwargs);
+    if (v.kind() == RValue::Kind::kStr || v.kind() == RValue::Kind::kList) {
+      if (uint64_t n = value_bytes(v); n > value_cap_) check_value_size(n, f.name);
+    }
   }
   return v;
 }
@@ -248,6 +378,9 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
     if (node.alternative) return render_block(*node.alternative);
     return Flow::kNormal;
   }
+  enter_scope();
+  ScopeGuard scope{scopes_};
+  HeldBytes held(budget_, items.size() * sizeof(RValue));
   LoopState state;
   state.name = node.loop_name;
   state.length = static_cast<int64_t>(items.size());
@@ -258,6 +391,7 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
   size_t slot = frames_.size() - 1;
   loop_ = &state;
   for (size_t i = 0; i < items.size(); ++i) {
+    count_iteration();
     state.index0 = static_cast<int64_t>(i);
     frames_[slot].second = items[i];
     Flow f = render_block(node.body);
@@ -269,6 +403,7 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
 void Renderer::render_tablerow(const ForNode& node) {
   int64_t stop = 0;
   RList items = loop_items(node, stop);
+  HeldBytes held(budget_, items.size() * sizeof(RValue));
   LoopState state;
   state.name = node.loop_name;
   state.tablerow = true;
@@ -284,22 +419,28 @@ void Renderer::render_tablerow(const ForNode& node) {
   frames_.emplace_back(node.var, RValue());
   size_t slot = frames_.size() - 1;
   loop_ = &state;
-  *out_ += "<tr class=\"row1\">\n";
+  emit("<tr class=\"row1\">\n");
+  enter_scope();
+  ScopeGuard scope{scopes_};
   for (size_t i = 0; i < items.size(); ++i) {
+    count_iteration();
     state.index0 = static_cast<int64_t>(i);
     frames_[slot].second = items[i];
     int64_t col0 = cols > 0 ? state.index0 % cols : 0;
     if (i > 0 && col0 == 0) {
-      *out_ += "</tr>\n<tr class=\"row" + std::to_string(state.index0 / cols + 1) + "\">";
+      emit("</tr>\n<tr class=\"row" + std::to_string(state.index0 / cols + 1) + "\">");
     }
-    *out_ += "<td class=\"col" + std::to_string(col0 + 1) + "\">";
+    emit("<td class=\"col" + std::to_string(col0 + 1) + "\">");
     Flow f = render_block(node.body);
-    *out_ += "</td>";
+    emit("</td>");
     if (f == Flow::kBreak) break;
   }
-  *out_ += "</tr>\n";
+  emit("</tr>\n");
 }
 
+// python-liquid's case: every `when` block renders once per value equal to
+// the subject (in order, however many match); an `else` block renders when
+// no `when` before it matched (several `else` blocks are fine).
 Renderer::Flow Renderer::render_case(const CaseNode& node) {
   RValue subject = eval(*node.subject);
   bool matched = false;
@@ -311,13 +452,13 @@ Renderer::Flow Renderer::render_case(const CaseNode& node) {
       }
       continue;
     }
-    for (const ExprPtr& v : w.values) {
-      if (equals(eval(*v), subject)) {
-        matched = true;
-        Flow f = render_block(w.body);
-        if (f != Flow::kNormal) return f;
-        break;
-      }
+    size_t count = 0;
+    for (const ExprPtr& v : w.values)
+      if (equals(subject, eval(*v))) ++count;
+    if (count) matched = true;
+    for (size_t i = 0; i < count; ++i) {
+      Flow f = render_block(w.body);
+      if (f != Flow::kNormal) return f;
     }
   }
   return Flow::kNormal;
@@ -341,16 +482,17 @@ void Renderer::render_cycle(const CycleNode& node) {
   int64_t n = static_cast<int64_t>(items.size());
   const RValue& v = items[static_cast<size_t>(*idx % n)];
   ++*idx;
-  append_output(*out_, v);
+  emit_value(v);
 }
 
 Renderer::Flow Renderer::render_node(const Node& node) {
+  spend(budget_, 1);
   switch (node.kind) {
     case Node::Kind::kText:
-      *out_ += static_cast<const TextNode&>(node).text;
+      emit(static_cast<const TextNode&>(node).text);
       return Flow::kNormal;
     case Node::Kind::kOutput:
-      append_output(*out_, eval_filtered(static_cast<const OutputNode&>(node).value));
+      emit_value(eval_filtered(static_cast<const OutputNode&>(node).value));
       return Flow::kNormal;
     case Node::Kind::kIf: {
       const auto& n = static_cast<const IfNode&>(node);
@@ -397,14 +539,14 @@ Renderer::Flow Renderer::render_node(const Node& node) {
       return Flow::kNormal;
     case Node::Kind::kIncrement: {
       int64_t& c = counter(static_cast<const CounterNode&>(node).name);
-      *out_ += std::to_string(c);
+      emit(std::to_string(c));
       ++c;
       return Flow::kNormal;
     }
     case Node::Kind::kDecrement: {
       int64_t& c = counter(static_cast<const CounterNode&>(node).name);
       --c;
-      *out_ += std::to_string(c);
+      emit(std::to_string(c));
       return Flow::kNormal;
     }
     case Node::Kind::kBreak:
@@ -423,7 +565,7 @@ Renderer::Flow Renderer::render_node(const Node& node) {
       }
       out_ = saved;
       if (buf != ifchanged_) {
-        *out_ += buf;
+        emit(buf);
         ifchanged_ = std::move(buf);
       }
       return Flow::kNormal;

@@ -6,6 +6,7 @@
 
 #include "assess/liquid/filters.h"
 #include "assess/liquid/loop_state.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace lyn::liquid {
@@ -198,9 +199,16 @@ void append_py_str(std::string& out, const RValue& v) {
     case RValue::Kind::kEmpty:
     case RValue::Kind::kBlank:
       return;
-    case RValue::Kind::kBig:
-      out += v.big_digits();
+    case RValue::Kind::kBig: {
+      // Python refuses str() of an int past sys.get_int_max_str_digits().
+      const std::string& d = v.big_digits();
+      if (d.size() - (d[0] == '-') > kMaxStrDigits)
+        throw FatalError{"ValueError",
+                         "Exceeds the limit (4300 digits) for integer string conversion; use "
+                         "sys.set_int_max_str_digits() to increase the limit"};
+      out += d;
       return;
+    }
   }
 }
 
@@ -252,24 +260,33 @@ void append_output(std::string& out, const RValue& v) {
 
 namespace {
 
+// Python's `not s or s.isspace()`.
 bool is_blank_string(std::string_view s) {
-  for (char c : s)
-    if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) return false;
+  for (char32_t c : utf8::decode_all(s))
+    if (!py_isspace(c)) return false;
   return true;
 }
 
+// python-liquid's Empty.__eq__: an empty list, dict or str (not a range).
 bool equals_empty(const RValue& v) {
+  if (v.is_range()) return false;
   if (v.is_string()) return v.str().empty();
   if (v.is_list() || v.is_map()) return v.size() == 0;
   return false;
 }
 
+// Blank.__eq__: an empty or all-whitespace str, an empty list or dict (nil
+// and false are not blank).
 bool equals_blank(const RValue& v) {
-  if (v.is_none()) return true;
-  if (v.is_bool()) return !v.as_bool();
+  if (v.is_range()) return false;
   if (v.is_string()) return is_blank_string(v.str());
   if (v.is_list() || v.is_map()) return v.size() == 0;
   return false;
+}
+
+// A bool as the int Python sees in arithmetic comparisons.
+RValue as_py_number(const RValue& v) {
+  return v.is_bool() ? RValue(Int(v.as_bool() ? 1 : 0)) : v;
 }
 
 bool num_eq(const RValue& a, const RValue& b) {
@@ -279,61 +296,133 @@ bool num_eq(const RValue& a, const RValue& b) {
   return x == y;
 }
 
+// Python's `a < b` for two ints (any size): by sign, length, then digits.
+bool integral_less(const RValue& a, const RValue& b) {
+  if (a.is_int() && b.is_int()) return a.as_int() < b.as_int();
+  std::string x = integral_str(a), y = integral_str(b);
+  bool nx = !x.empty() && x[0] == '-', ny = !y.empty() && y[0] == '-';
+  if (nx != ny) return nx;
+  std::string_view dx = std::string_view(x).substr(nx), dy = std::string_view(y).substr(ny);
+  bool less = dx.size() != dy.size() ? dx.size() < dy.size() : dx < dy;
+  bool same = dx == dy;
+  return nx ? (!less && !same) : less;
+}
+
+// Python range equality: the same sequence (all empty ranges are equal).
+bool range_eq(const Range& x, const Range& y) {
+  bool ex = x.stop < x.start, ey = y.stop < y.start;
+  if (ex || ey) return ex && ey;
+  return x.start == y.start && x.stop == y.stop;
+}
+
+bool map_eq(const RValue& a, const RValue& b) {
+  const auto& x = a.ref()->as_map();
+  const auto& y = b.ref()->as_map();
+  if (x.size() != y.size()) return false;
+  for (const auto& [k, v] : x) {
+    const Value* w = y.find(k);
+    if (!w || !py_eq(RValue::from(v), RValue::from(*w))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-bool equals(const RValue& a, const RValue& b) {
+// Python's `a == b` as python-liquid's values see it: bools are ints, the
+// `empty` and `blank` keywords compare by their __eq__ (from either side),
+// Undefined equals None and Undefined.
+bool py_eq(const RValue& a, const RValue& b) {
   using K = RValue::Kind;
   K ka = a.kind(), kb = b.kind();
-  if (kb == K::kEmpty || kb == K::kBlank) {
-    if (ka == K::kEmpty || ka == K::kBlank) return ka == kb;
-    return kb == K::kEmpty ? equals_empty(a) : equals_blank(a);
+  bool kwa = ka == K::kEmpty || ka == K::kBlank, kwb = kb == K::kEmpty || kb == K::kBlank;
+  if (kwa && kwb) return ka == kb;
+  if (kwa || kwb) {
+    const RValue& other = kwa ? b : a;
+    return (kwa ? ka : kb) == K::kEmpty ? equals_empty(other) : equals_blank(other);
   }
-  if (ka == K::kEmpty || ka == K::kBlank) return equals(b, a);
-  if (a.is_none() || b.is_none()) return a.is_none() && b.is_none();
-  if (a.is_bool() || b.is_bool()) return a.is_bool() && b.is_bool() && a.as_bool() == b.as_bool();
-  if (a.is_number() && b.is_number()) return num_eq(a, b);
+  if (a.is_none() || b.is_none()) {
+    // None == None; Undefined == Undefined or None; nil and undefined both.
+    return a.is_none() && b.is_none();
+  }
+  if ((a.is_number() || a.is_bool()) && (b.is_number() || b.is_bool()))
+    return num_eq(as_py_number(a), as_py_number(b));
   if (a.is_string() || b.is_string()) return a.is_string() && b.is_string() && a.str() == b.str();
-  if (ka == K::kRange && kb == K::kRange)
-    return a.range().start == b.range().start && a.range().stop == b.range().stop;
-  if (ka == K::kRange || kb == K::kRange) return false;
+  if (ka == K::kRange || kb == K::kRange)
+    return ka == K::kRange && kb == K::kRange && range_eq(a.range(), b.range());
   if (a.is_list() && b.is_list()) {
-    if (ka == K::kRef && kb == K::kRef) return *a.ref() == *b.ref();
+    if (ka == K::kRef && kb == K::kRef && a.ref() == b.ref()) return true;
     RList x = a.items(), y = b.items();
     if (x.size() != y.size()) return false;
     for (size_t i = 0; i < x.size(); ++i)
-      if (!equals(x[i], y[i])) return false;
+      if (!py_eq(x[i], y[i])) return false;
     return true;
   }
-  if (ka == K::kRef && kb == K::kRef) return *a.ref() == *b.ref();
+  if (a.is_map() && b.is_map()) return a.ref() == b.ref() || map_eq(a, b);
   if (ka == K::kLoop && kb == K::kLoop) return a.loop() == b.loop();
   return false;
 }
 
+// python-liquid's _eq (`==`, `!=`, case/when): the keyword or the bool goes
+// left; a bool equals only a bool; else Python's ==.
+bool equals(const RValue& a, const RValue& b) {
+  using K = RValue::Kind;
+  const RValue* l = &a;
+  const RValue* r = &b;
+  if (r->kind() == K::kEmpty || r->kind() == K::kBlank) std::swap(l, r);
+  if (r->is_bool()) std::swap(l, r);
+  if (l->is_bool()) return r->is_bool() && l->as_bool() == r->as_bool();
+  return py_eq(*l, *r);
+}
+
+// python-liquid's _lt: str with str, numbers with numbers; a bool on either
+// side is never less; anything else cannot be ordered (LiquidTypeError).
 bool less_than(const RValue& a, const RValue& b, bool& ok) {
   ok = true;
   if (a.is_string() && b.is_string()) return a.str() < b.str();
+  if (a.is_bool() || b.is_bool()) return false;
   if (a.is_number() && b.is_number()) {
-    if (a.is_int() && b.is_int()) return a.as_int() < b.as_int();
+    if (a.is_integral() && b.is_integral()) return integral_less(a, b);
     return a.to_double() < b.to_double();
   }
   ok = false;
   return false;
 }
 
-bool contains(const RValue& a, const RValue& b) {
+// python-liquid's _contains: false unless both sides are truthy; a string
+// holds str(right); a list or range holds an item == right; a dict holds
+// the key (an unhashable list or dict is Python's TypeError); anything
+// else cannot contain (LiquidTypeError: `ok` is false).
+bool contains(const RValue& a, const RValue& b, bool& ok) {
+  ok = true;
+  if (!a.truthy() || !b.truthy()) return false;
   if (a.is_string()) {
     std::string needle = py_str(b);
     return a.str().find(needle) != std::string_view::npos;
   }
   if (a.is_map()) {
-    if (!b.is_string()) return false;
-    return a.ref()->as_map().contains(b.str());
+    if (b.is_map()) throw FatalError{"TypeError", "unhashable type: 'dict'"};
+    if (b.is_list() && !b.is_range()) throw FatalError{"TypeError", "unhashable type: 'list'"};
+    return b.is_string() && a.ref()->as_map().contains(b.str());
+  }
+  if (a.is_range()) {
+    if (!(b.is_number() || b.is_bool())) return false;
+    RValue n = as_py_number(b);
+    const Range& r = a.range();
+    if (r.stop < r.start) return false;
+    bool lo, hi;
+    bool ok2;
+    lo = !less_than(n, RValue(Int(r.start)), ok2);
+    hi = !less_than(RValue(Int(r.stop)), n, ok2);
+    if (!(lo && hi)) return false;
+    // A float is in the range only when it equals one of its ints.
+    return !n.is_float() || std::floor(n.as_float()) == n.as_float();
   }
   if (a.is_list()) {
     for (const RValue& item : a.items())
-      if (equals(item, b)) return true;
+      if (py_eq(item, b)) return true;
     return false;
   }
+  ok = false;
   return false;
 }
 

@@ -135,6 +135,9 @@ class RValue {
       v_;
 };
 
+// Python's default sys.get_int_max_str_digits(): longer ints have no str().
+constexpr size_t kMaxStrDigits = 4300;
+
 // Decimal digits of a 128-bit integer.
 std::string int_str(Int i);
 // Decimal digits of any int RValue (int or big).
@@ -148,13 +151,17 @@ void append_py_repr(std::string& out, const RValue& v);
 // What `{{ v }}` writes.
 void append_output(std::string& out, const RValue& v);
 
-// Python `==`, with Liquid's empty/blank and undefined == nil.
+// Python's `==` (bools are ints; `empty`/`blank` by their __eq__; undefined
+// equals nil): what filters such as where and uniq compare with.
+bool py_eq(const RValue& a, const RValue& b);
+// python-liquid's _eq, the template's `==` and case/when.
 bool equals(const RValue& a, const RValue& b);
-// Python `<` for the kinds Liquid compares; sets `ok` false when the two
-// cannot be ordered (a LAX render error).
+// python-liquid's _lt; sets `ok` false when the two cannot be ordered (a
+// LiquidTypeError: LAX mode drops the node).
 bool less_than(const RValue& a, const RValue& b, bool& ok);
-// Liquid's `contains`.
-bool contains(const RValue& a, const RValue& b);
+// python-liquid's `contains`; `ok` as for less_than. Throws FatalError
+// (Python's TypeError) for a list or dict looked up in a dict.
+bool contains(const RValue& a, const RValue& b, bool& ok);
 
 // Member lookup: `v.key` / `v[key]`, with size/first/last. Undefined when
 // missing.

@@ -1,0 +1,43 @@
+#include "ops/stale_socket.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "core/fs.h"
+
+namespace lyn::ops {
+
+Status remove_stale_socket(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Ok{};
+    return os_error(errno, path);
+  }
+  if (!S_ISSOCK(st.st_mode))
+    return Error{"FileExistsError", path + " exists and is not a socket; not touching it", 409};
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path)
+    return Error{"OSError", "Unix socket path too long: " + path, 500};
+  std::memcpy(addr.sun_path, path.data(), path.size());
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return os_error(errno, path);
+  // A blocking connect to a Unix socket returns at once: accepted (or queued
+  // in the backlog) by a live listener, or ECONNREFUSED if none listens.
+  int r;
+  do {
+    r = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  } while (r != 0 && errno == EINTR);
+  if (r == 0 || errno == EAGAIN)
+    return Error{"FileExistsError", "a server is listening on " + path, 409};
+  if (errno != ECONNREFUSED) return os_error(errno, path);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return os_error(errno, path);
+  return Ok{};
+}
+
+}  // namespace lyn::ops
