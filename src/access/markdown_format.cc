@@ -35,6 +35,10 @@ size_t boundary_at(std::string_view s, size_t pos) {
 
 }  // namespace
 
+size_t approx_bytes(const FrontMatter& fm) {
+  return sizeof(FrontMatter) + approx_value_bytes(Value(fm.fields)) + fm.content.capacity();
+}
+
 Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view source_name) {
   std::string_view text = py_strip(raw);
   FrontMatter out;

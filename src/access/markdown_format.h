@@ -23,6 +23,9 @@ struct FrontMatter {
   bool header_broken = false;  // the header was not valid YAML
 };
 
+// What a cached FrontMatter costs (access/file_cache.h).
+size_t approx_bytes(const FrontMatter& fm);
+
 // Splits and parses. A header that is not valid YAML is an error of type
 // "FileFormatError"; one that PyYAML fails on with a Python exception
 // (ValueError of `n: 0x_`), or whose mapping has a key that is not a string
