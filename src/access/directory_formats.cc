@@ -1,3 +1,4 @@
+// Over 500 lines: the directory, glob and list readers and the writer share lynguine's path and store-field rules.
 #include "access/directory_formats.h"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// Over 500 lines: hstack, vstack and series share pandas' join and concat rules.
 #include "access/stack_formats.h"
 
 #include <algorithm>
