@@ -8,10 +8,18 @@
 #include <string>
 
 #include "access/registry.h"
+#include "core/frame_json.h"
 #include "core/json.h"
 
 namespace lyn::access {
 namespace {
+
+// The {records, columns, shape, dtypes} answer, through its JSON text.
+Value frame_to_data_json(const Frame& f) {
+  std::string text;
+  append_frame_data_json(text, f);
+  return *parse_json(text);
+}
 
 Result<Frame> fake(const std::string& json) {
   auto details = parse_json(json);
@@ -38,19 +46,19 @@ TEST(FakeReader, ListOfGeneratorsGivesColumnsWithPandasDtypes) {
   EXPECT_EQ(col(*f, "age").dtype, "int64");
   EXPECT_EQ(col(*f, "birthdate").dtype, "object");
   EXPECT_EQ(col(*f, "name").dtype, "object");
-  for (const auto& v : col(*f, "email").values)
+  for (const auto& v : col(*f, "email").values())
     EXPECT_TRUE(std::regex_match(v.as_string(), std::regex(R"([a-z]+\d{4}@[a-z.]+)")))
         << v.as_string();
-  for (const auto& v : col(*f, "birthdate").values) {
+  for (const auto& v : col(*f, "birthdate").values()) {
     ASSERT_TRUE(v.is_date());
     EXPECT_GE(v.as_date().year, 1934);
     EXPECT_LE(v.as_date().year, 2006);
   }
-  for (const auto& v : col(*f, "age").values) {
+  for (const auto& v : col(*f, "age").values()) {
     EXPECT_GE(v.as_int(), 17);
     EXPECT_LE(v.as_int(), 100);
   }
-  for (const auto& v : col(*f, "phone").values)
+  for (const auto& v : col(*f, "phone").values())
     EXPECT_TRUE(std::regex_match(v.as_string(), std::regex(R"(\+1(\d{10}|-\d{3}-\d{3}-\d{4}))")))
         << v.as_string();
 }
@@ -69,7 +77,7 @@ TEST(FakeReader, NamesStayUniqueForAnIndex) {
   auto f = fake(R"({"type": "fake", "nrows": 50, "cols": ["name", "email"], "index": "name"})");
   ASSERT_TRUE(f.ok());
   std::set<std::string> names;
-  for (const auto& v : col(*f, "name").values) names.insert(v.as_string());
+  for (const auto& v : col(*f, "name").values()) names.insert(v.as_string());
   EXPECT_EQ(names.size(), 50u);
 }
 

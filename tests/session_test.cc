@@ -194,9 +194,9 @@ TEST(SessionFrame, SeriesAndOutputs) {
   Frame sub = cdf.get_subseries();
   ASSERT_EQ(sub.num_rows(), 3u);
   EXPECT_EQ(sub.num_columns(), 3u);
-  EXPECT_EQ(sub.to_records()[1], Value(Map{{"session", Value("2024-09-10")},
-                                           {"attended", Value(true)},
-                                           {"minutes", Value(50)}}));
+  EXPECT_EQ(sub.record(1), Value(Map{{"session", Value("2024-09-10")},
+                                     {"attended", Value(true)},
+                                     {"minutes", Value(50)}}));
 
   ASSERT_TRUE(cdf.set_column(Value("minutes")).ok());
   EXPECT_EQ(value_of(cdf.get_value()), Value(0));

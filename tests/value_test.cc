@@ -3,8 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace lyn {
 namespace {
@@ -25,6 +30,59 @@ TEST(ValueTest, FloatReprMatchesPython) {
   EXPECT_EQ(py_float_repr(std::numeric_limits<double>::infinity()), "inf");
   EXPECT_EQ(py_float_repr(-std::numeric_limits<double>::infinity()), "-inf");
   EXPECT_EQ(py_float_repr(std::nan("")), "nan");
+}
+
+// Python's float repr by its definition: the shortest round-trip digits
+// (std::to_chars gives them), in fixed notation when -4 <= exponent < 16.
+std::string reference_float_repr(double d) {
+  char buf[64];
+  char* end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr;
+  std::string s(buf, end), sign;
+  if (s[0] == '-') {
+    sign = "-";
+    s.erase(0, 1);
+  }
+  size_t e = s.find('e');
+  std::string digits;
+  for (char c : s.substr(0, e))
+    if (c != '.') digits += c;
+  int exp = std::stoi(s.substr(e + 1));
+  if (exp < -4 || exp >= 16) return "";  // only the fixed layout is compared here
+  int point = exp + 1;
+  if (point <= 0) return sign + "0." + std::string(-point, '0') + digits;
+  if (point >= static_cast<int>(digits.size()))
+    return sign + digits + std::string(point - digits.size(), '0') + ".0";
+  return sign + digits.substr(0, point) + "." + digits.substr(point);
+}
+
+TEST(ValueTest, FloatReprShortDecimalsMatchTheDefinition) {
+  std::mt19937_64 rng(7);
+  std::vector<double> cases = {
+      1e-4,    0.00012, 1e14,   999999999999999.0,     123456789012345.6, 0.1 + 0.2, 1.0 / 3,
+      2.0 / 3, 100.0,   5e-324, 1.7976931348623157e308};
+  for (int i = 0; i < 200000; ++i) {
+    int digits = static_cast<int>(rng() % 16);
+    double scale = std::pow(10.0, static_cast<int>(rng() % 20) - 8);
+    cases.push_back(static_cast<double>(rng() % 100000) / 100 * scale);  // prices, scores
+    cases.push_back(
+        std::round(std::ldexp(static_cast<double>(rng() >> 11), -53) * std::pow(10.0, digits)) /
+        std::pow(10.0, static_cast<int>(rng() % 16)));
+    double any;
+    uint64_t bits = rng();
+    std::memcpy(&any, &bits, sizeof any);
+    cases.push_back(any);
+  }
+  size_t compared = 0;
+  for (double d : cases) {
+    for (double v : {d, -d}) {
+      if (!std::isfinite(v) || v == 0) continue;
+      std::string want = reference_float_repr(v);
+      if (want.empty()) continue;
+      ++compared;
+      ASSERT_EQ(py_float_repr(v), want) << std::hexfloat << v;
+    }
+  }
+  EXPECT_GT(compared, 400000u);
 }
 
 TEST(ValueTest, StrOfScalars) {

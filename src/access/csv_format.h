@@ -2,15 +2,14 @@
 // pd.read_csv(filename, dtype=..., header=..., delimiter=..., quotechar=...)
 // and df.to_csv(sep=..., quotechar=..., header=True, index=False).
 //
-// The reader is a hand-written single-pass RFC 4180 tokenizer (quoted
-// fields with delimiters, newlines and doubled quotes; CRLF, CR or LF line
-// ends; a leading UTF-8 BOM; blank lines skipped) followed by pandas' type
-// inference per column: int64, float64 (ints with gaps, inf/Infinity),
-// bool (True/TRUE/true, False/FALSE/false; with gaps: object), uint64,
-// otherwise object strings. pandas' default NA markers are missing values
-// ("", "NA", "N/A", "NaN", "null", ...; "None" stays a string). Fields are
-// string_views into the file text, so parsing allocates only per column and
-// per output string.
+// The reader tokenizes the text once (csv_tokenizer.h: RFC 4180 quoting,
+// CRLF, CR or LF line ends, a leading UTF-8 BOM, blank lines skipped) and
+// feeds each field straight into its typed column with pandas' inference
+// (csv_infer.h: int64, float64, bool, uint64, object text; pandas' NA
+// markers). No cell is ever a Value: columns are contiguous vectors and
+// text arenas (core/column.h). A column that turns to text after numbers,
+// or has a forced dtype, is rebuilt from a second tokenizing pass over its
+// fields only.
 //
 // Thread safety: free functions on caller-owned data; safe from any
 // thread. The FileCache passed through IoContext synchronises itself.
@@ -24,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "access/read_budget.h"
 #include "access/registry.h"
 #include "core/frame.h"
 #include "core/status.h"
@@ -40,6 +40,9 @@ struct CsvOptions {
   // lynguine `dtypes` entries: field name -> lynguine type function name
   // (str_type, int_type, float_type, bool_type).
   std::vector<std::pair<std::string, std::string>> dtypes;
+  // The request's budget: parsing stops with its error once the rows would
+  // pass what is left (null: no limit).
+  const ReadBudget* budget = nullptr;
 };
 
 // Reads `header`, `delimiter`, `quotechar` and `dtypes` from a description.

@@ -1,3 +1,4 @@
+// Over 500 lines: the directory, glob and list readers and the writer share lynguine's path and store-field rules.
 #include "access/directory_formats.h"
 
 #include <dirent.h>
@@ -131,6 +132,7 @@ Result<Frame> read_found(std::vector<Found> files, const StoreFields& sf, const 
   List records;
   records.reserve(files.size());
   for (const auto& f : files) {
+    if (auto st = ctx.charge_read(f.path, f.text); !st.ok()) return st.error();
     auto recs = reader(f.path, f.text, ctx);
     if (!recs.ok()) return recs.error();
     for (auto& r : *recs) {
@@ -435,16 +437,17 @@ Result<Frame> read_file_list(const Map& details, const IoContext& ctx) {
 }
 
 List frame_records_with_index(const Frame& frame) {
-  List records = frame.to_records();
-  if (frame.index) {
-    std::string key = frame.index->key();
-    for (size_t i = 0; i < records.size(); ++i) {
-      Map m;
-      m.set(key, frame.index->values[i]);
-      for (auto& [k, v] : records[i].as_map())
-        if (k != key) m.set(k, v);
-      records[i] = Value(std::move(m));
+  List records;
+  records.reserve(frame.num_rows());
+  const std::string key = frame.index ? frame.index->key() : std::string();
+  for (size_t i = 0; i < frame.num_rows(); ++i) {
+    Map m;
+    if (frame.index) m.set(key, frame.index->at(i));
+    for (const auto& c : frame.columns) {
+      std::string k = c.key();
+      if (!frame.index || k != key) m.set(k, c.at(i));
     }
+    records.emplace_back(std::move(m));
   }
   return records;
 }

@@ -103,11 +103,8 @@ Result<Frame> read_fake(const Map& details, const IoContext& /*ctx*/) {
   // pd.DataFrame([]) has no columns at all.
   if (rows == 0) return f;
   for (const auto& [col, gen] : columns) {
-    Column c;
-    c.name = Value(col);
-    c.values = fake_column(gen, static_cast<size_t>(rows), rng);
-    c.dtype = fake_dtype(gen);
-    f.columns.push_back(std::move(c));
+    f.columns.emplace_back(Value(col), fake_dtype(gen),
+                           fake_column(gen, static_cast<size_t>(rows), rng));
   }
   if (f.columns.empty()) return frame_of_empty_rows(static_cast<size_t>(rows));
   return f;

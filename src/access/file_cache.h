@@ -4,6 +4,11 @@
 // inode, ctime in ns) stamp is unchanged, so a file edited between two
 // requests -- even within the same second -- is never served stale.
 //
+// Memory: entries are charged their approximate bytes (approx_bytes() of
+// the cached object, found by argument-dependent lookup) and the least
+// recently used ones are dropped once the total passes the byte budget; an
+// object larger than the whole budget is served but not kept.
+//
 // Thread safety: all methods may be called from any thread; a mutex guards
 // the map and parsing happens outside it (two threads may parse the same
 // file at once; the last one wins, both answers are correct).
@@ -15,13 +20,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
+#include "core/byte_lru.h"
+#include "core/frame.h"
 #include "core/status.h"
+#include "core/value.h"
 
 namespace lyn {
 
@@ -37,9 +43,20 @@ struct FileStamp {
 // Stats `path`; nullopt-like (size -1) when it does not exist.
 FileStamp stamp_file(const std::string& path);
 
+// What a cached object costs, for the types cached here.
+inline size_t approx_bytes(const Value& v) {
+  return approx_value_bytes(v);
+}
+inline size_t approx_bytes(const Frame& f) {
+  return f.approx_bytes();
+}
+
 class FileCache {
  public:
-  explicit FileCache(size_t max_entries = 4096) : max_entries_(max_entries) {}
+  // Sized for a laptop; ApiOptions::cache_bytes overrides it.
+  static constexpr size_t kDefaultBudget = size_t{256} << 20;
+
+  explicit FileCache(size_t budget_bytes = kDefaultBudget) : lru_(budget_bytes) {}
 
   // Returns the cached object for (path, tag) if the file is unchanged,
   // else runs `load` (which reads the file itself) and caches its result.
@@ -50,10 +67,10 @@ class FileCache {
     std::string key = tag + '\0' + path;
     if (st.size >= 0) {
       std::lock_guard<std::mutex> lock(mu_);
-      auto it = map_.find(key);
-      if (it != map_.end() && it->second.stamp == st) {
+      Entry* e = lru_.find(key);
+      if (e && e->stamp == st) {
         ++hits_;
-        return std::static_pointer_cast<const T>(it->second.data);
+        return std::static_pointer_cast<const T>(e->data);
       }
     }
     ++misses_;
@@ -62,22 +79,35 @@ class FileCache {
     auto ptr = std::make_shared<const T>(std::move(loaded).value());
     // Only cache when the file did not change while we read it.
     if (st.size >= 0 && stamp_file(path) == st) {
+      size_t bytes = approx_bytes(*ptr);
       std::lock_guard<std::mutex> lock(mu_);
-      if (map_.size() >= max_entries_) map_.clear();
-      map_[key] = Entry{st, ptr};
+      lru_.put(key, Entry{st, ptr}, bytes);
     }
     return ptr;
   }
 
   void clear() {
     std::lock_guard<std::mutex> lock(mu_);
-    map_.clear();
+    lru_.clear();
+  }
+  void set_budget(size_t budget_bytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    lru_.set_budget(budget_bytes);
+  }
+
+  struct Stats {
+    uint64_t hits = 0, misses = 0, evictions = 0;
+    size_t entries = 0, bytes = 0, budget = 0;
+  };
+  Stats stats() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {hits_, misses_, lru_.evictions(), lru_.size(), lru_.bytes(), lru_.budget()};
   }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
   size_t size() const {
     std::lock_guard<std::mutex> lock(mu_);
-    return map_.size();
+    return lru_.size();
   }
 
  private:
@@ -85,9 +115,8 @@ class FileCache {
     FileStamp stamp;
     std::shared_ptr<const void> data;
   };
-  size_t max_entries_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> map_;
+  ByteLru<Entry> lru_;
   std::atomic<uint64_t> hits_{0}, misses_{0};
 };
 

@@ -38,11 +38,7 @@ bool has_column(const Frame& f, const Value& label) {
 }
 
 Column none_column(std::string name, size_t rows) {
-  Column c;
-  c.name = Value(std::move(name));
-  c.dtype = "object";
-  c.values.assign(rows, Value());
-  return c;
+  return Column(Value(std::move(name)), "object", std::vector<Value>(rows, Value()));
 }
 
 Error missing_column_error(const char* option, const Value& label, const Frame& f) {

@@ -25,7 +25,7 @@ Result<Value> load_yaml_file(const IoContext& ctx, const std::string& path,
 }
 
 Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = details.find("filename")->as_string();
   auto load = [&]() { return load_yaml_file(ctx, path, shown); };
   if (ctx.cache) {
@@ -38,7 +38,7 @@ Result<Frame> read_yaml(const Map& details, const IoContext& ctx) {
 }
 
 Result<Frame> read_markdown(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = details.find("filename")->as_string();
   LYN_TRY_ASSIGN(fm, load_markdown_file(ctx.paths, path, shown, ctx.cache));
   // A header that is not YAML reads as no fields (and no content): one row

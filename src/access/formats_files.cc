@@ -40,7 +40,7 @@ WriterFn directory_writer(FileWriter writer) {
 }
 
 Result<Frame> read_bibtex(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   LYN_TRY_ASSIGN(entries, read_bibtex_records(path, shown_name(details), ctx));
   return bibtex_frame(std::move(entries));
 }
@@ -54,7 +54,7 @@ Status write_bibtex(const Frame& frame, const Map& details, const IoContext& ctx
 }
 
 Result<Frame> read_excel(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = shown_name(details);
   LYN_TRY_ASSIGN(bytes, ctx.paths.read_file(path, shown, size_t{256} << 20));
   ExcelReadOptions opts;

@@ -28,30 +28,26 @@ Result<Frame> frame_from_python_data(const Value& data) {
       }
       Frame f;
       for (const auto& [col, inner] : m) {
-        Column c;
-        c.name = Value(col);
-        c.values.reserve(index.size());
+        std::vector<Value> cells;
+        cells.reserve(index.size());
         for (const auto& k : index) {
           if (inner.is_map()) {
             const Value* v = inner.as_map().find(k);
-            c.values.push_back(v ? *v : Value::nan());
+            cells.push_back(v ? *v : Value::nan());
           } else {
-            c.values.push_back(inner);
+            cells.push_back(inner);
           }
         }
-        c.dtype = infer_dtype(c.values);
+        Column c = Column::inferred(Value(col), std::move(cells));
         // On an empty index pandas types a mapping's column float64 and a
         // scalar's by the scalar.
-        if (c.values.empty()) {
+        if (c.empty()) {
           std::vector<Value> one{inner};
           c.dtype = inner.is_map() ? "float64" : infer_dtype(one);
         }
         f.columns.push_back(std::move(c));
       }
-      Column idx;
-      idx.dtype = "object";
-      for (const auto& k : index) idx.values.emplace_back(k);
-      f.index = std::move(idx);
+      f.index = Column(Value(), "object", std::vector<Value>(index.begin(), index.end()));
       return f;
     }
     return frame_from_data(data);
@@ -75,20 +71,18 @@ Result<Frame> frame_from_python_data(const Value& data) {
     if (!any_list) width = 1;
     Frame f;
     for (size_t j = 0; j < width; ++j) {
-      Column c;
-      c.name = Value(static_cast<int64_t>(j));
-      c.values.reserve(l.size());
+      std::vector<Value> cells;
+      cells.reserve(l.size());
       for (const auto& v : l) {
         if (!any_list) {
-          c.values.push_back(v);
+          cells.push_back(v);
         } else if (v.is_list()) {
-          c.values.push_back(j < v.as_list().size() ? v.as_list()[j] : Value());
+          cells.push_back(j < v.as_list().size() ? v.as_list()[j] : Value());
         } else {
           return Error::value("DataFrame constructor not properly called!");
         }
       }
-      c.dtype = infer_dtype(c.values);
-      f.columns.push_back(std::move(c));
+      f.columns.push_back(Column::inferred(Value(static_cast<int64_t>(j)), std::move(cells)));
     }
     return f;
   }
@@ -96,7 +90,7 @@ Result<Frame> frame_from_python_data(const Value& data) {
 }
 
 Result<Frame> read_json(const Map& details, const IoContext& ctx) {
-  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
   std::string shown = shown_filename(details);
   auto load = [&]() -> Result<Value> {
     auto text = ctx.paths.read_file(path, shown);
@@ -144,7 +138,7 @@ std::string format_json_records(const Frame& frame) {
       if (j) out += ", ";
       append_json_string(out, keys[j]);
       out += ": ";
-      append_cell(out, frame.columns[j].values[i]);
+      append_cell(out, frame.columns[j].at(i));
     }
     out += '}';
   }

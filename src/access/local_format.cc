@@ -8,10 +8,7 @@ namespace lyn::access {
 
 Frame frame_of_empty_rows(size_t rows) {
   Frame f;
-  Column idx;
-  idx.dtype = "int64";
-  for (size_t i = 0; i < rows; ++i) idx.values.emplace_back(static_cast<int64_t>(i));
-  f.index = std::move(idx);
+  f.index = Column::range(Value(), rows);
   return f;
 }
 
@@ -25,18 +22,9 @@ Result<Frame> frame_from_data_or_scalars(const Value& data, const Map& details) 
       // pd.DataFrame(data, index=[details.get("index", "value")]): one row
       // (an empty mapping is one row with no columns).
       Frame f;
-      for (const auto& [k, v] : m) {
-        Column c;
-        c.name = Value(k);
-        c.values.push_back(v);
-        c.dtype = infer_dtype(c.values);
-        f.columns.push_back(std::move(c));
-      }
-      Column idx;
+      for (const auto& [k, v] : m) f.columns.push_back(Column::inferred(Value(k), {v}));
       const Value* label = details.find("index");
-      idx.values.push_back(label ? *label : Value("value"));
-      idx.dtype = infer_dtype(idx.values);
-      f.index = std::move(idx);
+      f.index = Column::inferred(Value(), {label ? *label : Value("value")});
       return f;
     }
   }

@@ -81,6 +81,10 @@ Result<FrontMatter> parse_json_front_matter(std::string_view text) {
 
 }  // namespace
 
+size_t approx_bytes(const FrontMatter& fm) {
+  return sizeof(FrontMatter) + approx_value_bytes(Value(fm.fields)) + fm.content.capacity();
+}
+
 Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view source_name) {
   std::string_view text = py_strip(raw);
   FrontMatter out;

@@ -23,6 +23,9 @@ struct FrontMatter {
   bool header_broken = false;  // the header was not valid YAML
 };
 
+// What a cached FrontMatter costs (access/file_cache.h).
+size_t approx_bytes(const FrontMatter& fm);
+
 // Splits and parses as python-frontmatter does: a YAML header between
 // `---` lines, or a JSON one between `{` and `}` lines. A YAML header that
 // does not parse is an error of type "FileFormatError" (lynguine reads it as
@@ -32,8 +35,8 @@ struct FrontMatter {
 // python-frontmatter's TypeError "keywords must be strings", one with a
 // `content` or `handler` key its "got multiple values" TypeError. A header
 // that is not a mapping reads as no fields. (TOML `+++` headers, which
-// python-frontmatter reads only when the toml module is installed, are read
-// as content: the pinned oracle has no toml module.)
+// python-frontmatter reads when the toml module is installed, are read as
+// content: no TOML parser is among our dependencies; README: differences.)
 Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view source_name);
 
 // Reads a markdown file (through `cache` when given). As lynguine does, a

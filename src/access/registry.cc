@@ -84,6 +84,14 @@ VarExpansion configured_path(const std::string& written, const IoContext& ctx) {
   return VarExpansion{written, {}};
 }
 
+Result<std::string> resolve_input_file(const Map& details, const IoContext& ctx) {
+  LYN_TRY_ASSIGN(path, resolve_data_file(details, ctx));
+  // The error shows the file as the description names it (no $VAR values).
+  if (auto st = ctx.charge_read(path, details.find("filename")->as_string()); !st.ok())
+    return st.error();
+  return path;
+}
+
 Result<Frame> read_data(const Value& details, const IoContext& ctx) {
   if (!details.is_map())
     return Error::value("Data source details for read_data must be a mapping.");
@@ -99,6 +107,8 @@ Result<Frame> read_data(const Value& details, const IoContext& ctx) {
   if (!fn) return Error::value("Unknown type \"" + t + "\" in read_data.");
   auto frame = (*fn)(m, ctx);
   if (!frame.ok()) return frame.error();
+  if (ctx.budget)
+    if (auto st = ctx.budget->charge_rows(frame->num_rows()); !st.ok()) return st.error();
   return finalize_frame(std::move(frame).value(), m);
 }
 

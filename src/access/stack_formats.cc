@@ -1,3 +1,4 @@
+// Over 500 lines: hstack, vstack and series share pandas' join and concat rules.
 #include "access/stack_formats.h"
 
 #include <algorithm>
@@ -124,22 +125,21 @@ void sort_outer(RowPairs& pairs, const std::vector<Value>& labels) {
 }
 
 Column take(const Column& src, const RowPairs& pairs, bool left_side) {
-  Column c;
-  c.name = src.name;
-  c.values.reserve(pairs.size());
+  std::vector<Value> cells;
+  cells.reserve(pairs.size());
   bool gaps = false;
   for (const auto& p : pairs) {
     ptrdiff_t r = left_side ? p.first : p.second;
     if (r == kNone) {
       gaps = true;
-      c.values.push_back(gap_value(src.dtype));
+      cells.push_back(gap_value(src.dtype));
     } else {
-      c.values.push_back(src.values[static_cast<size_t>(r)]);
+      cells.push_back(src.at(static_cast<size_t>(r)));
     }
   }
-  c.dtype = gaps ? promote_for_gaps(src.dtype) : src.dtype;
-  if (c.dtype == "float64" && src.dtype != "float64") to_float_values(c.values);
-  return c;
+  std::string dtype = gaps ? promote_for_gaps(src.dtype) : src.dtype;
+  if (dtype == "float64" && src.dtype != "float64") to_float_values(cells);
+  return Column(src.name, std::move(dtype), std::move(cells));
 }
 
 Status apply_suffixes(const Frame& left, const Frame& right, const std::vector<std::string>& skip,
@@ -209,7 +209,7 @@ Result<Frame> merge_frames(const Frame& left, const Frame& right,
   auto keys_of = [](const std::vector<const Column*>& cols, size_t n) {
     std::vector<std::string> keys(n);
     for (size_t i = 0; i < n; ++i)
-      for (const Column* c : cols) keys[i] += label_key(c->values[i]) + '\x1f';
+      for (const Column* c : cols) keys[i] += label_key(c->at(i)) + '\x1f';
     return keys;
   };
   auto pairs = match_rows(keys_of(lk, left.num_rows()), keys_of(rk, right.num_rows()), how);
@@ -217,8 +217,8 @@ Result<Frame> merge_frames(const Frame& left, const Frame& right,
   if (how == "outer" && on.size() == 1) {
     std::vector<Value> labels;
     for (const auto& [i, j] : *pairs)
-      labels.push_back(i != kNone ? lk[0]->values[static_cast<size_t>(i)]
-                                  : rk[0]->values[static_cast<size_t>(j)]);
+      labels.push_back(i != kNone ? lk[0]->at(static_cast<size_t>(i))
+                                  : rk[0]->at(static_cast<size_t>(j)));
     sort_outer(*pairs, labels);
   }
   std::vector<std::string> lnames, rnames;
@@ -235,10 +235,13 @@ Result<Frame> merge_frames(const Frame& left, const Frame& right,
       bool gaps = false;
       for (size_t r = 0; r < pairs->size(); ++r) {
         auto [i, j] = (*pairs)[r];
-        if (i == kNone) col.values[r] = rsrc->values[static_cast<size_t>(j)];
+        if (i == kNone) col.set(r, rsrc->at(static_cast<size_t>(j)));
         if (i == kNone) gaps = true;
       }
-      if (gaps) col.dtype = src.dtype == rsrc->dtype ? src.dtype : infer_dtype(col.values);
+      if (gaps && src.dtype == rsrc->dtype)
+        col.dtype = src.dtype;
+      else if (gaps)
+        col = Column::inferred(std::move(col.name), col.values());
     }
     col.name = Value(lnames[c]);
     out.columns.push_back(std::move(col));
@@ -299,25 +302,24 @@ Result<Frame> join_frames(const Frame& left, const Frame& right, const std::stri
     if (rnames[c] != col.key()) col.name = Value(rnames[c]);
     out.columns.push_back(std::move(col));
   }
-  Column idx;
-  idx.name = left.index ? left.index->name : Value();
+  std::string idx_dtype;
   // pandas joins an index of numbers with one of strings as object.
   auto numeric = [](const std::string& d) {
     return d == "int64" || d == "float64" || d == "uint64" || d == "int32";
   };
   const std::string ld = index_dtype(left), rd = index_dtype(right);
   if (ld != rd && !(numeric(ld) && numeric(rd)))
-    idx.dtype = "object";
+    idx_dtype = "object";
   else if (from_left && !from_right)
-    idx.dtype = index_dtype(left);
+    idx_dtype = index_dtype(left);
   else if (from_right && !from_left)
-    idx.dtype = index_dtype(right);
-  idx.values = std::move(labels);
-  if (idx.values.empty())
-    idx.dtype = index_dtype(left);
-  else if (idx.dtype.empty())
-    idx.dtype = infer_dtype(idx.values);
-  out.index = std::move(idx);
+    idx_dtype = index_dtype(right);
+  if (labels.empty())
+    idx_dtype = index_dtype(left);
+  else if (idx_dtype.empty())
+    idx_dtype = infer_dtype(labels);
+  out.index =
+      Column(left.index ? left.index->name : Value(), std::move(idx_dtype), std::move(labels));
   return out;
 }
 
@@ -352,31 +354,31 @@ Frame concat_frames(const std::vector<Frame>& frames, bool ignore_index) {
       dtype = num_a && num_b ? "float64" : "object";
     }
     if (gaps) dtype = promote_for_gaps(dtype);
-    Column col;
-    col.name = names[n];
-    col.dtype = dtype;
+    std::vector<Value> cells;
     for (const auto& f : frames) {
       const Column* c = f.find(key);
-      if (c)
-        col.values.insert(col.values.end(), c->values.begin(), c->values.end());
-      else
-        col.values.insert(col.values.end(), f.num_rows(), gap_value(dtype));
+      if (c) {
+        std::vector<Value> more = c->values();
+        cells.insert(cells.end(), std::make_move_iterator(more.begin()),
+                     std::make_move_iterator(more.end()));
+      } else {
+        cells.insert(cells.end(), f.num_rows(), gap_value(dtype));
+      }
     }
-    if (dtype == "float64") to_float_values(col.values);
-    out.columns.push_back(std::move(col));
+    if (dtype == "float64") to_float_values(cells);
+    out.columns.push_back(Column(names[n], dtype, std::move(cells)));
   }
   bool any_index =
       std::any_of(frames.begin(), frames.end(), [](const Frame& f) { return f.index.has_value(); });
   if (!ignore_index && any_index) {
-    Column idx;
-    idx.name = frames.front().index ? frames.front().index->name : Value();
+    Value idx_name = frames.front().index ? frames.front().index->name : Value();
+    std::vector<Value> labels;
     for (const auto& f : frames) {
-      if (!f.index || !(f.index->name == idx.name)) idx.name = Value();
-      auto labels = f.row_labels();
-      idx.values.insert(idx.values.end(), labels.begin(), labels.end());
+      if (!f.index || !(f.index->name == idx_name)) idx_name = Value();
+      auto more = f.row_labels();
+      labels.insert(labels.end(), more.begin(), more.end());
     }
-    idx.dtype = infer_dtype(idx.values);
-    out.index = std::move(idx);
+    out.index = Column::inferred(std::move(idx_name), std::move(labels));
   }
   return out;
 }
@@ -450,12 +452,10 @@ Result<Frame> read_stack(const Map& details, const IoContext& ctx) {
                           std::to_string(f.num_rows()) + " rows");
     for (const auto& c : f.columns) {
       // final_df[col] = value: a scalar assignment infers the dtype anew.
-      Column col;
-      col.name = c.name;
-      col.values.push_back(c.values[0]);
-      col.dtype = is_nullable_dtype(c.dtype) ? c.dtype : infer_dtype(col.values);
-      if (col.values[0].is_null() && !is_nullable_dtype(c.dtype)) col.dtype = "object";
-      out.set_column(std::move(col));
+      std::vector<Value> cell{c.at(0)};
+      std::string dtype = is_nullable_dtype(c.dtype) ? c.dtype : infer_dtype(cell);
+      if (cell[0].is_null() && !is_nullable_dtype(c.dtype)) dtype = "object";
+      out.set_column(Column(c.name, std::move(dtype), std::move(cell)));
     }
   }
   if (out.columns.empty()) return Error::value("No data sources provided for stack.");
@@ -474,8 +474,9 @@ Result<Frame> read_series(const Map& details, const IoContext& ctx) {
   std::vector<Value> labels;
   std::vector<std::vector<size_t>> rows;
   std::unordered_map<std::string, size_t> seen;
-  for (size_t i = 0; i < df.index->values.size(); ++i) {
-    const Value& v = df.index->values[i];
+  const std::vector<Value> index_labels = df.index->values();
+  for (size_t i = 0; i < index_labels.size(); ++i) {
+    const Value& v = index_labels[i];
     auto [it, inserted] = seen.emplace(label_key(v), labels.size());
     if (inserted) {
       labels.push_back(v);
@@ -484,23 +485,17 @@ Result<Frame> read_series(const Map& details, const IoContext& ctx) {
     rows[it->second].push_back(i);
   }
   Frame out;
-  Column first;
-  first.name = Value(py_str(*index));
-  first.dtype = "object";
-  first.values = labels;
-  out.columns.push_back(std::move(first));
+  out.columns.push_back(Column(Value(py_str(*index)), "object", labels));
   for (const auto& c : df.columns) {
-    Column col;
-    col.name = c.name;
-    col.dtype = "object";
-    col.values.reserve(labels.size());
+    std::vector<Value> cells;
+    cells.reserve(labels.size());
     for (const auto& rs : rows) {
       List items;
       items.reserve(rs.size());
-      for (size_t r : rs) items.push_back(c.values[r]);
-      col.values.emplace_back(std::move(items));
+      for (size_t r : rs) items.push_back(c.at(r));
+      cells.emplace_back(std::move(items));
     }
-    out.set_column(std::move(col));
+    out.set_column(Column(c.name, "object", std::move(cells)));
   }
   return out;
 }

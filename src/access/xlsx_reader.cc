@@ -426,7 +426,8 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
       if (key != base) col.name = Value(key);
       seen.push_back(key);
     }
-    col.values.reserve(data_rows.size());
+    std::vector<Value> cells;
+    cells.reserve(data_rows.size());
     bool all_dates = !data_rows.empty(), any_date = false;
     for (auto* r : data_rows) {
       Value v = j < r->size() ? std::move((*r)[j]) : Value();  // each cell is read once
@@ -434,18 +435,10 @@ Result<Frame> read_xlsx(std::string_view bytes, const ExcelReadOptions& options,
         any_date = true;
       else if (!v.is_null())
         all_dates = false;
-      col.values.push_back(std::move(v));
+      cells.push_back(v.is_null() ? Value::nan() : std::move(v));
     }
-    if (all_dates && any_date) {
-      for (auto& v : col.values)
-        if (v.is_null()) v = Value::nan();
-      col.dtype = "datetime64[ns]";
-    } else {
-      for (auto& v : col.values)
-        if (v.is_null()) v = Value::nan();
-      col.dtype = infer_dtype(col.values);
-    }
-    f.columns.push_back(std::move(col));
+    std::string dtype = all_dates && any_date ? "datetime64[ns]" : infer_dtype(cells);
+    f.columns.push_back(Column(std::move(col.name), std::move(dtype), std::move(cells)));
   }
   return f;
 }

@@ -68,7 +68,7 @@ Result<std::string> write_xlsx(const Frame& frame, std::string_view sheet, int s
     ++r;
     std::string row = "<row r=\"" + std::to_string(r + 1) + "\">";
     for (size_t j = 0; j < frame.columns.size(); ++j) {
-      const Value& v = frame.columns[j].values[i];
+      const Value v = frame.columns[j].at(i);
       std::string ref = cell_ref(j, r);
       switch (v.kind()) {
         case Value::Kind::kNull:

@@ -117,15 +117,18 @@ std::string client_end(const std::string& remote) {
 // identity (client/server_check.h), whatever its status, so that a client
 // can tell this server from whatever else may hold its port or socket
 // before it sends a token, and a stopper before it signals our pid.
-server::Handler with_identity_proof(std::string nonce, server::Handler inner) {
-  return [nonce = std::move(nonce), inner = std::move(inner)](const server::HttpRequest& req) {
-    server::HttpResponse resp = inner(req);
+server::Admission with_identity_proof(std::string nonce, server::Admission inner) {
+  // On admission, so that every answer carries the proof: the handler's and
+  // the Guard's refusals alike (a client proves the server before it sends
+  // the token, so its first, token-less request may well be refused).
+  return [nonce = std::move(nonce), inner = std::move(inner)](server::HttpRequest& req) {
+    server::Admitted admitted = inner ? inner(req) : server::Admitted{};
     std::string challenge = req.header("X-Lynguine-Challenge");
     if (!challenge.empty()) {
       std::string proof = server::identity_proof(nonce, challenge, client_end(req.remote));
-      if (!proof.empty()) resp.headers.emplace_back("X-Lynguine-Proof", std::move(proof));
+      if (!proof.empty()) req.answer_headers.emplace_back("X-Lynguine-Proof", std::move(proof));
     }
-    return resp;
+    return admitted;
   };
 }
 
@@ -325,9 +328,9 @@ int run_serve(const ServeOptions& options) {
     if (serving.describe) guard.describe = std::move(serving.describe);
     guard.on_refusal = serving.on_refusal;
     auto g = std::make_shared<server::Guard>(guard);
-    server.set_admission(server::Guard::admission(g, std::move(serving.cheap)));
-    server.set_handler(
-        with_identity_proof(*nonce, server::Guard::limit_response(g, std::move(serving.handler))));
+    server.set_admission(
+        with_identity_proof(*nonce, server::Guard::admission(g, std::move(serving.cheap))));
+    server.set_handler(server::Guard::limit_response(g, std::move(serving.handler)));
     server.set_refusal_observer(std::move(serving.on_refusal));
   } catch (const std::exception& e) {
     return fail(std::string("cannot set up the request handler: ") + e.what());

@@ -218,10 +218,10 @@ void ensure_row(std::vector<DataGroup>& groups, const Value& column, const Value
     for (const auto& c : g.frame.columns) holds = holds || label_equal(c.name, column);
     if (!holds) continue;
     if (is_parameter_type(g.type) || is_series_type(g.type) || !g.frame.index) return;
-    if (labels_contain(g.frame.index->values, index)) return;
-    g.frame.index->values.push_back(index);
+    if (labels_contain(g.frame.index->values(), index)) return;
+    g.frame.index->push_back(index);
     for (auto& c : g.frame.columns) {
-      c.values.push_back(Value::nan());
+      c.push_back(Value::nan());
       if (c.dtype == "int64" || c.dtype == "bool") c.dtype = "object";
     }
     return;
@@ -275,7 +275,7 @@ Status run_one(const ComputeSpec& s, CustomDataFrame& cdf, std::vector<DataGroup
     if (!(accumulate || s.refresh || missing[i])) continue;
     if (!has_column(cdf, column)) {
       DataGroup& g = group_for_new_column(cdf, groups);
-      size_t rows = g.frame.index ? g.frame.index->values.size() : g.frame.num_rows();
+      size_t rows = g.frame.index ? g.frame.index->size() : g.frame.num_rows();
       g.frame.columns.push_back(Column{column, "object", std::vector<Value>(rows, Value::nan())});
     } else if (cdf.column_type(column) == std::optional<std::string>("input")) {
       continue;  // immutable: lynguine's ismutable() is false for inputs

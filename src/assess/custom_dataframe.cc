@@ -1,8 +1,9 @@
-// CustomDataFrame: from_flow, the column groups and the focus API.
+// CustomDataFrame, the data model: from_flow, the column groups, their
+// columns and shape, and save_flows. The focus cursor is in
+// custom_dataframe_focus.cc.
 #include "assess/custom_dataframe.h"
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
@@ -10,6 +11,7 @@
 #include "access/finalize.h"
 #include "assess/column_names.h"
 #include "assess/compute.h"  // the compute hook in from_flow
+#include "assess/frame_labels.h"
 
 namespace lyn::assess {
 
@@ -29,90 +31,11 @@ bool in(const std::vector<std::string>& list, std::string_view s) {
 }
 
 // str(KeyError(msg)) is repr(msg).
-Error key_error(const std::string& msg) {
-  return Error::key(py_string_repr(msg));
-}
-
-std::string key_repr(const Value& index, const Value& column) {
-  return "(" + py_repr(index) + ", " + py_repr(column) + ")";
-}
-
-Error key_not_found(const Value& index, const Value& column) {
-  return key_error("Key " + key_repr(index, column) + " not found in the CustomDataFrame");
-}
-
-bool numeric_label(const Value& v) {
-  return v.is_int() || v.is_float() || v.is_bool() || v.kind() == Value::Kind::kBigInt;
-}
-
-double label_number(const Value& v) {
-  return v.is_bool() ? (v.as_bool() ? 1.0 : 0.0) : v.to_double();
-}
-
-// A hash key that equal labels share (3, 3.0 and True == 1 as in Python).
-std::string label_key(const Value& v) {
-  if (v.is_bool()) return v.as_bool() ? "n1" : "n0";
-  if (v.is_int()) return "n" + std::to_string(v.as_int());
-  if (v.is_float()) {
-    double d = v.as_float();
-    if (std::isnan(d)) return "nan";
-    if (d == std::floor(d) && std::fabs(d) < 9e15)
-      return "n" + std::to_string(static_cast<int64_t>(d));
-    return "f" + py_float_repr(d);
-  }
-  if (v.kind() == Value::Kind::kBigInt) return "n" + v.as_bigint().digits;
-  if (v.is_string()) return "s" + v.as_string();
-  return "o" + py_repr(v);
-}
-
-std::vector<size_t> rows_with(const Frame& f, const Value& label) {
-  std::vector<size_t> out;
-  if (f.index) {
-    const auto& vals = f.index->values;
-    for (size_t i = 0; i < vals.size(); ++i)
-      if (label_equal(vals[i], label)) out.push_back(i);
-    return out;
-  }
-  if (label.is_int() && label.as_int() >= 0 && static_cast<size_t>(label.as_int()) < f.num_rows())
-    out.push_back(static_cast<size_t>(label.as_int()));
-  return out;
-}
-
-Column* column_of(Frame& f, const Value& name) {
-  for (auto& c : f.columns)
-    if (label_equal(c.name, name)) return &c;
-  return nullptr;
-}
-
-const Column* column_of(const Frame& f, const Value& name) {
-  for (const auto& c : f.columns)
-    if (label_equal(c.name, name)) return &c;
-  return nullptr;
-}
-
-Frame take_rows(const Frame& f, const std::vector<size_t>& rows, bool keep_index) {
-  Frame out;
-  for (const auto& c : f.columns) {
-    Column nc{c.name, c.dtype, {}};
-    nc.values.reserve(rows.size());
-    for (size_t r : rows) nc.values.push_back(c.values[r]);
-    out.columns.push_back(std::move(nc));
-  }
-  if (keep_index && f.index) {
-    Column ni{f.index->name, f.index->dtype, {}};
-    for (size_t r : rows) ni.values.push_back(f.index->values[r]);
-    out.index = std::move(ni);
-  }
-  return out;
-}
-
-// Drops rows whose index repeats an earlier one (pandas
-// d[~d.index.duplicated(keep="first")]).
 void drop_duplicate_index(Frame& f) {
   if (!f.index) return;
   std::unordered_set<std::string> seen;
   std::vector<size_t> keep;
-  const auto& vals = f.index->values;
+  const std::vector<Value> vals = f.index->values();
   for (size_t i = 0; i < vals.size(); ++i)
     if (seen.insert(label_key(vals[i])).second) keep.push_back(i);
   if (keep.size() == vals.size()) return;
@@ -120,60 +43,6 @@ void drop_duplicate_index(Frame& f) {
 }
 
 // pandas' upcast when one cell of a typed column is assigned.
-void assign_cell(Column& c, size_t row, Value v) {
-  const std::string& dt = c.dtype;
-  if (dt == "object") {
-  } else if (dt == "int64") {
-    if (v.is_float()) {
-      for (auto& x : c.values)
-        if (x.is_int()) x = Value(static_cast<double>(x.as_int()));
-      c.dtype = "float64";
-    } else if (!v.is_int()) {
-      c.dtype = "object";
-    }
-  } else if (dt == "float64") {
-    if (v.is_int())
-      v = Value(static_cast<double>(v.as_int()));
-    else if (!v.is_float())
-      c.dtype = "object";
-  } else if (dt == "bool") {
-    if (!v.is_bool()) c.dtype = "object";
-  } else {
-    c.dtype = "object";
-  }
-  c.values[row] = std::move(v);
-}
-
-size_t value_bytes(const Value& v) {
-  size_t n = sizeof(Value);
-  switch (v.kind()) {
-    case Value::Kind::kString:
-      if (v.as_string().capacity() > 15) n += v.as_string().capacity() + 1;
-      break;
-    case Value::Kind::kBigInt:
-      n += v.as_bigint().digits.capacity();
-      break;
-    case Value::Kind::kList:
-      for (const auto& x : v.as_list()) n += value_bytes(x);
-      n += (v.as_list().capacity() - v.as_list().size()) * sizeof(Value);
-      break;
-    case Value::Kind::kMap:
-      for (const auto& [k, x] : v.as_map())
-        n += value_bytes(x) + sizeof(std::string) + (k.capacity() > 15 ? k.capacity() + 1 : 0);
-      break;
-    default:
-      break;
-  }
-  return n;
-}
-
-size_t column_bytes(const Column& c) {
-  size_t n = sizeof(Column) + value_bytes(c.name) + c.dtype.capacity();
-  for (const auto& v : c.values) n += value_bytes(v);
-  return n;
-}
-
-// The labels of a `columns` entry: a list, or one label.
 std::vector<Value> labels_of(const Value* v) {
   if (!v || v->is_null()) return {};
   if (v->is_list()) return v->as_list();
@@ -201,11 +70,7 @@ Result<Frame> finalize_group(Frame f, const Value& item) {
     // column has that name.
     if (f.index->name.is_null()) f.index->name = *idx;
   } else {
-    Column range;
-    range.name = *idx;
-    range.dtype = "int64";
-    for (size_t i = 0; i < f.num_rows(); ++i) range.values.emplace_back(static_cast<int64_t>(i));
-    f.index = std::move(range);
+    f.index = Column::range(*idx, f.num_rows());
   }
   return f;
 }
@@ -222,7 +87,7 @@ Result<Frame> parameter_row(const Frame& f, const Value& item) {
   }
   Frame out = take_rows(f, rows, false);
   if (rows.empty())
-    for (auto& c : out.columns) c.values.push_back(Value::nan());
+    for (auto& c : out.columns) c.push_back(Value::nan());
   return out;
 }
 
@@ -318,16 +183,6 @@ const std::vector<std::string>& valid_data_types() {
   return all;
 }
 
-bool label_equal(const Value& a, const Value& b) {
-  if (numeric_label(a) && numeric_label(b)) {
-    double x = label_number(a), y = label_number(b);
-    if (std::isnan(x) && std::isnan(y)) return true;
-    if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
-    return x == y;
-  }
-  return a == b;
-}
-
 Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
                                                    const access::IoContext& io) {
   std::vector<std::string> order;
@@ -371,7 +226,7 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
         // a list, lynguine takes the interface's cache or output columns
         // (output also for series and the other writable types).
         if (const DataGroup* p = cdf.primary(); p && p->frame.index) frame.index = p->frame.index;
-        size_t rows = frame.index ? frame.index->values.size() : 0;
+        size_t rows = frame.index ? frame.index->size() : 0;
         Value listed = item->get("columns") ? *item->get("columns")
                                             : Value(default_columns(iface, is_cache_type(key)));
         for (const auto& name : labels_of(&listed))
@@ -433,32 +288,6 @@ CustomDataFrame CustomDataFrame::from_groups(std::vector<DataGroup> groups) {
     if (!is_parameter_type(g.type) && !is_series_type(g.type)) drop_duplicate_index(g.frame);
   cdf.init_focus();
   return cdf;
-}
-
-void CustomDataFrame::init_focus() {
-  auto idx = indices();
-  index_ = idx.empty() ? Value() : idx.front();
-  auto cols = columns();
-  column_ = cols.empty() ? Value() : cols.front();
-  selector_ = Value();
-  subindex_ = Value();
-  auto series = series_columns();
-  if (series.empty()) return;
-  // lynguine picks a default selector only when the frame was first built
-  // from a series; otherwise the interface's `selector` sets it, or none.
-  if (is_series_type(groups_.front().type)) selector_ = series.front();
-  for (const auto& g : groups_) {
-    if (!is_series_type(g.type)) continue;
-    if (const Value* sel = g.details.get("selector"))
-      for (const auto& c : series)
-        if (label_equal(c, *sel)) {
-          selector_ = c;
-          break;
-        }
-    break;
-  }
-  auto subs = get_subindices();
-  if (!subs.empty()) subindex_ = subs.back();
 }
 
 const DataGroup* CustomDataFrame::primary() const {
@@ -568,217 +397,6 @@ std::optional<std::string> CustomDataFrame::column_type(const Value& column) con
   return "series";
 }
 
-Status CustomDataFrame::set_index(const Value& index) {
-  if (index.is_null()) {
-    index_ = Value();
-    return Ok{};
-  }
-  for (const auto& v : indices())
-    if (label_equal(v, index)) {
-      index_ = index;
-      keep_subindex_valid();
-      return Ok{};
-    }
-  return key_error("Index \"" + py_str(index) + "\" not found in data");
-}
-
-void CustomDataFrame::keep_subindex_valid() {
-  if (selector_.is_null()) return;
-  auto subs = get_subindices();
-  for (const auto& s : subs)
-    if (label_equal(s, subindex_)) return;
-  subindex_ = subs.empty() ? Value() : subs.back();
-}
-
-Status CustomDataFrame::set_column(const Value& column) {
-  if (column.is_string() && column.as_string() == "_") {
-    column_ = column;
-    return Ok{};
-  }
-  auto cols = columns();
-  if (column.is_null()) {
-    if (cols.empty()) {
-      column_ = Value();
-      return Ok{};
-    }
-    return key_error("Was asked to set column to None.");
-  }
-  bool known = label_equal(column, index_name()) && !index_name().is_null();
-  for (const auto& c : cols) known = known || label_equal(c, column);
-  if (!known)
-    return key_error("Attempting to add column \"" + py_str(column) +
-                     "\" as a set request has been given to non existent column.");
-  column_ = column;
-  return Ok{};
-}
-
-Status CustomDataFrame::set_selector(const Value& column) {
-  if (column.is_null()) {
-    selector_ = Value();
-    subindex_ = Value();
-    return Ok{};
-  }
-  for (const auto& c : series_columns())
-    if (label_equal(c, column)) {
-      selector_ = c;
-      auto subs = get_subindices();
-      subindex_ = subs.empty() ? Value() : subs.back();
-      return Ok{};
-    }
-  return key_error("Column \"" + py_str(column) + "\" is not a series column.");
-}
-
-Status CustomDataFrame::set_subindex(const Value& value) {
-  if (value.is_null()) {
-    subindex_ = Value();
-    return Ok{};
-  }
-  for (const auto& s : get_subindices())
-    if (label_equal(s, value)) {
-      subindex_ = value;
-      return Ok{};
-    }
-  return key_error("Invalid subindex set.");
-}
-
-Frame CustomDataFrame::get_subseries() const {
-  // Outer join of the series groups' rows for the focused index.
-  Frame out;
-  bool first = true;
-  for (const auto& g : groups_) {
-    if (!is_series_type(g.type)) continue;
-    std::vector<size_t> rows =
-        index_.is_null() ? std::vector<size_t>{} : rows_with(g.frame, index_);
-    Frame part = take_rows(g.frame, rows, false);
-    if (first) {
-      out = std::move(part);
-      first = false;
-      continue;
-    }
-    size_t a = out.num_rows(), b = part.num_rows();
-    if (a == 0 || b == 0) {
-      // One side is missing: keep the other's rows, NaN for the absent side.
-      size_t n = std::max(a, b);
-      for (auto& c : out.columns)
-        if (c.values.size() < n) c.values.resize(n, Value::nan());
-      for (auto& c : part.columns) {
-        if (c.values.size() < n) c.values.resize(n, Value::nan());
-        out.columns.push_back(std::move(c));
-      }
-      continue;
-    }
-    Frame joined;
-    for (const auto& c : out.columns) {
-      Column nc{c.name, c.dtype, {}};
-      for (size_t i = 0; i < a; ++i)
-        for (size_t j = 0; j < b; ++j) nc.values.push_back(c.values[i]);
-      joined.columns.push_back(std::move(nc));
-    }
-    for (const auto& c : part.columns) {
-      Column nc{c.name, c.dtype, {}};
-      for (size_t i = 0; i < a; ++i)
-        for (size_t j = 0; j < b; ++j) nc.values.push_back(c.values[j]);
-      joined.columns.push_back(std::move(nc));
-    }
-    out = std::move(joined);
-  }
-  return out;
-}
-
-std::vector<Value> CustomDataFrame::get_subindices() const {
-  if (selector_.is_null()) return {};
-  Frame sub = get_subseries();
-  if (const Column* c = column_of(sub, selector_)) return c->values;
-  return {};
-}
-
-Result<Value> CustomDataFrame::series_value(const DataGroup& g, const Value& column) const {
-  // As lynguine's get_value reads self.at[index, column]: no row for the
-  // index is None, one row is its value, several are chosen by the selector
-  // (the last one while no subindex is set).
-  const Column* col = column_of(g.frame, column);
-  auto rows = rows_with(g.frame, index_);
-  if (!col || rows.empty()) return Value();
-  if (rows.size() == 1) return col->values[rows.front()];
-  if (selector_.is_null()) return key_error("Selector not set.");
-  if (subindex_.is_null()) return col->values[rows.back()];
-  // lynguine selects with pandas' `at[index, selector] == subindex`, where
-  // NaN equals nothing: a NaN subindex (the default when the last selector
-  // cell is empty) selects no row, and the last of no rows (iloc[-1]) is
-  // lynguine's IndexError (its 500; ours a 404: no such cell).
-  const Column* sel = column_of(g.frame, selector_);
-  if (sel && !subindex_.is_nan())
-    for (auto it = rows.rbegin(); it != rows.rend(); ++it)
-      if (!sel->values[*it].is_nan() && label_equal(sel->values[*it], subindex_))
-        return col->values[*it];
-  return Error{"IndexError", "single positional indexer is out-of-bounds", 404};
-}
-
-Result<Value> CustomDataFrame::get_value() const {
-  Value name = index_name();
-  if (label_equal(column_, name)) return index_;
-  const DataGroup* src = source_of(column_);
-  if (src && is_series_type(src->type)) return series_value(*src, column_);
-  for (const auto& g : groups_) {
-    if (is_series_type(g.type)) continue;
-    const Column* c = column_of(g.frame, column_);
-    if (!c) continue;
-    if (is_parameter_type(g.type)) return c->values.empty() ? Value::nan() : c->values.front();
-    auto rows = rows_with(g.frame, index_);
-    // lynguine's at[]: a row its group lacks reads as None.
-    return rows.empty() ? Value() : c->values[rows.front()];
-  }
-  return key_not_found(index_, column_);
-}
-
-Status CustomDataFrame::set_value(Value value) {
-  for (const auto& g : groups_)
-    if (is_input_type(g.type) && column_of(g.frame, column_))
-      return key_error("Column \"" + py_str(column_) + "\" is immutable and cannot be modified.");
-  const DataGroup* src = source_of(column_);
-  if (src && is_series_type(src->type)) {
-    if (selector_.is_null()) return key_error("Selector not set.");
-    if (subindex_.is_null()) return key_error("Subindex not set.");
-    DataGroup& g = groups_[static_cast<size_t>(src - groups_.data())];
-    const Column* sel = column_of(g.frame, selector_);
-    Column* col = column_of(g.frame, column_);
-    if (sel && col)
-      for (size_t r : rows_with(g.frame, index_))
-        if (label_equal(sel->values[r], subindex_)) {
-          assign_cell(*col, r, std::move(value));
-          return Ok{};
-        }
-    return key_not_found(index_, column_);
-  }
-  for (auto& g : groups_) {
-    if (is_series_type(g.type)) continue;
-    Column* c = column_of(g.frame, column_);
-    if (!c) continue;
-    if (is_parameter_type(g.type))
-      return key_error("Cannot modify individual elements in 'parameters' type data.");
-    auto rows = rows_with(g.frame, index_);
-    if (!rows.empty()) {
-      assign_cell(*c, rows.front(), std::move(value));
-      return Ok{};
-    }
-  }
-  return key_not_found(index_, column_);
-}
-
-Result<Value> CustomDataFrame::get_value_at(const Value& index, const Value& column) {
-  // lynguine's server moves the focus, reads, and moves it back; a step that
-  // fails leaves the focus where the steps before it put it.
-  Value old_index = index_, old_column = column_, old_subindex = subindex_;
-  if (auto st = set_index(index); !st.ok()) return st.error();
-  if (auto sc = set_column(column); !sc.ok()) return sc.error();
-  auto out = get_value();
-  if (!out.ok()) return out.error();
-  index_ = std::move(old_index);
-  column_ = std::move(old_column);
-  subindex_ = std::move(old_subindex);
-  return out;
-}
-
 Status CustomDataFrame::save_flows(const access::IoContext& io) const {
   for (const auto& g : groups_) {
     if (!is_output_type(g.type)) continue;
@@ -793,9 +411,8 @@ Status CustomDataFrame::save_flows(const access::IoContext& io) const {
 size_t CustomDataFrame::approx_bytes() const {
   size_t n = sizeof(CustomDataFrame);
   for (const auto& g : groups_) {
-    n += sizeof(DataGroup) + g.type.capacity() + value_bytes(g.details);
-    for (const auto& c : g.frame.columns) n += column_bytes(c);
-    if (g.frame.index) n += column_bytes(*g.frame.index);
+    n += sizeof(DataGroup) + g.type.capacity() + approx_value_bytes(g.details);
+    n += g.frame.approx_bytes();
   }
   return n;
 }

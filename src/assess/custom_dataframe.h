@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "access/registry.h"
+#include "assess/frame_labels.h"
 #include "config/interface.h"
 #include "core/frame.h"
 #include "core/status.h"
@@ -44,9 +45,6 @@ bool is_cache_type(std::string_view type);
 bool is_series_type(std::string_view type);
 // Every data key from_flow recognises.
 const std::vector<std::string>& valid_data_types();
-
-// Python equality of two index or column labels (numbers by value).
-bool label_equal(const Value& a, const Value& b);
 
 // One group of columns loaded from one interface data key.
 struct DataGroup {

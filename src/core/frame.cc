@@ -3,17 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/json.h"
-
 namespace lyn {
 
-std::string Column::key() const {
-  return py_str(name);
-}
-
 size_t Frame::num_rows() const {
-  if (!columns.empty()) return columns.front().values.size();
-  if (index) return index->values.size();
+  if (!columns.empty()) return columns.front().size();
+  if (index) return index->size();
   return 0;
 }
 
@@ -143,21 +137,19 @@ Frame Frame::from_records(const List& records, const std::vector<std::string>& n
   Frame f;
   f.columns.reserve(names.size());
   for (const auto& name : names) {
-    Column c;
-    c.name = Value(name);
-    c.values.reserve(records.size());
+    std::vector<Value> cells;
+    cells.reserve(records.size());
     for (const auto& r : records) {
       const Value* v = r.get(name);
-      c.values.push_back(v ? *v : Value::nan());
+      cells.push_back(v ? *v : Value::nan());
     }
-    c.dtype = infer_dtype(c.values);
-    f.columns.push_back(std::move(c));
+    f.columns.push_back(Column::inferred(Value(name), std::move(cells)));
   }
   return f;
 }
 
 std::vector<Value> Frame::row_labels() const {
-  if (index) return index->values;
+  if (index) return index->values();
   std::vector<Value> out;
   size_t n = num_rows();
   out.reserve(n);
@@ -165,22 +157,18 @@ std::vector<Value> Frame::row_labels() const {
   return out;
 }
 
-List Frame::to_records() const {
-  // pandas' to_dict('records') of a frame without columns is [], whatever
-  // its number of rows.
-  size_t n = columns.empty() ? 0 : num_rows();
-  List out;
-  out.reserve(n);
-  std::vector<std::string> keys;
-  keys.reserve(columns.size());
-  for (const auto& c : columns) keys.push_back(c.key());
-  for (size_t i = 0; i < n; ++i) {
-    Map m;
-    m.reserve(columns.size());
-    for (size_t j = 0; j < columns.size(); ++j) m.set(keys[j], columns[j].values[i]);
-    out.emplace_back(std::move(m));
-  }
-  return out;
+Value Frame::record(size_t i) const {
+  Map m;
+  m.reserve(columns.size());
+  for (const auto& c : columns) m.set(c.key(), c.at(i));
+  return Value(std::move(m));
+}
+
+size_t Frame::approx_bytes() const {
+  size_t n = sizeof(Frame);
+  for (const auto& c : columns) n += c.approx_bytes() + approx_value_bytes(c.name);
+  if (index) n += index->approx_bytes() + approx_value_bytes(index->name);
+  return n;
 }
 
 bool Frame::set_index(std::string_view key) {
@@ -222,23 +210,18 @@ Result<Frame> frame_from_data(const Value& data) {
       return Error::value("If using all scalar values, you must pass an index");
     Frame f;
     for (const auto& [k, v] : m) {
-      Column c;
-      c.name = Value(k);
-      if (v.is_list())
-        c.values = v.as_list();
-      else
-        c.values.assign(n, v);
-      c.dtype = infer_dtype(c.values);
+      std::vector<Value> cells = v.is_list() ? v.as_list() : std::vector<Value>(n, v);
+      std::string dtype = infer_dtype(cells);
       // pd.DataFrame({k: [...]}) builds each column as a numpy array: an
       // empty one is float64, and ints too large for int64 become floats
       // when a None came before the first of them (pandas'
       // maybe_convert_objects), else the column stays object.
-      if (c.values.empty()) {
+      if (cells.empty()) {
         std::vector<Value> one{v};
-        c.dtype = v.is_list() ? "float64" : infer_dtype(one);  // a scalar keeps its type
+        dtype = v.is_list() ? "float64" : infer_dtype(one);  // a scalar keeps its type
       }
       bool big = false, none_first = false, other = false;
-      for (const auto& x : c.values) {
+      for (const auto& x : cells) {
         if (x.kind() == Value::Kind::kBigInt)
           big = true;
         else if (x.is_null())
@@ -247,68 +230,14 @@ Result<Frame> frame_from_data(const Value& data) {
           other = true;
       }
       if (big && none_first && !other) {
-        for (auto& x : c.values) x = x.is_null() ? Value::nan() : Value(x.to_double());
-        c.dtype = "float64";
+        for (auto& x : cells) x = x.is_null() ? Value::nan() : Value(x.to_double());
+        dtype = "float64";
       }
-      f.columns.push_back(std::move(c));
+      f.columns.emplace_back(Value(k), std::move(dtype), std::move(cells));
     }
     return f;
   }
   return Error::value("DataFrame constructor not properly called!");
-}
-
-Value frame_to_data_json(const Frame& f) {
-  Map data;
-  data.set("records", Value(f.to_records()));
-  List cols;
-  Map dtypes;
-  for (const auto& c : f.columns) {
-    cols.push_back(c.name);
-    dtypes.set(c.key(), Value(c.dtype));
-  }
-  data.set("columns", Value(std::move(cols)));
-  data.set("shape", Value(List{Value(static_cast<int64_t>(f.num_rows())),
-                               Value(static_cast<int64_t>(f.num_columns()))}));
-  data.set("dtypes", Value(std::move(dtypes)));
-  return Value(std::move(data));
-}
-
-void append_frame_data_json(std::string& out, const Frame& f) {
-  size_t rows = f.num_rows();
-  std::vector<std::string> keys;
-  keys.reserve(f.columns.size());
-  for (const auto& c : f.columns) {
-    std::string k;
-    append_json_string(k, c.key());
-    keys.push_back(std::move(k));
-  }
-  out += "{\"records\": [";
-  // No columns: no records (to_dict('records')), though shape counts rows.
-  for (size_t i = 0; i < (f.columns.empty() ? 0 : rows); ++i) {
-    if (i) out += ", ";
-    out += '{';
-    for (size_t j = 0; j < f.columns.size(); ++j) {
-      if (j) out += ", ";
-      out += keys[j];
-      out += ": ";
-      append_json(out, f.columns[j].values[i]);
-    }
-    out += '}';
-  }
-  out += "], \"columns\": [";
-  for (size_t j = 0; j < f.columns.size(); ++j) {
-    if (j) out += ", ";
-    append_json(out, f.columns[j].name);
-  }
-  out += "], \"shape\": [" + std::to_string(rows) + ", " + std::to_string(f.columns.size()) +
-         "], \"dtypes\": {";
-  for (size_t j = 0; j < f.columns.size(); ++j) {
-    if (j) out += ", ";
-    out += keys[j];
-    out += ": ";
-    append_json_string(out, f.columns[j].dtype);
-  }
-  out += "}}";
 }
 
 }  // namespace lyn

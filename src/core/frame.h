@@ -1,7 +1,7 @@
-// Frame: our small pandas DataFrame. Named columns of Values, each with a
-// pandas dtype name ("int64", "float64", "bool", "object", "boolean",
-// "Int64", ...), and an optional index column kept apart from the data
-// columns as pandas keeps it.
+// Frame: our small pandas DataFrame. Named, typed columns (core/column.h),
+// each with a pandas dtype name ("int64", "float64", "bool", "object",
+// "boolean", "Int64", ...), and an optional index column kept apart from
+// the data columns as pandas keeps it.
 //
 // Column values follow pandas: a missing value is NaN (Value::nan()), an
 // explicit None stays null in object columns, int64 columns hold ints,
@@ -16,19 +16,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/column.h"
 #include "core/status.h"
 #include "core/value.h"
 
 namespace lyn {
-
-struct Column {
-  Value name;         // a string, or an int for CSV files read with header: null
-  std::string dtype;  // pandas dtype name
-  std::vector<Value> values;
-
-  // The name as a record key: str(name).
-  std::string key() const;
-};
 
 class Frame {
  public:
@@ -51,8 +43,13 @@ class Frame {
   // The row labels: the index values, or positions 0..n-1 when there is none.
   std::vector<Value> row_labels() const;
 
-  // to_dict('records'): one map per row, index excluded.
-  List to_records() const;
+  // Row i as to_dict('records') gives it: a map of column key to cell,
+  // index excluded. One row at a time: a frame is never turned into a list
+  // of maps (answers are written from the columns, see frame_json.h).
+  Value record(size_t i) const;
+
+  // Heap and inline bytes held (the parsed-file cache charges this).
+  size_t approx_bytes() const;
 
   // Moves a column to the index (pandas set_index). False if absent.
   bool set_index(std::string_view key);
@@ -70,12 +67,6 @@ Result<Frame> frame_from_data(const Value& data);
 // -> bool; otherwise object. Converts the values in place (ints to floats
 // for float64, None to NaN in numeric columns).
 std::string infer_dtype(std::vector<Value>& values);
-
-// The {records, columns, shape, dtypes} object lynguine's read_data answers.
-Value frame_to_data_json(const Frame& f);
-// The same object written straight to JSON text (no per-row maps: large
-// frames are answered several times faster this way).
-void append_frame_data_json(std::string& out, const Frame& f);
 
 }  // namespace lyn
 

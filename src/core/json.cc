@@ -1,12 +1,18 @@
 // Parser and writer of the one format in one file (~570 lines): each is half of it.
 #include "core/json.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace lyn {
@@ -366,63 +372,103 @@ Result<Value> parse_json(std::string_view text, int max_depth, size_t max_bytes)
   return Parser(text, max_depth).parse_document();
 }
 
-void append_json_string(std::string& out, std::string_view s, bool ensure_ascii) {
+namespace {
+
+// Where escaped text goes: a std::string, or raw memory known to be large
+// enough (json_string_bound).
+struct StringOut {
+  std::string& s;
+  void put(char c) { s += c; }
+  void append(const char* p, size_t n) { s.append(p, n); }
+};
+struct RawOut {
+  char* p;
+  void put(char c) { *p++ = c; }
+  void append(const char* q, size_t n) {
+    std::memcpy(p, q, n);
+    p += n;
+  }
+};
+
+// Bytes that end a run copied as is: controls, '"', '\\' and non-ASCII,
+// and DEL when json.dumps escapes it (ensure_ascii). json.dumps copies ' '
+// to '~' as they are.
+constexpr std::array<bool, 256> escapes_table(bool ensure_ascii) {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || (ensure_ascii && c == 0x7F);
+  return t;
+}
+constexpr auto kEscapesAscii = escapes_table(true), kEscapesUtf8 = escapes_table(false);
+
+template <typename Out>
+void escape_json_string(Out& out, std::string_view s, bool ensure_ascii) {
   static const char* hex = "0123456789abcdef";
-  // json.dumps copies ' ' to '~' as they are; with ensure_ascii DEL is
-  // escaped too.
-  const unsigned char plain_end = ensure_ascii ? 0x7F : 0x80;
-  out += '"';
+  const auto& escapes = ensure_ascii ? kEscapesAscii : kEscapesUtf8;
+  out.put('"');
   for (size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
-    if (c >= 0x20 && c < plain_end && c != '"' && c != '\\') {
+    if (!escapes[c]) {
       size_t j = i;
-      while (j < s.size()) {
-        unsigned char d = s[j];
-        if (d < 0x20 || d >= plain_end || d == '"' || d == '\\') break;
-        ++j;
+#if defined(__SSE2__)
+      // Sixteen bytes at a time while none needs escaping (a signed compare
+      // flags control bytes and non-ASCII alike; DEL is looked for only
+      // when it is escaped).
+      const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                    backslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(ensure_ascii ? 0x7F : '"');
+      while (j + 16 <= s.size()) {
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + j));
+        int m = _mm_movemask_epi8(
+            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, space), _mm_cmpeq_epi8(x, del)),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash))));
+        if (m) {
+          j += static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+          break;
+        }
+        j += 16;
       }
-      out.append(s.substr(i, j - i));
+#endif
+      while (j < s.size() && !escapes[static_cast<unsigned char>(s[j])]) ++j;
+      out.append(s.data() + i, j - i);
       i = j;
       continue;
     }
     switch (c) {
       case '"':
-        out += "\\\"";
+        out.append("\\\"", 2);
         ++i;
         continue;
       case '\\':
-        out += "\\\\";
+        out.append("\\\\", 2);
         ++i;
         continue;
       case '\n':
-        out += "\\n";
+        out.append("\\n", 2);
         ++i;
         continue;
       case '\r':
-        out += "\\r";
+        out.append("\\r", 2);
         ++i;
         continue;
       case '\t':
-        out += "\\t";
+        out.append("\\t", 2);
         ++i;
         continue;
       case '\b':
-        out += "\\b";
+        out.append("\\b", 2);
         ++i;
         continue;
       case '\f':
-        out += "\\f";
+        out.append("\\f", 2);
         ++i;
         continue;
       default:
         break;
     }
     auto emit_u = [&](uint32_t u) {
-      out += "\\u";
-      out += hex[(u >> 12) & 0xF];
-      out += hex[(u >> 8) & 0xF];
-      out += hex[(u >> 4) & 0xF];
-      out += hex[u & 0xF];
+      const char e[6] = {
+          '\\', 'u', hex[(u >> 12) & 0xF], hex[(u >> 8) & 0xF], hex[(u >> 4) & 0xF], hex[u & 0xF]};
+      out.append(e, 6);
     };
     if (c < 0x20 || c == 0x7F) {
       emit_u(c);
@@ -437,12 +483,12 @@ void append_json_string(std::string& out, std::string_view s, bool ensure_ascii)
       if (ensure_ascii)
         emit_u(0xFFFD);
       else
-        out += "\xEF\xBF\xBD";
+        out.append("\xEF\xBF\xBD", 3);
       ++i;
       continue;
     }
     if (!ensure_ascii) {
-      out.append(s.substr(i, n));
+      out.append(s.data() + i, n);
     } else if (cp >= 0x10000) {
       cp -= 0x10000;
       emit_u(0xD800 + (cp >> 10));
@@ -452,7 +498,20 @@ void append_json_string(std::string& out, std::string_view s, bool ensure_ascii)
     }
     i += n;
   }
-  out += '"';
+  out.put('"');
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s, bool ensure_ascii) {
+  StringOut o{out};
+  escape_json_string(o, s, ensure_ascii);
+}
+
+char* write_json_string(char* p, std::string_view s, bool ensure_ascii) {
+  RawOut o{p};
+  escape_json_string(o, s, ensure_ascii);
+  return o.p;
 }
 
 namespace {
@@ -513,7 +572,7 @@ void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, i
       if (!std::isfinite(d))
         out += "null";
       else
-        out += py_float_repr(d);
+        append_py_float_repr(out, d);
       return;
     }
     case Value::Kind::kString:

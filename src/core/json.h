@@ -39,6 +39,12 @@ std::string to_json(const Value& v, JsonWriteOptions options = {});
 void append_json(std::string& out, const Value& v, JsonWriteOptions options = {});
 // A JSON string literal for `s`.
 void append_json_string(std::string& out, std::string_view s, bool ensure_ascii = true);
+// The same written to raw memory with room for json_string_bound(s.size())
+// bytes; returns the end.
+char* write_json_string(char* p, std::string_view s, bool ensure_ascii = true);
+constexpr size_t json_string_bound(size_t n) {
+  return 6 * n + 2;  // a byte may become \u00XX; quotes
+}
 
 }  // namespace lyn
 

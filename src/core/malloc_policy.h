@@ -9,9 +9,20 @@
 #ifndef LYNGUINE_CORE_MALLOC_POLICY_H_
 #define LYNGUINE_CORE_MALLOC_POLICY_H_
 
+#include <cstddef>
+
 namespace lyn {
 
 void apply_malloc_policy();
+
+// Asks the kernel to back the whole 2 MiB blocks inside [p, p + n) with
+// huge pages (Linux transparent huge pages, "madvise" mode): a large buffer
+// about to be filled (a read_data answer, a file's bytes) then costs one
+// page fault per 2 MiB instead of one per 4 KiB, which at tens of MB is a
+// third of the time spent writing it. Memory use is unchanged but for the
+// last, partly filled block. A no-op where unsupported or for small n.
+// Thread safety: any thread.
+void advise_huge_pages(const void* p, size_t n);
 
 }  // namespace lyn
 

@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace lyn::utf8 {
 
 size_t decode(std::string_view s, size_t i, char32_t* cp) {
@@ -55,6 +59,14 @@ size_t first_invalid(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size(), i = 0;
   while (i < n) {
+#if defined(__SSE2__)
+    // Sixteen ASCII bytes at a time (a 100k-row CSV is mostly ASCII).
+    if (i + 16 <= n &&
+        _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))) == 0) {
+      i += 16;
+      continue;
+    }
+#endif
     if (i + 8 <= n) {
       uint64_t w;
       std::memcpy(&w, p + i, 8);

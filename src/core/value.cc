@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "core/py_printable.h"
@@ -46,45 +47,102 @@ bool Value::operator==(const Value& other) const {
 
 // ---- Python printing ----
 
-std::string py_float_repr(double d) {
-  if (std::isnan(d)) return "nan";
-  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+namespace {
+
+constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                             1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+char* put(char* p, const char* s, size_t n) {
+  std::memcpy(p, s, n);
+  return p + n;
+}
+
+// Digits with the decimal point after `point` of them (point <= 0: before
+// them, after -point zeros), as repr lays out -4 <= exponent < 16.
+char* put_fixed(char* p, const char* digits, int nd, int point) {
+  if (point <= 0) {
+    p = put(p, "0.", 2);
+    std::memset(p, '0', static_cast<size_t>(-point));
+    p += -point;
+    return put(p, digits, static_cast<size_t>(nd));
+  }
+  if (point >= nd) {
+    p = put(p, digits, static_cast<size_t>(nd));
+    std::memset(p, '0', static_cast<size_t>(point - nd));
+    p += point - nd;
+    return put(p, ".0", 2);
+  }
+  p = put(p, digits, static_cast<size_t>(point));
+  *p++ = '.';
+  return put(p, digits + point, static_cast<size_t>(nd - point));
+}
+
+// A double that is a short decimal (up to 15 significant digits,
+// 1e-4 <= |d| < 1e15): the fewest decimals k for which
+// round(|d| * 10^k) / 10^k gives |d| back. Below 16 digits that integer is
+// the only candidate with k decimals, so the smallest such k gives the
+// shortest round-trip form, which is what repr prints. Null otherwise.
+char* put_short_decimal(char* p, double d) {
+  const double a = std::fabs(d);
+  if (!(a >= 1e-4 && a < 1e15)) return nullptr;
+  for (int k = 0; k < 16; ++k) {
+    const double scaled = a * kPow10[k];
+    if (scaled >= 1e15) return nullptr;
+    // Rounded half up (scaled < 2^53); a tie is never a round trip anyway.
+    const double m = static_cast<double>(static_cast<int64_t>(scaled + 0.5));
+    if (m / kPow10[k] != a) continue;
+    char digits[24];
+    const int len = static_cast<int>(
+        std::to_chars(digits, digits + sizeof digits, static_cast<int64_t>(m)).ptr - digits);
+    if (d < 0) *p++ = '-';
+    return put_fixed(p, digits, len, len - k);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+char* write_py_float_repr(char* p, double d) {
+  if (std::isnan(d)) return put(p, "nan", 3);
+  if (std::isinf(d)) return d > 0 ? put(p, "inf", 3) : put(p, "-inf", 4);
+  if (char* e = put_short_decimal(p, d)) return e;
   // Shortest round-trip digits in scientific form, then laid out by
   // Python's rule: fixed notation when -4 <= exponent < 16.
   char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-  std::string s(buf, res.ptr);
-  bool neg = false;
-  if (!s.empty() && s[0] == '-') {
-    neg = true;
-    s.erase(0, 1);
+  const char* end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr;
+  const char* q = buf;
+  if (*q == '-') {
+    *p++ = '-';
+    ++q;
   }
-  size_t e = s.find('e');
-  std::string mant = s.substr(0, e);
-  int exp = std::stoi(s.substr(e + 1));
-  std::string digits;
-  for (char c : mant)
-    if (c != '.') digits += c;
+  char digits[32];
+  int nd = 0;
+  for (; q < end && *q != 'e'; ++q)
+    if (*q != '.') digits[nd++] = *q;
+  int exp = 0;
+  std::from_chars(q + 1 + (q[1] == '+'), end, exp);
+  if (exp >= -4 && exp < 16) return put_fixed(p, digits, nd, exp + 1);
+  *p++ = digits[0];
+  if (nd > 1) {
+    *p++ = '.';
+    p = put(p, digits + 1, static_cast<size_t>(nd - 1));
+  }
+  *p++ = 'e';
+  *p++ = exp < 0 ? '-' : '+';
+  if (exp < 0) exp = -exp;
+  if (exp < 10) *p++ = '0';
+  return std::to_chars(p, p + 4, exp).ptr;
+}
+
+void append_py_float_repr(std::string& out, double d) {
+  char buf[kMaxFloatRepr];
+  out.append(buf, static_cast<size_t>(write_py_float_repr(buf, d) - buf));
+}
+
+std::string py_float_repr(double d) {
   std::string out;
-  if (exp >= -4 && exp < 16) {
-    // decimal point after position exp+1 in digits
-    int point = exp + 1;
-    if (point <= 0) {
-      out = "0." + std::string(-point, '0') + digits;
-    } else if (point >= static_cast<int>(digits.size())) {
-      out = digits + std::string(point - digits.size(), '0') + ".0";
-    } else {
-      out = digits.substr(0, point) + "." + digits.substr(point);
-    }
-  }
-  if (out.empty()) {
-    out = digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    char eb[16];
-    std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
-    out += eb;
-  }
-  return neg ? "-" + out : out;
+  append_py_float_repr(out, d);
+  return out;
 }
 
 namespace {
@@ -204,6 +262,30 @@ std::string py_string_repr(std::string_view s) {
   }
   out += quote;
   return out;
+}
+
+size_t approx_value_bytes(const Value& v) {
+  size_t n = sizeof(Value);
+  switch (v.kind()) {
+    case Value::Kind::kString:
+      if (v.as_string().capacity() > 15) n += v.as_string().capacity() + 1;
+      break;
+    case Value::Kind::kBigInt:
+      n += v.as_bigint().digits.capacity();
+      break;
+    case Value::Kind::kList:
+      for (const auto& x : v.as_list()) n += approx_value_bytes(x);
+      n += (v.as_list().capacity() - v.as_list().size()) * sizeof(Value);
+      break;
+    case Value::Kind::kMap:
+      for (const auto& [k, x] : v.as_map())
+        n += approx_value_bytes(x) + sizeof(std::string) +
+             (k.capacity() > 15 ? k.capacity() + 1 : 0);
+      break;
+    default:
+      break;
+  }
+  return n;
 }
 
 std::string py_bytes_repr(std::string_view b) {

@@ -256,6 +256,11 @@ bool py_truthy(const Value& v);
 std::string py_type_name(const Value& v);
 // Python's repr() of a float: shortest round-trip, `3.0`, `1e+20`, `inf`.
 std::string py_float_repr(double d);
+void append_py_float_repr(std::string& out, double d);
+// The same written to raw memory with room for kMaxFloatRepr bytes; returns
+// the end.
+inline constexpr size_t kMaxFloatRepr = 32;
+char* write_py_float_repr(char* p, double d);
 // Python's repr() of a string, with its choice of quotes and escapes.
 std::string py_string_repr(std::string_view s);
 // Python's repr() of bytes: `b'\x00a'`.
@@ -263,6 +268,10 @@ std::string py_bytes_repr(std::string_view b);
 // The value with dates and datetimes replaced by their isoformat() strings,
 // inside lists and maps too (lynguine's _make_json_serializable).
 Value with_iso_dates(const Value& v);
+
+// Heap and inline bytes a Value holds (for cache budgets; approximate:
+// allocator overhead is not counted).
+size_t approx_value_bytes(const Value& v);
 
 // ISO forms as Python's isoformat(): `2025-06-02`, `2025-06-02T08:00:00+00:00`.
 std::string iso_date(const Date& d);

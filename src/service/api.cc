@@ -9,8 +9,10 @@
 #include <chrono>
 #include <optional>
 
+#include "assess/liquid/liquid.h"
 #include "core/budget.h"
 #include "core/json.h"
+#include "core/malloc_policy.h"
 #include "service/context.h"
 #include "service/handlers.h"
 #include "service/routes.h"
@@ -43,6 +45,8 @@ Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>()) {
   std::vector<std::string> roots{options.root};
   for (const auto& r : options.extra_roots) roots.push_back(r);
   impl_->ctx.policy = PathPolicy(options.root, roots);
+  impl_->ctx.cache.set_budget(options.cache_bytes);
+  liquid::set_template_cache_budget(options.cache_bytes / 16);
   impl_->ctx.routes = api_routes();
   if (options.add_routes) {
     auto table = std::make_shared<RouteTable>(*impl_->ctx.routes);
@@ -64,8 +68,20 @@ const RouteTable& Api::routes() const {
 }
 
 Api::CacheStats Api::cache_stats() const {
-  const FileCache& c = impl_->ctx.cache;
-  return {c.hits(), c.misses(), c.size()};
+  FileCache::Stats f = impl_->ctx.cache.stats();
+  liquid::TemplateCacheStats t = liquid::template_cache_stats();
+  CacheStats out;
+  out.hits = f.hits;
+  out.misses = f.misses;
+  out.entries = f.entries;
+  out.bytes = f.bytes;
+  out.budget_bytes = f.budget;
+  out.evictions = f.evictions;
+  out.template_entries = t.entries;
+  out.template_bytes = t.bytes;
+  out.template_budget_bytes = t.budget;
+  out.template_evictions = t.evictions;
+  return out;
 }
 
 std::size_t Api::session_count() const {
@@ -132,17 +148,29 @@ HandlerReply route(const ServiceContext& svc, std::string_view method, std::stri
 
 }  // namespace
 
-Reply Api::handle(std::string_view method, std::string_view path, std::string_view body,
-                  const Caller& caller, std::string_view host) const {
-  auto t0 = std::chrono::steady_clock::now();
-  // The request's budget: the caller's, when it installed one (a server's
-  // worker, with its deadline), else one from the options.
-  std::optional<Budget> own;
-  std::optional<BudgetScope> scope;
-  if (!BudgetScope::active()) {
-    own.emplace(impl_->ctx.options.limits);
-    scope.emplace(*own);
+namespace {
+
+// The request's budget: the caller's, when it installed one (a server's
+// worker, with its deadline), else one from the options for this scope.
+class RequestBudget {
+ public:
+  explicit RequestBudget(const Limits& limits) {
+    if (BudgetScope::active()) return;
+    own_.emplace(limits);
+    scope_.emplace(*own_);
   }
+
+ private:
+  std::optional<Budget> own_;
+  std::optional<BudgetScope> scope_;
+};
+
+}  // namespace
+
+Reply Api::handle_streaming(std::string_view method, std::string_view path, std::string_view body,
+                            const Caller& caller, std::string_view host) const {
+  auto t0 = std::chrono::steady_clock::now();
+  RequestBudget budget(impl_->ctx.options.limits);
   HandlerReply r;
   try {
     r = route(impl_->ctx, method, path, body, caller, host);
@@ -151,9 +179,41 @@ Reply Api::handle(std::string_view method, std::string_view path, std::string_vi
   }
   Reply out;
   out.status = r.status;
-  out.body = r.raw.empty() ? to_json(r.body) : std::move(r.raw);
+  out.body = r.raw.empty() && !r.stream ? to_json(r.body) : std::move(r.raw);
   out.content_type = std::move(r.content_type);
   out.headers = std::move(r.headers);
+  out.stream = std::move(r.stream);
+  out.operation_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+Reply Api::handle(std::string_view method, std::string_view path, std::string_view body,
+                  const Caller& caller, std::string_view host) const {
+  auto t0 = std::chrono::steady_clock::now();
+  // Installed here too, so that the pieces are produced under it.
+  RequestBudget budget(impl_->ctx.options.limits);
+  Reply out = handle_streaming(method, path, body, caller, host);
+  if (out.stream) {
+    try {
+      // One buffer, reserved from the first piece's guess (with an eighth to
+      // spare: untouched capacity costs no memory, regrowth copies it all).
+      if (out.stream->next(out.body)) {
+        size_t hint = out.stream->size_hint();
+        if (hint > out.body.size()) {
+          out.body.reserve(hint + hint / 8);
+          advise_huge_pages(out.body.data() + out.body.size(),
+                            out.body.capacity() - out.body.size());
+        }
+        while (out.stream->next(out.body)) {
+        }
+      }
+    } catch (const std::exception& e) {
+      out.status = 500;
+      out.body = to_json(error_reply(500, "InternalError", e.what()).body);
+    }
+    out.stream.reset();
+  }
   out.operation_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return out;

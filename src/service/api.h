@@ -41,6 +41,29 @@ struct ApiOptions {
   // are served, listed and documented like the API's own, and one with an
   // API route's path replaces it. Called once, by the constructor.
   std::function<void(RouteTable&)> add_routes;
+
+  // Memory for parsed files kept between requests (least recently used
+  // dropped first); the Liquid template cache gets a sixteenth of it on
+  // top. 256 MiB suits a laptop.
+  std::size_t cache_bytes = std::size_t{256} << 20;
+  // What one request may do before it fails with a 413 LimitExceeded error
+  // naming the limit: bytes of files read (each file's size, cached or
+  // not) and rows built by readers (access/read_budget.h).
+  std::uint64_t max_read_bytes = std::uint64_t{1} << 30;
+  std::uint64_t max_rows = 20'000'000;
+};
+
+// An answer body produced in pieces (read_data's frames), so that it is
+// never held whole: a caller sends or writes each piece as it comes.
+// Thread safety: one reader at a time; it owns everything it reads.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Appends the next piece (about 64 KiB) to `out`; false, appending
+  // nothing, once the body is complete.
+  virtual bool next(std::string& out) = 0;
+  // The whole body's size: a guess until the last piece was produced.
+  virtual size_t size_hint() const = 0;
 };
 
 // Who is asking, as the server's Guard established it: the principal that
@@ -57,9 +80,12 @@ struct Caller {
 struct Reply {
   int status = 200;
   std::string body;  // JSON text, unless content_type says otherwise
+                     // (from handle_streaming: the body's start)
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   double operation_ms = 0.0;                                 // time spent in the handler proper
+  // handle_streaming only: the rest of the body, when it comes in pieces.
+  std::shared_ptr<BodyStream> stream;
 };
 
 class Api {
@@ -77,16 +103,28 @@ class Api {
   // options().limits when there is none; its refusals are error replies.
   Reply handle(std::string_view method, std::string_view path, std::string_view body,
                const Caller& caller = {}, std::string_view host = {}) const;
+  // The same answer, but a large body (read_data's) is left in
+  // Reply::stream to be produced piece by piece as the caller sends it:
+  // the body is then Reply::body followed by every piece of the stream.
+  // operation_ms excludes producing the pieces, which the caller does
+  // (under the same Budget, if it wants the pieces bounded by it).
+  Reply handle_streaming(std::string_view method, std::string_view path, std::string_view body,
+                         const Caller& caller = {}, std::string_view host = {}) const;
 
   const ApiOptions& options() const;
 
   // Every route this Api answers (lynguine's API plus options.extra_routes).
   const RouteTable& routes() const;
 
-  // The parsed-file cache's counters (for the server's GET /metrics).
+  // The caches' counters (for the server's GET /metrics): the parsed-file
+  // cache, then the Liquid template cache (shared by the process).
   struct CacheStats {
     std::uint64_t hits = 0, misses = 0;
     std::size_t entries = 0;
+    std::size_t bytes = 0, budget_bytes = 0;
+    std::uint64_t evictions = 0;
+    std::size_t template_entries = 0, template_bytes = 0, template_budget_bytes = 0;
+    std::uint64_t template_evictions = 0;
   };
   CacheStats cache_stats() const;
 

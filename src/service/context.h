@@ -53,6 +53,8 @@ struct HandlerReply {
   std::string raw;  // the body as text already (JSON unless content_type says); used when set
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra answer headers
+  // The body (after `raw`) produced in pieces; used instead of `body` when set.
+  std::shared_ptr<BodyStream> stream;
 };
 
 // lynguine's error shape {"status":"error","error_type","error_message"}.

@@ -5,6 +5,7 @@
 #include "access/finalize.h"
 #include "access/registry.h"
 #include "config/interface.h"
+#include "core/frame_json.h"
 #include "service/handlers.h"
 
 namespace lyn::service {
@@ -20,18 +21,41 @@ Error not_iterable(const Value& body) {
   return Error{"TypeError", "argument of type '" + t + "' is not iterable", 400};
 }
 
-access::IoContext io_context(const RequestContext& ctx) {
+access::IoContext io_context(const RequestContext& ctx, access::ReadBudget& budget) {
   access::IoContext io;
   io.paths = ctx.policy;
   io.cache = &ctx.cache;
+  io.budget = &budget;
   return io;
 }
 
-HandlerReply data_reply(const Frame& f) {
+// The success answer {"status": "success", "data": {records, ...}},
+// written from the frame's columns piece by piece.
+class FrameAnswer : public BodyStream {
+ public:
+  explicit FrameAnswer(Frame frame)
+      : frame_(std::move(frame)), writer_(frame_, FrameJsonWriter::Layout::kDataObject) {}
+  bool next(std::string& out) override {
+    if (writer_.next(out)) return true;
+    if (closed_) return false;
+    out += '}';
+    closed_ = true;
+    return true;
+  }
+  size_t size_hint() const override { return kHead.size() + writer_.estimated_size() + 1; }
+
+  static constexpr std::string_view kHead = "{\"status\": \"success\", \"data\": ";
+
+ private:
+  const Frame frame_;
+  FrameJsonWriter writer_;
+  bool closed_ = false;
+};
+
+HandlerReply data_reply(Frame f) {
   HandlerReply r;
-  r.raw = "{\"status\": \"success\", \"data\": ";
-  append_frame_data_json(r.raw, f);
-  r.raw += '}';
+  r.raw = FrameAnswer::kHead;
+  r.stream = std::make_shared<FrameAnswer>(std::move(f));
   return r;
 }
 
@@ -60,16 +84,18 @@ HandlerReply handle_read_data(const RequestContext& ctx, const Value& body) {
     else
       input = iface->get("input");
     if (!input) return error_reply(Error::value("Interface has no 'input' section"));
-    access::IoContext io = io_context(ctx);
+    access::ReadBudget budget(ctx.options.max_read_bytes, ctx.options.max_rows);
+    access::IoContext io = io_context(ctx, budget);
     io.expand_vars = true;  // the interface file's own paths, as lynguine
     auto frame = access::read_data(*input, io);
     if (!frame.ok()) return error_reply(frame.error());
-    return data_reply(*frame);
+    return data_reply(std::move(frame).value());
   }
   if (source) {
-    auto frame = access::read_data(*source, io_context(ctx));
+    access::ReadBudget budget(ctx.options.max_read_bytes, ctx.options.max_rows);
+    auto frame = access::read_data(*source, io_context(ctx, budget));
     if (!frame.ok()) return error_reply(frame.error());
-    return data_reply(*frame);
+    return data_reply(std::move(frame).value());
   }
   return error_reply(Error::value("Request must include either 'interface_file' or 'data_source'"));
 }
@@ -86,7 +112,8 @@ HandlerReply handle_write_data(const RequestContext& ctx, const Value& body) {
     if (!r.is_map()) return error_reply(Error::value("Each record must be a mapping"));
   auto frame = access::frame_for_write(records->as_list(), data->get("columns"));
   if (!frame.ok()) return error_reply(frame.error());
-  auto st = access::write_data(*frame, *output, io_context(ctx));
+  access::ReadBudget budget(ctx.options.max_read_bytes, ctx.options.max_rows);
+  auto st = access::write_data(*frame, *output, io_context(ctx, budget));
   if (!st.ok()) return error_reply(st.error());
   size_t n = records->as_list().size();
   return {200, Value(Map{{"status", Value("success")},

@@ -137,8 +137,11 @@ const std::vector<SessionOperation>& session_operations() {
       {"get_subseries", Right::read, false,
        [](CustomDataFrame& f, const Value&) -> Result<Value> {
          Frame sub = f.get_subseries();
+         List records;
+         records.reserve(sub.num_rows());
+         for (size_t i = 0; i < sub.num_rows(); ++i) records.push_back(sub.record(i));
          Map m;
-         m.set("records", Value(sub.to_records()));
+         m.set("records", Value(std::move(records)));
          m.set("shape", pair(sub.num_rows(), sub.num_columns()));
          return one("subseries", Value(std::move(m)));
        }},

@@ -189,6 +189,9 @@ class Cluster:
                    if not k.startswith("LYNGUINE_") and k != "LAMD_CONFORMANCE_UNSET"}
             env["HOME"] = home
             env["LYNGUINE_STATE_DIR"] = os.path.join(base, "state")  # one per instance
+            # Its temp files (lynguine's lockfile, which the instance killed
+            # with SIGKILL cannot remove) go where the cluster is cleaned up.
+            env["TMPDIR"] = base
             port = free_port()
             proc = subprocess.Popen(
                 [BINARY, "serve", "--host", "127.0.0.1", "--port", str(port), "--root", root,

@@ -3,13 +3,13 @@
 #include <exception>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 
 #include "assess/liquid/lexer.h"
 #include "assess/liquid/limits.h"
 #include "assess/liquid/parser.h"
 #include "assess/liquid/render.h"
 #include "assess/liquid/template.h"
+#include "core/byte_lru.h"
 
 namespace lyn::liquid {
 
@@ -27,27 +27,31 @@ bool needs_cleaning(const Map& m) {
   return false;
 }
 
-// Parsed templates by source. A template parsed under one nesting limit is
-// not reused under another (the limit may refuse what it accepted).
+// Parsed templates by source, within a byte budget (least recently used
+// dropped first), each charged template_bytes(). A template parsed under one
+// nesting limit is not reused under another (the limit may refuse what it
+// accepted).
 class TemplateCache {
  public:
-  static constexpr size_t kCapacity = 1024;
-
   std::shared_ptr<const Template> get(std::string_view source, uint64_t nesting) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = map_.find(source);
-    if (it == map_.end() || it->second.nesting != nesting) return nullptr;
-    return it->second.parsed;
+    auto* e = lru_.find(std::string(source));
+    return e && e->nesting == nesting ? e->parsed : nullptr;
   }
 
   void put(std::string_view source, uint64_t nesting, std::shared_ptr<const Template> t) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = map_.find(source); it != map_.end()) {
-      it->second = {std::move(t), nesting};
-      return;
-    }
-    if (map_.size() >= kCapacity) map_.erase(map_.begin());
-    map_.emplace(std::string(source), Entry{std::move(t), nesting});
+    lru_.put(std::string(source), Entry{std::move(t), nesting}, template_bytes(source));
+  }
+
+  void set_budget(size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    lru_.set_budget(bytes);
+  }
+
+  TemplateCacheStats stats() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {lru_.size(), lru_.bytes(), lru_.budget(), lru_.evictions()};
   }
 
  private:
@@ -55,13 +59,8 @@ class TemplateCache {
     std::shared_ptr<const Template> parsed;
     uint64_t nesting;
   };
-  // Looked up by string_view: no key is built for a hit.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   std::mutex mu_;
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> map_;
+  ByteLru<Entry> lru_{kDefaultTemplateCacheBytes};
 };
 
 TemplateCache& cache() {
@@ -117,6 +116,31 @@ Map remove_nan(const Map& context) {
       out.set(k, v);
   }
   return out;
+}
+
+size_t template_bytes(std::string_view source) {
+  // Heap bytes a parsed template holds, measured (mallinfo2 around parse()
+  // on templates of text, output tags, filters, if/for blocks): about one
+  // per byte of plain text, 19 to 26 per byte inside {{ }} and {% %}.
+  constexpr size_t kPerTagByte = 28;
+  size_t tag = 0;
+  for (size_t i = 0; i + 1 < source.size(); ++i) {
+    if (source[i] != '{' || (source[i + 1] != '{' && source[i + 1] != '%')) continue;
+    const char* close = source[i + 1] == '{' ? "}}" : "%}";
+    size_t end = source.find(close, i + 2);
+    end = end == std::string_view::npos ? source.size() : end + 2;
+    tag += end - i;
+    i = end - 1;
+  }
+  return sizeof(Template) + source.size() + tag * (kPerTagByte - 1);
+}
+
+void set_template_cache_budget(size_t bytes) {
+  cache().set_budget(bytes);
+}
+
+TemplateCacheStats template_cache_stats() {
+  return cache().stats();
 }
 
 std::variant<std::string, Error> render_liquid(std::string_view source, const Map& context) {

@@ -8,6 +8,8 @@
 #ifndef LYNGUINE_ASSESS_LIQUID_LIQUID_H_
 #define LYNGUINE_ASSESS_LIQUID_LIQUID_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +38,19 @@ std::variant<std::string, Error> render(const Template& t, const lyn::Map& conte
 // nested maps, not lists), then parses (through a bounded, thread-safe cache
 // keyed by source) and renders.
 std::variant<std::string, Error> render_liquid(std::string_view source, const lyn::Map& context);
+
+// The template cache render_liquid() uses: a byte budget with least
+// recently used entries dropped first. Each template is charged
+// template_bytes(source), an estimate of its parsed size; one larger than
+// the budget is not kept.
+inline constexpr size_t kDefaultTemplateCacheBytes = size_t{16} << 20;
+size_t template_bytes(std::string_view source);
+void set_template_cache_budget(size_t bytes);
+struct TemplateCacheStats {
+  size_t entries = 0, bytes = 0, budget = 0;
+  uint64_t evictions = 0;
+};
+TemplateCacheStats template_cache_stats();
 
 // lynguine's remove_nan applied to a render context.
 lyn::Map remove_nan(const lyn::Map& context);

@@ -1,3 +1,4 @@
+// Over 500 lines: RValue's conversions and Python's str, repr, == and < over them, which share helpers.
 #include "assess/liquid/rvalue.h"
 
 #include <algorithm>

@@ -1,0 +1,544 @@
+// Over 500 lines: pandas' converters and the column builder that applies them in pandas' order.
+#include "access/csv_infer.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+
+#include "core/case.h"
+#include "core/text.h"
+#include "core/value.h"
+
+namespace lyn::access {
+
+namespace {
+
+// pandas 1.5's default na_values (keep_default_na=True).
+bool na(std::string_view v) {
+  if (v.empty()) return true;
+  // Cheap rejection by first byte: every marker starts with one of these.
+  switch (v[0]) {
+    case 'N':
+    case 'n':
+    case '#':
+    case '-':
+    case '<':
+    case '1':
+      break;
+    default:
+      return false;
+  }
+  switch (v.size()) {
+    case 2:
+      return v == "NA";
+    case 3:
+      return v == "N/A" || v == "NaN" || v == "nan" || v == "n/a" || v == "#NA";
+    case 4:
+      return v == "null" || v == "NULL" || v == "#N/A" || v == "-NaN" || v == "-nan" || v == "<NA>";
+    case 6:
+      return v == "1.#IND";
+    case 7:
+      return v == "-1.#IND" || v == "1.#QNAN";
+    case 8:
+      return v == "-1.#QNAN" || v == "#N/A N/A";
+    default:
+      return false;
+  }
+}
+
+std::string_view trim_space(std::string_view v) {
+  size_t b = 0, e = v.size();
+  while (b < e && (v[b] == ' ' || v[b] == '\t')) ++b;
+  while (e > b && (v[e - 1] == ' ' || v[e - 1] == '\t')) --e;
+  return v.substr(b, e - b);
+}
+
+enum class IntParse { kOk, kOverflow, kNotInt };
+
+// pandas' str_to_int64: optional surrounding spaces, optional sign, digits.
+IntParse parse_int(std::string_view v, int64_t& out) {
+  // The common case first: up to 18 digits, maybe a minus sign, nothing else.
+  if (!v.empty() && v.size() <= 18) {
+    size_t i = v[0] == '-' ? 1 : 0;
+    int64_t x = 0;
+    for (; i < v.size(); ++i) {
+      const unsigned d = static_cast<unsigned char>(v[i]) - '0';
+      if (d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i == v.size() && i > (v[0] == '-' ? 1u : 0u)) {
+      out = v[0] == '-' ? -x : x;
+      return IntParse::kOk;
+    }
+  }
+  v = trim_space(v);
+  if (v.empty()) return IntParse::kNotInt;
+  const char* b = v.data();
+  const char* e = b + v.size();
+  if (*b == '+') {
+    ++b;
+    if (b == e || *b == '-') return IntParse::kNotInt;
+  }
+  auto [p, ec] = std::from_chars(b, e, out);
+  if (p != e) return IntParse::kNotInt;
+  if (ec == std::errc::result_out_of_range) return IntParse::kOverflow;
+  if (ec != std::errc()) return IntParse::kNotInt;
+  return IntParse::kOk;
+}
+
+// Clinger's fast path: a plain decimal of at most 15 digits is m / 10^k
+// with m and 10^k exact doubles, so one correctly rounded division gives
+// the value std::from_chars gives. False for anything else.
+bool parse_short_decimal(std::string_view v, double& out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  uint64_t m = 0;
+  int digits = 0, decimals = 0;
+  bool point = false;
+  for (char c : v) {
+    if (c >= '0' && c <= '9') {
+      if (++digits > 15) return false;
+      m = m * 10 + static_cast<uint64_t>(c - '0');
+      decimals += point;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0) return false;
+  out = static_cast<double>(m) / kPow10[decimals];
+  return true;
+}
+
+// pandas' float conversion: decimal or exponent forms with optional sign and
+// surrounding spaces; inf/infinity in any case with optional sign. NaN text
+// is not a float here (the NA markers catch the usual spellings).
+bool parse_float(std::string_view v, double& out) {
+  v = trim_space(v);
+  if (v.empty()) return false;
+  bool neg = false;
+  std::string_view body = v;
+  if (body[0] == '+' || body[0] == '-') {
+    neg = body[0] == '-';
+    body.remove_prefix(1);
+    if (body.empty()) return false;
+  }
+  char c = body[0];
+  if (c == 'i' || c == 'I') {
+    if (ascii_iequals(body, "inf") || ascii_iequals(body, "infinity")) {
+      out =
+          neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      return true;
+    }
+    return false;
+  }
+  if (!((c >= '0' && c <= '9') || c == '.')) return false;
+  if (parse_short_decimal(body, out)) {
+    if (neg) out = -out;
+    return true;
+  }
+  auto [p, ec] =
+      std::from_chars(body.data(), body.data() + body.size(), out, std::chars_format::general);
+  if (p != body.data() + body.size()) return false;
+  // Out-of-range text (1e400, 1e-400) is not a float to pandas: it stays a string.
+  if (ec != std::errc()) return false;
+  if (neg) out = -out;
+  return true;
+}
+
+// pandas' default true_values / false_values for inference.
+int parse_bool(std::string_view v) {
+  if (v.size() < 4 || v.size() > 5) return -1;
+  if (v == "True" || v == "TRUE" || v == "true") return 1;
+  if (v == "False" || v == "FALSE" || v == "false") return 0;
+  return -1;
+}
+
+// All digits (with an optional sign) but too large for int64.
+bool fits_uint64(std::string_view v, uint64_t& out) {
+  v = trim_space(v);
+  if (!v.empty() && v[0] == '+') v.remove_prefix(1);
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  return ec == std::errc() && p == v.data() + v.size();
+}
+
+// Object text cells, missing markers as NaN.
+Column infer_text(Value name, const std::vector<std::string_view>& vals) {
+  StringCells text;
+  Validity valid;
+  text.offsets.reserve(vals.size() + 1);
+  size_t bytes = 0;
+  for (auto v : vals) bytes += v.size();
+  text.bytes.reserve(bytes);
+  for (size_t i = 0; i < vals.size(); ++i) {
+    bool missing = na(vals[i]);
+    if (!missing) text.bytes.append(vals[i]);
+    text.offsets.push_back(static_cast<uint32_t>(text.bytes.size()));
+    valid.push_back(i, !missing);
+  }
+  return Column::of_strings(std::move(name), "object", std::move(text), vals.size(),
+                            std::move(valid), Missing::kNaN);
+}
+
+}  // namespace
+
+bool is_csv_na(std::string_view field) {
+  return na(field);
+}
+
+// ---------------------------------------------------------------------------
+// CsvColumnBuilder.
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Dictionary encoding stops beyond this many distinct strings, or beyond a
+// quarter of kDictProbe once that many rows were seen.
+constexpr size_t kDictMax = 256;
+constexpr size_t kDictProbe = 256;
+constexpr size_t kDictSlots = 1024;
+
+// Enough to spread at most kDictMax strings over kDictSlots: the length
+// and the first and last eight bytes, mixed.
+uint32_t text_hash(std::string_view v) {
+  uint64_t a = 0, b = 0;
+  const size_t n = v.size();
+  if (n >= 8) {
+    std::memcpy(&a, v.data(), 8);
+    std::memcpy(&b, v.data() + n - 8, 8);
+  } else {
+    std::memcpy(&a, v.data(), n);
+  }
+  uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ n;
+  return static_cast<uint32_t>(h >> 32) ^ static_cast<uint32_t>(h);
+}
+
+}  // namespace
+
+void CsvColumnBuilder::add(std::string_view v) {
+  switch (state_) {
+    case State::kDeferred:
+      return;
+    case State::kNone:
+      if (na(v)) {
+        ++rows_;
+        any_na_ = true;
+        return;
+      }
+      start(v);
+      return;
+    case State::kInt: {
+      if (na(v)) {
+        ints_.push_back(0);
+        valid_.push_back(rows_++, false);
+        any_na_ = true;
+        return;
+      }
+      int64_t x;
+      IntParse ip = parse_int(v, x);
+      if (ip == IntParse::kOk) {
+        ints_.push_back(x);
+        valid_.push_back(rows_++, true);
+        return;
+      }
+      double d;
+      if (ip == IntParse::kOverflow || !parse_float(v, d)) {
+        defer();
+        return;
+      }
+      to_floats();
+      floats_.push_back(d);
+      ++rows_;
+      return;
+    }
+    case State::kFloat: {
+      double d = kNaN;
+      if (na(v)) {
+        any_na_ = true;
+      } else if (!parse_float(v, d)) {
+        defer();
+        return;
+      }
+      floats_.push_back(d);
+      ++rows_;
+      return;
+    }
+    case State::kBool: {
+      if (na(v)) {
+        bools_.push_back(0);
+        valid_.push_back(rows_++, false);
+        any_na_ = true;
+        return;
+      }
+      int b = parse_bool(v);
+      if (b < 0) {
+        defer();
+        return;
+      }
+      bools_.push_back(static_cast<uint8_t>(b));
+      valid_.push_back(rows_++, true);
+      return;
+    }
+    case State::kText:
+      add_text(v, na(v));
+      return;
+  }
+}
+
+// The first field that is not missing decides the kind: int, float, bool,
+// then text (pandas tries its converters in that order).
+void CsvColumnBuilder::start(std::string_view v) {
+  const size_t cap = std::max(expected_, rows_ + 1);
+  int64_t x;
+  double d;
+  IntParse ip = parse_int(v, x);
+  if (ip == IntParse::kOverflow) {
+    defer();
+    return;
+  }
+  if (ip == IntParse::kOk) {
+    state_ = State::kInt;
+    ints_.reserve(cap);
+    ints_.assign(rows_, 0);
+    for (size_t k = 0; k < rows_; ++k) valid_.push_back(k, false);
+    ints_.push_back(x);
+    valid_.push_back(rows_++, true);
+    return;
+  }
+  if (parse_float(v, d)) {
+    state_ = State::kFloat;
+    floats_.reserve(cap);
+    floats_.assign(rows_, kNaN);
+    floats_.push_back(d);
+    ++rows_;
+    return;
+  }
+  if (int b = parse_bool(v); b >= 0) {
+    state_ = State::kBool;
+    bools_.reserve(cap);
+    bools_.assign(rows_, 0);
+    for (size_t k = 0; k < rows_; ++k) valid_.push_back(k, false);
+    bools_.push_back(static_cast<uint8_t>(b));
+    valid_.push_back(rows_++, true);
+    return;
+  }
+  state_ = State::kText;
+  text_.dictionary = true;
+  slots_.assign(kDictSlots, 0);
+  const size_t missing = rows_;
+  rows_ = 0;
+  for (size_t k = 0; k < missing; ++k) add_text({}, true);
+  add_text(v, false);
+}
+
+void CsvColumnBuilder::to_floats() {
+  floats_.reserve(std::max(expected_, rows_ + 1));
+  for (size_t k = 0; k < rows_; ++k)
+    floats_.push_back(valid_[k] ? static_cast<double>(ints_[k]) : kNaN);
+  std::vector<int64_t>().swap(ints_);
+  valid_ = Validity();
+  state_ = State::kFloat;
+}
+
+void CsvColumnBuilder::add_text(std::string_view v, bool missing) {
+  if (missing) any_na_ = true;
+  if (dict_on_) {
+    uint32_t code = StringCells::kNoEntry;
+    if (!missing) {
+      const size_t mask = kDictSlots - 1;
+      size_t slot = text_hash(v) & mask;
+      while (slots_[slot] != 0 && text_.entry(slots_[slot] - 1) != v) slot = (slot + 1) & mask;
+      if (slots_[slot] != 0) {
+        code = slots_[slot] - 1;
+      } else if (text_.entries() < kDictMax) {
+        code = static_cast<uint32_t>(text_.entries());
+        text_.bytes.append(v);
+        text_.offsets.push_back(static_cast<uint32_t>(text_.bytes.size()));
+        slots_[slot] = code + 1;
+      }
+    }
+    if (missing || code != StringCells::kNoEntry) {
+      text_.codes.push_back(code);
+      valid_.push_back(rows_++, !missing);
+      if (rows_ == kDictProbe && text_.entries() > kDictProbe / 4) undictionary();
+      return;
+    }
+    undictionary();  // too many distinct strings
+  }
+  if (!missing) text_.bytes.append(v);
+  text_.offsets.push_back(static_cast<uint32_t>(text_.bytes.size()));
+  valid_.push_back(rows_++, !missing);
+}
+
+void CsvColumnBuilder::undictionary() {
+  StringCells plain;
+  plain.offsets.reserve(std::max(expected_, rows_) + 1);
+  size_t bytes = 0;
+  for (uint32_t code : text_.codes)
+    if (code != StringCells::kNoEntry) bytes += text_.entry(code).size();
+  // Room for the rows to come at the average length so far (untouched
+  // capacity costs no memory; regrowing copies the column).
+  if (rows_ > 0)
+    plain.bytes.reserve(bytes +
+                        bytes / rows_ * (expected_ > rows_ ? expected_ - rows_ : 0) / 8 * 9);
+  for (size_t i = 0; i < text_.codes.size(); ++i) {
+    plain.bytes.append(text_.cell(i));
+    plain.offsets.push_back(static_cast<uint32_t>(plain.bytes.size()));
+  }
+  text_ = std::move(plain);
+  dict_on_ = false;
+  std::vector<uint32_t>().swap(slots_);
+}
+
+Column CsvColumnBuilder::finish(Value name) {
+  switch (state_) {
+    case State::kNone:
+      // No data rows: object; only missing values: float64 NaN.
+      if (rows_ == 0) return Column(std::move(name), "object");
+      return Column::of_floats(std::move(name), "float64", std::vector<double>(rows_, kNaN), {},
+                               Missing::kNaN);
+    case State::kInt:
+      if (!any_na_) return Column::of_ints(std::move(name), "int64", std::move(ints_));
+      to_floats();
+      [[fallthrough]];
+    case State::kFloat:
+      return Column::of_floats(std::move(name), "float64", std::move(floats_), {}, Missing::kNaN);
+    case State::kBool:
+      return Column::of_bools(std::move(name), any_na_ ? "object" : "bool", std::move(bools_),
+                              std::move(valid_), Missing::kNaN);
+    case State::kText:
+      return Column::of_strings(std::move(name), "object", std::move(text_), rows_,
+                                std::move(valid_), Missing::kNaN);
+    case State::kDeferred:
+      break;
+  }
+  return Column(std::move(name), "object");
+}
+
+Column infer_csv_column(Value name, const std::vector<std::string_view>& fields) {
+  CsvColumnBuilder b(fields.size());
+  for (auto f : fields) b.add(f);
+  if (!b.deferred()) return b.finish(std::move(name));
+  // Integers beyond int64: pandas tries uint64 (no gaps allowed), else the
+  // column is text, as is one that turned to text after numbers.
+  std::vector<Value> big;
+  big.reserve(fields.size());
+  for (auto f : fields) {
+    uint64_t u = 0;
+    if (na(f) || !fits_uint64(f, u)) {
+      big.clear();
+      break;
+    }
+    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      big.emplace_back(static_cast<int64_t>(u));
+    else
+      big.emplace_back(BigInt{std::to_string(u)});
+  }
+  if (!big.empty()) return Column(std::move(name), "uint64", std::move(big));
+  return infer_text(std::move(name), fields);
+}
+
+Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>& vals,
+                                 const std::string& type) {
+  if (type == "str_type") return infer_text(std::move(name), vals);
+  // The nullable dtypes' missing cells are None (pd.NA).
+  struct Cells {
+    Value name;
+    std::string dtype;
+    std::vector<Value> values;
+  } c{std::move(name), {}, {}};
+  c.values.reserve(vals.size());
+  auto done = [&c]() -> Result<Column> {
+    return Column(std::move(c.name), std::move(c.dtype), std::move(c.values));
+  };
+  if (type == "int_type") {
+    c.dtype = "Int32";
+    for (auto v : vals) {
+      if (na(v)) {
+        c.values.emplace_back();
+        continue;
+      }
+      int64_t i = 0;
+      double d = 0;
+      if (parse_int(v, i) == IntParse::kOk) {
+      } else if (parse_float(v, d) && std::isfinite(d) && d == std::floor(d) &&
+                 std::fabs(d) < 1e18) {
+        i = static_cast<int64_t>(d);
+      } else if (parse_float(v, d)) {
+        return Error{"TypeError", "cannot safely cast non-equivalent float64 to int32", 400};
+      } else {
+        return Error::value("Unable to parse string \"" + std::string(v) + "\"");
+      }
+      if (i < std::numeric_limits<int32_t>::min() || i > std::numeric_limits<int32_t>::max())
+        return Error::value("Values are too large to be losslessly cast to int32.");
+      c.values.emplace_back(i);
+    }
+    return done();
+  }
+  if (type == "float_type") {
+    c.dtype = "Float64";
+    for (auto v : vals) {
+      double d = 0;
+      if (na(v)) {
+        c.values.emplace_back();
+      } else if (parse_float(v, d)) {
+        c.values.emplace_back(d);
+      } else {
+        return Error::value("Unable to parse string \"" + std::string(v) + "\"");
+      }
+    }
+    return done();
+  }
+  if (type == "bool_type") {
+    c.dtype = "boolean";
+    for (auto v : vals) {
+      if (na(v)) {
+        c.values.emplace_back();
+      } else if (v == "True" || v == "TRUE" || v == "true" || v == "1" || v == "1.0") {
+        c.values.emplace_back(true);
+      } else if (v == "False" || v == "FALSE" || v == "false" || v == "0" || v == "0.0") {
+        c.values.emplace_back(false);
+      } else {
+        return Error::value(std::string(v) + " cannot be cast to bool");
+      }
+    }
+    return done();
+  }
+  return Error::key(py_string_repr(type), 400);
+}
+
+void dedupe_csv_names(std::vector<std::string>& names) {
+  std::unordered_map<std::string, int> counts;
+  // How often each name occurs in the header as it is being rewritten.
+  std::unordered_map<std::string, int> present;
+  for (const auto& n : names) ++present[n];
+  auto in_header = [&](const std::string& s) {
+    auto it = present.find(s);
+    return it != present.end() && it->second > 0;
+  };
+  for (auto& name : names) {
+    std::string col = name;
+    int cur = counts.count(col) ? counts[col] : 0;
+    if (cur > 0) {
+      const std::string old = col;
+      while (cur > 0) {
+        counts[old] = cur + 1;
+        col = old + "." + std::to_string(cur);
+        if (in_header(col))
+          ++cur;
+        else
+          cur = counts.count(col) ? counts[col] : 0;
+      }
+      --present[name];
+      ++present[col];
+      name = col;
+    }
+    counts[col] = cur + 1;
+  }
+}
+
+}  // namespace lyn::access
