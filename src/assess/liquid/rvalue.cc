@@ -1,4 +1,5 @@
-// Over 500 lines: RValue's conversions and Python's str, repr, == and < over them, which share helpers.
+// Over 500 lines: RValue's conversions and Python's str, repr, == and < over them, which share
+// helpers.
 #include "assess/liquid/rvalue.h"
 
 #include <algorithm>
@@ -430,22 +431,8 @@ bool contains(const RValue& a, const RValue& b, bool& ok) {
 namespace {
 
 RValue loop_member(const LoopState& l, std::string_view key) {
+  // forloop and tablerowloop share these; then each has its own.
   int64_t i = l.index0;
-  if (!l.tablerow) {
-    if (key == "index") return RValue(i + 1);
-    if (key == "index0") return RValue(i);
-    if (key == "rindex") return RValue(l.length - i);
-    if (key == "rindex0") return RValue(l.length - i - 1);
-    if (key == "first") return RValue(i == 0);
-    if (key == "last") return RValue(i == l.length - 1);
-    if (key == "length") return RValue(l.length);
-    if (key == "name") return RValue(l.name);
-    if (key == "parentloop") return l.parent ? RValue(l.parent) : RValue();
-    return RValue();
-  }
-  int64_t cols = l.cols > 0 ? l.cols : l.length;
-  if (cols <= 0) cols = 1;
-  int64_t col0 = i % cols;
   if (key == "index") return RValue(i + 1);
   if (key == "index0") return RValue(i);
   if (key == "rindex") return RValue(l.length - i);
@@ -453,6 +440,14 @@ RValue loop_member(const LoopState& l, std::string_view key) {
   if (key == "first") return RValue(i == 0);
   if (key == "last") return RValue(i == l.length - 1);
   if (key == "length") return RValue(l.length);
+  if (!l.tablerow) {
+    if (key == "name") return RValue(l.name);
+    if (key == "parentloop") return l.parent ? RValue(l.parent) : RValue();
+    return RValue();
+  }
+  int64_t cols = l.cols > 0 ? l.cols : l.length;
+  if (cols <= 0) cols = 1;
+  int64_t col0 = i % cols;
   if (key == "col") return RValue(col0 + 1);
   if (key == "col0") return RValue(col0);
   if (key == "col_first") return RValue(col0 == 0);
