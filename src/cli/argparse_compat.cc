@@ -1,3 +1,4 @@
+// Over 500 lines: one port of argparse's parser and HelpFormatter, whose parts share the Parser.
 // A port of the parts of Python 3.11's argparse.py that lamd's parsers
 // reach: ArgumentParser._parse_known_args (options and positionals taken
 // alternately, matched by argparse's nargs patterns), _parse_optional and

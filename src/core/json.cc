@@ -1,4 +1,4 @@
-// Parser and writer of the one format in one file (~570 lines): each is half of it.
+// Over 500 lines: the parser and writer of the one format in one file, each half of it.
 #include "core/json.h"
 
 #include <array>
