@@ -25,7 +25,8 @@ constexpr const char* kUsage =
     "                      [--idle-timeout SECONDS] [--auth none] [--limit NAME=N ...]\n"
     "                      [--daemon] [--threads N] [--quiet]\n"
     "                      [--log-format text|json] [--log-level LEVEL] [--log-file PATH]\n"
-    "       lynguine serve --status [--json] | --stop | --ensure [--idle-timeout S]\n";
+    "       lynguine serve --status [--json] | --list [--json] | --ensure [--idle-timeout S]\n"
+    "       lynguine serve --stop [--port PORT | --socket PATH | --all]\n";
 
 constexpr const char* kDescription =
     "Serves lynguine's HTTP API (CIP-0008 server mode). Besides the API it serves GET / (a\n"
@@ -45,7 +46,7 @@ std::string absolute(std::string path) {
 
 int run_serve_command(const std::vector<std::string>& args) {
   app::ServeOptions o = app::serve_options_from_env();
-  bool status = false, stop = false, ensure = false, json = false;
+  bool status = false, stop = false, ensure = false, json = false, list = false, all = false;
   std::string log_format = "text", log_level, log_file, auth_token;
   auto seconds = [](std::chrono::milliseconds ms) {
     return static_cast<double>(ms.count()) / 1000.0;
@@ -94,9 +95,17 @@ int run_serve_command(const std::vector<std::string>& args) {
 
   const char* kLifecycle = "The running server (from its record in the state directory)";
   app.add_flag("--status", status, "show the running server")->group(kLifecycle);
-  app.add_flag("--json", json, "with --status: JSON whether or not a server runs")
+  app.add_flag("--list", list,
+               "one line per running server: pid, URL or socket, security mode, uptime, root")
       ->group(kLifecycle);
-  app.add_flag("--stop", stop, "stop the running server gracefully")->group(kLifecycle);
+  app.add_flag("--json", json,
+               "with --status: JSON whether or not a server runs; with --list: a JSON array")
+      ->group(kLifecycle);
+  app.add_flag("--stop", stop,
+               "stop the running servers gracefully: all of them, or the one on --port PORT "
+               "or --socket PATH")
+      ->group(kLifecycle);
+  app.add_flag("--all", all, "with --stop: every running server (the default)")->group(kLifecycle);
   app.add_flag("--ensure", ensure,
                "start a server unless one of this version runs; print its state")
       ->group(kLifecycle);
@@ -246,8 +255,28 @@ int run_serve_command(const std::vector<std::string>& args) {
 
   if (auto done = parse_command(app, args)) return *done;
 
+  // Combinations CLI11 cannot express, refused as its own errors are (exit 2).
+  auto usage_error = [](const std::string& message) {
+    std::fprintf(stderr, "lynguine serve: %s\nRun `lynguine serve --help` for its options.\n",
+                 message.c_str());
+    return 2;
+  };
+  if (all && !stop) return usage_error("--all goes with --stop");
   if (status) return app::serve_status(json);
-  if (stop) return app::serve_stop();
+  if (list) return app::serve_list(json);
+  if (stop) {
+    app::StopTarget which;
+    bool by_port = app.count("--port") > 0, by_socket = app.count("--socket") > 0;
+    if (all && (by_port || by_socket))
+      return usage_error("--stop --all stops every server; drop --port/--socket");
+    if (by_port && by_socket) return usage_error("--stop takes --port or --socket, not both");
+    if (by_port) {
+      if (o.port == 0) return usage_error("--stop --port needs the server's port (not 0)");
+      which.port = o.port;
+    }
+    if (by_socket) which.socket = o.socket;
+    return app::serve_stop(which);
+  }
   if (ensure) return app::serve_ensure(o.idle_timeout_seconds);
 
   o.auth_token_auto = auth_token == "auto";
