@@ -80,7 +80,7 @@ _lynguine() {
       opts="--status $common" ;;
     serve)
       opts="--host --port --socket --root --idle-timeout --daemon --threads --quiet --status --json
-        --stop --ensure --log-format --log-level --log-file --limit --allowed-host --allow-origin
+        --list --stop --all --ensure --log-format --log-level --log-file --limit --allowed-host --allow-origin
         --auth --auth-token-file --auth-token --api-keys --tls-cert --tls-key --require-tls
         --rate-limit --max-concurrent --max-response-bytes --request-timeout --max-body
         --header-timeout --keep-alive-timeout --deadline --max-connections
