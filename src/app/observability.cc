@@ -6,8 +6,10 @@
 #include <string>
 #include <utility>
 
+#include "core/json.h"
 #include "ops/metrics.h"
 #include "ops/openapi.h"
+#include "ops/recent_errors.h"
 #include "ops/status_page.h"
 
 namespace lyn::app {
@@ -46,6 +48,7 @@ struct Observability::State {
   std::unique_ptr<ops::Metrics> metrics;
   std::mutex refusals_mu;
   std::map<std::string, std::uint64_t> refusals;  // by reason (a bounded set)
+  ops::RecentErrors recent_errors;
 };
 
 namespace {
@@ -85,6 +88,28 @@ std::vector<ops::MetricSample> extra_samples(Observability::State& s) {
   return out;
 }
 
+// A failed request's path as the status page shows it: a known route's
+// template (a session's id is a capability: never shown), else the path
+// asked for, without its query string and cut short.
+std::string shown_path(const Observability::State& s, const server::HttpRequest& req) {
+  if (s.api) {
+    service::RouteDescription r = s.api->routes().describe(req.method, req.target);
+    if (r.known) return r.metric_label;
+  }
+  std::string path = req.target.substr(0, req.target.find('?'));
+  if (path.size() > 120) path = path.substr(0, 120) + "...";
+  return path;
+}
+
+// The error_type of lynguine's JSON error answer, or "".
+std::string error_type_of(const server::HttpResponse& resp) {
+  if (resp.body.size() > 4096 || resp.body.find("\"error_type\"") == std::string::npos) return {};
+  auto v = parse_json(resp.body);
+  if (!v.ok() || !v->is_map()) return {};
+  const Value* t = v->get("error_type");
+  return t && t->is_string() ? t->as_string() : std::string();
+}
+
 }  // namespace
 
 Observability::Observability(const ServeInfo& info, std::shared_ptr<ops::Logger> log)
@@ -119,6 +144,8 @@ server::RefusalObserver Observability::on_refusal() {
       std::lock_guard lock(s->refusals_mu);
       ++s->refusals[r.reason];
     }
+    if (r.status != 0)  // a connection closed without an answer is routine
+      s->recent_errors.add({0, r.status, "", "", r.reason});
     // The secret is never in a Refusal; the key's name is.
     // An idle keep-alive connection closed is routine (every client that
     // keeps one open ends so): counted, but logged only at debug.
@@ -136,10 +163,11 @@ void Observability::add_routes(service::RouteTable& routes) {
     extra.content_type = std::move(content_type);
     return extra;
   };
-  auto get = [](service::RouteHandler handler, const char* doc) {
+  auto get = [](service::RouteHandler handler, const char* doc,
+                service::Right right = service::Right::read) {
     service::RouteMethod m;
     m.method = "GET";
-    m.right = service::Right::read;
+    m.right = right;
     m.handler = std::move(handler);
     m.openapi = doc;
     return m;
@@ -154,7 +182,9 @@ void Observability::add_routes(service::RouteTable& routes) {
                     return page(std::string(ops::status_page_html()), "text/html; charset=utf-8",
                                 std::move(r));
                   },
-                  kStatusPageDoc)}});
+                  // Public: the page holds no data; it asks for the token
+                  // itself (a login form) when the API wants one.
+                  kStatusPageDoc, service::Right::none)}});
   routes.add({"/metrics",
               {get(
                   [w, page](const service::RequestContext&, const service::RouteRequest&) {
@@ -200,8 +230,63 @@ Status Observability::attach(std::shared_ptr<const service::Api> api) {
   return Ok{};
 }
 
+std::function<std::string()> Observability::status_extra() {
+  std::weak_ptr<State> w = state_;
+  return [w]() -> std::string {
+    auto s = w.lock();
+    if (!s) return {};
+    const ServeInfo& info = s->info;
+    Map serving;
+    serving.set("root", Value(info.root));
+    serving.set("url", Value(info.url));
+    if (info.socket.empty()) {
+      serving.set("host", Value(info.host));
+      serving.set("port", Value(static_cast<int64_t>(info.port)));
+    } else {
+      serving.set("socket", Value(info.socket));
+    }
+    serving.set("auth", Value(info.auth));
+    serving.set("tls", Value(info.tls));
+    serving.set("state_dir", Value(info.state_dir));
+    Map out;
+    out.set("serving", Value(std::move(serving)));
+    if (s->api) {
+      service::Api::CacheStats c = s->api->cache_stats();
+      std::uint64_t lookups = c.hits + c.misses;
+      Map cache;
+      cache.set("hits", Value(static_cast<int64_t>(c.hits)));
+      cache.set("misses", Value(static_cast<int64_t>(c.misses)));
+      cache.set("hit_rate", lookups ? Value(static_cast<double>(c.hits) / lookups) : Value());
+      cache.set("entries", Value(static_cast<int64_t>(c.entries)));
+      cache.set("bytes", Value(static_cast<int64_t>(c.bytes)));
+      cache.set("budget_bytes", Value(static_cast<int64_t>(c.budget_bytes)));
+      out.set("cache", Value(std::move(cache)));
+    }
+    Map activity;
+    if (info.last_active_unix) activity.set("last_active_at", Value(info.last_active_unix()));
+    activity.set(
+        "now",
+        Value(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                  .count()));
+    out.set("activity", Value(std::move(activity)));
+    out.set("recent_errors", s->recent_errors.to_value());
+    return to_json(Value(std::move(out)));
+  };
+}
+
 server::Handler Observability::wrap(server::Handler inner) {
   return [inner = std::move(inner), s = state_](const server::HttpRequest& req) {
+    // The status page's own polls: answered, but neither counted nor logged
+    // above debug, so that watching the server does not change what is watched.
+    if (ops::is_status_page_poll(req.method, req.target,
+                                 req.header(std::string(ops::kStatusPollHeader)))) {
+      server::HttpResponse resp = inner(req);
+      if (s->log->enabled(ops::LogLevel::kDebug))
+        s->log->log(ops::LogLevel::kDebug, "status page poll",
+                    {ops::log_field("path", req.target),
+                     ops::log_field("status", static_cast<long long>(resp.status))});
+      return resp;
+    }
     auto t0 = std::chrono::steady_clock::now();
     ops::Logger& log = *s->log;
     if (log.enabled(ops::LogLevel::kDebug))
@@ -212,6 +297,9 @@ server::Handler Observability::wrap(server::Handler inner) {
     server::HttpResponse resp = inner(req);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s->metrics->observe(req.method, req.target, resp.status, secs);
+    if (resp.status >= 400) {
+      s->recent_errors.add({0, resp.status, req.method, shown_path(*s, req), error_type_of(resp)});
+    }
     log.access(req.method, req.target, resp.status, secs, resp.body.size(), req.remote);
     return resp;
   };

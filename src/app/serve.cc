@@ -16,6 +16,7 @@
 
 #include "core/fs.h"
 #include "core/random.h"
+#include "ops/activity.h"
 #include "ops/daemon.h"
 #include "ops/lynguine_lockfile.h"
 #include "ops/process.h"
@@ -23,6 +24,7 @@
 #include "ops/start_lock.h"
 #include "ops/state_dir.h"
 #include "ops/state_file.h"
+#include "ops/status_page.h"
 #include "server/api_keys.h"
 #include "server/client_address.h"
 #include "server/secrets.h"
@@ -130,6 +132,33 @@ server::Admission with_identity_proof(std::string nonce, server::Admission inner
     }
     return admitted;
   };
+}
+
+bool is_poll(const server::HttpRequest& req) {
+  return ops::is_status_page_poll(req.method, req.target,
+                                  req.header(std::string(ops::kStatusPollHeader)));
+}
+
+// Every request but the status page's polls is activity: when it arrives
+// (refused or not) and while it is handled.
+server::Admission counting_activity(std::shared_ptr<ops::Activity> activity,
+                                    server::Admission inner) {
+  return [activity = std::move(activity), inner = std::move(inner)](server::HttpRequest& req) {
+    if (!is_poll(req)) activity->touch();
+    return inner ? inner(req) : server::Admitted{};
+  };
+}
+server::Handler counting_activity(std::shared_ptr<ops::Activity> activity, server::Handler inner) {
+  return
+      [activity = std::move(activity), inner = std::move(inner)](const server::HttpRequest& req) {
+        if (is_poll(req)) return inner(req);
+        activity->begin();
+        struct End {
+          ops::Activity& a;
+          ~End() { a.end(); }
+        } end{*activity};
+        return inner(req);
+      };
 }
 
 // Removes our Unix socket file when we stop, unless a successor's has
@@ -280,18 +309,44 @@ int run_serve(const ServeOptions& options) {
   auto nonce = random_hex(32);
   if (!nonce.ok()) return fail(nonce.error().message);
 
+  // Every server records itself (server-<pid>.json), so that our clients
+  // find it, prove it and use its token, and `serve --status/--list/--stop`
+  // see it. Filled in here; written once the handler is set up.
+  ops::ServerRecord self;
+  self.pid = ::getpid();
+  self.process_start = ops::process_start_time(self.pid);
+  self.socket = server.unix_path();
+  if (!unix_socket) {
+    self.host = host;
+    self.port = server.port();
+  }
+  self.tls = tls;
+  self.tls_cert = options.tls_cert;
+  self.auth = unix_socket      ? "socket"
+              : guard.api_keys ? "api-keys"
+              : token.empty()  ? "none"
+                               : "token";
+  self.token = token;
+  self.nonce = *nonce;
+  self.version = options.version;
+  self.root = root;
+  self.started_at = unix_now();
+  auto activity = std::make_shared<ops::Activity>();
+
   ServeInfo info;
   info.host = unix_socket ? "localhost" : host;
   info.port = server.port();
   info.socket = server.unix_path();
-  info.pid = ::getpid();
+  info.pid = self.pid;
   info.root = root;
   info.version = options.version;
-  info.started_at = unix_now();
+  info.started_at = self.started_at;
   info.idle_timeout_seconds = options.idle_timeout_seconds;
   info.state_dir = dir ? dir->path() : "";
   info.tls = tls;
   info.auth_required = !guard.token.empty() || (guard.api_keys && !guard.api_keys->empty());
+  info.auth = self.auth;
+  info.url = self.url();
   info.caller_of = [token, keys = guard.api_keys, unix_socket](const server::HttpRequest& req) {
     service::Caller c;
     if (unix_socket) return c;  // the user's own (the kernel checked)
@@ -312,11 +367,8 @@ int run_serve(const ServeOptions& options) {
   };
   info.in_flight = [&server] { return server.in_flight(); };
   info.transport = [&server] { return server.stats(); };
-  info.idle_seconds = [&server] {
-    if (server.in_flight() > 0) return 0.0;
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - server.last_activity())
-        .count();
-  };
+  info.idle_seconds = [activity] { return activity->idle_seconds(); };
+  info.last_active_unix = [activity] { return activity->last_active_unix(); };
   try {
     if (!options.make_handler) return fail("no request handler configured");
     // Every request passes the Guard (Host, Origin, auth, rights, rate,
@@ -328,35 +380,16 @@ int run_serve(const ServeOptions& options) {
     if (serving.describe) guard.describe = std::move(serving.describe);
     guard.on_refusal = serving.on_refusal;
     auto g = std::make_shared<server::Guard>(guard);
-    server.set_admission(
-        with_identity_proof(*nonce, server::Guard::admission(g, std::move(serving.cheap))));
-    server.set_handler(server::Guard::limit_response(g, std::move(serving.handler)));
+    server.set_admission(counting_activity(
+        activity,
+        with_identity_proof(*nonce, server::Guard::admission(g, std::move(serving.cheap)))));
+    server.set_handler(
+        server::Guard::limit_response(g, counting_activity(activity, std::move(serving.handler))));
     server.set_refusal_observer(std::move(serving.on_refusal));
   } catch (const std::exception& e) {
     return fail(std::string("cannot set up the request handler: ") + e.what());
   }
 
-  // Every server records itself (server-<pid>.json), so that our clients
-  // find it, prove it and use its token, and `serve --status/--stop` see it.
-  ops::ServerRecord self;
-  self.pid = info.pid;
-  self.process_start = ops::process_start_time(info.pid);
-  self.socket = info.socket;
-  if (!unix_socket) {
-    self.host = host;
-    self.port = info.port;
-  }
-  self.tls = tls;
-  self.tls_cert = options.tls_cert;
-  self.auth = unix_socket      ? "socket"
-              : guard.api_keys ? "api-keys"
-              : token.empty()  ? "none"
-                               : "token";
-  self.token = token;
-  self.nonce = *nonce;
-  self.version = options.version;
-  self.root = root;
-  self.started_at = info.started_at;
   bool recorded = false;
   if (options.write_state) {
     if (auto written = ops::write_record(*dir, self); !written.ok())
@@ -378,7 +411,10 @@ int run_serve(const ServeOptions& options) {
   const std::string url = self.url();
   int code = 0;
   {
-    ops::ServerWatch watch(watched(server), options.idle_timeout_seconds, true);
+    // Idle means no request but the status page's polls (ops/activity.h).
+    ops::WatchedServer watching = watched(server);
+    watching.idle_seconds = [activity] { return activity->idle_seconds(); };
+    ops::ServerWatch watch(std::move(watching), options.idle_timeout_seconds, true);
     if (options.daemon) {
       std::fprintf(stderr, "lynguine: server %s listening on %s (pid %d, root %s)\n",
                    options.version.c_str(), url.c_str(), static_cast<int>(info.pid), root.c_str());

@@ -48,11 +48,17 @@ struct ServeInfo {
   std::string state_dir;
   bool tls = false;            // serving https
   bool auth_required = false;  // a token or API keys are required (TCP, unless --auth none)
+  // Who may use it: "socket" (the kernel's check), "token", "api-keys" or
+  // "none" -- as its record says (ops/state_file.h).
+  std::string auth;
+  std::string url;  // where a client on this machine reaches it (ServerRecord::url)
   // Who a request (already let through by the Guard) comes from: the
   // principal owning its sessions and its rights. Any thread.
   std::function<service::Caller(const server::HttpRequest&)> caller_of;
-  // Live figures; callable from any thread while the server runs.
+  // Live figures; callable from any thread while the server runs. Idleness
+  // leaves out the status page's polls (ops/activity.h).
   std::function<double()> idle_seconds;
+  std::function<double()> last_active_unix;
   std::function<std::size_t()> in_flight;
   // The transport's counters (connections, timeouts, workers).
   std::function<server::ServerStats()> transport;

@@ -116,7 +116,27 @@ constexpr std::string_view kFrame = R"JSON({
             "idle_seconds": {"type": "number"},
             "remaining_seconds": {"type": "number"}}},
           "memory": {"type": "object", "properties": {"rss_mb": {"type": "number"}, "percent": {"type": "number"}}},
-          "cpu_percent": {"type": "number"}}
+          "cpu_percent": {"type": "number"},
+          "serving": {"type": "object", "description": "What this server serves and how (the server's own; absent in direct mode)", "properties": {
+            "root": {"type": "string"},
+            "url": {"type": "string", "description": "Where a client on this machine reaches it: http[s]://host:port or unix:PATH"},
+            "host": {"type": "string"}, "port": {"type": "integer"}, "socket": {"type": "string"},
+            "auth": {"type": "string", "enum": ["token", "api-keys", "none", "socket"]},
+            "tls": {"type": "boolean"},
+            "state_dir": {"type": "string"}}},
+          "cache": {"type": "object", "description": "The parsed-file cache", "properties": {
+            "hits": {"type": "integer"}, "misses": {"type": "integer"},
+            "hit_rate": {"type": "number", "nullable": true, "description": "hits / (hits + misses); null before the first lookup"},
+            "entries": {"type": "integer"}, "bytes": {"type": "integer"}, "budget_bytes": {"type": "integer"}}},
+          "activity": {"type": "object", "description": "Requests other than the status page's polls (X-Lynguine-Poll: status-page), which are not activity", "properties": {
+            "last_active_at": {"type": "number", "description": "unix seconds"},
+            "now": {"type": "number", "description": "unix seconds"}}},
+          "recent_errors": {"type": "array", "description": "The last 20 failed or refused requests, newest first", "items": {"type": "object", "properties": {
+            "at": {"type": "number", "description": "unix seconds"},
+            "status": {"type": "integer"},
+            "method": {"type": "string", "description": "empty for a refusal"},
+            "path": {"type": "string", "description": "the route template, or the unknown path without its query"},
+            "reason": {"type": "string", "description": "the error type or the refusal's reason"}}}}}
       }
     },
     "responses": {

@@ -46,9 +46,14 @@ def test_run_builds_only_the_binary():
 @pytest.mark.parametrize("target", ["test", "build"])
 def test_test_tools_come_with_make_test(target):
     pkgs = installed_by(target)
-    assert {"libgtest-dev", "python3-pytest", "python3-venv", "clang"} <= pkgs
+    assert {"libgtest-dev", "python3-pytest", "python3-venv", "clang", "chromium"} <= pkgs
     assert installed_by("run") <= pkgs
 
 
 def test_bench_tools_come_with_make_bench():
     assert BENCH_ONLY <= installed_by("bench")
+
+
+def test_make_test_runs_the_status_page_tests_in_chromium():
+    # Recursive makes run even in a dry run: the commands of test-browser show.
+    assert "pytest -q -p no:cacheprovider tests/browser" in dry_run("test")
