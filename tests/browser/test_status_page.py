@@ -4,7 +4,8 @@ the DevTools protocol (cdp.py) with deadlines, never fixed sleeps:
  - the figures it shows match what the server reports (/api/status, /metrics):
    root, address, security mode, sessions with their interfaces, the cache's
    bytes and counters, request counts and the last errors;
- - its own polling moves neither the request counts nor the idle timer;
+ - its own polling moves neither the request counts nor the idle timer (a
+   server with an open page still exits when idle);
  - nothing overflows the window from 360 px up, and the charts' labels do
    not overlap (the page reports its layout: body data-scroll-width, the
    canvases' data-labels boxes);
@@ -250,3 +251,19 @@ def test_token_login_keeps_the_token_out_of_urls(browser, token_server):
     polls = [r for r in requests if r["url"].endswith("/api/status")]
     assert any(r["headers"].get("Authorization") == "Bearer " + TOKEN for r in polls)
     assert all(r["headers"].get("X-Lynguine-Poll") == "status-page" for r in polls)
+
+
+def test_an_open_page_does_not_keep_an_idle_server_alive(browser):
+    root, home = fresh_fixtures()
+    s = Server(root, home, extra_args=["--idle-timeout", "3"])
+    try:
+        page = browser.open(s.base + "/", 800)
+        loaded(page)
+        # The page polls every 2 s, yet the server exits once idle for 3 s.
+        try:
+            s.proc.wait(timeout=90)
+        except Exception:
+            raise AssertionError("the server outlived its idle timeout while the page polled")
+        assert s.proc.returncode == 0
+    finally:
+        s.stop()

@@ -1,9 +1,9 @@
 """A lifecycle that never loses a server (issue 15, point 1): every server we
-start -- daemon or foreground, any port, token, TLS or API keys -- is recorded
-in the state directory, `serve --list` shows each, `serve --status` calls a
-server that refuses it (429) running and keeps its record, `serve --stop
---port N` stops that one only, `serve --stop --all` the rest, and nothing is
-left: no record, no process.
+start -- daemon or foreground, any port or a Unix socket, token, TLS or API
+keys -- is recorded in the state directory, `serve --list` shows each, `serve
+--status` calls a server that refuses it (429) running and keeps its record,
+`serve --stop --port N` (or `--socket PATH`) stops that one only, `serve
+--stop --all` the rest, and nothing is left: no record, no process.
 
 Deadlines, never fixed sleeps: a loaded machine is slow.
 """
@@ -57,9 +57,10 @@ def listed(env, root):
 
 
 @pytest.fixture
-def three_servers():
-    """A daemon on a port (the local token), a foreground server with
-    --rate-limit 1, and a foreground one with TLS and API keys."""
+def servers():
+    """Two daemons on ports (one with the local token, one with TLS and API
+    keys: a second daemon is recorded too), a foreground server on a Unix
+    socket, and a foreground one with --rate-limit 1, started last."""
     root, home = fresh_fixtures()
     state = os.path.join(home, "state")
     env = child_env(home, state_dir=state)
@@ -71,20 +72,24 @@ def three_servers():
     keys = os.path.join(home, "keys.json")
     with open(keys, "w") as f:
         json.dump([{"name": "ops", "key": "k" * 32, "rights": "read"}], f)
+    sock = os.path.join(home, "lyn.sock")
 
-    ports = {"daemon": free_port(), "limited": free_port(), "tls": free_port()}
+    ports = {"daemon": free_port(), "tls": free_port(), "limited": free_port()}
     try:
-        d = lyn(["serve", "--daemon", "--port", str(ports["daemon"]), "--root", root], env, root)
-        assert d.returncode == 0, d.stderr
-        assert d.stdout.strip() == "http://127.0.0.1:%d" % ports["daemon"]
-        for name, extra in (("tls", ["--tls-cert", cert, "--tls-key", key, "--api-keys", keys]),
-                            ("limited", ["--rate-limit", "1"])):
+        for name, extra in (("daemon", []),
+                            ("tls", ["--tls-cert", cert, "--tls-key", key, "--api-keys", keys])):
+            d = lyn(["serve", "--daemon", "--port", str(ports[name]), "--root", root, *extra],
+                    env, root)
+            assert d.returncode == 0, d.stderr
+            scheme = "https" if name == "tls" else "http"
+            assert d.stdout.strip() == "%s://127.0.0.1:%d" % (scheme, ports[name])
+        for extra in (["--socket", sock], ["--port", str(ports["limited"]), "--rate-limit", "1"]):
             procs.append(subprocess.Popen(
-                [BINARY, "serve", "--port", str(ports[name]), "--root", root, "--quiet", *extra],
+                [BINARY, "serve", "--root", root, "--quiet", *extra],
                 cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             # Started in turn, so that the rate-limited one is the latest.
-            wait_for(lambda: len(records(state)) == len(procs) + 1, name + "'s record")
-        yield root, env, state, ports
+            wait_for(lambda: len(records(state)) == len(procs) + 2, " ".join(extra) + "'s record")
+        yield root, env, state, ports, sock
     finally:
         lyn(["serve", "--stop", "--all"], env, root)
         for p in procs:
@@ -93,12 +98,15 @@ def three_servers():
             p.wait()
 
 
-def test_every_server_listed_refusal_is_not_absence_stop_by_port_then_all(three_servers):
-    root, env, state, ports = three_servers
+def test_every_server_listed_refusal_is_not_absence_stop_by_port_then_all(servers):
+    root, env, state, ports, sock = servers
     servers = listed(env, root)
-    assert len(servers) == 3, servers
-    by_port = {s["port"]: s for s in servers}
+    assert len(servers) == 4, servers
+    by_port = {s["port"]: s for s in servers if "port" in s}
     assert set(by_port) == set(ports.values())
+    on_socket = next(s for s in servers if "port" not in s)
+    assert on_socket["socket"] == sock and on_socket["auth"] == "socket"
+    assert on_socket["url"] == "unix:" + sock
     assert by_port[ports["daemon"]]["auth"] == "token"
     assert by_port[ports["limited"]]["auth"] == "token"
     assert by_port[ports["tls"]]["auth"] == "api-keys"
@@ -110,7 +118,7 @@ def test_every_server_listed_refusal_is_not_absence_stop_by_port_then_all(three_
         assert pid_running(s["pid"])
     # The plain list: one line per server, with its pid, URL, mode, root.
     text = lyn(["serve", "--list"], env, root).stdout.splitlines()
-    assert len(text) == 3, text
+    assert len(text) == 4, text
     for s in servers:
         line = next(l for l in text if l.split()[0] == str(s["pid"]))
         assert s["url"] in line and root in line
@@ -138,8 +146,8 @@ def test_every_server_listed_refusal_is_not_absence_stop_by_port_then_all(three_
         assert time.time() < deadline, "the status probe was never refused"
     assert shown["check"] == "proven"
     assert "server-%d.json" % limited["pid"] in records(state)
-    # The list, refused too, still has all three.
-    assert len(listed(env, root)) == 3
+    # The list, refused too, still has all four.
+    assert len(listed(env, root)) == 4
 
     # --stop --port: only that server.
     daemon_pid = by_port[ports["daemon"]]["pid"]
@@ -148,8 +156,14 @@ def test_every_server_listed_refusal_is_not_absence_stop_by_port_then_all(three_
     assert "pid %d" % daemon_pid in stop.stdout
     wait_for(lambda: not pid_running(daemon_pid), "the daemon to exit")
     left = listed(env, root)
-    assert sorted(s["port"] for s in left) == sorted([ports["limited"], ports["tls"]])
+    assert sorted(s.get("port", 0) for s in left) == sorted([0, ports["limited"], ports["tls"]])
     assert "server-%d.json" % daemon_pid not in records(state)
+    # --stop --socket: only the one on that socket.
+    stop = lyn(["serve", "--stop", "--socket", sock], env, root)
+    assert stop.returncode == 0, stop.stdout + stop.stderr
+    wait_for(lambda: not pid_running(on_socket["pid"]), "the socket server to exit")
+    left = listed(env, root)
+    assert sorted(s["port"] for s in left) == sorted([ports["limited"], ports["tls"]])
     # Nothing on that port any more: a second stop says so.
     again = lyn(["serve", "--stop", "--port", str(ports["daemon"])], env, root)
     assert again.returncode == 1 and "not running on port %d" % ports["daemon"] in again.stdout
