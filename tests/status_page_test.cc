@@ -20,7 +20,8 @@ using lyn::ops::is_status_page_poll;
 using lyn::ops::RecentErrors;
 
 TEST(StatusPagePoll, OnlyTheMarkedGetsOfTheThreeSourcesArePolls) {
-  for (const char* target : {"/api/status", "/api/sessions", "/metrics", "/metrics?x=1"})
+  for (const char* target :
+       {"/api/status", "/api/server", "/api/sessions", "/metrics", "/metrics?x=1"})
     EXPECT_TRUE(is_status_page_poll("GET", target, "status-page")) << target;
   // Unmarked, or marked with another value: a request like any other.
   EXPECT_FALSE(is_status_page_poll("GET", "/api/status", ""));

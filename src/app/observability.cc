@@ -30,6 +30,13 @@ constexpr const char* kMetricsDoc = R"JSON({
     "200": {"description": "lynguine_requests_total, lynguine_request_duration_seconds, lynguine_cache_hits_total, lynguine_cache_misses_total, process_* and more", "content": {"text/plain; version=0.0.4": {"schema": {"type": "string"}}}},
     "405": {"$ref": "#/components/responses/Error"}}})JSON";
 
+constexpr const char* kServerDoc = R"JSON({
+  "tags": ["service"], "operationId": "serverStatus",
+  "summary": "This server for its status page: what it serves and how, its cache, activity and last errors",
+  "responses": {
+    "200": {"description": "The server's figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServerStatus"}}}},
+    "405": {"$ref": "#/components/responses/Error"}}})JSON";
+
 constexpr const char* kOpenApiDoc = R"JSON({
   "tags": ["service"], "operationId": "openapi",
   "summary": "This document",
@@ -108,6 +115,47 @@ std::string error_type_of(const server::HttpResponse& resp) {
   if (!v.ok() || !v->is_map()) return {};
   const Value* t = v->get("error_type");
   return t && t->is_string() ? t->as_string() : std::string();
+}
+
+// GET /api/server: what the status page shows beyond /api/status.
+Value server_status(const Observability::State& s) {
+  const ServeInfo& info = s.info;
+  Map serving;
+  serving.set("root", Value(info.root));
+  serving.set("url", Value(info.url));
+  if (info.socket.empty()) {
+    serving.set("host", Value(info.host));
+    serving.set("port", Value(static_cast<int64_t>(info.port)));
+  } else {
+    serving.set("socket", Value(info.socket));
+  }
+  serving.set("auth", Value(info.auth));
+  serving.set("tls", Value(info.tls));
+  serving.set("state_dir", Value(info.state_dir));
+  Map out;
+  out.set("status", Value("ok"));
+  out.set("serving", Value(std::move(serving)));
+  if (s.api) {
+    service::Api::CacheStats c = s.api->cache_stats();
+    std::uint64_t lookups = c.hits + c.misses;
+    Map cache;
+    cache.set("hits", Value(static_cast<int64_t>(c.hits)));
+    cache.set("misses", Value(static_cast<int64_t>(c.misses)));
+    cache.set("hit_rate", lookups ? Value(static_cast<double>(c.hits) / lookups) : Value());
+    cache.set("entries", Value(static_cast<int64_t>(c.entries)));
+    cache.set("bytes", Value(static_cast<int64_t>(c.bytes)));
+    cache.set("budget_bytes", Value(static_cast<int64_t>(c.budget_bytes)));
+    out.set("cache", Value(std::move(cache)));
+  }
+  Map activity;
+  if (info.last_active_unix) activity.set("last_active_at", Value(info.last_active_unix()));
+  activity.set(
+      "now",
+      Value(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count()));
+  out.set("activity", Value(std::move(activity)));
+  out.set("recent_errors", s.recent_errors.to_value());
+  return Value(std::move(out));
 }
 
 }  // namespace
@@ -193,6 +241,14 @@ void Observability::add_routes(service::RouteTable& routes) {
                                 "text/plain; version=0.0.4; charset=utf-8");
                   },
                   kMetricsDoc)}});
+  routes.add({"/api/server",
+              {get(
+                  [w, page](const service::RequestContext&, const service::RouteRequest&) {
+                    auto s = w.lock();
+                    return page(s ? to_json(server_status(*s)) : std::string("{}"),
+                                "application/json");
+                  },
+                  kServerDoc)}});
   routes.add({"/api/openapi.json",
               {get(
                   [w, page](const service::RequestContext&, const service::RouteRequest& r) {
@@ -228,50 +284,6 @@ Status Observability::attach(std::shared_ptr<const service::Api> api) {
        ops::log_field("pid", static_cast<long long>(info.pid)), ops::log_field("root", info.root),
        ops::log_field("version", info.version)});
   return Ok{};
-}
-
-std::function<std::string()> Observability::status_extra() {
-  std::weak_ptr<State> w = state_;
-  return [w]() -> std::string {
-    auto s = w.lock();
-    if (!s) return {};
-    const ServeInfo& info = s->info;
-    Map serving;
-    serving.set("root", Value(info.root));
-    serving.set("url", Value(info.url));
-    if (info.socket.empty()) {
-      serving.set("host", Value(info.host));
-      serving.set("port", Value(static_cast<int64_t>(info.port)));
-    } else {
-      serving.set("socket", Value(info.socket));
-    }
-    serving.set("auth", Value(info.auth));
-    serving.set("tls", Value(info.tls));
-    serving.set("state_dir", Value(info.state_dir));
-    Map out;
-    out.set("serving", Value(std::move(serving)));
-    if (s->api) {
-      service::Api::CacheStats c = s->api->cache_stats();
-      std::uint64_t lookups = c.hits + c.misses;
-      Map cache;
-      cache.set("hits", Value(static_cast<int64_t>(c.hits)));
-      cache.set("misses", Value(static_cast<int64_t>(c.misses)));
-      cache.set("hit_rate", lookups ? Value(static_cast<double>(c.hits) / lookups) : Value());
-      cache.set("entries", Value(static_cast<int64_t>(c.entries)));
-      cache.set("bytes", Value(static_cast<int64_t>(c.bytes)));
-      cache.set("budget_bytes", Value(static_cast<int64_t>(c.budget_bytes)));
-      out.set("cache", Value(std::move(cache)));
-    }
-    Map activity;
-    if (info.last_active_unix) activity.set("last_active_at", Value(info.last_active_unix()));
-    activity.set(
-        "now",
-        Value(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-                  .count()));
-    out.set("activity", Value(std::move(activity)));
-    out.set("recent_errors", s->recent_errors.to_value());
-    return to_json(Value(std::move(out)));
-  };
 }
 
 server::Handler Observability::wrap(server::Handler inner) {

@@ -1,12 +1,14 @@
 // Observability: the server's own pages and its request accounting, wired
 // to lynguine's Api. Three routes join the Api's route table (so they are
 // routed, guarded, labelled and documented like the API's): GET / (the
-// status page; public: it holds no data), GET /metrics (Prometheus) and GET
-// /api/openapi.json; every request the Guard lets through is timed into the
-// Metrics and access-logged -- but the status page's own polls
-// (ops/status_page.h), which are neither counted nor logged above debug;
-// failed and refused requests are kept for the page (ops/recent_errors.h);
-// and /api/status gets the operator's figures (status_extra()).
+// status page; public: it holds no data), GET /metrics (Prometheus), GET
+// /api/server (what the page shows beyond /api/status, whose keys stay
+// lynguine's: what the server serves and how, its cache, its activity and
+// its last errors) and GET /api/openapi.json. Every request the Guard lets
+// through is timed into the Metrics and access-logged -- but the status
+// page's own polls (ops/status_page.h), which are neither counted nor logged
+// above debug; failed and refused requests are kept for the page
+// (ops/recent_errors.h).
 //
 // Use: construct; add_routes() into ApiOptions::add_routes (before the Api
 // exists); attach() the Api once built; wrap() the Api's handler.
@@ -32,7 +34,8 @@ class Observability {
  public:
   Observability(const ServeInfo& info, std::shared_ptr<ops::Logger> log);
 
-  // Adds GET /, GET /metrics and GET /api/openapi.json to `routes`.
+  // Adds GET /, GET /metrics, GET /api/server and GET /api/openapi.json to
+  // `routes`.
   void add_routes(service::RouteTable& routes);
 
   // The Api whose cache and sessions the metrics report, whose routes label
@@ -42,13 +45,6 @@ class Observability {
 
   // `inner`, timed into the metrics and access-logged.
   server::Handler wrap(server::Handler inner);
-
-  // What /api/status adds for this server (ApiOptions::status_extra_json):
-  // "serving" {root, url, host, port, socket, auth, tls, state_dir},
-  // "cache" {hits, misses, hit_rate, entries, bytes, budget_bytes},
-  // "activity" {last_active_at, now} (unix seconds; the page's polls are
-  // not activity) and "recent_errors" (newest first).
-  std::function<std::string()> status_extra();
 
   // Counts each refusal by reason (lynguine_refusals_total{reason}) and logs
   // it at warning (reason, status, key name, address).

@@ -20,7 +20,6 @@ HandlerFactory api_handler_factory(LogSettings settings, Limits limits) {
     api_options.idle_timeout_seconds = info.idle_timeout_seconds;
     api_options.idle_seconds = info.idle_seconds;
     api_options.limits = limits;
-    api_options.status_extra_json = observability.status_extra();
     api_options.add_routes = [&observability](service::RouteTable& routes) {
       observability.add_routes(routes);
     };

@@ -74,7 +74,7 @@ _lynguine() {
       if [[ $cword -eq 2 ]]; then
         COMPREPLY=($(compgen -W "GET POST DELETE" -- "$cur")); return
       elif [[ $cword -eq 3 ]]; then
-        COMPREPLY=($(compgen -W "/api/ping /api/health /api/status /api/read_data /api/write_data
+        COMPREPLY=($(compgen -W "/api/ping /api/health /api/status /api/server /api/read_data /api/write_data
           /api/compute /api/talk/field /api/interface/read /api/sessions" -- "$cur")); return
       fi
       opts="--status $common" ;;

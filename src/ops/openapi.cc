@@ -116,8 +116,14 @@ constexpr std::string_view kFrame = R"JSON({
             "idle_seconds": {"type": "number"},
             "remaining_seconds": {"type": "number"}}},
           "memory": {"type": "object", "properties": {"rss_mb": {"type": "number"}, "percent": {"type": "number"}}},
-          "cpu_percent": {"type": "number"},
-          "serving": {"type": "object", "description": "What this server serves and how (the server's own; absent in direct mode)", "properties": {
+          "cpu_percent": {"type": "number"}}
+      },
+      "ServerStatus": {
+        "type": "object",
+        "description": "What the status page shows beyond /api/status (whose keys stay lynguine's)",
+        "properties": {
+          "status": {"type": "string", "enum": ["ok"]},
+          "serving": {"type": "object", "description": "What this server serves and how", "properties": {
             "root": {"type": "string"},
             "url": {"type": "string", "description": "Where a client on this machine reaches it: http[s]://host:port or unix:PATH"},
             "host": {"type": "string"}, "port": {"type": "integer"}, "socket": {"type": "string"},

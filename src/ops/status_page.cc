@@ -123,8 +123,9 @@ constexpr std::string_view kPage = R"HTML(<!DOCTYPE html>
       <th class="num">p95</th></tr></thead><tbody id="endpoints"></tbody></table></div></div>
   </div>
 </main>
-<footer>Refreshed every 2 s from <code>/api/status</code>, <code>/api/sessions</code> and
-  <code>/metrics</code>; these polls are not counted as requests or as activity.
+<footer>Refreshed every 2 s from <code>/api/status</code>, <code>/api/server</code>,
+  <code>/api/sessions</code> and <code>/metrics</code>; these polls are not counted as requests
+  or as activity.
   API description: <a href="/api/openapi.json">/api/openapi.json</a>.
   <button class="quiet" id="sign-out" hidden>Forget the token</button></footer>
 <script>
@@ -373,13 +374,13 @@ const SECURITY = {token: "token (Authorization: Bearer)", "api-keys": "API keys"
 
 async function refresh() {
   try {
-    const [status, sessions, metricsText] = await Promise.all([
-      poll("/api/status").then(r => r.json()), poll("/api/sessions").then(r => r.json()),
-      poll("/metrics").then(r => r.text())]);
+    const [status, server, sessions, metricsText] = await Promise.all([
+      poll("/api/status").then(r => r.json()), poll("/api/server").then(r => r.json()),
+      poll("/api/sessions").then(r => r.json()), poll("/metrics").then(r => r.text())]);
     polls++;
     show("version", status.version, status.version);
     show("pid", String(status.pid), status.pid);
-    const serving = status.serving || {};
+    const serving = server.serving || {};
     show("root", serving.root || "\u2013", serving.root);
     show("address", serving.url || "\u2013", serving.url);
     show("security", (SECURITY[serving.auth] || serving.auth || "\u2013") + (serving.tls ? " \u00b7 TLS" : ""),
@@ -396,7 +397,7 @@ async function refresh() {
       $("idle-note").textContent = "no idle timeout";
     }
     if (status.memory) show("rss", status.memory.rss_mb.toFixed(1) + " MB", status.memory.rss_mb);
-    const act = status.activity || {};
+    const act = server.activity || {};
     if (polls === 1) document.body.dataset.firstPollAt = String(act.now);
     document.body.dataset.lastActiveAt = String(act.last_active_at);
     document.body.dataset.polls = String(polls);
@@ -404,7 +405,7 @@ async function refresh() {
     show("sessions", String(sessions.total_sessions), sessions.total_sessions);
     renderSessions(sessions.sessions);
 
-    const cache = status.cache || {};
+    const cache = server.cache || {};
     show("cache-hits", String(cache.hits), cache.hits);
     show("cache-misses", String(cache.misses), cache.misses);
     const rate = typeof cache.hit_rate === "number" ? cache.hit_rate : NaN;
@@ -412,7 +413,7 @@ async function refresh() {
     show("cache-bytes", fmtBytes(cache.bytes), cache.bytes);
     show("cache-entries", String(cache.entries), cache.entries);
     show("cache-budget", fmtBytes(cache.budget_bytes), cache.budget_bytes);
-    renderErrors(status.recent_errors);
+    renderErrors(server.recent_errors);
 
     const samples = parseMetrics(metricsText);
     const reqs = samples.filter(s => s.name === "lynguine_requests_total");
@@ -475,7 +476,8 @@ bool is_status_page_poll(std::string_view method, std::string_view target,
                          std::string_view poll_header) {
   if (poll_header != kStatusPollValue || method != "GET") return false;
   std::string_view path = target.substr(0, target.find('?'));
-  return path == "/api/status" || path == "/api/sessions" || path == "/metrics";
+  return path == "/api/status" || path == "/api/server" || path == "/api/sessions" ||
+         path == "/metrics";
 }
 
 }  // namespace lyn::ops

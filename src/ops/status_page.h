@@ -2,7 +2,8 @@
 // One self-contained document (HTML + CSS + a little JavaScript, embedded as
 // a raw string in status_page.cc; no build step, no external assets, not
 // even a favicon request). In the browser it polls GET /api/status, GET
-// /api/sessions and GET /metrics every few seconds and shows what an
+// /api/server, GET /api/sessions and GET /metrics every few seconds and
+// shows what an
 // operator asks first: the root, the address it serves, its security mode,
 // uptime and idle countdown, sessions (interface, age, idle), the cache's
 // bytes and hit rate, request counts, latency charts drawn on <canvas> from
@@ -35,7 +36,8 @@ inline constexpr std::string_view kStatusPollValue = "status-page";
 
 // Whether a request is one of the page's polls: `poll_header` (the value of
 // kStatusPollHeader, "" if absent) is kStatusPollValue and the request is a
-// GET of /api/status, /api/sessions or /metrics (any query string ignored).
+// GET of /api/status, /api/server, /api/sessions or /metrics (any query
+// string ignored).
 // Anything else -- another method or path with the header -- counts as use.
 bool is_status_page_poll(std::string_view method, std::string_view target,
                          std::string_view poll_header);

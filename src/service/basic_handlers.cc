@@ -5,7 +5,6 @@
 #include <cstring>
 #include <ctime>
 
-#include "core/json.h"
 #include "core/process_memory.h"
 #include "service/handlers.h"
 #include "service/route_table.h"
@@ -63,11 +62,6 @@ HandlerReply handle_status(const RequestContext& ctx, const Value&) {
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
   double cpu_s = static_cast<double>(cpu.tv_sec) + cpu.tv_nsec / 1e9;
   m.set("cpu_percent", Value(uptime > 0 ? 100.0 * cpu_s / uptime : 0.0));
-  // The server's own figures (its address, security, cache, recent errors).
-  if (ctx.options.status_extra_json)
-    if (auto extra = parse_json(ctx.options.status_extra_json()); extra.ok() && extra->is_map())
-      for (const auto& [k, v] : extra->as_map())
-        if (!m.contains(k)) m.set(k, v);
   return {200, Value(std::move(m))};
 }
 

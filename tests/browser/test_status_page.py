@@ -1,7 +1,8 @@
 """The status page (GET /) in headless Chromium (issue 15, point 5), driven over
 the DevTools protocol (cdp.py) with deadlines, never fixed sleeps:
 
- - the figures it shows match what the server reports (/api/status, /metrics):
+ - the figures it shows match what the server reports (/api/status,
+   /api/server, /metrics):
    root, address, security mode, sessions with their interfaces, the cache's
    bytes and counters, request counts and the last errors;
  - its own polling moves neither the request counts nor the idle timer (a
@@ -51,9 +52,9 @@ def post(base, path, body, headers=None):
         return json.loads(r.read())
 
 
-def status(base, headers=None):
-    """/api/status, read as the page reads it (a poll: not counted)."""
-    return json.loads(get(base, "/api/status", {**POLL, **(headers or {})}))
+def status(base, headers=None, path="/api/status"):
+    """/api/status (or /api/server), read as the page reads it (a poll: not counted)."""
+    return json.loads(get(base, path, {**POLL, **(headers or {})}))
 
 
 def request_counts(base, headers=None):
@@ -111,14 +112,14 @@ def test_figures_match_the_server(browser, busy_server):
     base = busy_server.base
     page = browser.open(base + "/", 1280)
     loaded(page)
-    st = status(base)
+    st, server = status(base), status(base, path="/api/server")
     counts = request_counts(base)
 
     assert value_of(page, "version") == st["version"]
     assert value_of(page, "pid") == str(st["pid"])
-    assert value_of(page, "root") == busy_server.root == st["serving"]["root"]
-    assert value_of(page, "address") == base == st["serving"]["url"]
-    assert value_of(page, "security") == st["serving"]["auth"] == "none"
+    assert value_of(page, "root") == busy_server.root == server["serving"]["root"]
+    assert value_of(page, "address") == base == server["serving"]["url"]
+    assert value_of(page, "security") == server["serving"]["auth"] == "none"
     assert "any local user" in text_of(page, "security")
     assert float(value_of(page, "uptime")) > 0
     assert 0 < float(value_of(page, "idle")) <= 600
@@ -127,7 +128,7 @@ def test_figures_match_the_server(browser, busy_server):
     assert "_lynguine.yml" in text_of(page, "session-rows")
     # The cache: the figures /api/status and /metrics give (the page's
     # polls touch no file, so they have not moved since it read them).
-    cache = st["cache"]
+    cache = server["cache"]
     assert cache["bytes"] > 0 and cache["misses"] > 0
     for key in ("hits", "misses", "bytes", "entries", "budget_bytes"):
         assert value_of(page, "cache-" + key.replace("_bytes", "")) == str(cache[key]), key
@@ -137,9 +138,10 @@ def test_figures_match_the_server(browser, busy_server):
     # Requests: /metrics' total, which the page's polls do not add to.
     assert float(value_of(page, "requests")) == sum(counts.values())
     assert float(value_of(page, "errors")) == sum(n for k, n in counts.items() if int(k[2]) >= 400)
-    # The last errors, newest first, as /api/status lists them.
+    # The last errors, newest first, as /api/server lists them.
     errors = text_of(page, "error-rows")
-    assert len(st["recent_errors"]) >= 2
+    assert len(server["recent_errors"]) >= 2
+    assert server["recent_errors"][0]["path"] == "/api/no-such-endpoint"
     assert "/api/no-such-endpoint" in errors and "/api/read_data" in errors
     assert "etc/passwd" not in errors  # a request's body is never shown
     # The endpoint table lists the API routes the fixture called.
@@ -160,9 +162,10 @@ def test_polling_moves_neither_the_request_counts_nor_the_idle_timer(browser, bu
     # than the page's first poll, though three polls have come since.
     body = page.js("Object.assign({}, document.body.dataset)")
     assert float(body["lastActiveAt"]) < float(body["firstPollAt"]), body
-    st = status(base)
-    assert st["activity"]["last_active_at"] == pytest.approx(float(body["lastActiveAt"]), abs=1e-3)
-    assert st["idle_timeout"]["idle_seconds"] >= st["activity"]["now"] - float(body["firstPollAt"])
+    server = status(base, path="/api/server")
+    assert server["activity"]["last_active_at"] == pytest.approx(float(body["lastActiveAt"]), abs=1e-3)
+    assert status(base)["idle_timeout"]["idle_seconds"] >= \
+        server["activity"]["now"] - float(body["firstPollAt"])
 
 
 def overlaps(a, b):
