@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kStatusPageDoc = R"JSON({
   "tags": ["service"], "operationId": "statusPage",
-  "summary": "The status page (HTML; polls /api/status and /metrics)",
+  "summary": "The status page (HTML; polls /api/status, /api/server, /api/sessions and /metrics)",
   "responses": {
     "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
     "405": {"$ref": "#/components/responses/Error"}}})JSON";

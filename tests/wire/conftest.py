@@ -34,6 +34,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def pid_running(pid):
+    """Whether `pid` is a running process (a zombie, exited but not yet
+    reaped by its parent, is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 # Temporary directories made here, oldest first; see remove_temp_dirs. Some
 # test modules load this file a second time under another name (see
 # test_faults.py): the list is shared through sys.modules so that the

@@ -127,17 +127,7 @@ def _state_pid(state_dir):
         return int(json.load(f)["pid"])
 
 
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie (not yet reaped by its parent) counts as dead.
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
+_alive = _wc.pid_running
 
 
 def test_client_recovers_when_its_server_is_killed():

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, child_env, free_port, fresh_fixtures
+from conftest import BINARY, child_env, free_port, fresh_fixtures, pid_running
 
 
 def lyn(args, env, cwd, timeout=90):
@@ -26,19 +26,6 @@ def lyn(args, env, cwd, timeout=90):
 
 def records(state):
     return sorted(f for f in os.listdir(state) if f.startswith("server-") and f.endswith(".json"))
-
-
-def pid_running(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie (exited, not yet reaped by its parent) is not running.
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def wait_for(predicate, what, seconds=60):
