@@ -16,33 +16,32 @@ namespace lyn::app {
 
 namespace {
 
-constexpr const char* kStatusPageDoc = R"JSON({
-  "tags": ["service"], "operationId": "statusPage",
-  "summary": "The status page (HTML; polls /api/status, /api/server, /api/sessions and /metrics)",
-  "responses": {
-    "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
-    "405": {"$ref": "#/components/responses/Error"}}})JSON";
+// The OpenAPI operation of one of these GET routes (their texts hold no
+// character that JSON would escape): its answer, of `content_type`, is
+// described by `what` and `schema` (JSON text).
+std::string get_doc(const char* id, const char* summary, const char* what, const char* content_type,
+                    const char* schema) {
+  return std::string(R"({"tags": ["service"], "operationId": ")") + id + R"(", "summary": ")" +
+         summary + R"(", "responses": {"200": {"description": ")" + what + R"(", "content": {")" +
+         content_type + R"(": {"schema": )" + schema +
+         R"(}}}, "405": {"$ref": "#/components/responses/Error"}}})";
+}
 
-constexpr const char* kMetricsDoc = R"JSON({
-  "tags": ["service"], "operationId": "metrics",
-  "summary": "Prometheus metrics (text exposition format 0.0.4)",
-  "responses": {
-    "200": {"description": "lynguine_requests_total, lynguine_request_duration_seconds, lynguine_cache_hits_total, lynguine_cache_misses_total, process_* and more", "content": {"text/plain; version=0.0.4": {"schema": {"type": "string"}}}},
-    "405": {"$ref": "#/components/responses/Error"}}})JSON";
-
-constexpr const char* kServerDoc = R"JSON({
-  "tags": ["service"], "operationId": "serverStatus",
-  "summary": "This server for its status page: what it serves and how, its cache, activity and last errors",
-  "responses": {
-    "200": {"description": "The server's figures", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServerStatus"}}}},
-    "405": {"$ref": "#/components/responses/Error"}}})JSON";
-
-constexpr const char* kOpenApiDoc = R"JSON({
-  "tags": ["service"], "operationId": "openapi",
-  "summary": "This document",
-  "responses": {
-    "200": {"description": "OpenAPI 3.0 document", "content": {"application/json": {"schema": {"type": "object"}}}},
-    "405": {"$ref": "#/components/responses/Error"}}})JSON";
+const std::string kStatusPageDoc =
+    get_doc("statusPage",
+            "The status page (HTML; polls /api/status, /api/server, /api/sessions and /metrics)",
+            "The page", "text/html", R"({"type": "string"})");
+const std::string kMetricsDoc = get_doc(
+    "metrics", "Prometheus metrics (text exposition format 0.0.4)",
+    "lynguine_requests_total, lynguine_request_duration_seconds, lynguine_cache_hits_total, "
+    "lynguine_cache_misses_total, process_* and more",
+    "text/plain; version=0.0.4", R"({"type": "string"})");
+const std::string kServerDoc = get_doc(
+    "serverStatus",
+    "This server for its status page: what it serves and how, its cache, activity and last errors",
+    "The server's figures", "application/json", R"({"$ref": "#/components/schemas/ServerStatus"})");
+const std::string kOpenApiDoc = get_doc("openapi", "This document", "OpenAPI 3.0 document",
+                                        "application/json", R"({"type": "object"})");
 
 }  // namespace
 
@@ -211,7 +210,7 @@ void Observability::add_routes(service::RouteTable& routes) {
     extra.content_type = std::move(content_type);
     return extra;
   };
-  auto get = [](service::RouteHandler handler, const char* doc,
+  auto get = [](service::RouteHandler handler, const std::string& doc,
                 service::Right right = service::Right::read) {
     service::RouteMethod m;
     m.method = "GET";
