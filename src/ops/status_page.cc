@@ -76,9 +76,10 @@ constexpr std::string_view kPage = R"HTML(<!DOCTYPE html>
   <section class="card" id="login" hidden>
     <h2>This server requires a token</h2>
     <form id="login-form" autocomplete="off">
-      <label for="token-input">Token or API key (kept in this tab only, sent as an
-        Authorization header; <code>lynguine serve --status</code> does not show it:
-        see <code>--auth-token-file</code>)</label>
+      <label for="token-input">Token or API key. It stays in this tab (sessionStorage) and goes
+        in an Authorization header, never in a URL. The server's own token is the
+        <code>token</code> of its record, <code>server-PID.json</code> in your state
+        directory (<code>&lt;state dir&gt;/token</code> with <code>--auth-token auto</code>).</label>
       <input id="token-input" type="password" spellcheck="false">
       <button type="submit" id="login-button">Sign in</button>
       <span id="login-message"></span>
@@ -374,9 +375,11 @@ const SECURITY = {token: "token (Authorization: Bearer)", "api-keys": "API keys"
 
 async function refresh() {
   try {
-    const [status, server, sessions, metricsText] = await Promise.all([
-      poll("/api/status").then(r => r.json()), poll("/api/server").then(r => r.json()),
-      poll("/api/sessions").then(r => r.json()), poll("/metrics").then(r => r.text())]);
+    // /api/status first: without the token, one refusal, not four.
+    const status = await poll("/api/status").then(r => r.json());
+    const [server, sessions, metricsText] = await Promise.all([
+      poll("/api/server").then(r => r.json()), poll("/api/sessions").then(r => r.json()),
+      poll("/metrics").then(r => r.text())]);
     polls++;
     show("version", status.version, status.version);
     show("pid", String(status.pid), status.pid);

@@ -253,6 +253,10 @@ def test_token_login_keeps_the_token_out_of_urls(browser, token_server):
     for r in requests:
         assert TOKEN not in r["url"], r["url"]
     assert TOKEN not in page.js("location.href")
+    # One refusal per attempt without the right token (the test's own, the
+    # page's first load, the wrong token), not one per source polled.
+    errors = status(base, {"Authorization": "Bearer " + TOKEN}, "/api/server")["recent_errors"]
+    assert [e["status"] for e in errors] == [401, 401, 401], errors
     polls = [r for r in requests if r["url"].endswith("/api/status")]
     assert any(r["headers"].get("Authorization") == "Bearer " + TOKEN for r in polls)
     assert all(r["headers"].get("X-Lynguine-Poll") == "status-page" for r in polls)
