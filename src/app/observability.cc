@@ -34,7 +34,7 @@ const std::string kStatusPageDoc =
 const std::string kMetricsDoc = get_doc(
     "metrics", "Prometheus metrics (text exposition format 0.0.4)",
     "lynguine_requests_total, lynguine_request_duration_seconds, lynguine_cache_hits_total, "
-    "lynguine_cache_misses_total, process_* and more",
+    "lynguine_cache_misses_total, lynguine_cache_bytes, process_* and more",
     "text/plain; version=0.0.4", R"({"type": "string"})");
 const std::string kServerDoc = get_doc(
     "serverStatus",
@@ -60,7 +60,7 @@ struct Observability::State {
 namespace {
 
 // The samples beyond the Metrics' own: the transport's counters, refusals
-// by reason, log lines dropped.
+// by reason, the cache's bytes, log lines dropped.
 std::vector<ops::MetricSample> extra_samples(Observability::State& s) {
   std::vector<ops::MetricSample> out;
   auto add = [&out](const char* name, const char* type, const char* help, double v,
@@ -73,6 +73,13 @@ std::vector<ops::MetricSample> extra_samples(Observability::State& s) {
       add("lynguine_refusals_total", "counter",
           "Requests and connections refused or dropped, by reason.", static_cast<double>(n),
           "reason=\"" + reason + "\"");
+  }
+  if (s.api) {
+    service::Api::CacheStats c = s.api->cache_stats();
+    add("lynguine_cache_bytes", "gauge", "Memory held by the parsed-file cache.",
+        static_cast<double>(c.bytes));
+    add("lynguine_cache_budget_bytes", "gauge", "The parsed-file cache's memory budget.",
+        static_cast<double>(c.budget_bytes));
   }
   add("lynguine_log_lines_dropped_total", "counter",
       "Log lines dropped because the log's destination did not keep up.",

@@ -135,7 +135,9 @@ def test_figures_match_the_server(browser, busy_server):
     for key in ("hits", "misses", "bytes", "entries", "budget_bytes"):
         assert value_of(page, "cache-" + key.replace("_bytes", "")) == str(cache[key]), key
     metrics = get(base, "/metrics", POLL)
-    assert float(re.search(r"^lynguine_cache_hits_total (\S+)$", metrics, re.M).group(1)) == cache["hits"]
+    for series, key in (("lynguine_cache_hits_total", "hits"), ("lynguine_cache_bytes", "bytes"),
+                        ("lynguine_cache_budget_bytes", "budget_bytes")):
+        assert float(re.search(r"^%s (\S+)$" % series, metrics, re.M).group(1)) == cache[key]
     assert abs(float(value_of(page, "cache-rate")) - cache["hits"] / (cache["hits"] + cache["misses"])) < 1e-9
     # Requests: /metrics' total, which the page's polls do not add to.
     assert float(value_of(page, "requests")) == sum(counts.values())
