@@ -45,6 +45,7 @@ constexpr std::string_view kPage = R"HTML(<!DOCTYPE html>
   th { color:var(--muted); font-weight:500; font-size:12px; }
   td.num, th.num { text-align:right; white-space:nowrap; }
   td.empty { color:var(--muted); }
+  td.nowrap { white-space:nowrap; }
   .table { margin-top:12px; }
   footer { color:var(--muted); font-size:12px; padding:0 24px 20px; }
   code { font-size:12px; }
@@ -334,7 +335,7 @@ function drawTrend() {
   c.dataset.labels = JSON.stringify(boxes);
 }
 
-function fillRows(id, rows, empty, numeric) {
+function fillRows(id, rows, empty, numeric, nowrap = []) {
   const body = $(id);
   body.textContent = "";
   if (!rows.length) {
@@ -348,6 +349,7 @@ function fillRows(id, rows, empty, numeric) {
     cells.forEach((t, i) => {
       const td = document.createElement("td"); td.textContent = t;
       if (numeric.includes(i)) td.className = "num";
+      else if (nowrap.includes(i)) td.className = "nowrap";
       tr.appendChild(td);
     });
     body.appendChild(tr);
@@ -367,7 +369,7 @@ function renderSessions(list) {
 function renderErrors(errors) {
   const rows = (errors || []).map(e => [new Date(e.at * 1000).toLocaleTimeString([], {hour12: false}), String(e.status),
     e.method ? e.method + " " + e.path : "(refused)", e.reason || ""]);
-  fillRows("error-rows", rows, "no errors", [0, 1]);
+  fillRows("error-rows", rows, "no errors", [1], [0]);
 }
 const SECURITY = {token: "token (Authorization: Bearer)", "api-keys": "API keys",
                   none: "none: any local user may use it",
