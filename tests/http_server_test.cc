@@ -325,7 +325,13 @@ TEST_F(HttpServerTest, AQuietConnectionMakesRoomForANewOne) {
   Start(limits);
   RawConn first(port());
   ASSERT_TRUE(first.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"));
-  ASSERT_EQ(body_of(first.read_response()), "GET /1 ");  // now idle: quiet
+  ASSERT_EQ(body_of(first.read_response()), "GET /1 ");
+  // The client may read the answer before the server's write has completed;
+  // only then is the connection quiet (and in_flight() back to 0).
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (server_->in_flight() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(2ms);
+  ASSERT_EQ(server_->in_flight(), 0u);
   RawConn second(port());
   ASSERT_TRUE(second.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n"));
   EXPECT_EQ(body_of(second.read_response()), "GET /2 ");

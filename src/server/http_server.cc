@@ -582,6 +582,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     asio::async_write(
         stream_, asio::buffer(*wire),
         [self = shared_from_this(), wire, keep_alive](beast::error_code ec, std::size_t) {
+          // Quiet before the request stops counting, so that anyone who sees
+          // in_flight() drop to 0 may count on this connection being evictable.
+          if (!ec && keep_alive && !self->server_->draining) self->set_quiet(true);
           self->end_request();
           if (ec) return self->close();
           if (!keep_alive || self->server_->draining) return self->graceful_close();
