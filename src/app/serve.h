@@ -48,9 +48,6 @@ struct ServeInfo {
   std::string state_dir;
   bool tls = false;            // serving https
   bool auth_required = false;  // a token or API keys are required (TCP, unless --auth none)
-  // Who a request (already let through by the Guard) comes from: the
-  // principal owning its sessions and its rights. Any thread.
-  std::function<service::Caller(const server::HttpRequest&)> caller_of;
   // Live figures; callable from any thread while the server runs.
   std::function<double()> idle_seconds;
   std::function<std::size_t()> in_flight;
