@@ -172,6 +172,7 @@ class Ctx:
     def __init__(self, port, root, home, outside, binary, env, poller=None):
         self.port, self.root, self.home, self.outside = port, root, home, outside
         self.binary, self.env, self.poller = binary, env, poller
+        self.hold = 3  # probes answered while a holding attack holds
         self.answers = []  # every answer body, checked for the canary
 
     def post(self, path, body, key=None, method="POST"):
@@ -180,9 +181,21 @@ class Ctx:
         self.answers.append(json.dumps(reply))
         return status, reply
 
-    def during(self, n=3, timeout=120):
+    def during(self, timeout=600):
+        """Holds until /api/health was answered `hold` times while the
+        attack is in place (its connections opened)."""
         if self.poller:
-            self.poller.wait_for(n, timeout)
+            self.poller.phase = "during"
+            self.poller.wait_for(self.hold, timeout)
+
+    def ramp(self):
+        """The attack is opening its connections: probes sent now are tagged
+        "ramp". A probe connecting amid a burst of connections from its own
+        address may be closed unanswered to make room (the quietest
+        connection goes, and it has not been read yet): evicted, not
+        refused."""
+        if self.poller:
+            self.poller.phase = "ramp"
 
 
 def render(ctx, template):
@@ -277,6 +290,7 @@ def smuggled_request(ctx):
 def slowloris(ctx, n=65):
     socks = []
     try:
+        ctx.ramp()
         for _ in range(n):
             s = socket.create_connection(("127.0.0.1", ctx.port), timeout=30)
             s.sendall(b"G")
@@ -295,6 +309,7 @@ def idle_sockets(ctx, n=1030):
     raise_fd_limit()
     socks = []
     try:
+        ctx.ramp()
         for _ in range(n):
             socks.append(socket.create_connection(("127.0.0.1", ctx.port), timeout=30))
         ctx.during()

@@ -748,8 +748,12 @@ def test_attack_is_refused_and_health_answers_during_and_after(hostile, name):
         poller.wait_for(3, 120, "after")
     finally:
         poller.stop()
-    bad = [(phase, status) for phase, status, _ in poller.samples if status != 200]
+    # Every probe answered 200; only amid the attack's own burst of
+    # connections may one have been closed unanswered (evicted, ctx.ramp()).
+    bad = [(phase, status) for phase, status, _ in poller.samples
+           if status != 200 and (phase, status) != ("ramp", 0)]
     assert bad == [], (name, bad[:10])
+    assert poller.count("during") > 0 and poller.count("after") >= 3, name
     assert proc.poll() is None, name
     assert not any(CANARY in a for a in ctx.answers), name
     assert outside() == before, name
