@@ -132,8 +132,9 @@ def raise_fd_limit(n=4096):
 # --- talking to the server ---------------------------------------------------------------
 
 
-def exchange(port, data, timeout=120):
-    """Sends raw bytes, returns (status, body bytes); 0 if closed unanswered."""
+def raw(port, data, timeout=10):
+    """Sends raw bytes, returns (status, headers dict, body bytes); status 0
+    if the server closed the connection without an answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(data)
         buf = b""
@@ -145,10 +146,25 @@ def exchange(port, data, timeout=120):
             if not chunk:
                 break
             buf += chunk
+            head, sep, body = buf.partition(b"\r\n\r\n")
+            if sep:
+                lines = head.decode("latin-1").split("\r\n")
+                headers = {k.strip().lower(): v.strip()
+                           for k, _, v in (l.partition(":") for l in lines[1:])}
+                n = int(headers.get("content-length", "-1"))
+                if n >= 0 and len(body) >= n:
+                    return int(lines[0].split()[1]), headers, body[:n]
     if not buf:
-        return 0, b""
+        return 0, {}, b""
     head, _, body = buf.partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), body
+    lines = head.decode("latin-1").split("\r\n")
+    return int(lines[0].split()[1]), {}, body
+
+
+def exchange(port, data, timeout=120):
+    """raw()'s status and body."""
+    status, _, body = raw(port, data, timeout)
+    return status, body
 
 
 def request(port, method, path, body=None, headers=None):
@@ -287,16 +303,19 @@ def smuggled_request(ctx):
     assert not os.path.exists(os.path.join(ctx.root, "smuggled.csv"))
 
 
-def slowloris(ctx, n=65):
+def hold_connections(ctx, n, first_bytes):
+    """Opens n connections that each send `first_bytes` and then nothing;
+    while they are open, /api/health and an ordinary read are answered (not
+    refused 429/503)."""
     socks = []
     try:
         ctx.ramp()
         for _ in range(n):
             s = socket.create_connection(("127.0.0.1", ctx.port), timeout=30)
-            s.sendall(b"G")
+            if first_bytes:
+                s.sendall(first_bytes)
             socks.append(s)
         ctx.during()
-        # Everyone else is still served, not refused 429/503.
         status, reply = ctx.post("/api/read_data",
                                  {"data_source": {"type": "csv", "filename": "data/people.csv"}})
         assert status == 200, reply
@@ -305,20 +324,13 @@ def slowloris(ctx, n=65):
             s.close()
 
 
-def idle_sockets(ctx, n=1030):
+def slowloris(ctx):
+    hold_connections(ctx, 65, b"G")
+
+
+def idle_sockets(ctx):
     raise_fd_limit()
-    socks = []
-    try:
-        ctx.ramp()
-        for _ in range(n):
-            socks.append(socket.create_connection(("127.0.0.1", ctx.port), timeout=30))
-        ctx.during()
-        status, reply = ctx.post("/api/read_data",
-                                 {"data_source": {"type": "csv", "filename": "data/people.csv"}})
-        assert status == 200, reply
-    finally:
-        for s in socks:
-            s.close()
+    hold_connections(ctx, 1030, b"")
 
 
 def symlink_swap(ctx, seconds=20):

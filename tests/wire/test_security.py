@@ -28,34 +28,7 @@ READ_KEY = "bob-read-key-0123456789abcdef"
 
 # --- helpers ------------------------------------------------------------------------
 
-
-def raw(port, data, timeout=10):
-    """Sends raw bytes, returns (status, headers dict, body bytes); status 0
-    if the server closed the connection without an answer."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(data)
-        buf = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            buf += chunk
-            head, sep, body = buf.partition(b"\r\n\r\n")
-            if sep:
-                lines = head.decode("latin-1").split("\r\n")
-                headers = {k.strip().lower(): v.strip()
-                           for k, _, v in (l.partition(":") for l in lines[1:])}
-                n = int(headers.get("content-length", "-1"))
-                if n >= 0 and len(body) >= n:
-                    return int(lines[0].split()[1]), headers, body[:n]
-    if not buf:
-        return 0, {}, b""
-    head, _, body = buf.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    return int(lines[0].split()[1]), {}, body
+raw = H.raw
 
 
 def http(port, method, path, body=None, headers=None, host="127.0.0.1:%d"):
