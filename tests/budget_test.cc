@@ -53,6 +53,24 @@ TEST(Budget, DeadlineAndCancellationStopTheWork) {
   EXPECT_EQ(b.error().type, "TimeoutError");
 }
 
+// A Budget following another's cancel flag (a server's: set when it has
+// answered the request 503 at its deadline) stops once the flag is set.
+TEST(Budget, FollowsACancelFlag) {
+  Limits unbounded;
+  unbounded.deadline_ms = 0;
+  unbounded.work_steps = 0;
+  Budget b(unbounded);
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  b.follow(flag);
+  for (int i = 0; i < 100000; ++i) ASSERT_TRUE(b.spend());
+  std::thread([&] { flag->store(true); }).join();
+  bool stopped = false;
+  for (int i = 0; i < 100000 && !stopped; ++i) stopped = !b.spend();
+  ASSERT_TRUE(stopped);
+  EXPECT_EQ(b.error().type, "TimeoutError");
+  EXPECT_TRUE(b.cancelled());
+}
+
 TEST(Budget, ZeroMeansUnlimited) {
   Limits limits;
   limits.work_steps = 0;
