@@ -53,6 +53,24 @@ TEST(Budget, DeadlineAndCancellationStopTheWork) {
   EXPECT_EQ(b.error().type, "TimeoutError");
 }
 
+// A Budget following another's cancel flag (a server's: set when it has
+// answered the request 503 at its deadline) stops once the flag is set.
+TEST(Budget, FollowsACancelFlag) {
+  Limits unbounded;
+  unbounded.deadline_ms = 0;
+  unbounded.work_steps = 0;
+  Budget b(unbounded);
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  b.follow(flag);
+  for (int i = 0; i < 100000; ++i) ASSERT_TRUE(b.spend());
+  std::thread([&] { flag->store(true); }).join();
+  bool stopped = false;
+  for (int i = 0; i < 100000 && !stopped; ++i) stopped = !b.spend();
+  ASSERT_TRUE(stopped);
+  EXPECT_EQ(b.error().type, "TimeoutError");
+  EXPECT_TRUE(b.cancelled());
+}
+
 TEST(Budget, ZeroMeansUnlimited) {
   Limits limits;
   limits.work_steps = 0;
@@ -103,7 +121,9 @@ TEST(LimitTable, EveryLimitHasOneRowNamedAfterItsField) {
   }
   EXPECT_EQ(find_limit("nonesuch"), nullptr);
   EXPECT_EQ(limit_option_hint(limit_info(Limit::kInheritDepth)),
-            "raise it with `lynguine serve --limit inherit_depth=N`, 0 for none");
+            "raise it with `lynguine serve --limit inherit_depth=N`, N at most 1000");
+  EXPECT_EQ(limit_option_hint(limit_info(Limit::kDeadline)),
+            "raise it with `lynguine serve --limit deadline_ms=N`, 0 for none");
 }
 
 TEST(LimitTable, SetLimitTakesNameEqualsWholeNumber) {
@@ -122,6 +142,38 @@ TEST(LimitTable, SetLimitTakesNameEqualsWholeNumber) {
   EXPECT_EQ(limits.inherit_depth, 64u);  // refusals change nothing
   EXPECT_NE(set_limit(limits, "x=1").error().message.find("liquid_loop_iterations"),
             std::string::npos);
+}
+
+// A limit that bounds recursion on the stack can never be removed: 0 and
+// values over the stack's ceiling are refused by name, and a Budget built
+// from Limits that say otherwise keeps the ceiling.
+TEST(LimitTable, RecursionLimitsKeepABound) {
+  for (Limit id : {Limit::kLiquidNestingDepth, Limit::kInheritDepth}) {
+    const LimitInfo& row = limit_info(id);
+    uint64_t ceiling = stack_ceiling(id);
+    ASSERT_GT(ceiling, 0u) << row.name;
+    Limits limits;
+    uint64_t before = limits.*row.field;
+    for (std::string v :
+         {std::string("0"), std::to_string(ceiling + 1), std::string("18446744073709551615")}) {
+      Status st = set_limit(limits, std::string(row.name) + "=" + v);
+      ASSERT_FALSE(st.ok()) << row.name << "=" << v;
+      EXPECT_EQ(st.error().type, "ValueError");
+      EXPECT_NE(st.error().message.find(std::string("--limit ") + row.name), std::string::npos)
+          << st.error().message;
+      EXPECT_EQ(limits.*row.field, before);
+    }
+    ASSERT_TRUE(set_limit(limits, std::string(row.name) + "=" + std::to_string(ceiling)).ok());
+    EXPECT_EQ(limits.*row.field, ceiling);
+    for (uint64_t v : {uint64_t{0}, ceiling + 1, ~uint64_t{0}}) {
+      limits.*row.field = v;
+      Budget budget(limits);
+      EXPECT_EQ(budget.limits().*row.field, ceiling) << row.name << "=" << v;
+    }
+  }
+  EXPECT_EQ(stack_ceiling(Limit::kLiquidLoopIterations), 0u);
+  Limits limits;
+  ASSERT_TRUE(set_limit(limits, "liquid_loop_iterations=0").ok());  // no recursion: may be none
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/budget.h"
 #include "ops/log_sink.h"
 #include "raw_conn.h"
 #include "server/client_address.h"
@@ -142,6 +143,15 @@ class TransportTest : public ::testing::Test {
             ++entered_;
             eventually([this] { return release_.load(); }, 60s);
           }
+          if (r.target == "/work") {  // endless work, checked against its Budget
+            lyn::Limits unbounded;
+            unbounded.deadline_ms = 0;
+            unbounded.work_steps = 0;
+            lyn::Budget budget(unbounded);
+            if (r.cancel) budget.follow(r.cancel);
+            while (budget.spend()) {
+            }
+          }
           return HttpResponse{200, "text/plain", "handled " + r.target, {}};
         },
         limits);
@@ -233,6 +243,26 @@ TEST_F(TransportTest, ARequestPastItsDeadlineIs503NamingTheOption) {
   RawConn after(port());
   ASSERT_TRUE(after.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n"));
   EXPECT_EQ(body_of(after.read_response()), "handled /x");
+}
+
+// The deadline's 503 cancels the request: a handler whose Budget follows
+// r.cancel stops at its next check and gives its worker back.
+TEST_F(TransportTest, TheDeadlineCancelsTheHandlersBudget) {
+  ServerLimits limits;
+  limits.deadline = 100ms;
+  limits.workers = 1;
+  Start(limits);
+  RawConn c(port());
+  ASSERT_TRUE(c.send("GET /work HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_EQ(c.read_response().rfind("HTTP/1.1 503", 0), 0u);
+  EXPECT_TRUE(eventually([this] {
+    auto s = server_->stats();
+    return s.handlers_overrun == 1 && s.busy_workers == 0;
+  }));
+  RawConn after(port());  // the one worker serves the next request
+  ASSERT_TRUE(after.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_EQ(body_of(after.read_response()), "handled /x");
+  EXPECT_EQ(server_->stats().handlers_overrun, 1u);
 }
 
 TEST_F(TransportTest, UnsupportedTransferEncodingIs400AndClosed) {

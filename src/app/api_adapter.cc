@@ -1,15 +1,26 @@
 #include "app/api_adapter.h"
 
 #include <charconv>
+#include <chrono>
 #include <string>
 #include <utility>
 
+#include "core/budget.h"
+
 namespace lyn::app {
 
-server::Handler api_handler(std::shared_ptr<const service::Api> api, CallerOf caller_of) {
-  return [api = std::move(api), caller_of = std::move(caller_of)](const server::HttpRequest& req) {
-    auto reply = api->handle(req.method, req.target, req.body,
-                             caller_of ? caller_of(req) : service::Caller{}, req.header("Host"));
+server::Handler api_handler(std::shared_ptr<const service::Api> api) {
+  return [api = std::move(api)](const server::HttpRequest& req) {
+    // The request's Budget: the Api's limits, the transport's deadline (from
+    // the request's arrival) if earlier, and its cancel flag, so that work
+    // still running when the deadline was answered stops at its next check.
+    Budget budget(api->options().limits);
+    if (req.deadline != std::chrono::steady_clock::time_point::max() &&
+        (!budget.deadline() || req.deadline < *budget.deadline()))
+      budget.set_deadline(req.deadline);
+    if (req.cancel) budget.follow(req.cancel);
+    BudgetScope scope(budget);
+    auto reply = api->handle(req.method, req.target, req.body, req.caller, req.header("Host"));
     server::HttpResponse resp;
     resp.status = reply.status;
     resp.body = std::move(reply.body);

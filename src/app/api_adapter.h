@@ -18,13 +18,12 @@
 
 namespace lyn::app {
 
-// Who a request comes from (app/serve.h's ServeInfo::caller_of).
-using CallerOf = std::function<service::Caller(const server::HttpRequest&)>;
-
-// Every request to api->handle(), as caller_of(request) (unset: "local")
-// with its Host header; the answer's status, body, content type and
-// headers, plus "Server-Timing: op;dur=<ms in the handler>".
-server::Handler api_handler(std::shared_ptr<const service::Api> api, CallerOf caller_of = {});
+// Every request to api->handle(), as its caller (the Guard's, or the
+// default "local" when no Guard admitted it) with its Host header, under a
+// Budget with the request's deadline and cancel flag; the answer's status,
+// body, content type and headers, plus "Server-Timing: op;dur=<ms in the
+// handler>".
+server::Handler api_handler(std::shared_ptr<const service::Api> api);
 
 // The route table's description of a request, in the server's terms.
 server::RouteInfo route_info(const service::RouteTable& routes, std::string_view method,

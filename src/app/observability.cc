@@ -97,6 +97,10 @@ std::vector<ops::MetricSample> extra_samples(Observability::State& s) {
         static_cast<double>(t.busy_workers));
     add("lynguine_worker_queue_length", "gauge", "Requests waiting for a worker.",
         static_cast<double>(t.queued));
+    add("lynguine_handlers_overrun_total", "counter",
+        "Handlers that ended after their request was answered 503 at its deadline "
+        "(stopped at a budget check, their worker freed).",
+        static_cast<double>(t.handlers_overrun));
   }
   return out;
 }

@@ -118,19 +118,18 @@ std::string client_end(const std::string& remote) {
 // Answers every request carrying X-Lynguine-Challenge with the proof of
 // identity (client/server_check.h), whatever its status, so that a client
 // can tell this server from whatever else may hold its port or socket
-// before it sends a token, and a stopper before it signals our pid.
-server::Admission with_identity_proof(std::string nonce, server::Admission inner) {
-  // On admission, so that every answer carries the proof: the handler's and
-  // the Guard's refusals alike (a client proves the server before it sends
-  // the token, so its first, token-less request may well be refused).
-  return [nonce = std::move(nonce), inner = std::move(inner)](server::HttpRequest& req) {
-    server::Admitted admitted = inner ? inner(req) : server::Admitted{};
+// before it sends a token, and a stopper before it signals our pid. Added
+// by the transport to every answer whose request's headers it parsed: the
+// handler's, the Guard's refusals (a client proves the server before it
+// sends the token, so its first, token-less request may well be refused)
+// and the transport's own (413, 400 framing, 429, 503 queue and deadline).
+server::AnswerHeaders identity_proof_headers(std::string nonce) {
+  return [nonce = std::move(nonce)](const server::HttpRequest& req,
+                                    std::vector<std::pair<std::string, std::string>>& headers) {
     std::string challenge = req.header("X-Lynguine-Challenge");
-    if (!challenge.empty()) {
-      std::string proof = server::identity_proof(nonce, challenge, client_end(req.remote));
-      if (!proof.empty()) req.answer_headers.emplace_back("X-Lynguine-Proof", std::move(proof));
-    }
-    return admitted;
+    if (challenge.empty()) return;
+    std::string proof = server::identity_proof(nonce, challenge, client_end(req.remote));
+    if (!proof.empty()) headers.emplace_back("X-Lynguine-Proof", std::move(proof));
   };
 }
 
@@ -347,24 +346,6 @@ int run_serve(const ServeOptions& options) {
   info.auth_required = !guard.token.empty() || (guard.api_keys && !guard.api_keys->empty());
   info.auth = self.auth;
   info.url = self.url();
-  info.caller_of = [token, keys = guard.api_keys, unix_socket](const server::HttpRequest& req) {
-    service::Caller c;
-    if (unix_socket) return c;  // the user's own (the kernel checked)
-    std::string secret = server::presented_secret(req);
-    if (!secret.empty() && !token.empty() && server::constant_time_equals(secret, token)) {
-      c.principal = "token";
-    } else if (const server::ApiKeyEntry* key =
-                   secret.empty() || !keys ? nullptr : keys->find(secret)) {
-      c.principal = "key:" + key->name;
-      c.can_write = key->rights == server::Rights::write;
-      c.keyed = true;
-    } else {
-      // No auth configured (--auth none), or a public route: all callers
-      // are one anonymous principal.
-      c.principal = "anonymous";
-    }
-    return c;
-  };
   info.in_flight = [&server] { return server.in_flight(); };
   info.transport = [&server] { return server.stats(); };
   info.idle_seconds = [activity] { return activity->idle_seconds(); };
@@ -380,9 +361,9 @@ int run_serve(const ServeOptions& options) {
     if (serving.describe) guard.describe = std::move(serving.describe);
     guard.on_refusal = serving.on_refusal;
     auto g = std::make_shared<server::Guard>(guard);
-    server.set_admission(counting_activity(
-        activity,
-        with_identity_proof(*nonce, server::Guard::admission(g, std::move(serving.cheap)))));
+    server.set_admission(
+        counting_activity(activity, server::Guard::admission(g, std::move(serving.cheap))));
+    server.set_answer_headers(identity_proof_headers(*nonce));
     server.set_handler(
         server::Guard::limit_response(g, counting_activity(activity, std::move(serving.handler))));
     server.set_refusal_observer(std::move(serving.on_refusal));

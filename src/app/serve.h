@@ -52,9 +52,6 @@ struct ServeInfo {
   // "none" -- as its record says (ops/state_file.h).
   std::string auth;
   std::string url;  // where a client on this machine reaches it (ServerRecord::url)
-  // Who a request (already let through by the Guard) comes from: the
-  // principal owning its sessions and its rights. Any thread.
-  std::function<service::Caller(const server::HttpRequest&)> caller_of;
   // Live figures; callable from any thread while the server runs. Idleness
   // leaves out the status page's polls (ops/activity.h).
   std::function<double()> idle_seconds;

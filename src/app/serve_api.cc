@@ -30,7 +30,7 @@ HandlerFactory api_handler_factory(LogSettings settings, Limits limits) {
       // Probes that must answer while every worker is busy: they do no file work.
       return label == "/api/health" || label == "/api/ping" || label == "/metrics";
     };
-    return {observability.wrap(api_handler(api, info.caller_of)), describe_routes(api),
+    return {observability.wrap(api_handler(api)), describe_routes(api),
             observability.on_refusal(), std::move(cheap)};
   };
 }

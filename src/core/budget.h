@@ -33,6 +33,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,7 +45,8 @@ namespace lyn {
 
 // Every per-request bound, one field each. Defaults are generous: no real
 // template, interface or directory reader comes near them. 0 means
-// "unlimited" for every field.
+// "unlimited", except for the limits that bound recursion on the stack
+// (stack_ceiling()), which always keep a bound.
 struct Limits {
   // The request's wall-clock allowance, from the Budget's construction.
   uint64_t deadline_ms = 60'000;
@@ -97,6 +99,13 @@ const LimitInfo& limit_info(Limit id);
 // The row named `name` (the Limits field name), or nullptr.
 const LimitInfo* find_limit(std::string_view name);
 
+// The largest value of a limit that bounds recursion on the stack
+// (liquid_nesting_depth, inherit_depth): what a worker's stack can take.
+// Such a limit is never "none": set_limit() refuses 0 and anything above
+// it, and a Budget clamps its Limits to it whatever they say. 0 for the
+// limits that bound no recursion.
+uint64_t stack_ceiling(Limit id);
+
 // "how the limit is raised" as error messages name it: `lynguine serve
 // --limit NAME=N` (the one home of that wording).
 std::string limit_option_hint(const LimitInfo& info);
@@ -130,7 +139,14 @@ class Budget {
 
   // Stops the work at its next check (from any thread).
   void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  // Also stops the work once `flag` is true: the flag of whoever waits for
+  // the answer (a server's deadline timer sets it when it has answered 503),
+  // shared so that it outlives both sides. Call before the work starts.
+  void follow(std::shared_ptr<const std::atomic<bool>> flag) { followed_ = std::move(flag); }
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_relaxed) ||
+           (followed_ && followed_->load(std::memory_order_relaxed));
+  }
 
   // Counts `n` steps; false once the work must stop (steps exhausted,
   // deadline passed, cancelled). The clock is read every few thousand steps.
@@ -175,6 +191,7 @@ class Budget {
   Limits limits_;
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   std::atomic<bool> cancelled_{false};
+  std::shared_ptr<const std::atomic<bool>> followed_;
   uint64_t steps_ = 0, bytes_ = 0;
   uint64_t max_bytes_ = 0;  // memory_bytes, or the largest uint64_t for "unlimited"
   uint64_t next_check_ = 0;

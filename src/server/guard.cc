@@ -168,9 +168,9 @@ bool Guard::auth_required() const {
 
 std::optional<HttpResponse> Guard::check(const HttpRequest& req,
                                          std::vector<std::pair<std::string, std::string>>* cors) {
-  std::string principal;
-  auto out = decide(req, cors, &principal);
-  if (out && out->status >= 400) report(*out, req, principal);
+  Caller caller;
+  auto out = decide(req, cors, &caller);
+  if (out && out->status >= 400) report(*out, req, caller.principal);
   return out;
 }
 
@@ -183,7 +183,8 @@ void Guard::report(const HttpResponse& refused, const HttpRequest& req,
 
 std::optional<HttpResponse> Guard::decide(const HttpRequest& req,
                                           std::vector<std::pair<std::string, std::string>>* cors,
-                                          std::string* principal) {
+                                          Caller* caller) {
+  caller->principal.clear();  // nobody proved yet
   // 1. Host.
   int hosts = 0;
   for (const auto& [k, v] : req.headers) hosts += ascii_iequals(k, "Host") ? 1 : 0;
@@ -254,7 +255,10 @@ std::optional<HttpResponse> Guard::decide(const HttpRequest& req,
         identity = "key:" + key->name;
       }
     }
-    if (rights != Rights::none) *principal = identity;
+    if (rights != Rights::none) {
+      caller->principal = identity;
+      caller->keyed = identity.rfind("key:", 0) == 0;
+    }
     if (rights == Rights::none) {
       // Failed attempts count against the address: guessing gets 429s.
       if (limiter_.enabled() && !limiter_.allow(identity))
@@ -281,6 +285,14 @@ std::optional<HttpResponse> Guard::decide(const HttpRequest& req,
     return r;
   }
   if (cors) *cors = std::move(cors_headers);
+  // Who asks: who proved themselves, else the user's own (the per-user
+  // Unix socket: the kernel checked the peer), else anybody (--auth none,
+  // or a public route): one anonymous principal.
+  caller->can_write = rights == Rights::write;
+  if (req.remote == "unix")
+    *caller = Caller{};
+  else if (caller->principal.empty())
+    caller->principal = "anonymous";
   return std::nullopt;
 }
 
@@ -291,15 +303,20 @@ HttpResponse Guard::cap_response(const HttpRequest& req, HttpResponse out) const
                 "the answer (" + std::to_string(out.body.size()) +
                     " bytes) exceeds the server's limit of " + std::to_string(cap) +
                     " bytes (--max-response-bytes); ask for less");
-  report(out, req, req.principal);
+  report(out, req, req.caller.principal);
   return out;
 }
 
 Handler Guard::wrap(std::shared_ptr<Guard> guard, Handler inner) {
   return [guard = std::move(guard), inner = std::move(inner)](const HttpRequest& req) {
     std::vector<std::pair<std::string, std::string>> cors;
-    if (auto refused = guard->check(req, &cors)) return std::move(*refused);
-    HttpResponse out = guard->cap_response(req, inner(req));
+    HttpRequest admitted = req;  // with its caller, as admission() gives it
+    auto refused = guard->decide(admitted, &cors, &admitted.caller);
+    if (refused) {
+      if (refused->status >= 400) guard->report(*refused, req, admitted.caller.principal);
+      return std::move(*refused);
+    }
+    HttpResponse out = guard->cap_response(admitted, inner(admitted));
     for (auto& h : cors) out.headers.push_back(std::move(h));
     return out;
   };
@@ -310,13 +327,11 @@ Admission Guard::admission(std::shared_ptr<Guard> guard,
   return [guard = std::move(guard), cheap = std::move(cheap)](HttpRequest& req) {
     Admitted a;
     req.client = client_address(req, guard->options_.trusted_proxies);
-    std::string principal;
-    a.refusal = guard->decide(req, &req.answer_headers, &principal);
+    a.refusal = guard->decide(req, &req.answer_headers, &req.caller);
     if (a.refusal) {
-      if (a.refusal->status >= 400) guard->report(*a.refusal, req, principal);
+      if (a.refusal->status >= 400) guard->report(*a.refusal, req, req.caller.principal);
       return a;
     }
-    req.principal = principal;
     a.cheap = cheap && cheap(req);
     return a;
   };

@@ -114,11 +114,13 @@ class Guard {
   std::optional<HttpResponse> check(
       const HttpRequest& req, std::vector<std::pair<std::string, std::string>>* cors = nullptr);
 
-  // A handler running check(), then `inner`, then the response-size limit.
+  // A handler running check(), then `inner` (given the request with its
+  // caller, as admission() fills it), then the response-size limit.
   static Handler wrap(std::shared_ptr<Guard> guard, Handler inner);
 
   // check() as the transport's Admission: it also fills the request's
-  // client, principal and answer_headers (CORS); `cheap` (may be unset)
+  // client, caller (who proved what, and whether they may write) and
+  // answer_headers (CORS); `cheap` (may be unset)
   // says which admitted requests to answer on the I/O thread.
   static Admission admission(std::shared_ptr<Guard> guard,
                              std::function<bool(const HttpRequest&)> cheap);
@@ -132,9 +134,11 @@ class Guard {
   bool auth_required() const;
 
  private:
+  // The refusal, or nullopt and *caller filled in. While refusing,
+  // caller->principal names who proved themselves ("" nobody) for the log.
   std::optional<HttpResponse> decide(const HttpRequest& req,
                                      std::vector<std::pair<std::string, std::string>>* cors,
-                                     std::string* principal);
+                                     Caller* caller);
   void report(const HttpResponse& refused, const HttpRequest& req,
               const std::string& principal) const;
 

@@ -97,6 +97,7 @@ struct ServerCore {
   Handler handler;
   Admission admission;
   RefusalObserver refused;
+  AnswerHeaders answer_headers;
   ServerLimits limits;
   std::unique_ptr<asio::io_context> ioc;
   std::unique_ptr<WorkerPool> pool;  // null when limits.workers == 0
@@ -122,7 +123,8 @@ struct ServerCore {
   ConnectionTable connections;
   struct Counters {
     std::atomic<std::uint64_t> accepted{0}, refused{0}, evicted{0}, header_timeouts{0},
-        idle_timeouts{0}, request_timeouts{0}, queue_full{0}, deadline_exceeded{0};
+        idle_timeouts{0}, request_timeouts{0}, queue_full{0}, deadline_exceeded{0},
+        handlers_overrun{0};
   } counters;
 
   ServerCore(Handler h, ServerLimits l)
@@ -326,6 +328,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       r.method = std::string(sv(h.method_string()));
       r.target = std::string(sv(h.target()));
       r.version = h.version() == 10 ? 10 : 11;
+      // Refusals answer to the headers parsed so far (the identity proof):
+      // all of them after the head (413, 400 framing, 429), those before
+      // the problem in a head too large (431) or malformed (400).
+      for (const auto& f : h) r.headers.emplace_back(sv(f.name_string()), sv(f.value()));
     }
     return r;
   }
@@ -485,8 +491,12 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   // deadline answered first.
   void dispatch(HttpRequest req) {
     auto request = std::make_shared<HttpRequest>(std::move(req));
+    request->cancel = std::make_shared<std::atomic<bool>>(false);
     WorkerPool::Task task = [self = shared_from_this(), request]() mutable {
       auto out = std::make_shared<HttpResponse>(run_handler(*request, self->server_));
+      // Counted here, on the worker: proof that a handler stopped by its
+      // deadline gave its worker back (the answer was sent already).
+      if (request->cancel->load()) self->server_->counters.handlers_overrun++;
       asio::post(self->stream_.get_executor(), [self, request, out] {
         if (!self->awaiting_worker_) return;  // answered at the deadline already
         self->awaiting_worker_ = false;
@@ -513,6 +523,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     deadline_timer_.async_wait([self = shared_from_this(), request](beast::error_code ec) {
       if (ec || !self->awaiting_worker_) return;
       self->awaiting_worker_ = false;
+      request->cancel->store(true);  // the handler's Budget stops at its next check
       self->server_->drop("deadline", self->address_, 503);
       HttpRequest meta = *request;
       meta.body.clear();
@@ -535,6 +546,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     set_quiet(false);
     unsigned version = req.version == 10 ? 10 : 11;
     bool head = ascii_iequals(req.method, "HEAD");
+    if (server_->answer_headers) server_->answer_headers(req, out.headers);
     double ms =
         std::chrono::duration<double, std::milli>(
             Clock::now() - (req.arrived == Clock::time_point{} ? Clock::now() : req.arrived))
@@ -784,6 +796,10 @@ void HttpServer::set_refusal_observer(RefusalObserver observer) {
   impl_->refused = std::move(observer);
 }
 
+void HttpServer::set_answer_headers(AnswerHeaders add) {
+  impl_->answer_headers = std::move(add);
+}
+
 Status HttpServer::listen(const std::string& host, unsigned short port) {
   auto fail = [&](const std::string& what, const beast::error_code& ec) -> Status {
     impl_->acceptor.reset();
@@ -940,6 +956,7 @@ ServerStats HttpServer::stats() const {
   s.request_timeouts = c.request_timeouts;
   s.queue_full = c.queue_full;
   s.deadline_exceeded = c.deadline_exceeded;
+  s.handlers_overrun = c.handlers_overrun;
   if (impl_->pool) {
     s.queued = impl_->pool->queued();
     s.busy_workers = impl_->pool->busy();

@@ -41,7 +41,8 @@
 //  - every request or connection refused or dropped by one of these limits
 //    is reported to the RefusalObserver (logs, metrics).
 //
-// Threads: construct, set_handler(), set_admission(), set_refusal_observer() and
+// Threads: construct, set_handler(), set_admission(), set_refusal_observer(),
+// set_answer_headers() and
 // listen() from one thread before run(). run() blocks the calling thread
 // (plus threads-1 helpers) until the server is stopped. stop_accepting(),
 // shutdown_gracefully(), stop(), port(), last_activity(), in_flight(),
@@ -52,6 +53,7 @@
 #ifndef LYNGUINE_SERVER_HTTP_SERVER_H_
 #define LYNGUINE_SERVER_HTTP_SERVER_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -63,9 +65,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/caller.h"
 #include "core/status.h"
 #include "server/refusal.h"
-#include "server/route_info.h"  // Rights
 
 namespace boost::asio {
 class io_context;
@@ -84,11 +86,15 @@ struct HttpRequest {
   // handler's Budget gets the same deadline; time_point::max(): none).
   std::chrono::steady_clock::time_point arrived{};
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // Set (true) by the transport once nobody waits for the handler's answer
+  // any more: the deadline was answered 503. A handler on the worker pool
+  // makes its Budget follow it (Budget::follow), so the work stops at its
+  // next check and frees the worker. Null for handlers run inline.
+  std::shared_ptr<std::atomic<bool>> cancel;
 
   // Set by the Admission (the Guard), read by handlers, logs and metrics:
-  std::string client;     // the client's address ("ip"; behind a trusted proxy, the forwarded one)
-  std::string principal;  // who is asking: "key:NAME", "token", "local", or "" (nobody proved)
-  Rights rights = Rights::none;                                     // what the principal may do
+  std::string client;  // the client's address ("ip"; behind a trusted proxy, the forwarded one)
+  Caller caller;       // who is asking and whether they may write (core/caller.h)
   std::vector<std::pair<std::string, std::string>> answer_headers;  // added to the answer (CORS)
 
   // First header named `name` (case-insensitive), or "" if none.
@@ -116,8 +122,19 @@ struct Admitted {
   bool cheap = false;                   // answer on the I/O thread (no pool hop)
 };
 // Runs on an I/O thread for every complete request; may fill the request's
-// client, principal, rights and answer_headers. Must not block.
+// client, caller and answer_headers. Must not block.
 using Admission = std::function<Admitted(HttpRequest&)>;
+
+// Adds headers to every answer, the transport's own refusals included (the
+// identity proof: a client checks it on whatever status it gets). It sees
+// what is known of the request: every header once the head was parsed
+// (413, 400 framing, 429, 503 queue or deadline), the headers parsed before
+// the problem in a head too large (431) or malformed (400), and none on the
+// 503 of a connection refused before any request was read, or on a
+// connection closed at a timeout (no answer at all). Runs on an I/O
+// thread; must not block.
+using AnswerHeaders =
+    std::function<void(const HttpRequest&, std::vector<std::pair<std::string, std::string>>&)>;
 
 struct ServerLimits {
   std::size_t max_body = std::size_t{64} << 20;
@@ -157,8 +174,9 @@ struct ServerStats {
   std::uint64_t connections_refused = 0;  // 503 at accept: every connection busy
   std::uint64_t connections_evicted = 0;  // quietest closed to make room
   std::uint64_t header_timeouts = 0, idle_timeouts = 0, request_timeouts = 0;
-  std::uint64_t queue_full = 0;                           // 503: no room in the worker queue
-  std::uint64_t deadline_exceeded = 0;                    // 503: no answer by the deadline
+  std::uint64_t queue_full = 0;         // 503: no room in the worker queue
+  std::uint64_t deadline_exceeded = 0;  // 503: no answer by the deadline
+  std::uint64_t handlers_overrun = 0;   // handlers that ended after their deadline's 503
   std::size_t queued = 0, busy_workers = 0, workers = 0;  // now
 };
 
@@ -176,6 +194,7 @@ class HttpServer {
   void set_handler(Handler handler);
   void set_admission(Admission admission);
   void set_refusal_observer(RefusalObserver observer);
+  void set_answer_headers(AnswerHeaders add);
 
   // Binds and listens on host:port ("127.0.0.1", "::1", "0.0.0.0",
   // "localhost" or a resolvable name). Port 0 picks a free port; see port().

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/budget.h"
+#include "core/caller.h"
 
 namespace lyn::service {
 
@@ -66,16 +67,9 @@ class BodyStream {
   virtual size_t size_hint() const = 0;
 };
 
-// Who is asking, as the server's Guard established it: the principal that
-// owns the sessions it creates ("local": direct mode and the per-user
-// socket; "token": the local token; "key:NAME": an API key; "anonymous": a
-// server run with --auth none), and whether it may write. A keyed caller
-// shares the server with other keys, so its sessions are under a quota.
-struct Caller {
-  std::string principal = "local";
-  bool can_write = true;
-  bool keyed = false;
-};
+// Who is asking (core/caller.h): the principal that owns the sessions it
+// creates, and whether it may write.
+using Caller = lyn::Caller;
 
 struct Reply {
   int status = 200;

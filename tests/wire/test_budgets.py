@@ -4,10 +4,12 @@ on the answers, not on time. (python-liquid's own limits, recorded, run over
 HTTP in test_liquid_http.py.)"""
 import json
 import os
+import re
+import time
 import urllib.error
 import urllib.request
 
-from conftest import Server, fresh_fixtures
+from conftest import Server, fresh_fixtures, run_cli
 
 
 def post(base, path, body, timeout=120):
@@ -144,6 +146,75 @@ def test_inherit_cycles_over_http():
 
         status, reply = post(server.base, "/api/read_data", {"interface_file": "chain0.yml"})
         refused(status, reply, "inherit_depth")
+        assert healthy(server.base)
+    finally:
+        server.stop()
+
+
+def metric(base, name):
+    """The value of an unlabelled /metrics sample (a cheap probe: answered on
+    the I/O thread even while every worker is busy)."""
+    with urllib.request.urlopen(base + "/metrics", timeout=30) as r:
+        text = r.read().decode()
+    m = re.search(r"^%s (\S+)$" % re.escape(name), text, re.M)
+    assert m, name
+    return float(m.group(1))
+
+
+def test_the_deadline_stops_the_handler_and_frees_its_worker():
+    # One worker, a short transport deadline, and no budget of the request's
+    # own that would stop the work (no step, loop or deadline_ms limit): only
+    # the --deadline's cancellation reaching the Budget can end this render
+    # (10^15 loop steps, years of work; ranges are clamped to 1024 items).
+    root, home = fresh_fixtures()
+    server = Server(root, home, ["--workers", "1", "--deadline", "2",
+                                 "--limit", "liquid_loop_iterations=0",
+                                 "--limit", "work_steps=0", "--limit", "deadline_ms=0"])
+    try:
+        assert metric(server.base, "lynguine_handlers_overrun_total") == 0
+        loops = "{% for i in (1..1000) %}" * 5 + "{% endfor %}" * 5
+        status, reply = render(server.base, loops)
+        assert status == 503 and reply["error_type"] == "TimeoutError", reply
+        assert "--deadline" in reply["error_message"], reply
+        # The handler stops at its next budget check: counted as an overrun
+        # that ended, and its worker is idle again (polled, generous bound).
+        limit = time.time() + 120
+        while time.time() < limit:
+            if (metric(server.base, "lynguine_handlers_overrun_total") == 1
+                    and metric(server.base, "lynguine_workers_busy") == 0):
+                break
+            time.sleep(0.05)
+        assert metric(server.base, "lynguine_handlers_overrun_total") == 1
+        assert metric(server.base, "lynguine_workers_busy") == 0
+        # The same single worker serves the next request.
+        status, reply = render(server.base, "{% for i in (1..3) %}{{ i }}{% endfor %}")
+        assert (status, reply.get("result")) == (200, "123"), reply
+        assert metric(server.base, "lynguine_handlers_overrun_total") == 1
+    finally:
+        server.stop()
+
+
+def test_limits_that_bound_recursion_cannot_be_removed():
+    # 0 ("none") or a value past what the stack takes is a short usage error
+    # naming the option; the ceiling itself is accepted and still refuses the
+    # issue's 50,000 parentheses by name (no stack overflow).
+    root, home = fresh_fixtures()
+    for name in ("liquid_nesting_depth", "inherit_depth"):
+        for value in ("0", "100000", "18446744073709551615"):
+            r = run_cli(["serve", "--port", "0", "--limit", "%s=%s" % (name, value)], root, home)
+            err = r.stderr.decode()
+            assert r.returncode == 2, err
+            assert "--limit " + name in err.splitlines()[0], err
+            assert len(err.splitlines()) <= 2 and r.stdout == b"", err
+    server = Server(root, home, ["--limit", "liquid_nesting_depth=4000"])
+    try:
+        parens = "{{ " + "(" * 50000 + "1..2" + ")" * 50000 + " }}"
+        status, reply = render(server.base, parens)
+        refused(status, reply, "liquid_nesting_depth")
+        assert "= 4000 levels" in reply["error_message"], reply
+        depth = "{{ " + "(" * 3999 + "1..2" + ")" * 3999 + " | size }}"
+        status, reply = render(server.base, depth)  # at the ceiling: the stack takes it
+        assert status == 200, reply
         assert healthy(server.base)
     finally:
         server.stop()

@@ -17,44 +17,18 @@ import urllib.request
 
 import pytest
 
+import hostile as H
 from conftest import (BINARY, Server, child_env, free_port, fresh_fixtures, no_auth_unless_given,
                       run_cli)
 
-CANARY = "CANARY-7f3a9c-do-not-leak"
+CANARY = H.CANARY
 WRITE_KEY = "alice-write-key-0123456789abcdef"
 READ_KEY = "bob-read-key-0123456789abcdef"
 
 
 # --- helpers ------------------------------------------------------------------------
 
-
-def raw(port, data, timeout=10):
-    """Sends raw bytes, returns (status, headers dict, body bytes); status 0
-    if the server closed the connection without an answer."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(data)
-        buf = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            buf += chunk
-            head, sep, body = buf.partition(b"\r\n\r\n")
-            if sep:
-                lines = head.decode("latin-1").split("\r\n")
-                headers = {k.strip().lower(): v.strip()
-                           for k, _, v in (l.partition(":") for l in lines[1:])}
-                n = int(headers.get("content-length", "-1"))
-                if n >= 0 and len(body) >= n:
-                    return int(lines[0].split()[1]), headers, body[:n]
-    if not buf:
-        return 0, {}, b""
-    head, _, body = buf.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    return int(lines[0].split()[1]), {}, body
+raw = H.raw
 
 
 def http(port, method, path, body=None, headers=None, host="127.0.0.1:%d"):
@@ -121,10 +95,11 @@ class Setup:
                 if not k.startswith("fixtures" + os.sep) and not k.startswith("home" + os.sep)}
 
 
-def start(setup, args=(), tls_ca=None, wait=True):
+def start(setup, args=(), tls_ca=None, wait=True, extra_env=None):
     """`lynguine serve` on a free port; waits for /api/health (https if tls_ca)."""
     port = free_port()
     env = child_env(setup.home)
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         [BINARY, "serve", "--port", str(port), "--root", setup.root, "--quiet", *args,
          *no_auth_unless_given(args)],
@@ -572,7 +547,7 @@ def test_directory_swapped_for_a_symlink_never_leads_outside():
     proc, port = start(setup)
     # The root's own entry changes (the swaps rename inside it); what is
     # beneath it is not outside.
-    outside = lambda: {k: v for k, v in setup.outside_snapshot().items() if k != "fixtures"}
+    outside = lambda: {k: v for k, v in setup.outside_snapshot().items() if k not in ("fixtures", "home")}
     before_out = outside()
     requests = [
         ("/api/read_data", {"data_source": {"type": "csv", "filename": "race/data.csv"}}),
@@ -620,3 +595,138 @@ def test_directory_swapped_for_a_symlink_never_leads_outside():
     # The race was run, not skipped over: the swap happened, and requests
     # met the directory both ways.
     assert swaps[0] > 0 and answered > 0 and refused > 0, (swaps[0], answered, refused)
+
+
+def server_record(setup, proc):
+    """What the server recorded in its state file (0700 state dir): its
+    nonce and token among others."""
+    path = os.path.join(setup.home, ".lynguine-state", "server-%d.json" % proc.pid)
+    deadline = time.time() + 30
+    while not os.path.exists(path) and time.time() < deadline:
+        time.sleep(0.02)
+    with open(path) as f:
+        return json.load(f)
+
+
+def proved(nonce, challenge, sock):
+    import hashlib
+    import hmac
+    peer = "%s:%d" % sock.getsockname()[:2]
+    msg = ("lynguine-identity-v1\n%s\n%s" % (challenge, peer)).encode()
+    return hmac.new(nonce.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def test_transport_refusals_carry_the_identity_proof():
+    """Our clients check X-Lynguine-Proof on whatever status they get. The
+    refusals the transport answers itself once it has parsed the request's
+    head (413 body too large, 400 unsupported Transfer-Encoding, 503 at the
+    deadline) carry it like the handler's answers. A 431 answers to the
+    headers parsed before the head grew too large: never a wrong proof.
+    (A connection refused before any request was read gets a 503 without
+    one: there was no challenge; timeouts close without an answer.)"""
+    setup = Setup()
+    proc, port = start(setup, ["--auth-token", "auto", "--max-body", "1000", "--workers", "1", "--deadline", "1",
+                               "--limit", "liquid_loop_iterations=0",
+                               "--limit", "deadline_ms=0"])
+    try:
+        record = server_record(setup, proc)
+        nonce, token = record["nonce"], record["token"]
+        challenge = "c0ffee" * 4
+
+        def ask(head, body=b""):
+            with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+                s.sendall(head.encode("latin-1") + b"\r\n" + body)
+                buf = b""
+                while b"\r\n\r\n" not in buf:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    buf += chunk
+                lines = buf.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+                headers = {k.strip().lower(): v.strip()
+                           for k, _, v in (l.partition(":") for l in lines[1:])}
+                return int(lines[0].split()[1]), headers, proved(nonce, challenge, s)
+
+        base = ("POST /api/compute HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                "X-Lynguine-Challenge: %s\r\nConnection: close\r\n" % (port, challenge))
+        cases = [
+            (413, base + "Content-Length: 5000\r\n", b"x" * 5000),
+            (400, base + "Transfer-Encoding: gzip\r\n", b""),
+            (401, base + "Content-Length: 2\r\n", b"{}"),  # the Guard's, for comparison
+        ]
+        for want, head, body in cases:
+            status, headers, proof = ask(head, body)
+            assert status == want, (want, status, headers)
+            assert headers.get("x-lynguine-proof") == proof, (want, headers)
+        # 503 at the deadline (the token lets it reach the worker).
+        loops = json.dumps({"operation": "render_liquid", "params": {
+            "template": "{% for i in (1..1000) %}" * 5 + "{% endfor %}" * 5,
+            "context": {}}}).encode()
+        status, headers, proof = ask(base + "Authorization: Bearer %s\r\n"
+                                     "Content-Length: %d\r\n" % (token, len(loops)), loops)
+        assert status == 503, headers
+        assert headers.get("x-lynguine-proof") == proof, headers
+        # 431: the challenge came before the field that broke the limit.
+        status, headers, proof = ask(base + "X-Pad: %s\r\n" % ("p" * 20000))
+        assert status == 431, headers
+        assert headers.get("x-lynguine-proof", proof) == proof, headers
+    finally:
+        stop(proc)
+
+
+# --- the issue's attacks, with /api/health polled during and after each ---------------
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    """One Setup (canaries outside the root) and one server of each kind
+    hostile.py's attacks need, started when first asked for."""
+    setup = Setup()
+    H.prepare(setup.root, setup.outside)
+    servers = {}
+
+    def get(kind):
+        if kind not in servers:
+            servers[kind] = start(setup, H.server_args(kind, setup.home),
+                                  extra_env={H.SECRET_VAR: CANARY})
+        return servers[kind]
+
+    yield setup, get
+    for proc, _ in servers.values():
+        stop(proc)
+
+
+@pytest.mark.parametrize("name", list(H.ATTACKS))
+def test_attack_is_refused_and_health_answers_during_and_after(hostile, name):
+    """Each attack of issue 12 gets the answer a safe server gives (checked
+    by the attack itself), never reads or writes the canaries outside the
+    root, and /api/health answers 200 on fresh connections while it runs
+    (sent after it began) and after it. (How fast: bench/hostile_health.py.)"""
+    setup, get = hostile
+    kind, attack = H.ATTACKS[name]
+    proc, port = get(kind)
+    # The root's own entry changes (files are made and renamed inside it);
+    # what is beneath it is not outside.
+    outside = lambda: {k: v for k, v in setup.outside_snapshot().items() if k not in ("fixtures", "home")}
+    before = outside()
+    poller = H.HealthPoller(port).start()
+    ctx = H.Ctx(port, setup.root, setup.home, setup.outside, BINARY, child_env(setup.home),
+                poller)
+    try:
+        poller.wait_for(1, 60, "before")
+        poller.phase = "during"
+        attack(ctx)
+        poller.wait_for(1, 120, "during")
+        poller.phase = "after"
+        poller.wait_for(3, 120, "after")
+    finally:
+        poller.stop()
+    # Every probe answered 200; only amid the attack's own burst of
+    # connections may one have been closed unanswered (evicted, ctx.ramp()).
+    bad = [(phase, status) for phase, status, _ in poller.samples
+           if status != 200 and (phase, status) != ("ramp", 0)]
+    assert bad == [], (name, bad[:10])
+    assert poller.count("during") > 0 and poller.count("after") >= 3, name
+    assert proc.poll() is None, name
+    assert not any(CANARY in a for a in ctx.answers), name
+    assert outside() == before, name
