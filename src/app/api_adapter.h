@@ -21,9 +21,12 @@ namespace lyn::app {
 // Who a request comes from (app/serve.h's ServeInfo::caller_of).
 using CallerOf = std::function<service::Caller(const server::HttpRequest&)>;
 
-// Every request to api->handle(), as caller_of(request) (unset: "local")
-// with its Host header; the answer's status, body, content type and
-// headers, plus "Server-Timing: op;dur=<ms in the handler>".
+// Every request to api->handle_streaming(), as caller_of(request) (unset:
+// "local") with its Host header; the answer's status, body, content type
+// and headers, plus "Server-Timing: op;dur=<ms in the handler>". A body in
+// pieces (read_data's) is sent whole when under 256 KiB, else left to the
+// transport as HttpResponse::more (with its size guess), so that it is
+// produced as it is sent and never held whole.
 server::Handler api_handler(std::shared_ptr<const service::Api> api, CallerOf caller_of = {});
 
 // The route table's description of a request, in the server's terms.
