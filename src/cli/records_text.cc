@@ -141,6 +141,13 @@ void put(std::FILE* out, std::string_view s) {
   std::fwrite(s.data(), 1, s.size(), out);
 }
 
+// A small answer, formatted whole (as format_read_answer always did).
+Status print_whole(std::string_view whole, RecordsFormat format, std::FILE* out) {
+  LYN_TRY_ASSIGN(text, format_read_answer(whole, format));
+  put(out, text);
+  return Ok{};
+}
+
 // The dtype infer_dtype (core/frame.h) gives a column of values parsed from
 // JSON (never datetimes), folded over the records one cell at a time.
 struct DtypeFold {
@@ -234,11 +241,7 @@ Status print_csv(const AnswerReplay& replay, std::FILE* out) {
       },
       &whole, &small);
   if (!tail.ok()) return tail.error();
-  if (small) {
-    LYN_TRY_ASSIGN(text, format_read_answer(whole, RecordsFormat::csv));
-    put(out, text);
-    return Ok{};
-  }
+  if (small) return print_whole(whole, RecordsFormat::csv, out);
   // The columns as frame_for_write selects them (or its error).
   Map keys;
   for (const auto& k : order) keys.set(k, Value());
@@ -291,11 +294,7 @@ Status print_table(const AnswerReplay& replay, std::FILE* out) {
       },
       &whole, &small);
   if (!tail.ok()) return tail.error();
-  if (small) {
-    LYN_TRY_ASSIGN(text, format_read_answer(whole, RecordsFormat::table));
-    put(out, text);
-    return Ok{};
-  }
+  if (small) return print_whole(whole, RecordsFormat::table, out);
   std::vector<std::string> names;
   const Value* columns = tail->get("data")->get("columns");
   if (columns && columns->is_list())
@@ -357,11 +356,7 @@ Status print_read_answer(const AnswerReplay& replay, RecordsFormat format, std::
           },
           &whole, &small);
       if (!tail.ok()) return tail.error();
-      if (small) {
-        LYN_TRY_ASSIGN(text, format_read_answer(whole, format));
-        put(out, text);
-      }
-      return Ok{};
+      return small ? print_whole(whole, format, out) : Status(Ok{});
     }
     case RecordsFormat::csv:
       return print_csv(replay, out);
