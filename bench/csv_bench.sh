@@ -14,12 +14,15 @@
 #                parsed-file cache, answer written whole) against the same
 #                pandas work (pandas has no cache: it reads every time).
 #   process      `lynguine read` as a whole process (start, read, JSON out).
-#   peak RSS     `lynguine read` and the streamed path (csv_read_bench
-#                --stream) against pandas' peak RSS; target <= 3x the file.
-#   1M over HTTP POST /api/read_data received by curl from our server and
-#                from lynguine's Python server (oracle kit), one request each
-#                on a fresh server; wall time, and each server's peak RSS
-#                (VmHWM) against the 3x-file limit.
+#   peak RSS     `lynguine read` (direct mode: the answer printed as it is
+#                produced) and the streamed path (csv_read_bench --stream)
+#                against pandas' peak RSS; target <= 3x the file.
+#   1M over HTTP POST /api/read_data received by curl from our server (the
+#                answer sent chunked as it is produced) and from lynguine's
+#                Python server (oracle kit), one request each on a fresh
+#                server; wall time, and each server's peak RSS (VmHWM)
+#                against the 3x-file limit.
+# Every row carries the machine's load average (1 min) when it was measured.
 # CPU times are the comparison where both run in-process (2 cores shared by
 # several engineers make wall times noisy); wall times ride along as extra keys.
 # Environment: BUILD (default build), LYNGUINE_ORACLE, BENCH_ROWS,
@@ -52,6 +55,9 @@ bench, lyn, rounds = os.environ["BENCH"], os.environ["LYN"], int(os.environ["ROU
 sys.path.insert(0, os.path.join(here, "bench"))
 import benchlib  # noqa: E402
 import rows  # noqa: E402
+
+_emit = rows.emit
+rows.emit = lambda **kw: _emit(load=round(os.getloadavg()[0], 1), **kw)
 
 small, big = f"{work}/c100k.csv", f"{work}/c1m.csv"
 mb = lambda n: n / 1e6
@@ -155,7 +161,7 @@ rows.emit(bench="csv", what="lynguine read 100k rows, whole process (start + rea
           base_wall_ms=round(best["pandas.wall"], 1), **extra)
 limit = 3 * small_mb
 for key, what, alloc in [
-        ("read.rss", "lynguine read 100k rows peak RSS (answer held whole)", rows.ALLOC_OURS),
+        ("read.rss", "lynguine read 100k rows peak RSS (printed as produced)", rows.ALLOC_OURS),
         ("stream.rss", "read_data 100k rows peak RSS, answer streamed (csv_read_bench --stream)",
          DEFAULT)]:
     rows.emit(bench="csv", what=what, ours=round(mb(best[key] * 1024), 1), unit="MB",
@@ -168,7 +174,7 @@ if not os.path.exists(big):
 big_mb = mb(os.path.getsize(big))
 big_limit = 3 * big_mb
 for cmd, what, alloc in [
-        (read_cmd(big), "lynguine read 1M rows peak RSS (answer held whole)", rows.ALLOC_OURS),
+        (read_cmd(big), "lynguine read 1M rows peak RSS (printed as produced)", rows.ALLOC_OURS),
         ([bench, "--stream", big], "read_data 1M rows peak RSS, answer streamed", DEFAULT)]:
     t = timed(cmd, env=env_with(False))
     rows.emit(bench="csv", what=what, ours=round(mb(t["rss_kb"] * 1024), 1), unit="MB",

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# bench-rows: /api/health latency while the server is under attack (slowloris, 1,030 idle sockets) or busy (8 slow reads), against the same server left alone in the same run
+# bench-rows: /api/health latency while the server is under attack (slowloris, 1,030 idle sockets) or busy (8 slow reads; /api/ping too), against the same server left alone in the same run
 """Transport under attack (issue 12 item 4, issue 13 item 4), one run:
 
 - slowloris: 65 connections that each sent one byte of a request head and
@@ -7,7 +7,8 @@
 - idle sockets: 1,030 connections that send nothing; then the same;
 - slow reads: 8 clients reading a 200,000-row CSV through POST
   /api/read_data again and again with curl (its mtime moved before each, so
-  every read parses the file: cache misses); then the same health requests.
+  every read parses the file: cache misses); then the same health requests,
+  and as many GET /api/ping.
 
 The baseline of each row is the same health requests against the same
 server with nothing else going on, measured in the same run just before the
@@ -35,11 +36,12 @@ PROBES = 50 if B.QUICK else 500
 BIG_ROWS = 20000 if B.QUICK else 200000
 
 
-def health_once(port):
-    """Seconds for one GET /api/health on a fresh connection (status checked)."""
+def health_once(port, path="/api/health"):
+    """Seconds for one GET of `path` on a fresh connection (status checked)."""
     t0 = time.perf_counter()
     with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        s.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                  % path.encode())
         data = b""
         while True:
             chunk = s.recv(65536)
@@ -48,20 +50,21 @@ def health_once(port):
             data += chunk
     dt = time.perf_counter() - t0
     if not data.startswith(b"HTTP/1.1 200"):
-        raise RuntimeError("health answered %r" % data[:80])
+        raise RuntimeError("%s answered %r" % (path, data[:80]))
     return dt
 
 
-def latencies(port, n):
-    xs = sorted(health_once(port) * 1000 for _ in range(n))
+def latencies(port, n, path="/api/health"):
+    xs = sorted(health_once(port, path) * 1000 for _ in range(n))
     return statistics.median(xs), xs[min(len(xs) - 1, int(len(xs) * 0.99))]
 
 
-def emit(what, attack, quiet, target):
-    rows.emit(bench=BENCH, what="GET /api/health p99 " + what, ours=round(attack[1], 3), unit="ms",
+def emit(what, attack, quiet, target, path="/api/health"):
+    rows.emit(bench=BENCH, what="GET %s p99 " % path + what, ours=round(attack[1], 3), unit="ms",
               baseline="same server, nothing else going on (p99)", base=round(quiet[1], 3),
               better="lower", target=target, alloc=rows.ALLOC_OURS, cache="n/a",
-              p50=round(attack[0], 3), base_p50=round(quiet[0], 3), probes=PROBES)
+              p50=round(attack[0], 3), base_p50=round(quiet[0], 3), probes=PROBES,
+              load=round(os.getloadavg()[0], 1))
 
 
 def main():
@@ -100,6 +103,7 @@ def main():
             for i in range(BIG_ROWS):
                 f.write("%d,row %d,%d.5\n" % (i, i, i))
         quiet = latencies(port, PROBES)
+        quiet_ping = latencies(port, PROBES, "/api/ping")
         stop = threading.Event()
         body = '{"data_source": {"type": "csv", "filename": "big.csv"}}'
         reads = [0]
@@ -123,10 +127,13 @@ def main():
             t.start()
         time.sleep(0.5)
         busy = latencies(port, PROBES)
+        busy_ping = latencies(port, PROBES, "/api/ping")
         stop.set()
         for t in threads:
             t.join()
-        emit("while 8 clients read a %d-row CSV (misses)" % BIG_ROWS, busy, quiet, "<5 ms")
+        what = "while 8 clients read a %d-row CSV (misses, %d reads)" % (BIG_ROWS, reads[0])
+        emit(what, busy, quiet, "<5 ms")
+        emit(what, busy_ping, quiet_ping, "<5 ms", "/api/ping")
     finally:
         B.stop(proc)
         shutil.rmtree(work, ignore_errors=True)

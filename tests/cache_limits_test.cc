@@ -1,6 +1,6 @@
 // Tests for the byte-bounded caches (core/byte_lru.h, the parsed-file
 // cache, the Liquid template cache) and the per-request read limits
-// (access/read_budget.h) as the API answers them, and for
+// (core/budget.h: max_read_bytes, max_rows) as the API answers them, and for
 // Api::handle_streaming giving the same body as Api::handle.
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -10,9 +10,9 @@
 #include <string>
 
 #include "access/file_cache.h"
-#include "access/read_budget.h"
 #include "assess/liquid/liquid.h"
 #include "config/paths.h"
+#include "core/budget.h"
 #include "core/byte_lru.h"
 #include "core/json.h"
 #include "service/api.h"
@@ -132,24 +132,27 @@ class ApiLimits : public ::testing::Test {
 
 TEST_F(ApiLimits, TooManyBytesIsA413NamingTheOption) {
   service::ApiOptions o;
-  o.max_read_bytes = 100;
+  o.limits.max_read_bytes = 100;
   auto r = read(o);
   EXPECT_EQ(r.status, 413);
   auto body = parse_json(r.body);
   ASSERT_TRUE(body.ok()) << r.body;
   EXPECT_EQ(*body->get("error_type"), Value("LimitExceeded"));
   EXPECT_NE(body->get("error_message")->as_string().find("max_read_bytes"), std::string::npos);
+  EXPECT_NE(body->get("error_message")->as_string().find("--limit max_read_bytes=N"),
+            std::string::npos);
 }
 
 TEST_F(ApiLimits, TooManyRowsIsA413NamingTheOption) {
   service::ApiOptions o;
-  o.max_rows = 10;
+  o.limits.max_rows = 10;
   auto r = read(o);
   EXPECT_EQ(r.status, 413);
   auto body = parse_json(r.body);
   ASSERT_TRUE(body.ok()) << r.body;
-  EXPECT_NE(body->get("error_message")->as_string().find("max_rows"), std::string::npos);
-  o.max_rows = 50;  // exactly the file's rows
+  EXPECT_EQ(*body->get("error_type"), Value("LimitExceeded"));
+  EXPECT_NE(body->get("error_message")->as_string().find("--limit max_rows=N"), std::string::npos);
+  o.limits.max_rows = 50;  // exactly the file's rows
   EXPECT_EQ(read(o).status, 200);
 }
 
@@ -193,16 +196,28 @@ TEST_F(ApiLimits, StreamingGivesTheSameBodyInPieces) {
   EXPECT_EQ(stats.template_budget_bytes, o.cache_bytes / 16);
 }
 
-TEST(ReadBudget, ChargesAddUp) {
-  access::ReadBudget b(1000, 10);
-  EXPECT_TRUE(b.charge_bytes(600, "a").ok());
-  auto st = b.charge_bytes(600, "b");
+TEST(ReadLimits, ChargesAddUp) {
+  Limits limits;
+  limits.max_read_bytes = 1000;
+  limits.max_rows = 10;
+  Budget b(limits);
+  EXPECT_TRUE(b.charge_read(600, "a").ok());
+  auto st = b.charge_read(600, "b");
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().http_status, 413);
+  EXPECT_EQ(st.error().type, "LimitExceeded");
   EXPECT_NE(st.error().message.find("'b'"), std::string::npos);
+  EXPECT_EQ(b.bytes_read(), 600u);  // the refused read is not counted
   EXPECT_TRUE(b.charge_rows(10).ok());
   EXPECT_EQ(b.rows_left(), 0u);
   EXPECT_FALSE(b.charge_rows(1).ok());
+  // 0: unlimited, like every limit; the --limit option sets them.
+  Limits none;
+  ASSERT_TRUE(set_limit(none, "max_rows=0").ok());
+  ASSERT_TRUE(set_limit(none, "max_read_bytes=0").ok());
+  Budget unlimited(none);
+  EXPECT_TRUE(unlimited.charge_rows(uint64_t{1} << 40).ok());
+  EXPECT_TRUE(unlimited.charge_read(uint64_t{1} << 40, "x").ok());
 }
 
 }  // namespace

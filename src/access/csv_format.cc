@@ -15,7 +15,7 @@
 
 #include "access/csv_infer.h"
 #include "access/csv_tokenizer.h"
-#include "access/read_budget.h"
+#include "core/budget.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/malloc_policy.h"
@@ -140,7 +140,10 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
   int64_t record_no = 0;
   size_t data_rows = 0;
   const size_t est_rows = max_rows_in(text);
-  const uint64_t rows_left = opts.budget ? opts.budget->rows_left() : ReadBudget::kUnlimited;
+  // Parsing stops with the request's max_rows refusal once the rows would
+  // pass what its Budget has left (core/budget.h).
+  const Budget& budget = Budget::current();
+  const uint64_t rows_left = budget.rows_left();
   while (true) {
     LYN_TRY_ASSIGN(more, tok.next(row));
     if (!more) break;
@@ -173,7 +176,7 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
                               std::to_string(expected) + " fields in line " +
                               std::to_string(tok.line_of_row()) + ", saw " +
                               std::to_string(row.size()) + "\n");
-    if (++data_rows > rows_left) return opts.budget->rows_error();
+    if (++data_rows > rows_left) return budget.rows_error();
     feed_row(row, layout, builders);
   }
 
@@ -293,7 +296,6 @@ Result<FileBytes> read_file_bytes(int fd, const std::string& shown) {
 Result<Frame> read_csv(const Map& details, const IoContext& ctx) {
   LYN_TRY_ASSIGN(opts, csv_options_from_details(details));
   LYN_TRY_ASSIGN(path, resolve_input_file(details, ctx));
-  opts.budget = ctx.budget;
   std::string shown = shown_filename(details);
   auto load = [&]() -> Result<Frame> {
     LYN_TRY_ASSIGN(fd, ctx.paths.open(path, O_RDONLY, shown));

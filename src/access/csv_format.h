@@ -23,7 +23,6 @@
 #include <utility>
 #include <vector>
 
-#include "access/read_budget.h"
 #include "access/registry.h"
 #include "core/frame.h"
 #include "core/status.h"
@@ -40,9 +39,6 @@ struct CsvOptions {
   // lynguine `dtypes` entries: field name -> lynguine type function name
   // (str_type, int_type, float_type, bool_type).
   std::vector<std::pair<std::string, std::string>> dtypes;
-  // The request's budget: parsing stops with its error once the rows would
-  // pass what is left (null: no limit).
-  const ReadBudget* budget = nullptr;
 };
 
 // Reads `header`, `delimiter`, `quotechar` and `dtypes` from a description.
@@ -63,6 +59,13 @@ Result<Frame> read_csv(const Map& details, const IoContext& ctx);
 // pandas' to_csv(index=False) text: header line, "\n" line ends, minimal
 // quoting, floats as Python repr, missing values empty.
 std::string format_csv(const Frame& frame, char delimiter = ',', char quotechar = '"');
+// The same text in parts, for a caller that writes a table in slices of
+// rows: the header line, then each slice's rows (one slice's frame has
+// the whole table's columns and dtypes).
+void append_csv_header(std::string& out, const Frame& frame, char delimiter = ',',
+                       char quotechar = '"');
+void append_csv_rows(std::string& out, const Frame& frame, char delimiter = ',',
+                     char quotechar = '"');
 
 // The "csv" writer (atomic write).
 Status write_csv(const Frame& frame, const Map& details, const IoContext& ctx);

@@ -84,18 +84,20 @@ void append_column_cell(std::string& out, const ColumnView& v, const Column& c, 
 
 }  // namespace
 
-std::string format_csv(const Frame& frame, char delimiter, char quotechar) {
-  std::string out;
-  const size_t ncols = frame.columns.size(), nrows = frame.num_rows();
-  out.reserve(64 + nrows * ncols * 8);
-  std::vector<ColumnView> views;
-  for (const auto& c : frame.columns) views.push_back(c.view());
+void append_csv_header(std::string& out, const Frame& frame, char delimiter, char quotechar) {
+  const size_t ncols = frame.columns.size();
   for (size_t j = 0; j < ncols; ++j) {
     if (j) out += delimiter;
     append_csv_field(out, frame.columns[j].key(), delimiter, quotechar);
   }
   if (ncols == 1 && frame.columns[0].key().empty()) out += std::string(2, quotechar);
   out += '\n';
+}
+
+void append_csv_rows(std::string& out, const Frame& frame, char delimiter, char quotechar) {
+  const size_t ncols = frame.columns.size(), nrows = frame.num_rows();
+  std::vector<ColumnView> views;
+  for (const auto& c : frame.columns) views.push_back(c.view());
   for (size_t i = 0; i < nrows; ++i) {
     size_t row_start = out.size();
     for (size_t j = 0; j < ncols; ++j) {
@@ -106,6 +108,13 @@ std::string format_csv(const Frame& frame, char delimiter, char quotechar) {
     if (ncols == 1 && out.size() == row_start) out += std::string(2, quotechar);
     out += '\n';
   }
+}
+
+std::string format_csv(const Frame& frame, char delimiter, char quotechar) {
+  std::string out;
+  out.reserve(64 + frame.num_rows() * frame.columns.size() * 8);
+  append_csv_header(out, frame, delimiter, quotechar);
+  append_csv_rows(out, frame, delimiter, quotechar);
   return out;
 }
 

@@ -1,7 +1,10 @@
 #include "access/registry.h"
 
+#include <sys/stat.h>
+
 #include <mutex>
 
+#include "core/budget.h"
 #include "core/text.h"
 
 namespace lyn::access {
@@ -64,6 +67,12 @@ std::string under_base_directory(const Map& details, const std::string& dir) {
   return path_join(base->as_string(), dir);
 }
 
+Status IoContext::charge_read(const std::string& path, std::string_view shown) const {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return Ok{};
+  return Budget::current().charge_read(static_cast<uint64_t>(st.st_size), shown);
+}
+
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx) {
   const Value* fn = details.find("filename");
   if (!fn || !fn->is_string())
@@ -107,8 +116,7 @@ Result<Frame> read_data(const Value& details, const IoContext& ctx) {
   if (!fn) return Error::value("Unknown type \"" + t + "\" in read_data.");
   auto frame = (*fn)(m, ctx);
   if (!frame.ok()) return frame.error();
-  if (ctx.budget)
-    if (auto st = ctx.budget->charge_rows(frame->num_rows()); !st.ok()) return st.error();
+  if (auto st = Budget::current().charge_rows(frame->num_rows()); !st.ok()) return st.error();
   return finalize_frame(std::move(frame).value(), m);
 }
 

@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "access/file_cache.h"
-#include "access/read_budget.h"
 #include "config/paths.h"
 #include "core/frame.h"
 #include "core/status.h"
@@ -27,18 +26,17 @@ namespace lyn::access {
 
 // What a reader or writer needs besides the description itself.
 struct IoContext {
-  PathPolicy paths;              // base directory for relative paths + confinement
-  FileCache* cache = nullptr;    // optional parsed-file cache
-  ReadBudget* budget = nullptr;  // optional per-request read limits (read_budget.h)
+  PathPolicy paths;            // base directory for relative paths + confinement
+  FileCache* cache = nullptr;  // optional parsed-file cache
   // lynguine expands $VAR in a directory reader's and writer's paths. We do
   // so only for a description that came from an interface file on disk;
   // a request's own description (data_source, output, records) is literal.
   bool expand_vars = false;
 
-  // Charges a file about to be read to the budget, if there is one.
-  Status charge_read(const std::string& path, std::string_view shown) const {
-    return budget ? budget->charge_file(path, shown) : Status(Ok{});
-  }
+  // Charges the size of the file at `path` (`shown` in the error), about
+  // to be read, to the request's Budget (core/budget.h: max_read_bytes). A
+  // file that cannot be stat'ed is charged nothing: its reader reports it.
+  Status charge_read(const std::string& path, std::string_view shown) const;
 };
 
 using ReaderFn = std::function<Result<Frame>(const Map& details, const IoContext& ctx)>;
@@ -77,7 +75,7 @@ std::string under_base_directory(const Map& details, const std::string& dir);
 // resolved and confined by ctx.paths. Errors name the file as the
 // description gave it.
 Result<std::string> resolve_data_file(const Map& details, const IoContext& ctx);
-// The same for a file about to be read: also charged to ctx.budget.
+// The same for a file about to be read: also charged to the request's Budget.
 Result<std::string> resolve_input_file(const Map& details, const IoContext& ctx);
 
 // A path as lynguine would use it: $VAR expanded when the description came
@@ -87,7 +85,7 @@ VarExpansion configured_path(const std::string& written, const IoContext& ctx);
 
 // lynguine's io.read_data: checks `type`, dispatches, then applies the item
 // options (index, columns, mapping, rename/ignore/select columns, ...).
-// The frame's rows are charged to ctx.budget.
+// The frame's rows are charged to the request's Budget (max_rows).
 Result<Frame> read_data(const Value& details, const IoContext& ctx);
 // lynguine's io.write_data.
 Status write_data(const Frame& frame, const Value& details, const IoContext& ctx);

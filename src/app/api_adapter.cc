@@ -2,12 +2,22 @@
 
 #include <charconv>
 #include <chrono>
+#include <exception>
 #include <string>
 #include <utility>
 
 #include "core/budget.h"
+#include "core/json.h"
 
 namespace lyn::app {
+
+namespace {
+
+// A streamed answer this short is sent whole, with its Content-Length
+// (lynguine's clients, and most small reads, never see a chunk).
+constexpr std::size_t kWholeBelow = std::size_t{256} << 10;
+
+}  // namespace
 
 server::Handler api_handler(std::shared_ptr<const service::Api> api) {
   return [api = std::move(api)](const server::HttpRequest& req) {
@@ -20,12 +30,32 @@ server::Handler api_handler(std::shared_ptr<const service::Api> api) {
       budget.set_deadline(req.deadline);
     if (req.cancel) budget.follow(req.cancel);
     BudgetScope scope(budget);
-    auto reply = api->handle(req.method, req.target, req.body, req.caller, req.header("Host"));
+    auto reply =
+        api->handle_streaming(req.method, req.target, req.body, req.caller, req.header("Host"));
     server::HttpResponse resp;
     resp.status = reply.status;
-    resp.body = std::move(reply.body);
     resp.content_type = std::move(reply.content_type);
     resp.headers = std::move(reply.headers);
+    if (auto stream = std::move(reply.stream)) {
+      try {
+        while (reply.body.size() < kWholeBelow && stream->next(reply.body)) {
+        }
+        if (reply.body.size() >= kWholeBelow) {
+          resp.size_hint = stream->size_hint();
+          resp.more = [stream](std::string& out) { return stream->next(out); };
+        }
+      } catch (const std::exception& e) {
+        resp = server::HttpResponse{};
+        resp.status = 500;
+        // As Api::handle answers a body that fails while it is written.
+        Map m;
+        m.set("status", Value("error"));
+        m.set("error_type", Value("InternalError"));
+        m.set("error_message", Value(e.what()));
+        reply.body = to_json(Value(std::move(m)));
+      }
+    }
+    resp.body = std::move(reply.body);
     char timing[48] = "op;dur=";
     auto r = std::to_chars(timing + 7, timing + sizeof timing, reply.operation_ms,
                            std::chars_format::fixed, 3);

@@ -18,11 +18,13 @@
 
 namespace lyn::app {
 
-// Every request to api->handle(), as its caller (the Guard's, or the
-// default "local" when no Guard admitted it) with its Host header, under a
-// Budget with the request's deadline and cancel flag; the answer's status,
+// Every request to api->handle_streaming(), as its caller (the Guard's, or
+// the default "local" when no Guard admitted it) with its Host header, under
+// a Budget with the request's deadline and cancel flag; the answer's status,
 // body, content type and headers, plus "Server-Timing: op;dur=<ms in the
-// handler>".
+// handler>". A body in pieces (read_data's) is sent whole when under 256 KiB,
+// else left to the transport as HttpResponse::more (with its size guess), so
+// that it is produced as it is sent and never held whole.
 server::Handler api_handler(std::shared_ptr<const service::Api> api);
 
 // The route table's description of a request, in the server's terms.

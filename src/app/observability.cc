@@ -101,6 +101,15 @@ std::vector<ops::MetricSample> extra_samples(Observability::State& s) {
         "Handlers that ended after their request was answered 503 at its deadline "
         "(stopped at a budget check, their worker freed).",
         static_cast<double>(t.handlers_overrun));
+    add("lynguine_streamed_answers_total", "counter",
+        "Answers sent in pieces as they were produced (chunked).",
+        static_cast<double>(t.streamed_answers));
+    add("lynguine_stream_queued_bytes", "gauge",
+        "Bytes of streamed answers produced and waiting to be written, all connections.",
+        static_cast<double>(t.stream_queued_bytes));
+    add("lynguine_stream_queued_peak_bytes", "gauge",
+        "The most bytes of a streamed answer one connection has held waiting to be written.",
+        static_cast<double>(t.stream_queued_peak));
   }
   return out;
 }
@@ -167,6 +176,38 @@ Value server_status(const Observability::State& s) {
   out.set("recent_errors", s.recent_errors.to_value());
   return Value(std::move(out));
 }
+
+}  // namespace
+
+namespace {
+
+// The accounting of one answer sent in pieces: finished when its last piece
+// is made, or when the transport drops it unfinished.
+struct StreamedAnswer {
+  StreamedAnswer(std::shared_ptr<Observability::State> s, const server::HttpRequest& req,
+                 int status, std::chrono::steady_clock::time_point t0, std::size_t bytes)
+      : s(std::move(s)),
+        method(req.method),
+        target(req.target),
+        remote(req.remote),
+        status(status),
+        t0(t0),
+        bytes(bytes) {}
+  ~StreamedAnswer() { finish(); }
+  void finish() {
+    if (finished) return;
+    finished = true;
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    s->metrics->observe(method, target, status, secs);
+    s->log->access(method, target, status, secs, bytes, remote);
+  }
+  std::shared_ptr<Observability::State> s;
+  std::string method, target, remote;
+  int status;
+  std::chrono::steady_clock::time_point t0;
+  std::size_t bytes;
+  bool finished = false;
+};
 
 }  // namespace
 
@@ -317,12 +358,26 @@ server::Handler Observability::wrap(server::Handler inner) {
                ops::log_field("body_bytes", static_cast<long long>(req.body.size())),
                ops::log_field("user_agent", req.header("User-Agent"))});
     server::HttpResponse resp = inner(req);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    s->metrics->observe(req.method, req.target, resp.status, secs);
     if (resp.status >= 400) {
       s->recent_errors.add({0, resp.status, req.method, shown_path(*s, req), error_type_of(resp)});
     }
-    log.access(req.method, req.target, resp.status, secs, resp.body.size(), req.remote);
+    if (!resp.more) {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      s->metrics->observe(req.method, req.target, resp.status, secs);
+      log.access(req.method, req.target, resp.status, secs, resp.body.size(), req.remote);
+      return resp;
+    }
+    // A body in pieces is timed and logged once its last piece is made (or
+    // when it is abandoned: a closed connection, a failed piece), with the
+    // bytes actually produced.
+    auto done = std::make_shared<StreamedAnswer>(s, req, resp.status, t0, resp.body.size());
+    resp.more = [more = std::move(resp.more), done](std::string& out) {
+      std::size_t before = out.size();
+      bool going = more(out);
+      done->bytes += out.size() - before;
+      if (!going) done->finish();
+      return going;
+    };
     return resp;
   };
 }

@@ -1,6 +1,8 @@
 // `lynguine read`, `write` and `call`: the data endpoints from the shell,
 // printing the same JSON body the HTTP API answers.
 #include <cstdio>
+#include <functional>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -33,6 +35,30 @@ int send_and_print(client::ApiCaller& caller, std::string_view method, std::stri
   r.body += '\n';
   std::fwrite(r.body.data(), 1, r.body.size(), stderr);
   return 1;
+}
+
+// `lynguine read`: the answer printed in `format`. In direct mode it is
+// printed as it is produced, never held whole (records_text.h); through a
+// server it arrives whole and is printed from there.
+int read_and_print(client::ApiCaller& caller, Value body, RecordsFormat format) {
+  if (!caller.remote()) {
+    std::string text = to_json(body);
+    std::optional<client::CallResult> failed;  // the answer, when not a success
+    AnswerReplay replay = [&](const std::function<void(std::string_view)>& piece) -> Status {
+      auto r = caller.call_pieces("POST", "/api/read_data", text, piece);
+      if (r.status >= 200 && r.status < 300) return Ok{};
+      failed = std::move(r);
+      return Error{};
+    };
+    auto printed = print_read_answer(replay, format, stdout);
+    if (printed.ok()) return 0;
+    if (!failed) return fail(printed.error().type, printed.error().message);
+    if (failed->status == 0) return fail("ConnectionError", failed->body);
+    failed->body += '\n';
+    std::fwrite(failed->body.data(), 1, failed->body.size(), stderr);
+    return 1;
+  }
+  return send_and_print(caller, "POST", "/api/read_data", std::move(body), false, format);
 }
 
 }  // namespace
@@ -81,8 +107,7 @@ int run_read(const std::vector<std::string>& a) {
     return 2;
   }
   auto caller = make_caller(common);
-  return send_and_print(*caller, "POST", "/api/read_data", Value(std::move(body)), false,
-                        *parse_records_format(format));
+  return read_and_print(*caller, Value(std::move(body)), *parse_records_format(format));
 }
 
 int run_write(const std::vector<std::string>& a) {

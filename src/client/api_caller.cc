@@ -7,6 +7,7 @@
 #include "client/ensure_server.h"
 #include "client/http_client.h"
 #include "client/server_check.h"
+#include "core/json.h"
 #include "ops/process.h"
 #include "ops/state_dir.h"
 #include "ops/state_file.h"
@@ -21,6 +22,27 @@ class DirectCaller : public ApiCaller {
   CallResult call(std::string_view method, std::string_view path, std::string_view body) override {
     auto r = api_.handle(method, path, body);
     return {r.status, std::move(r.body)};
+  }
+  CallResult call_pieces(std::string_view method, std::string_view path, std::string_view body,
+                         const std::function<void(std::string_view)>& piece) override {
+    auto r = api_.handle_streaming(method, path, body);
+    // The Api streams successes only: an error is in r.body whole.
+    if (r.status < 200 || r.status >= 300) return {r.status, std::move(r.body)};
+    piece(r.body);
+    if (!r.stream) return {r.status, {}};
+    std::string next;
+    try {
+      while (r.stream->next(next)) {
+        piece(next);
+        next.clear();
+      }
+    } catch (const std::exception& e) {
+      return {500,
+              "{\"status\": \"error\", \"error_type\": \"InternalError\", "
+              "\"error_message\": " +
+                  to_json(Value(e.what())) + "}"};
+    }
+    return {r.status, {}};
   }
   bool remote() const override { return false; }
 
@@ -54,6 +76,17 @@ class ServerCaller : public ApiCaller {
 };
 
 }  // namespace
+
+CallResult ApiCaller::call_pieces(std::string_view method, std::string_view path,
+                                  std::string_view body,
+                                  const std::function<void(std::string_view)>& piece) {
+  CallResult r = call(method, path, body);
+  if (r.status >= 200 && r.status < 300) {
+    piece(r.body);
+    r.body.clear();
+  }
+  return r;
+}
 
 std::unique_ptr<ApiCaller> make_direct_caller(service::ApiOptions options) {
   return std::make_unique<DirectCaller>(std::move(options));

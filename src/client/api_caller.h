@@ -8,6 +8,7 @@
 #ifndef LYNGUINE_CLIENT_API_CALLER_H_
 #define LYNGUINE_CLIENT_API_CALLER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,14 @@ class ApiCaller {
   virtual ~ApiCaller() = default;
   virtual CallResult call(std::string_view method, std::string_view path,
                           std::string_view body) = 0;
+  // call(), but a successful (2xx) answer's body goes to `piece` in pieces
+  // as it is produced, and is not returned: direct mode never holds a large
+  // read_data answer whole. Other answers are returned as call() does. An
+  // answer that fails after its first piece returns status 500 and the
+  // error's JSON. By default, call() and its body as one piece.
+  virtual CallResult call_pieces(std::string_view method, std::string_view path,
+                                 std::string_view body,
+                                 const std::function<void(std::string_view)>& piece);
   // Whether paths must be sent absolute (a server may have another cwd).
   virtual bool remote() const = 0;
 };

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <limits>
 
+#include "core/value.h"
+
 namespace lyn {
 
 namespace {
@@ -42,6 +44,9 @@ const std::vector<LimitInfo>& limit_table() {
        "ResourceLimitError", 413, "instructions"},
       {Limit::kInheritDepth, "inherit_depth", &Limits::inherit_depth, "ResourceLimitError", 422,
        "levels"},
+      {Limit::kMaxReadBytes, "max_read_bytes", &Limits::max_read_bytes, "LimitExceeded", 413,
+       "bytes"},
+      {Limit::kMaxRows, "max_rows", &Limits::max_rows, "LimitExceeded", 413, "rows"},
   };
   return table;
 }
@@ -139,6 +144,8 @@ Budget::Budget(Unmetered) {
   limits_.deadline_ms = 0;
   limits_.work_steps = 0;
   limits_.memory_bytes = 0;
+  limits_.max_read_bytes = 0;
+  limits_.max_rows = 0;
   max_bytes_ = kUnlimited;
   next_check_ = kUnlimited;
 }
@@ -178,6 +185,33 @@ bool Budget::allocate_slow(uint64_t) {
                        "memory budget exhausted: the request would hold more than " +
                            std::to_string(limits_.memory_bytes) + " bytes"));
   return false;
+}
+
+Status Budget::charge_read(uint64_t n, std::string_view shown) {
+  uint64_t max = or_unlimited(limits_.max_read_bytes);
+  if (n > max || read_bytes_ > max - n)
+    return limit_error(Limit::kMaxReadBytes, limits_.max_read_bytes,
+                       "reading " + py_string_repr(shown) + " would take this request past " +
+                           std::to_string(limits_.max_read_bytes) + " bytes read");
+  read_bytes_ += n;
+  return Ok{};
+}
+
+Status Budget::charge_rows(uint64_t rows) {
+  if (rows > rows_left()) return rows_error();
+  rows_ += rows;
+  return Ok{};
+}
+
+uint64_t Budget::rows_left() const {
+  uint64_t max = or_unlimited(limits_.max_rows);
+  return rows_ >= max ? 0 : max - rows_;
+}
+
+Error Budget::rows_error() const {
+  return limit_error(
+      Limit::kMaxRows, limits_.max_rows,
+      "this request would build more than " + std::to_string(limits_.max_rows) + " rows");
 }
 
 Status Budget::check() {

@@ -1,7 +1,8 @@
 // Budget: what one request may spend. A wall-clock deadline, a work counter
 // (steps) and a memory allowance (bytes), plus the named Limits that bound
 // particular work (Liquid parse depth and loops, big integers, regular
-// expressions, interface inheritance). Long-running code checks it
+// expressions, interface inheritance, bytes read and rows built by readers).
+// Long-running code checks it
 // cooperatively: it calls spend() / allocate() as it goes and stops with the
 // Budget's error when they return false. A refusal is an Error naming the
 // limit and the option that raises it, with a 4xx/5xx status (limit_error).
@@ -69,6 +70,13 @@ struct Limits {
 
   // Interface files
   uint64_t inherit_depth = 32;  // `inherit` chain length
+
+  // Reading data (access readers): bytes of the files a request reads (each
+  // file's size, whether or not the parsed-file cache holds it, so that an
+  // answer never depends on what happens to be cached) and rows built
+  // (the frames of a stack and the stack itself alike).
+  uint64_t max_read_bytes = uint64_t{1} << 30;
+  uint64_t max_rows = 20'000'000;
 };
 
 enum class Limit {
@@ -82,6 +90,8 @@ enum class Limit {
   kLiquidIntegerDigits,
   kRegexpProgramSize,
   kInheritDepth,
+  kMaxReadBytes,
+  kMaxRows,
 };
 
 // One row per Limit: its option name (the Limits field), the Python
@@ -166,6 +176,16 @@ class Budget {
     return allocate_slow(n);
   }
   void release(uint64_t n) { bytes_ -= n < bytes_ ? n : bytes_; }
+
+  // Counts `n` bytes of the file `shown` about to be read, or `rows` rows
+  // built; a LimitExceeded error (413) naming max_read_bytes / max_rows once
+  // the request's total would pass it (what was refused is not counted).
+  Status charge_read(uint64_t n, std::string_view shown);
+  Status charge_rows(uint64_t rows);
+  // Rows that may still be built, and the refusal for building more (a
+  // reader may stop early with it).
+  uint64_t rows_left() const;
+  Error rows_error() const;
   // Reads the clock and the cancel flag now (spend() does every few
   // thousand steps): the refusal when the work must stop.
   Status check();
@@ -179,6 +199,8 @@ class Budget {
 
   uint64_t steps() const { return steps_; }
   uint64_t bytes() const { return bytes_; }
+  uint64_t bytes_read() const { return read_bytes_; }
+  uint64_t rows_built() const { return rows_; }
 
  private:
   friend class BudgetScope;
@@ -192,7 +214,7 @@ class Budget {
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   std::atomic<bool> cancelled_{false};
   std::shared_ptr<const std::atomic<bool>> followed_;
-  uint64_t steps_ = 0, bytes_ = 0;
+  uint64_t steps_ = 0, bytes_ = 0, read_bytes_ = 0, rows_ = 0;
   uint64_t max_bytes_ = 0;  // memory_bytes, or the largest uint64_t for "unlimited"
   uint64_t next_check_ = 0;
   std::optional<Error> error_;

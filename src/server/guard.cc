@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/case.h"
 #include "core/text.h"
@@ -298,9 +299,23 @@ std::optional<HttpResponse> Guard::decide(const HttpRequest& req,
 
 HttpResponse Guard::cap_response(const HttpRequest& req, HttpResponse out) const {
   std::size_t cap = options_.max_response_bytes;
-  if (cap == 0 || out.body.size() <= cap) return out;
+  // A body in pieces is judged by its expected size before anything is
+  // sent; one that outgrows the cap anyway is cut off there.
+  std::size_t size = out.more ? std::max(out.body.size(), out.size_hint) : out.body.size();
+  if (cap == 0 || size <= cap) {
+    if (cap != 0 && out.more)
+      out.more = [more = std::move(out.more), sent = out.body.size(),
+                  cap](std::string& piece) mutable {
+        std::size_t before = piece.size();
+        bool going = more(piece);
+        sent += piece.size() - before;
+        if (sent > cap) throw std::length_error("answer over --max-response-bytes");
+        return going;
+      };
+    return out;
+  }
   out = refusal(507, "ResponseTooLarge",
-                "the answer (" + std::to_string(out.body.size()) +
+                "the answer (" + std::string(out.more ? "about " : "") + std::to_string(size) +
                     " bytes) exceeds the server's limit of " + std::to_string(cap) +
                     " bytes (--max-response-bytes); ask for less");
   report(out, req, req.caller.principal);

@@ -20,6 +20,7 @@
 #include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -124,8 +125,11 @@ struct ServerCore {
   struct Counters {
     std::atomic<std::uint64_t> accepted{0}, refused{0}, evicted{0}, header_timeouts{0},
         idle_timeouts{0}, request_timeouts{0}, queue_full{0}, deadline_exceeded{0},
-        handlers_overrun{0};
+        handlers_overrun{0}, streamed{0};
   } counters;
+  // Bytes of streamed answers waiting to be written: now, in all; and the
+  // most one connection ever held.
+  std::atomic<std::size_t> stream_queued{0}, stream_peak{0};
 
   ServerCore(Handler h, ServerLimits l)
       : handler(std::move(h)),
@@ -225,7 +229,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       : server_(server),
         stream_(make_stream(std::move(socket), server)),
         idle_timer_(stream_.get_executor()),
-        deadline_timer_(stream_.get_executor()) {
+        deadline_timer_(stream_.get_executor()),
+        retry_timer_(stream_.get_executor()) {
     beast::error_code ec;
     if constexpr (kTcp) {
       lowest().socket().set_option(tcp::no_delay(true), ec);
@@ -241,6 +246,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   }
 
   ~Session() {
+    server_->stream_queued -= queued_bytes_;
     if (counted_) server_->in_flight--;
     server_->remove_connection(id_);
   }
@@ -547,6 +553,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     unsigned version = req.version == 10 ? 10 : 11;
     bool head = ascii_iequals(req.method, "HEAD");
     if (server_->answer_headers) server_->answer_headers(req, out.headers);
+    // A body in pieces goes chunked; HTTP/1.0 knows no chunks, so there it
+    // runs to the connection's close. HEAD sends the headers alone.
+    bool streamed = static_cast<bool>(out.more);
+    if (streamed && version == 10) keep_alive = false;
     double ms =
         std::chrono::duration<double, std::milli>(
             Clock::now() - (req.arrived == Clock::time_point{} ? Clock::now() : req.arrived))
@@ -554,7 +564,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // The response is laid out by hand into one buffer: Beast's generic
     // serializer cost about a quarter of a small request's CPU time.
     auto wire = std::make_shared<std::string>();
-    wire->reserve(320 + (head ? 0 : out.body.size()));
+    wire->reserve(320 + (head ? 0 : out.body.size() + kChunkFrame));
     *wire += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     char num[32];
     auto n = std::to_chars(num, num + sizeof num, out.status);
@@ -583,12 +593,26 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       *wire += ": ";
       *wire += v;
     }
-    *wire += "\r\nContent-Length: ";
-    auto len = std::to_chars(num, num + sizeof num, out.body.size());
-    wire->append(num, len.ptr);
+    if (!streamed) {
+      *wire += "\r\nContent-Length: ";
+      auto len = std::to_chars(num, num + sizeof num, out.body.size());
+      wire->append(num, len.ptr);
+    } else if (version != 10) {
+      *wire += "\r\nTransfer-Encoding: chunked";
+    }
     if (version == 10 && keep_alive) *wire += "\r\nConnection: keep-alive";
     if (version != 10 && !keep_alive) *wire += "\r\nConnection: close";
     *wire += "\r\n\r\n";
+    if (streamed && !head) {
+      chunked_ = version != 10;
+      if (!out.body.empty()) {
+        size_t at = wire->size();
+        if (chunked_) wire->append(kChunkPrefix, '0');
+        *wire += out.body;
+        frame_chunk(*wire, at);
+      }
+      return start_stream(std::move(*wire), std::move(out.more), keep_alive);
+    }
     if (!head) *wire += out.body;
     lowest().expires_after(server_->limits.request_timeout);
     asio::async_write(
@@ -602,6 +626,125 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
           if (!keep_alive || self->server_->draining) return self->graceful_close();
           self->wait_for_request();
         });
+  }
+
+  // --- a body in pieces (HttpResponse::more) ---
+  // Each piece is produced on a worker into a string that starts with
+  // kChunkPrefix bytes of room for its chunk-size line (hex, zero-padded:
+  // RFC 9112 allows leading zeros), so that framing it copies nothing. The
+  // pieces wait in pieces_ for the socket; production pauses while they
+  // hold stream_queue_bytes or more, and resumes as they are written.
+  static constexpr size_t kChunkPrefix = 10;  // 8 hex digits and CRLF
+  static constexpr size_t kChunkFrame = kChunkPrefix + 2;
+
+  // Frames what follows `at` in `piece` (kChunkPrefix bytes reserved there)
+  // as one chunk; a plain (HTTP/1.0) body is left as it is. An empty piece
+  // becomes nothing at all (an empty chunk would end the body).
+  void frame_chunk(std::string& piece, size_t at) const {
+    if (!chunked_) return;
+    size_t size = piece.size() - at - kChunkPrefix;
+    if (size == 0) return piece.resize(at);
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (size_t i = 0; i < 8; ++i) piece[at + 7 - i] = kHex[(size >> (4 * i)) & 0xf];
+    piece[at + 8] = '\r';
+    piece[at + 9] = '\n';
+    piece += "\r\n";
+  }
+
+  void start_stream(std::string first, std::function<bool(std::string&)> more, bool keep_alive) {
+    server_->counters.streamed++;
+    more_ = std::move(more);
+    stream_keep_alive_ = keep_alive;
+    produced_all_ = producing_ = writing_ = false;
+    queue_piece(std::move(first));
+    produce();
+    write_pieces();
+  }
+
+  // Asks a worker for the next piece (on this strand).
+  void produce() {
+    if (producing_ || produced_all_ || state_ == State::closing) return;
+    producing_ = true;
+    if (!server_->pool) return produce_piece();  // no workers: inline, like every handler
+    WorkerPool::Task task = [self = shared_from_this()] { self->produce_piece(); };
+    if (server_->pool->try_submit(task)) return;
+    // Every worker busy and the queue full: ask again shortly (this answer
+    // already holds its place; it is not refused halfway).
+    retry_timer_.expires_after(std::chrono::milliseconds(2));
+    retry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      self->producing_ = false;
+      if (!ec) self->produce();
+    });
+  }
+
+  // On a worker (one at a time per answer): the next piece, framed, back to
+  // the strand. The producer is released as soon as it is done, before the
+  // last piece is sent, so its bookkeeping (access log, metrics) is
+  // complete when the client has the whole answer.
+  void produce_piece() {
+    auto piece = std::make_shared<std::string>();
+    if (chunked_) piece->append(kChunkPrefix, '0');
+    bool more = false, failed = false;
+    try {
+      more = more_(*piece);
+    } catch (...) {
+      failed = true;
+    }
+    if (!more || failed) more_ = nullptr;
+    frame_chunk(*piece, 0);
+    if (!more && chunked_) *piece += "0\r\n\r\n";
+    asio::post(stream_.get_executor(), [self = shared_from_this(), piece, more, failed] {
+      self->on_piece(std::move(*piece), more, failed);
+    });
+  }
+
+  void on_piece(std::string piece, bool more, bool failed) {
+    producing_ = false;
+    if (state_ == State::closing) return;
+    // Headers and part of the body are out: closing mid-body is the only
+    // way left to tell the client the answer is incomplete.
+    if (failed) return close();
+    if (!piece.empty()) queue_piece(std::move(piece));
+    if (!more) produced_all_ = true;
+    if (queued_bytes_ < server_->limits.stream_queue_bytes) produce();
+    write_pieces();
+  }
+
+  void queue_piece(std::string piece) {
+    queued_bytes_ += piece.size();
+    server_->stream_queued += piece.size();
+    for (size_t peak = server_->stream_peak.load();
+         queued_bytes_ > peak &&
+         !server_->stream_peak.compare_exchange_weak(peak, queued_bytes_);) {
+    }
+    pieces_.push_back(std::move(piece));
+  }
+
+  void write_pieces() {
+    if (writing_ || state_ == State::closing) return;
+    if (pieces_.empty()) {
+      if (produced_all_ && !producing_) finish_stream();
+      return;
+    }
+    writing_ = true;
+    lowest().expires_after(server_->limits.request_timeout);
+    asio::async_write(stream_, asio::buffer(pieces_.front()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        self->queued_bytes_ -= self->pieces_.front().size();
+                        self->server_->stream_queued -= self->pieces_.front().size();
+                        self->pieces_.pop_front();
+                        if (ec) return self->close();
+                        if (self->queued_bytes_ < self->server_->limits.stream_queue_bytes)
+                          self->produce();
+                        self->write_pieces();
+                      });
+  }
+
+  void finish_stream() {
+    end_request();
+    if (!stream_keep_alive_ || server_->draining) return graceful_close();
+    wait_for_request();
   }
 
   void send_error(HttpRequest req, int status, std::string_view type, const std::string& message) {
@@ -648,6 +791,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     set_quiet(false);
     idle_timer_.cancel();
     deadline_timer_.cancel();
+    retry_timer_.cancel();
     beast::error_code ec;
     lowest().socket().shutdown(asio::socket_base::shutdown_both, ec);
     lowest().close();
@@ -670,6 +814,14 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   bool counted_ = false;
   bool keep_alive_ = false;
   bool awaiting_worker_ = false;
+  // A streamed answer: all on the strand, but more_, which only the one
+  // production task running at a time touches.
+  asio::steady_timer retry_timer_;
+  std::function<bool(std::string&)> more_;
+  std::deque<std::string> pieces_;
+  std::size_t queued_bytes_ = 0;
+  bool chunked_ = false, producing_ = false, produced_all_ = false, writing_ = false;
+  bool stream_keep_alive_ = false;
 };
 
 void ServerCore::do_accept() {
@@ -957,6 +1109,9 @@ ServerStats HttpServer::stats() const {
   s.queue_full = c.queue_full;
   s.deadline_exceeded = c.deadline_exceeded;
   s.handlers_overrun = c.handlers_overrun;
+  s.streamed_answers = c.streamed;
+  s.stream_queued_bytes = impl_->stream_queued;
+  s.stream_queued_peak = impl_->stream_peak;
   if (impl_->pool) {
     s.queued = impl_->pool->queued();
     s.busy_workers = impl_->pool->busy();

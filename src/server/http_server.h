@@ -35,7 +35,16 @@
 //    that does not complete the handshake in header_timeout is dropped;
 //  - "Expect: 100-continue" is answered before the body is read;
 //  - an exception escaping the handler becomes a 500 JSON error;
-//  - every response carries Content-Type, Content-Length, "Server-Timing:
+//  - a response whose body comes in pieces (HttpResponse::more, a large
+//    read_data answer) is sent as the pieces are produced: chunked for
+//    HTTP/1.1, unframed until the connection closes for HTTP/1.0. The
+//    pieces are produced on the worker pool, never on an I/O thread, and
+//    production pauses while stream_queue_bytes of them wait to be written
+//    to the connection (a slow reader holds at most that much of its
+//    answer in the server); a piece that fails closes the connection
+//    mid-body, so the client sees the answer incomplete;
+//  - every response carries Content-Type, Content-Length (or
+//    Transfer-Encoding: chunked when streamed), "Server-Timing:
 //    total;dur=<ms>" (time from the complete request to its answer) and
 //    "X-Lynguine-Pid: <pid>" (used by the lifecycle to recognise its server);
 //  - every request or connection refused or dropped by one of these limits
@@ -109,6 +118,13 @@ struct HttpResponse {
   // server's and are dropped if given here; a Server-Timing given here is sent
   // next to the server's own "total" one.
   std::vector<std::pair<std::string, std::string>> headers;
+  // The rest of the body when it comes in pieces (see the top); unset:
+  // `body` is the whole body. Called on a worker thread, one call at a
+  // time, after `body` was sent: appends the next piece to `out`, returns
+  // false once the body is complete; an exception aborts the answer.
+  std::function<bool(std::string& out)> more;
+  // With `more`: the whole body's expected size (a guess), for limits.
+  std::size_t size_hint = 0;
   // For logs and metrics only (never sent): an error answer's error_type,
   // e.g. "Unauthorized", "QueueFull", "PermissionError".
   std::string error_type;
@@ -164,6 +180,9 @@ struct ServerLimits {
   std::size_t worker_stack_bytes = std::size_t{8} << 20;
   // From a request's arrival to its answer; 0: no deadline.
   std::chrono::milliseconds deadline{60000};
+  // Pieces of a streamed answer (HttpResponse::more) produced ahead of
+  // what one connection's client has taken; production pauses beyond it.
+  std::size_t stream_queue_bytes = std::size_t{256} << 10;
   // After shutdown_gracefully(), requests in flight get this long to finish.
   std::chrono::milliseconds drain_timeout{30000};
 };
@@ -178,6 +197,11 @@ struct ServerStats {
   std::uint64_t deadline_exceeded = 0;  // 503: no answer by the deadline
   std::uint64_t handlers_overrun = 0;   // handlers that ended after their deadline's 503
   std::size_t queued = 0, busy_workers = 0, workers = 0;  // now
+  std::uint64_t streamed_answers = 0;  // answers sent in pieces (HttpResponse::more)
+  // Bytes of streamed answers produced and not yet written, in all (now),
+  // and the most one connection ever held (bounded by stream_queue_bytes
+  // plus one piece, whatever the client's speed).
+  std::size_t stream_queued_bytes = 0, stream_queued_peak = 0;
 };
 
 // lynguine's JSON error body: {"status":"error","error_type":T,"error_message":M}.

@@ -35,8 +35,9 @@ struct ApiOptions {
   std::function<std::string()> status_extra_json;  // JSON object text or empty
   double idle_timeout_seconds = 0;                 // 0: disabled
   std::function<double()> idle_seconds;            // seconds since last request
-  // What one request may spend (core/budget.h); handle() installs a Budget
-  // built from these unless its thread already has one.
+  // What one request may spend (core/budget.h: time, work, memory, bytes
+  // read, rows built, ...); handle() installs a Budget built from these
+  // unless its thread already has one.
   Limits limits;
   // Adds routes besides lynguine's API (e.g. the server's own pages); they
   // are served, listed and documented like the API's own, and one with an
@@ -47,11 +48,6 @@ struct ApiOptions {
   // dropped first); the Liquid template cache gets a sixteenth of it on
   // top. 256 MiB suits a laptop.
   std::size_t cache_bytes = std::size_t{256} << 20;
-  // What one request may do before it fails with a 413 LimitExceeded error
-  // naming the limit: bytes of files read (each file's size, cached or
-  // not) and rows built by readers (access/read_budget.h).
-  std::uint64_t max_read_bytes = std::uint64_t{1} << 30;
-  std::uint64_t max_rows = 20'000'000;
 };
 
 // An answer body produced in pieces (read_data's frames), so that it is

@@ -21,11 +21,12 @@ Error not_iterable(const Value& body) {
   return Error{"TypeError", "argument of type '" + t + "' is not iterable", 400};
 }
 
-access::IoContext io_context(const RequestContext& ctx, access::ReadBudget& budget) {
+// Reads and writes are charged to the request's Budget (core/budget.h:
+// max_read_bytes, max_rows), installed by Api::handle.
+access::IoContext io_context(const RequestContext& ctx) {
   access::IoContext io;
   io.paths = ctx.policy;
   io.cache = &ctx.cache;
-  io.budget = &budget;
   return io;
 }
 
@@ -84,16 +85,14 @@ HandlerReply handle_read_data(const RequestContext& ctx, const Value& body) {
     else
       input = iface->get("input");
     if (!input) return error_reply(Error::value("Interface has no 'input' section"));
-    access::ReadBudget budget(ctx.options.max_read_bytes, ctx.options.max_rows);
-    access::IoContext io = io_context(ctx, budget);
+    access::IoContext io = io_context(ctx);
     io.expand_vars = true;  // the interface file's own paths, as lynguine
     auto frame = access::read_data(*input, io);
     if (!frame.ok()) return error_reply(frame.error());
     return data_reply(std::move(frame).value());
   }
   if (source) {
-    access::ReadBudget budget(ctx.options.max_read_bytes, ctx.options.max_rows);
-    auto frame = access::read_data(*source, io_context(ctx, budget));
+    auto frame = access::read_data(*source, io_context(ctx));
     if (!frame.ok()) return error_reply(frame.error());
     return data_reply(std::move(frame).value());
   }
@@ -112,8 +111,7 @@ HandlerReply handle_write_data(const RequestContext& ctx, const Value& body) {
     if (!r.is_map()) return error_reply(Error::value("Each record must be a mapping"));
   auto frame = access::frame_for_write(records->as_list(), data->get("columns"));
   if (!frame.ok()) return error_reply(frame.error());
-  access::ReadBudget budget(ctx.options.max_read_bytes, ctx.options.max_rows);
-  auto st = access::write_data(*frame, *output, io_context(ctx, budget));
+  auto st = access::write_data(*frame, *output, io_context(ctx));
   if (!st.ok()) return error_reply(st.error());
   size_t n = records->as_list().size();
   return {200, Value(Map{{"status", Value("success")},

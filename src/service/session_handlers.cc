@@ -79,8 +79,7 @@ Error no_get(const Value& body) {
 SessionStore::Loader make_loader(const RequestContext& ctx) {
   PathPolicy roots = ctx.policy;
   FileCache* cache = &ctx.cache;
-  const uint64_t max_bytes = ctx.options.max_read_bytes, max_rows = ctx.options.max_rows;
-  return [roots, cache, max_bytes, max_rows](const SessionRequest& req) -> Result<CustomDataFrame> {
+  return [roots, cache](const SessionRequest& req) -> Result<CustomDataFrame> {
     PathPolicy policy = req.base_dir.empty() ? roots : roots.with_base(req.base_dir);
     // A request's path is taken as written: no $VAR or ~ (see IoContext).
     std::string dir_text = req.directory.is_string() ? req.directory.as_string() : ".";
@@ -98,11 +97,9 @@ SessionStore::Loader make_loader(const RequestContext& ctx) {
     if (!req.interface_field.is_null()) opts.field = py_str(req.interface_field);
     auto iface = Interface::from_base_file(opts, policy);
     if (!iface.ok()) return iface.error();
-    access::ReadBudget budget(max_bytes, max_rows);
-    access::IoContext io;
+    access::IoContext io;  // reads charged to the request's Budget (core/budget.h)
     io.paths = policy;
     io.cache = cache;
-    io.budget = &budget;
     io.expand_vars = true;  // the interface file's own paths
     return CustomDataFrame::from_flow(*iface, io);
   };
