@@ -93,6 +93,15 @@ TEST(Toml, ErrorsInThePackagesWords) {
   EXPECT_EQ(error_of("a = 2024-02-30"),
             "invalid literal for int() with base 0: '2024-02-30' (line 1 column 1 char 0)");
   EXPECT_EQ(error_of("a= 24:00:00"), "hour must be in 0..23 (line 1 column 1 char 0)");
+  EXPECT_EQ(error_of("= 1"), "Found empty keyname.  (line 1 column 1 char 0)");
+  EXPECT_EQ(error_of("a = 1 2"),
+            "invalid literal for int() with base 0: '1 2' (line 1 column 1 char 0)");
+  // A statement left open is named at the end of its line (or file).
+  EXPECT_EQ(error_of("a"),
+            "Key name found without value. Reached end of file. (line 1 column 2 char 1)");
+  EXPECT_EQ(error_of("x = 1\nb = 'open"),
+            "Unterminated string found. Reached end of file. (line 2 column 10 char 15)");
+  EXPECT_EQ(error_of("\na = \"open\n"), "Unbalanced quotes (line 2 column 10 char 10)");
   // Python counts characters: the é before the statement is one.
   EXPECT_EQ(error_of("a = \"\xc3\xa9\"\na = 1"), "Duplicate keys! (line 2 column 1 char 8)");
 }

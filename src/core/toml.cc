@@ -97,14 +97,30 @@ class Parser {
   }
 
  private:
-  Error fail(const std::string& msg) const {
+  // The package names the start of the statement's line, or for a
+  // statement it could not end (an open string, a key without a value) the
+  // end of that line.
+  Error fail(const std::string& msg) const { return fail_at(stmt_, msg); }
+  Error fail_at_line_end(const std::string& msg, const std::string& at_eof) const {
+    size_t e = s_.find('\n', stmt_);
+    if (e == std::string_view::npos) return fail_at(s_.size(), at_eof);
+    return fail_at(e, msg);
+  }
+  Error unbalanced_quotes() const {
+    return fail_at_line_end("Unbalanced quotes", "Unterminated string found. Reached end of file.");
+  }
+  Error key_without_value() const {
+    return fail_at_line_end("Key name found without value. Reached end of line.",
+                            "Key name found without value. Reached end of file.");
+  }
+  Error fail_at(size_t pos, const std::string& msg) const {
     size_t line = 1;
-    for (size_t k = 0; k < stmt_ && k < s_.size(); ++k) line += s_[k] == '\n';
-    size_t nl = stmt_ == 0 ? std::string_view::npos : s_.rfind('\n', stmt_ - 1);
-    size_t col = nl == std::string_view::npos ? stmt_ + 1 : stmt_ - nl;
+    for (size_t k = 0; k < pos && k < s_.size(); ++k) line += s_[k] == '\n';
+    size_t nl = pos == 0 ? std::string_view::npos : s_.rfind('\n', pos - 1);
+    size_t col = nl == std::string_view::npos ? pos + 1 : pos - nl;
     // Python counts characters, not bytes.
-    size_t chars = utf8::length(s_.substr(0, stmt_));
-    col = utf8::length(s_.substr(stmt_ + 1 - col, col - 1)) + 1;
+    size_t chars = utf8::length(s_.substr(0, pos));
+    col = utf8::length(s_.substr(pos + 1 - col, col - 1)) + 1;
     char where[96];
     std::snprintf(where, sizeof where, " (line %zu column %zu char %zu)", line, col, chars);
     return Error{"TomlDecodeError", msg + where, 400};
@@ -155,7 +171,10 @@ class Parser {
     if (at('\'')) return literal_string(false);
     size_t b = i_;
     while (i_ < s_.size() && is_bare_key_char(s_[i_])) ++i_;
-    if (b == i_) return fail("Key name found without value. Reached end of line.");
+    if (b == i_) {
+      if (at('=')) return fail("Found empty keyname. ");
+      return key_without_value();
+    }
     return std::string(s_.substr(b, i_ - b));
   }
 
@@ -232,7 +251,7 @@ class Parser {
     auto path = dotted_key();
     if (!path.ok()) return path.error();
     skip_ws();
-    if (!at('=')) return fail("Key name found without value. Reached end of line.");
+    if (!at('=')) return key_without_value();
     ++i_;
     skip_ws();
     auto value = parse_value(0);
@@ -259,7 +278,7 @@ class Parser {
     }
     if (at('[')) return array(depth);
     if (at('{')) return inline_table(depth);
-    return scalar();
+    return scalar(depth == 0);
   }
 
   Result<Typed> array(size_t depth) {
@@ -346,20 +365,20 @@ class Parser {
     if (multi && at("\r\n")) i_ += 2;
     std::string out;
     while (true) {
-      if (i_ >= s_.size()) return fail("Unbalanced quotes");
+      if (i_ >= s_.size()) return unbalanced_quotes();
       char c = s_[i_];
       if (multi ? at("\"\"\"") : c == '"') {
         i_ += multi ? 3 : 1;
         return out;
       }
-      if (c == '\n' && !multi) return fail("Unbalanced quotes");
+      if (c == '\n' && !multi) return unbalanced_quotes();
       if (c != '\\') {
         out += c;
         ++i_;
         continue;
       }
       ++i_;
-      if (i_ >= s_.size()) return fail("Unbalanced quotes");
+      if (i_ >= s_.size()) return unbalanced_quotes();
       char e = s_[i_++];
       switch (e) {
         case 'b':
@@ -412,17 +431,23 @@ class Parser {
     if (multi && at("\r\n")) i_ += 2;
     size_t b = i_;
     size_t e = multi ? s_.find("'''", i_) : s_.find('\'', i_);
-    if (e == std::string_view::npos) return fail("Unbalanced quotes");
+    if (e == std::string_view::npos) return unbalanced_quotes();
     std::string_view body = s_.substr(b, e - b);
-    if (!multi && body.find('\n') != std::string_view::npos) return fail("Unbalanced quotes");
+    if (!multi && body.find('\n') != std::string_view::npos) return unbalanced_quotes();
     i_ = e + (multi ? 3 : 1);
     return std::string(body);
   }
 
   // A bare value: a boolean, time, date, datetime or number.
-  Result<Typed> scalar() {
+  // A statement's bare value is the rest of its line (up to a comment), as
+  // the package takes it: `a = 1 2` is int('1 2')'s error.
+  Result<Typed> scalar(bool whole_line) {
     size_t b = i_;
-    while (i_ < s_.size()) {
+    if (whole_line) {
+      while (i_ < s_.size() && s_[i_] != '#' && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
+      while (i_ > b && (s_[i_ - 1] == ' ' || s_[i_ - 1] == '\t')) --i_;
+    }
+    while (!whole_line && i_ < s_.size()) {
       char c = s_[i_];
       if (c == ',' || c == ']' || c == '}' || c == '#' || c == '\n' || c == '\r' || c == '\t')
         break;
