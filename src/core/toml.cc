@@ -380,31 +380,14 @@ class Parser {
       ++i_;
       if (i_ >= s_.size()) return unbalanced_quotes();
       char e = s_[i_++];
+      // The package's escapes: \b \t \n \f \r \0 \" \\ and \u, \U.
+      static constexpr std::string_view kEscapes("btnfr0\"\\", 8);
+      static constexpr std::string_view kMeanings("\b\t\n\f\r\0\"\\", 8);
+      if (size_t k = kEscapes.find(e); k != std::string_view::npos) {
+        out += kMeanings[k];
+        continue;
+      }
       switch (e) {
-        case 'b':
-          out += '\b';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case '0':
-          out += '\0';
-          break;
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
         case 'u':
         case 'U':
           if (auto st = unicode_escape(out, e == 'u' ? 4 : 8); !st.ok()) return st.error();
