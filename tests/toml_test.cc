@@ -65,6 +65,8 @@ TEST(Toml, ValuesAsPythonsTomlBuildsThem) {
   EXPECT_EQ(one("a = 00:32:00.5"), Value("00:32:00"));
   EXPECT_EQ(one("a = [[1, 2], [\"a\"]]"),
             Value(lyn::List{Value(lyn::List{Value(1), Value(2)}), Value(lyn::List{Value("a")})}));
+  EXPECT_EQ(one("a = [1,,2]"), Value(lyn::List{Value(1), Value(2)}));
+  EXPECT_EQ(one("a = [,]"), Value(lyn::List{}));
   EXPECT_EQ(one("a = { x = 1, y.z = \"two\" }"),
             Value(Map{{"x", Value(1)}, {"y", Value(Map{{"z", Value("two")}})}}));
 }

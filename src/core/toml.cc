@@ -292,6 +292,12 @@ class Parser {
         ++i_;
         return Typed{Value(std::move(items)), Kind::kArray};
       }
+      // The package splits an array at its commas and skips empty items:
+      // [1,,2] is [1, 2].
+      if (at(',')) {
+        ++i_;
+        continue;
+      }
       auto v = parse_value(depth + 1);
       if (!v.ok()) return v.error();
       if (kind && *kind != v->kind) return fail("Not a homogeneous array");
