@@ -118,7 +118,7 @@ test-cluster: build
 .PHONY: fuzz-build fuzz-smoke fuzz test-sanitize soak
 FUZZ_BUILD ?= build-fuzz
 ASAN_BUILD ?= build-asan
-FUZZ_TARGETS := yaml csv bibtex json liquid
+FUZZ_TARGETS := yaml csv bibtex json liquid toml
 # fuzz-smoke: each target for FUZZ_SMOKE_RUNS inputs (part of `make test`);
 # fuzz: each target for FUZZ_SECONDS. Both fail on the first crash, leak or
 # timeout; the input is saved as $(FUZZ_BUILD)/artifacts/<target>-crash-*.

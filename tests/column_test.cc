@@ -176,6 +176,27 @@ TEST(CsvColumnBuilder, InfersAsPandasAndDefersTextAfterNumbers) {
   Column empty = build({});
   EXPECT_EQ(empty.dtype, "object");
   EXPECT_EQ(empty.size(), 0u);
+  // pandas skips the spaces around a number, but takes inf/infinity only
+  // untrimmed (pandas 1.5.3 in the oracle).
+  Column inf = build({"+inf", "-Infinity", " 2.5", "12\t"});
+  EXPECT_EQ(inf.dtype, "float64");
+  Column padded_inf = build({"Infinity\t", "2"});
+  EXPECT_EQ(padded_inf.dtype, "object");
+  expect_same(padded_inf.values(), {Value("Infinity\t"), Value("2")});
+  EXPECT_EQ(build({" inf"}).dtype, "object");
+}
+
+TEST(InferDtype, NatStringsBesideDatetimesAreNaT) {
+  // pandas reads '', 'NaT', 'nan', 'NaN' (and their case variants it
+  // lists) beside datetimes as NaT; other strings keep the column object.
+  DateTime t{2001, 12, 15, 2, 59, 43, 100000, true, 0};
+  std::vector<Value> cells{Value(""), Value(t), Value("NaT"), Value("nan")};
+  EXPECT_EQ(infer_dtype(cells), "datetime64[ns, UTC]");
+  EXPECT_TRUE(cells[0].is_nan() && cells[2].is_nan() && cells[3].is_nan());
+  std::vector<Value> other{Value("none"), Value(t)};
+  EXPECT_EQ(infer_dtype(other), "object");
+  std::vector<Value> only{Value(""), Value("NaT")};
+  EXPECT_EQ(infer_dtype(only), "object");
 }
 
 TEST(CsvColumnBuilder, DictionaryWhileFewDistinctThenPlainText) {

@@ -115,9 +115,12 @@ bool parse_short_decimal(std::string_view v, double& out) {
 }
 
 // pandas' float conversion: decimal or exponent forms with optional sign and
-// surrounding spaces; inf/infinity in any case with optional sign. NaN text
-// is not a float here (the NA markers catch the usual spellings).
+// surrounding spaces; inf/infinity in any case with optional sign but no
+// surrounding spaces (pandas' xstrtod skips the spaces of numbers, its
+// inf/infinity fallback compares the untrimmed cell: ' inf' stays a string).
+// NaN text is not a float here (the NA markers catch the usual spellings).
 bool parse_float(std::string_view v, double& out) {
+  const size_t raw_size = v.size();
   v = trim_space(v);
   if (v.empty()) return false;
   bool neg = false;
@@ -129,6 +132,7 @@ bool parse_float(std::string_view v, double& out) {
   }
   char c = body[0];
   if (c == 'i' || c == 'I') {
+    if (v.size() != raw_size) return false;
     if (ascii_iequals(body, "inf") || ascii_iequals(body, "infinity")) {
       out =
           neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();

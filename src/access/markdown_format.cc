@@ -2,6 +2,7 @@
 
 #include "core/json.h"
 #include "core/text.h"
+#include "core/toml.h"
 #include "core/utf8.h"
 #include "core/yaml.h"
 
@@ -24,9 +25,9 @@ std::string_view py_strip(std::string_view s) {
 // python-frontmatter's boundary: a line of three or more dashes, optionally
 // followed by whitespace. Returns the end of the boundary line (after its
 // newline) when `pos` starts one, else npos.
-size_t boundary_at(std::string_view s, size_t pos) {
+size_t boundary_at(std::string_view s, size_t pos, char mark = '-') {
   size_t i = pos;
-  while (i < s.size() && s[i] == '-') ++i;
+  while (i < s.size() && s[i] == mark) ++i;
   if (i - pos < 3) return std::string_view::npos;
   while (i < s.size() && s[i] != '\n' && is_py_space(s[i])) ++i;
   if (i == s.size()) return i;
@@ -89,8 +90,14 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
   std::string_view text = py_strip(raw);
   FrontMatter out;
   size_t fm_start = boundary_at(text, 0);
+  // python-frontmatter tries its handlers in order: YAML, JSON, TOML.
+  char mark = '-';
   if (fm_start == std::string_view::npos) {
     if (json_boundary_at(text, 0)) return parse_json_front_matter(text);
+    fm_start = boundary_at(text, 0, '+');
+    mark = '+';
+  }
+  if (fm_start == std::string_view::npos) {
     out.content = std::string(text);
     return out;
   }
@@ -98,7 +105,7 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
   size_t line = fm_start;
   size_t fm_end = std::string_view::npos, body_start = 0;
   while (line < text.size()) {
-    size_t after = boundary_at(text, line);
+    size_t after = boundary_at(text, line, mark);
     if (after != std::string_view::npos) {
       fm_end = line;
       body_start = after;
@@ -114,6 +121,24 @@ Result<FrontMatter> parse_front_matter(std::string_view raw, std::string_view so
     return out;
   }
   std::string_view header = text.substr(fm_start, fm_end - fm_start);
+  if (mark == '+') {
+    // The boundary regex `^\+{3,}\s*$` ends its match before the last
+    // newline of the blank run after the pluses, so the header toml.loads
+    // gets starts with that newline (its error positions count from there).
+    size_t q = 0;
+    while (q < text.size() && text[q] == '+') ++q;
+    size_t header_start = fm_start;
+    for (size_t k = q; k < text.size() && is_py_space(text[k]); ++k)
+      if (text[k] == '\n') header_start = k;
+    header = text.substr(header_start, fm_end - header_start);
+    // toml.loads' TomlDecodeError is no YAML error: lynguine lets it through.
+    auto table = parse_toml(header);
+    if (!table.ok()) return table.error();
+    if (auto st = check_post_keys(*table); !st.ok()) return st.error();
+    out.fields = std::move(*table);
+    out.content = std::string(py_strip(text.substr(body_start)));
+    return out;
+  }
   auto parsed = parse_yaml(header, source_name);
   if (!parsed.ok()) {
     // A yaml.YAMLError is a broken header to lynguine's readers; a Python

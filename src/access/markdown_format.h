@@ -1,5 +1,5 @@
-// Markdown with YAML front matter, as python-frontmatter reads it: an
-// optional `---` line, YAML, a closing `---` line, then the body, which
+// Markdown with YAML (or JSON, or TOML) front matter, as python-frontmatter
+// reads it: an optional `---` line, YAML, a closing `---` line, then the body, which
 // lynguine keeps as the `content` field.
 //
 // Thread safety: free functions; safe from any thread.
@@ -34,9 +34,9 @@ size_t approx_bytes(const FrontMatter& fm);
 // exception's class; a mapping with a key that is not a string is
 // python-frontmatter's TypeError "keywords must be strings", one with a
 // `content` or `handler` key its "got multiple values" TypeError. A header
-// that is not a mapping reads as no fields. (TOML `+++` headers, which
-// python-frontmatter reads when the toml module is installed, are read as
-// content: no TOML parser is among our dependencies; README: differences.)
+// that is not a mapping reads as no fields. A TOML header between `+++`
+// lines is read as python-frontmatter reads it with the toml module
+// (core/toml.h); TOML that does not parse is its TomlDecodeError.
 Result<FrontMatter> parse_front_matter(std::string_view text, std::string_view source_name);
 
 // Reads a markdown file (through `cache` when given). As lynguine does, a

@@ -89,15 +89,18 @@ class CustomDataFrame {
 
   // The focus. Errors are KeyErrors with lynguine's messages.
   const Value& get_index() const { return index_; }
-  // Also keeps the subindex valid for the new index (see keep_subindex_valid).
+  // Leaves the subindex as it is (lynguine's set_index does).
   Status set_index(const Value& index);
   const Value& get_column() const { return column_; }
   Status set_column(const Value& column);
   const Value& get_selector() const { return selector_; }
-  // The selector must be a series column; the subindex moves to the
-  // selector's last value for the focused index.
+  // The selector must be a series column; the subindex stays only if it is
+  // one of the frame's index labels (lynguine's `in` on a Series), else it
+  // is unset.
   Status set_selector(const Value& column);
-  const Value& get_subindex() const { return subindex_; }
+  // lynguine's lazy subindex: an unset one becomes the last of the focused
+  // index's subindices when read (also by get_value on several series rows).
+  const Value& get_subindex() const;
   // The value must be one of the selector's values for the focused index.
   Status set_subindex(const Value& value);
 
@@ -125,15 +128,15 @@ class CustomDataFrame {
 
  private:
   void init_focus();
-  // After the index moves: a subindex that is not among the new index's
-  // selector values moves to the last of them (null when there are none).
-  void keep_subindex_valid();
   const DataGroup* primary() const;
   const DataGroup* source_of(const Value& column) const;
   Result<Value> series_value(const DataGroup& g, const Value& column) const;
 
   std::vector<DataGroup> groups_;
-  Value index_, column_, selector_, subindex_;
+  Value index_, column_, selector_;
+  // Filled lazily by const reads, as lynguine's get_subindex does; a
+  // session's operations run under its mutex, so this is never raced.
+  mutable Value subindex_;
 };
 
 }  // namespace lyn::assess

@@ -47,23 +47,27 @@ void CustomDataFrame::init_focus() {
   auto series = series_columns();
   if (series.empty()) return;
   // lynguine picks a default selector only when the frame was first built
-  // from a series; otherwise the interface's `selector` sets it, or none.
-  if (is_series_type(groups_.front().type)) selector_ = series.front();
+  // from a series, and with it the first subindex of the first index.
+  if (is_series_type(groups_.front().type)) {
+    selector_ = series.front();
+    auto subs = get_subindices();
+    if (!subs.empty()) subindex_ = subs.front();
+  }
+  // The interface's `selector` then goes through set_selector.
   for (const auto& g : groups_) {
     if (!is_series_type(g.type)) continue;
     if (const Value* sel = g.details.get("selector"))
       for (const auto& c : series)
         if (label_equal(c, *sel)) {
-          selector_ = c;
+          (void)set_selector(c);
           break;
         }
     break;
   }
-  auto subs = get_subindices();
-  if (!subs.empty()) subindex_ = subs.back();
 }
 
 Status CustomDataFrame::set_index(const Value& index) {
+  // The subindex is left as it is (lynguine never revalidates it here).
   if (index.is_null()) {
     index_ = Value();
     return Ok{};
@@ -71,18 +75,20 @@ Status CustomDataFrame::set_index(const Value& index) {
   for (const auto& v : indices())
     if (label_equal(v, index)) {
       index_ = index;
-      keep_subindex_valid();
       return Ok{};
     }
   return key_error("Index \"" + py_str(index) + "\" not found in data");
 }
 
-void CustomDataFrame::keep_subindex_valid() {
-  if (selector_.is_null()) return;
-  auto subs = get_subindices();
-  for (const auto& s : subs)
-    if (label_equal(s, subindex_)) return;
-  subindex_ = subs.empty() ? Value() : subs.back();
+const Value& CustomDataFrame::get_subindex() const {
+  // lynguine's get_subindex: an unset subindex becomes the last of the
+  // focused index's subindices (when that is not None). lynguine raises
+  // IndexError when there are none; ours stays null (README: no-series).
+  if (subindex_.is_null()) {
+    auto subs = get_subindices();
+    if (!subs.empty()) subindex_ = subs.back();
+  }
+  return subindex_;
 }
 
 Status CustomDataFrame::set_column(const Value& column) {
@@ -110,14 +116,18 @@ Status CustomDataFrame::set_column(const Value& column) {
 Status CustomDataFrame::set_selector(const Value& column) {
   if (column.is_null()) {
     selector_ = Value();
-    subindex_ = Value();
     return Ok{};
   }
   for (const auto& c : series_columns())
     if (label_equal(c, column)) {
       selector_ = c;
-      auto subs = get_subindices();
-      subindex_ = subs.empty() ? Value() : subs.back();
+      // lynguine keeps the subindex (filled lazily for the new selector)
+      // only when `subindex in self[column]` holds, and `in` on a pandas
+      // Series tests its index labels, not its values.
+      const Value& sub = get_subindex();
+      bool kept = false;
+      for (const auto& v : indices()) kept = kept || label_equal(v, sub);
+      if (!kept) subindex_ = Value();
       return Ok{};
     }
   return key_error("Column \"" + py_str(column) + "\" is not a series column.");
@@ -193,7 +203,7 @@ Result<Value> CustomDataFrame::series_value(const DataGroup& g, const Value& col
   if (!col || rows.empty()) return Value();
   if (rows.size() == 1) return col->at(rows.front());
   if (selector_.is_null()) return key_error("Selector not set.");
-  if (subindex_.is_null()) return col->at(rows.back());
+  if (get_subindex().is_null()) return col->at(rows.back());
   // lynguine selects with pandas' `at[index, selector] == subindex`, where
   // NaN equals nothing: a NaN subindex (the default when the last selector
   // cell is empty) selects no row, and the last of no rows (iloc[-1]) is
@@ -229,16 +239,19 @@ Status CustomDataFrame::set_value(Value value) {
   const DataGroup* src = source_of(column_);
   if (src && is_series_type(src->type)) {
     if (selector_.is_null()) return key_error("Selector not set.");
-    if (subindex_.is_null()) return key_error("Subindex not set.");
     DataGroup& g = groups_[static_cast<size_t>(src - groups_.data())];
     const Column* sel = column_of(g.frame, selector_);
     Column* col = column_of(g.frame, column_);
-    if (sel && col)
-      for (size_t r : rows_with(g.frame, index_))
-        if (cell_equals(*sel, r, subindex_)) {
-          assign_cell(*col, r, std::move(value));
+    // lynguine reads its subindex unfilled here: with none set, every row of
+    // the index matches; of several matching rows the last is written.
+    if (sel && col) {
+      auto rows = rows_with(g.frame, index_);
+      for (auto it = rows.rbegin(); it != rows.rend(); ++it)
+        if (subindex_.is_null() || cell_equals(*sel, *it, subindex_)) {
+          assign_cell(*col, *it, std::move(value));
           return Ok{};
         }
+    }
     return key_not_found(index_, column_);
   }
   for (auto& g : groups_) {
@@ -257,16 +270,16 @@ Status CustomDataFrame::set_value(Value value) {
 }
 
 Result<Value> CustomDataFrame::get_value_at(const Value& index, const Value& column) {
-  // lynguine's server moves the focus, reads, and moves it back; a step that
-  // fails leaves the focus where the steps before it put it.
-  Value old_index = index_, old_column = column_, old_subindex = subindex_;
+  // lynguine's server moves the focus, reads, and moves index and column
+  // back (a subindex the read filled in stays); a step that fails leaves the
+  // focus where the steps before it put it.
+  Value old_index = index_, old_column = column_;
   if (auto st = set_index(index); !st.ok()) return st.error();
   if (auto sc = set_column(column); !sc.ok()) return sc.error();
   auto out = get_value();
   if (!out.ok()) return out.error();
   index_ = std::move(old_index);
   column_ = std::move(old_column);
-  subindex_ = std::move(old_subindex);
   return out;
 }
 

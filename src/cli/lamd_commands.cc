@@ -33,6 +33,7 @@ void write(FILE* f, const std::string& s) {
 std::string python_class(const std::string& type) {
   if (type == "PathEscapeError") return "lynguine.access.paths.PathEscapeError";
   if (type == "JSONDecodeError") return "json.decoder.JSONDecodeError";
+  if (type == "TomlDecodeError") return "toml.decoder.TomlDecodeError";
   return type;
 }
 

@@ -42,6 +42,15 @@ bool Frame::drop(std::string_view key) {
 
 namespace {
 
+// The strings pandas' datetime inference reads as NaT: a column of datetimes
+// with '' or 'nan' beside them is still a datetime column.
+bool nat_string(const Value& v) {
+  if (!v.is_string()) return false;
+  const std::string& s = v.as_string();
+  return s.empty() || s == "NaT" || s == "nat" || s == "NAT" || s == "nan" || s == "NaN" ||
+         s == "NAN";
+}
+
 // pandas stores a column of datetimes (gaps allowed) as datetime64[ns],
 // or datetime64[ns, tz] when every one has the same UTC offset; naive and
 // aware mixed, or several offsets, stay object. Empty when not all are
@@ -49,7 +58,7 @@ namespace {
 std::string datetime_dtype(const std::vector<Value>& values) {
   const DateTime* first = nullptr;
   for (const auto& v : values) {
-    if (v.is_null() || v.is_nan()) continue;
+    if (v.is_null() || v.is_nan() || nat_string(v)) continue;
     if (!v.is_datetime()) return "";
     const DateTime& d = v.as_datetime();
     if (!first) first = &d;
@@ -73,7 +82,7 @@ std::string infer_dtype(std::vector<Value>& values) {
   if (std::string dt = datetime_dtype(values); !dt.empty()) {
     if (dt != "object")
       for (auto& v : values)
-        if (v.is_null()) v = Value::nan();  // NaT
+        if (v.is_null() || nat_string(v)) v = Value::nan();  // NaT
     return dt;
   }
   bool any_int = false, any_float = false, any_bool = false, any_other = false;

@@ -1,3 +1,6 @@
+// pure_python_wording (core/yaml.h): libyaml's parser errors in the words
+// of PyYAML's pure-Python parser, which lynguine's yaml.safe_load uses.
+#include <optional>
 #include <string>
 
 #include "core/yaml.h"
@@ -11,9 +14,11 @@ namespace {
 size_t offset_of(std::string_view text, size_t line, size_t column) {
   size_t i = 0;
   for (size_t l = 1; l < line; ++l) {
-    i = text.find('\n', i);
+    // libyaml breaks lines at \n, \r\n and a lone \r (Python's text mode
+    // reads all three as one newline).
+    i = text.find_first_of("\r\n", i);
     if (i == std::string_view::npos) return i;
-    ++i;
+    i += text.substr(i, 2) == "\r\n" ? 2 : 1;
   }
   for (size_t c = 1; c < column && i < text.size(); ++c) {
     ++i;
@@ -25,6 +30,33 @@ size_t offset_of(std::string_view text, size_t line, size_t column) {
 bool blank_or_end(std::string_view text, size_t i) {
   return i >= text.size() || text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
          text[i] == '\r';
+}
+
+// Whether the node starting at `i` is a simple key: a ':' and a blank (or
+// the line's end) follow it on its line, outside quotes. PyYAML's scanner
+// then queues a KEY token ('?') before the node's first token.
+bool simple_key_at(std::string_view text, size_t i) {
+  for (; i < text.size() && text[i] != '\n' && text[i] != '\r'; ++i) {
+    char c = text[i];
+    if (c == '"' || c == '\'') {
+      for (++i; i < text.size() && text[i] != c; ++i)
+        if (c == '"' && text[i] == '\\') ++i;
+      if (i >= text.size()) return false;
+    } else if (c == '#' && i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
+      return false;
+    } else if (c == ':' && blank_or_end(text, i + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A decimal number at the start of `s`; nullopt when there is none.
+std::optional<size_t> leading_number(std::string_view s) {
+  size_t n = 0, k = 0;
+  for (; k < s.size() && s[k] >= '0' && s[k] <= '9' && k < 18; ++k) n = n * 10 + (s[k] - '0');
+  if (k == 0) return std::nullopt;
+  return n;
 }
 
 // The id of the token PyYAML's scanner makes at `i`, as repr() prints it.
@@ -73,16 +105,23 @@ Error pure_python_wording(Error e, std::string_view text) {
   size_t ln = e.message.rfind(", line ");
   size_t col = e.message.rfind(", column ");
   if (ln == std::string::npos || col == std::string::npos || ln < what_end) return e;
-  size_t line = std::stoul(e.message.substr(ln + 7));
-  size_t column = std::stoul(e.message.substr(col + 9));
-  std::string got = token_id_at(text, offset_of(text, line, column));
+  auto line = leading_number(std::string_view(e.message).substr(ln + 7));
+  auto column = leading_number(std::string_view(e.message).substr(col + 9));
+  if (!line || !column) return e;
+  size_t i = offset_of(text, *line, *column);
+  std::string got = token_id_at(text, i);
   std::string worded;
-  if (what == "',' or ']'" || what == "',' or '}'")
+  if (what == "',' or ']'" || what == "',' or '}'") {
     worded = "expected " + what + ", but got " + got;
-  else if (what == "'-' indicator" || what == "key")
+  } else if (what == "'-' indicator" || what == "key") {
+    // In a block collection a simple key is announced by its KEY token.
+    bool node =
+        got == "'<scalar>'" || got == "'<anchor>'" || got == "'<tag>'" || got == "'<alias>'";
+    if (node && simple_key_at(text, i)) got = "'?'";
     worded = "expected <block end>, but found " + got;
-  else
+  } else {
     return e;
+  }
   e.message.replace(at + 1, what_end - at - 1, worded);
   return e;
 }

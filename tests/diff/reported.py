@@ -12,7 +12,7 @@ that the tester counts them apart and goes on finding new ones.
 - CSV inference (helper "columns" is rewriting the CSV reader): integers
   beyond int64, empty, duplicate or "Unnamed" header names, rows of
   different lengths, files of only whitespace, int column names (header:
-  null) meeting string names, inf/infinity with surrounding whitespace.
+  null) meeting string names.
 
 reported(case, reason) -> a short reason, or None."""
 import csv
@@ -60,9 +60,6 @@ def _csv_reason(text, case):
         return "CSV lines of whitespace only"
     if re.search(r"(^|[^\d.])[+-]?\d{19,}($|[^\d.])", text):
         return "CSV integers beyond int64"
-    if re.search(r"(?i)(^|[\n,;\t|])[ \t]*[+-]?inf(inity)?[ \t]*($|[\r\n,;\t|])", text) and \
-            re.search(r"(?i)([ \t][+-]?inf(inity)?|[+-]?inf(inity)?[ \t])", text):
-        return "inf/infinity with surrounding whitespace in CSV"
     body = case["requests"][-1].get("body") or {}
     ds = body.get("data_source") or {}
     delim = ds.get("delimiter", ",")
@@ -106,10 +103,6 @@ def _frame_reason(files):
     times = re.search(r"\b\d{4}-\d{1,2}-\d{1,2}([ tT]|\s+)\d{1,2}:\d{2}", text)
     if dates and times:
         return "columns: dates mixed with datetimes in a column"
-    # pandas' datetime inference turns '', 'NaT', 'nan' and 'NaN' beside
-    # datetimes into NaT.
-    if times and re.search(r"""(''|""|\bNaT\b|\b[Nn]a[Nn]\b)""", text):
-        return "columns: NaT-like strings beside datetimes in a column"
     return None
 
 

@@ -105,6 +105,10 @@ def cases():
     for f in ["path", "nested", "when", "big", "flt", "unicode", "quote", "yesval", "none", "1"]:
         add(f"mdfield/_demo/env/single-{f}", "mdfield", [f, "env.md"], demo)
     add("mdfield/_demo/binary/single-blob", "mdfield", ["blob", "binary.md"], demo)
+    # A TOML (+++) header: python-frontmatter reads it with the toml module.
+    for f in ["title", "venue", "date", "when", "published", "at", "number", "big", "flt",
+              "nested", "categories", "abstract", "ghub", "posts", "people", "content"]:
+        add(f"mdfield/_demo/toml-types/single-{f}", "mdfield", [f, "toml-types.md"], demo)
     add("mdfield/_demo/intkey/single-1", "mdfield", ["1", "intkey.md"], demo)
     add("mdfield/_demo/intkey/single-true", "mdfield", ["true", "intkey.md"], demo)
     add("mdfield/_demo/missing-talk", "mdfield", ["title", "no-such-talk.md"], demo)

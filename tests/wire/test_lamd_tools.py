@@ -16,11 +16,8 @@ of a traceback (the exception Python ended with). Frames, Python source
 paths and the source line Python prints under a warning are not compared:
 a native binary has none.
 
-Every case must match, YAML's error wording, `!!binary` values and
-non-string keys included. Only the talk in DIFFERENT (TOML front matter) is
-a documented difference (README), an expected failure where its answer
-depends on the header; test_toml_front_matter_is_read_as_content shows what
-we do instead.
+Every case must match, YAML's error wording, `!!binary` values,
+non-string keys and TOML (+++) headers included.
 """
 import glob
 import json
@@ -43,16 +40,6 @@ CASES = RECORDINGS["cases"]
 # Python's UserWarning line, as `path:line: UserWarning: msg` or ours
 # `prog: UserWarning: msg`.
 WARNING = re.compile(r"^.*?: (\w*Warning: .*)$")
-
-# python-frontmatter reads a TOML (+++) header when the optional toml module
-# is installed (it was where lamd was recorded); we have no TOML parser among
-# our dependencies and read it as content (README: differences).
-DIFFERENT = {"/_demo/toml-front/": "TOML front matter is not read"}
-
-
-def listed(name, table):
-    return next((why for key, why in table.items() if key in name), None)
-
 
 def diagnostics(text):
     """The diagnostics in a stderr text: ('text', line), ('warning',
@@ -240,15 +227,6 @@ def check(case, home, server=None):
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_lamd_tool(case, mode, home, request):
     srv = request.getfixturevalue("server") if mode == "server" else None
-    why = listed(case["name"], DIFFERENT)
-    if why:
-        # A documented difference (README): where lamd's answer depends on
-        # the header it read, ours differs.
-        try:
-            check(case, home, srv)
-        except AssertionError:
-            pytest.xfail(why)
-        return
     check(case, home, srv)
 
 
@@ -309,27 +287,14 @@ def test_a_repeated_scan_is_served_from_the_servers_cache(home, server):
     assert cache_counter(server, "lynguine_cache_hits_total") >= hits + 3
 
 
-def test_toml_front_matter_is_read_as_content(home):
-    """The documented difference (README): a TOML (+++) header is no header
-    to us, so the talk's fields read as those of a talk without one, where
-    lamd (with the toml module installed) reads its title."""
-    h, includes, links = home
-    talks = os.path.join(h, "talks", "_demo")
-    plain = os.path.join(talks, "no-header-copy.md")
-    with open(os.path.join(talks, "toml-front.md")) as f:
-        text = f.read()
-    assert text.startswith("+++\ntitle = ")
-    with open(plain, "w") as f:
-        f.write(text.split("+++\n")[2])
-    try:
-        def mdfield(name):
-            p = subprocess.run([os.path.join(links, "mdfield"), "title", name], cwd=talks,
-                               env={"HOME": h, "PATH": "/usr/bin:/bin", "LAMD_INCLUDESDIR": includes,
-                                    "LYNGUINE_STATE_DIR": state_dir(h)},
-                               capture_output=True, text=True, timeout=60)
-            return p.stdout, p.returncode
-        ours = mdfield("toml-front.md")
-        assert ours == mdfield("no-header-copy.md")
-        assert "TOML front matter" not in ours[0]
-    finally:
-        os.remove(plain)
+def test_toml_front_matter_is_read():
+    """python-frontmatter reads a TOML (+++) header with the toml module (as
+    where lamd was recorded): the recordings hold TOML talks of every value
+    kind, a header that does not parse among them, and lamd read their
+    fields (so the replays above prove ours does)."""
+    toml = [c for c in CASES if "/_demo/toml-" in c["name"]]
+    assert len(toml) >= 40
+    title = next(c for c in toml if c["name"] == "mdfield/_demo/toml-types/single-title")
+    assert title["stdout"] == 'A "TOML" talk \u00e9\n' and title["rc"] == 0
+    broken = next(c for c in toml if c["name"] == "flags/_demo/toml-broken/prefix")
+    assert "TomlDecodeError" in broken["stderr"] and broken["rc"] != 0
