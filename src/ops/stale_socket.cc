@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/fs.h"
+#include "core/platform.h"
 
 namespace lyn::ops {
 
@@ -25,7 +26,7 @@ Status remove_stale_socket(const std::string& path) {
   if (path.size() >= sizeof addr.sun_path)
     return Error{"OSError", "Unix socket path too long: " + path, 500};
   std::memcpy(addr.sun_path, path.data(), path.size());
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(platform::socket_cloexec(AF_UNIX, SOCK_STREAM, 0));
   if (!fd) return os_error(errno, path);
   // A blocking connect to a Unix socket returns at once: accepted (or queued
   // in the backlog) by a live listener, or ECONNREFUSED if none listens.
