@@ -62,7 +62,8 @@ std::string default_server_root() {
 std::optional<ServerRecord> recorded_local_server(const ops::StateDir& dir,
                                                   const std::string& version) {
   for (auto& r : local_records(dir))
-    if (r.version == version && ops::same_process(r.pid, r.process_start)) return r;
+    if (r.version == version && ops::same_process(r.pid, r.process_start) && !socket_abandoned(r))
+      return r;
   return std::nullopt;
 }
 

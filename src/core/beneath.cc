@@ -23,7 +23,9 @@ namespace lyn {
 namespace {
 
 std::atomic<BeneathMode> g_mode{BeneathMode::kAuto};
+#if LYN_PLATFORM_LINUX
 std::atomic<bool> g_no_openat2{false};
+#endif
 
 // Directories entered during the walk: search permission is all we need.
 #if LYN_PLATFORM_LINUX && defined(O_PATH)

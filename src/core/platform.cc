@@ -253,6 +253,8 @@ bool process_executable_id(pid_t pid, dev_t* dev, ino_t* ino) {
 #else
   (void)pid;
   (void)st;
+  (void)dev;
+  (void)ino;
   return false;
 #endif
 #if LYN_PLATFORM_LINUX || LYN_PLATFORM_APPLE

@@ -29,7 +29,7 @@ Status random_bytes(void* buf, size_t n) {
   while (got < n) {
     int chunk = n - got > INT_MAX ? INT_MAX : static_cast<int>(n - got);
     if (RAND_bytes(p + got, chunk) != 1)
-      return Error::internal("no secure random source (getrandom and RAND_bytes both failed)");
+      return Error::internal("no secure random source (the kernel's and RAND_bytes both failed)");
     got += static_cast<size_t>(chunk);
   }
   return Ok{};
