@@ -16,7 +16,7 @@ PACKAGES := cmake make g++ pkg-config git ca-certificates \
 # (clang + its runtimes), TLS tests' self-signed certificates (openssl), and
 # the status page's tests in headless Chromium (chromium).
 TEST_PACKAGES := libgtest-dev libgmock-dev python3 python3-pytest python3-venv curl openssl \
-  clang libclang-rt-14-dev chromium
+  clang libclang-rt-14-dev chromium libc++-dev libc++abi-dev googletest
 # The benchmarks (`make bench`): their libraries, load generators and baselines
 # (bench/lamd_build.sh runs a real lamd build, whose makefiles call pandoc and gpp).
 BENCH_PACKAGES := libbenchmark-dev wrk hyperfine nginx pandoc gpp
@@ -65,7 +65,8 @@ TEST_TMP ?= $(abspath $(BUILD))/test-tmp
 
 test: build
 	@rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
-	TMPDIR=$(TEST_TMP) $(MAKE) --no-print-directory test-unit test-wire test-browser test-cluster fuzz-smoke
+	TMPDIR=$(TEST_TMP) $(MAKE) --no-print-directory test-unit test-wire test-browser test-cluster \
+	  fuzz-smoke test-libcxx
 	@left=$$(find $(TEST_TMP) -mindepth 1 -maxdepth 2 | head -20); \
 	if [ -n "$$left" ]; then \
 	  echo "make test left files in its TMPDIR ($(TEST_TMP)):"; echo "$$left"; exit 1; \
@@ -187,3 +188,22 @@ soak: build
 test-browser: build
 	LYNGUINE_BIN=$(CURDIR)/$(BUILD)/bin/lynguine $(PYTHON) -m pytest -q -p no:cacheprovider tests/browser
 # ---- end of observability ----
+
+# ---- Portability: clang + libc++ with the POSIX fallbacks (src/core/platform.h) ----
+# As near to the macOS build as Linux gets: clang with libc++ (not
+# libstdc++), dynamically linked, and core/platform.h's generic POSIX paths
+# forced in place of Linux's own calls (-DLYNGUINE_PORTABLE_FALLBACKS=ON).
+# GoogleTest is built from Debian's source package, since libgtest-dev is
+# built for libstdc++. Only the binary and the unit tests are built; the unit
+# tests and the wire tests then run against them.
+LIBCXX_BUILD ?= build-libcxx
+.PHONY: test-libcxx
+test-libcxx: deps-test
+	CC=clang CXX=clang++ cmake -S . -B $(LIBCXX_BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_CXX_FLAGS=-stdlib=libc++ -DCMAKE_EXE_LINKER_FLAGS=-stdlib=libc++ \
+	  -DLYNGUINE_STATIC=OFF -DLYNGUINE_TESTS=ON -DLYNGUINE_BENCH=OFF \
+	  -DLYNGUINE_PORTABLE_FALLBACKS=ON -DLYNGUINE_GTEST_SOURCE=/usr/src/googletest
+	cmake --build $(LIBCXX_BUILD) -j$(JOBS) --target lynguine lynguine_tests
+	cd $(LIBCXX_BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 300
+	LYNGUINE_BIN=$(CURDIR)/$(LIBCXX_BUILD)/bin/lynguine $(PYTHON) -m pytest -q -p no:cacheprovider tests/wire
+# ---- end of portability ----

@@ -23,6 +23,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Swaps two directory entries in one step (Linux renameat2, macOS renamex_np).
+bool swap_entries(const std::string& a, const std::string& b) {
+#if defined(__APPLE__)
+  return ::renamex_np(a.c_str(), b.c_str(), RENAME_SWAP) == 0;
+#else
+  return ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0;
+#endif
+}
+
 // /dev/shm when there is one: the race below fsyncs thousands of writes.
 std::string scratch_base() {
   std::error_code ec;
@@ -190,7 +199,7 @@ TEST_P(Beneath, RaceOfSymlinkSwapsNeverLeavesTheRoot) {
   std::thread flipper([&] {
     std::string a = root_ + "/d", b = root_ + "/swap";
     while (!stop.load()) {
-      if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) ++swaps;
+      if (swap_entries(a, b)) ++swaps;
     }
   });
   long inside = 0, refused = 0;

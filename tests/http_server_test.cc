@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "client/http_client.h"
+#include "core/platform.h"
 #include "raw_conn.h"
 
 namespace {
@@ -456,7 +457,7 @@ class OneShotServer {
         req.append(buf, static_cast<std::size_t>(n));
       }
       request_ = req;
-      ::send(c, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+      lyn::platform::send_nosignal(c, reply_.data(), reply_.size());
       ::close(c);
     });
   }

@@ -14,6 +14,8 @@
 #include <chrono>
 #include <string>
 
+#include "core/platform.h"
+
 namespace lyn_test {
 
 using namespace std::chrono_literals;
@@ -39,7 +41,7 @@ class RawConn {
   bool send(const std::string& s) {
     std::size_t off = 0;
     while (off < s.size()) {
-      ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+      ssize_t n = lyn::platform::send_nosignal(fd_, s.data() + off, s.size() - off);
       if (n <= 0) return false;
       off += static_cast<std::size_t>(n);
     }

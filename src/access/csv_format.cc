@@ -259,7 +259,7 @@ Result<FileBytes> read_file_bytes(int fd, const std::string& shown) {
     LYN_TRY_ASSIGN(text, read_fd(fd, shown));
     FileBytes b;
     b.size = text.size();
-    b.data = std::make_unique_for_overwrite<char[]>(b.size + 1);
+    b.data = std::unique_ptr<char[]>(new char[b.size + 1]);
     std::memcpy(b.data.get(), text.data(), b.size);
     return b;
   };
@@ -269,13 +269,14 @@ Result<FileBytes> read_file_bytes(int fd, const std::string& shown) {
     return via_read_fd();
   FileBytes b;
   size_t cap = static_cast<size_t>(st.st_size) + 1;
-  b.data = std::make_unique_for_overwrite<char[]>(cap);
+  b.data = std::unique_ptr<char[]>(new char[cap]);
   advise_huge_pages(b.data.get(), cap);
   while (true) {
     if (b.size == cap) {
       // The file grew past its stat size while we read it.
       if (cap > kMaxFileBytes) return via_read_fd();
-      auto bigger = std::make_unique_for_overwrite<char[]>(cap * 2);
+      // new char[] (uninitialised): make_unique_for_overwrite is missing from libc++ 14.
+      auto bigger = std::unique_ptr<char[]>(new char[cap * 2]);
       std::memcpy(bigger.get(), b.data.get(), b.size);
       b.data = std::move(bigger);
       cap *= 2;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "core/case.h"
+#include "core/float_chars.h"
 #include "core/text.h"
 #include "core/value.h"
 
@@ -145,8 +146,7 @@ bool parse_float(std::string_view v, double& out) {
     if (neg) out = -out;
     return true;
   }
-  auto [p, ec] =
-      std::from_chars(body.data(), body.data() + body.size(), out, std::chars_format::general);
+  auto [p, ec] = double_from_chars(body.data(), body.data() + body.size(), out);
   if (p != body.data() + body.size()) return false;
   // Out-of-range text (1e400, 1e-400) is not a float to pandas: it stays a string.
   if (ec != std::errc()) return false;

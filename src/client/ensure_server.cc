@@ -14,6 +14,7 @@
 #include "client/http_client.h"
 #include "client/server_check.h"
 #include "config/paths.h"
+#include "core/platform.h"
 #include "ops/process.h"
 #include "ops/stale_socket.h"
 #include "ops/start_lock.h"
@@ -61,7 +62,8 @@ std::string default_server_root() {
 std::optional<ServerRecord> recorded_local_server(const ops::StateDir& dir,
                                                   const std::string& version) {
   for (auto& r : local_records(dir))
-    if (r.version == version && ops::same_process(r.pid, r.process_start)) return r;
+    if (r.version == version && ops::same_process(r.pid, r.process_start) && !socket_abandoned(r))
+      return r;
   return std::nullopt;
 }
 
@@ -104,10 +106,9 @@ Result<ServerRecord> ensure_server(const EnsureOptions& options) {
 
   std::string exe = options.executable;
   if (exe.empty()) {
-    char buf[4096];
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return Error::os("readlink /proc/self/exe");
-    exe.assign(buf, static_cast<std::size_t>(n));
+    auto self = platform::executable_path();
+    if (!self.ok()) return self.error();
+    exe = std::move(*self);
   }
   std::string root = options.root;
   if (root.empty()) root = current_directory();

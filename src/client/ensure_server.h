@@ -39,7 +39,7 @@ std::optional<ops::ServerRecord> recorded_local_server(const ops::StateDir& dir,
 struct EnsureOptions {
   std::string root;                        // passed as --root; empty: current directory
   std::string version = LYNGUINE_VERSION;  // a live server of another version is replaced
-  std::string executable;                  // empty: /proc/self/exe
+  std::string executable;                  // empty: this executable
   // Arguments after argv[0]; empty: {"serve", "--daemon", "--socket",
   // <socket>, "--idle-timeout", <idle_timeout_seconds>, "--root", <root>}.
   std::vector<std::string> args;

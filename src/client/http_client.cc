@@ -16,6 +16,7 @@
 
 #include "client/tls.h"
 #include "core/case.h"
+#include "core/platform.h"
 
 namespace lyn::client {
 
@@ -65,7 +66,7 @@ Error connection_error(std::string what) {
 }
 
 Result<int> connect_addr(const sockaddr* addr, socklen_t len, Clock::time_point deadline) {
-  int fd = ::socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd = platform::socket_cloexec(addr->sa_family, SOCK_STREAM, 0, /*nonblocking=*/true);
   if (fd < 0) return Error::os("socket");
   int one = 1;
   if (addr->sa_family != AF_UNIX) ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -145,7 +146,7 @@ Status send_all(int fd, TlsConnection* tls, std::string_view data, Clock::time_p
       return connection_error(n == TlsConnection::kEof ? "connection closed by the server"
                                                        : tls->error());
     }
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    ssize_t n = platform::send_nosignal(fd, data.data(), data.size());
     if (n > 0) {
       data.remove_prefix(static_cast<std::size_t>(n));
       continue;
@@ -236,18 +237,9 @@ Peer HttpClient::peer() const {
   if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &len) != 0) return p;
   p.local = endpoint_text(local);
   if (local.ss_family != AF_UNIX) return p;
-#if defined(SO_PEERCRED)
-  struct ucred cred {};
-  socklen_t cl = sizeof cred;
-  if (::getsockopt(fd_, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0) {
-    p.pid = static_cast<long>(cred.pid);
-    p.uid = static_cast<long>(cred.uid);
-  }
-#else
-  uid_t uid;
-  gid_t gid;
-  if (::getpeereid(fd_, &uid, &gid) == 0) p.uid = static_cast<long>(uid);
-#endif
+  platform::PeerCredentials cred = platform::peer_credentials(fd_);
+  p.pid = cred.pid;
+  p.uid = cred.uid;
   return p;
 }
 

@@ -68,8 +68,8 @@ class TlsConnection;
 
 // Who is at the other end of a connection, as the kernel says.
 struct Peer {
-  // Unix sockets (SO_PEERCRED, getpeereid): the server's uid, and its pid
-  // where the platform tells it (Linux); -1 if unknown or not a Unix socket.
+  // Unix sockets (platform::peer_credentials): the server's uid, and its pid
+  // where the platform tells it (Linux, macOS); -1 if unknown or not a Unix socket.
   long pid = -1;
   long uid = -1;
   // TCP: our own end, "ip:port" as the server sees it (IPv4-mapped IPv6

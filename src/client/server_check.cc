@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include "core/platform.h"
 #include "core/random.h"
 #include "ops/process.h"
+#include "ops/stale_socket.h"
 #include "server/secrets.h"
 
 namespace lyn::client {
@@ -94,12 +96,26 @@ Status prove_connection(HttpClient& client, const ops::ServerRecord& record) {
   return prove(client, record, &status);
 }
 
+bool socket_abandoned(const ops::ServerRecord& record) {
+  // Where the system cannot tell an exited, unreaped process from a running
+  // one (core/platform.h's generic fallback), kill(pid, 0) proves little; a
+  // Unix socket that nobody listens on says the recorded server has gone.
+  return !record.socket.empty() &&
+         platform::process_state(record.pid) == platform::ProcessState::kUnknown &&
+         ops::nobody_listens(record.socket);
+}
+
 ServerCheck check_server(const ops::ServerRecord& record, std::chrono::milliseconds timeout) {
   ServerCheck c;
   if (!ops::same_process(record.pid, record.process_start)) {
     c.verdict = ServerCheck::kStale;
     c.detail = "pid " + std::to_string(record.pid) +
                (ops::pid_alive(record.pid) ? " now names another process" : " has exited");
+    return c;
+  }
+  if (socket_abandoned(record)) {
+    c.verdict = ServerCheck::kStale;
+    c.detail = "pid " + std::to_string(record.pid) + " no longer listens on " + record.socket;
     return c;
   }
   ServerEndpoint e = endpoint_for(record, record.tls_cert);

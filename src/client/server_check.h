@@ -7,7 +7,7 @@
 //
 //  - the process: the pid must be alive with the start time recorded
 //    (ops::same_process), else the record is stale;
-//  - a Unix socket: the kernel names the peer (SO_PEERCRED): its uid must be
+//  - a Unix socket: the kernel names the peer (platform::peer_credentials): its uid must be
 //    ours and its pid the recorded one;
 //  - TCP (or a Unix socket where the kernel gives no pid): a challenge. The
 //    client sends "X-Lynguine-Challenge: <32 random hex>" (any request; the
@@ -46,6 +46,11 @@ struct ServerCheck {
   // "stale", "proven", "silent", "unproven".
   const char* name() const;
 };
+
+// Where the system cannot tell an exited but unreaped process from a running
+// one (core/platform.h's POSIX fallback): true if the record names a Unix
+// socket that nobody listens on, i.e. its server has gone. False elsewhere.
+bool socket_abandoned(const ops::ServerRecord& record);
 
 // Checks `record` (see above) within `timeout`.
 ServerCheck check_server(const ops::ServerRecord& record,

@@ -166,7 +166,10 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
       if (!sub)
         return Error::value("Field \"" + *opts.field + "\" specified but not found in file \"" +
                             fname + "\"");
-      data = *sub;
+      // A copy first: `sub` lives inside `data`, which the assignment
+      // overwrites (libc++ reads freed memory otherwise).
+      Value picked = *sub;
+      data = std::move(picked);
     }
   } else if (opts.raise_if_not_found) {
     return Error{"ValueError", "No configuration file found at \"" + fname + "\".", 404};

@@ -10,9 +10,10 @@
 #include <deque>
 #include <vector>
 
+#include "core/platform.h"
 #include "core/value.h"
 
-#ifdef __linux__
+#if LYN_PLATFORM_LINUX
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #endif
@@ -22,10 +23,12 @@ namespace lyn {
 namespace {
 
 std::atomic<BeneathMode> g_mode{BeneathMode::kAuto};
+#if LYN_PLATFORM_LINUX
 std::atomic<bool> g_no_openat2{false};
+#endif
 
 // Directories entered during the walk: search permission is all we need.
-#ifdef O_PATH
+#if LYN_PLATFORM_LINUX && defined(O_PATH)
 constexpr int kDirFlags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 #else
 constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
@@ -133,7 +136,7 @@ int walk_open(int root, std::string_view rel, int flags, mode_t mode) {
   return ::openat(here(), ".", flags | O_CLOEXEC, mode);
 }
 
-#ifdef __linux__
+#if LYN_PLATFORM_LINUX
 // One openat2 call, retried on EAGAIN (the kernel could not rule out a
 // racing rename during ".." resolution) and EINTR. -1 with errno.
 int openat2_beneath(int root, const char* rel, int flags, mode_t mode) {
@@ -159,7 +162,7 @@ void set_beneath_mode_for_testing(BeneathMode mode) {
 
 Result<UniqueFd> open_root(const std::string& path, std::string_view shown) {
   if (shown.empty()) shown = path;
-#ifdef O_PATH
+#if LYN_PLATFORM_LINUX && defined(O_PATH)
   int fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
 #else
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -172,7 +175,7 @@ namespace {
 
 // open_beneath without the error wording: an fd, or -1 with errno.
 int open_beneath_raw(int root_fd, const std::string& path, int flags, mode_t mode) {
-#ifdef __linux__
+#if LYN_PLATFORM_LINUX
   if (g_mode.load() == BeneathMode::kAuto && !g_no_openat2.load(std::memory_order_relaxed)) {
     int fd = openat2_beneath(root_fd, path.c_str(), flags, mode);
     if (fd >= 0) return fd;

@@ -12,6 +12,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/float_chars.h"
 #include "core/text.h"
 #include "core/utf8.h"
 
@@ -163,7 +164,7 @@ class Parser {
     std::string_view num = s_.substr(start, pos_ - start);
     if (is_float) {
       double d = 0;
-      std::from_chars(num.data(), num.data() + num.size(), d);
+      double_from_chars(num.data(), num.data() + num.size(), d);
       out = Value(d);
     } else {
       int64_t i = 0;

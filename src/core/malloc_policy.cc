@@ -1,16 +1,22 @@
 #include "core/malloc_policy.h"
 
-#include <malloc.h>
 #include <sys/mman.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cstdint>
 
 namespace lyn {
 
+// glibc's tunables; other C libraries (macOS's, musl) keep their defaults.
 void apply_malloc_policy() {
+#if defined(__GLIBC__)
   constexpr int kKeep = 128 << 20;
   mallopt(M_MMAP_THRESHOLD, kKeep);
   mallopt(M_TRIM_THRESHOLD, kKeep);
+#endif
 }
 
 void advise_huge_pages(const void* p, size_t n) {

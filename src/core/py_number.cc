@@ -7,6 +7,8 @@
 #include <limits>
 #include <string>
 
+#include "core/float_chars.h"
+
 namespace lyn {
 
 namespace {
@@ -197,7 +199,7 @@ Result<double> py_float_from_string(std::string_view original) {
   }
   if (i != s.size()) return invalid();
   double d = 0;
-  auto r = std::from_chars(clean.data(), clean.data() + clean.size(), d);
+  auto r = double_from_chars(clean.data(), clean.data() + clean.size(), d);
   // Out of range: strtod (the "C" locale; nothing here calls setlocale)
   // gives the overflow's inf or the underflow's 0 or subnormal.
   if (r.ec == std::errc::result_out_of_range) d = std::strtod(clean.c_str(), nullptr);

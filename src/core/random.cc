@@ -5,9 +5,7 @@
 
 #include <climits>
 
-#ifdef __linux__
-#include <sys/random.h>
-#endif
+#include "core/platform.h"
 
 namespace lyn {
 
@@ -27,20 +25,11 @@ void append_hex(std::string& out, const unsigned char* b, size_t n) {
 Status random_bytes(void* buf, size_t n) {
   auto* p = static_cast<unsigned char*>(buf);
   size_t got = 0;
-#ifdef __linux__
-  while (got < n) {
-    ssize_t r = ::getrandom(p + got, n - got, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      break;  // ENOSYS (pre-3.17 kernel) or a seccomp refusal: use OpenSSL
-    }
-    got += static_cast<size_t>(r);
-  }
-#endif
+  if (platform::kernel_random(p, n)) got = n;  // else OpenSSL below
   while (got < n) {
     int chunk = n - got > INT_MAX ? INT_MAX : static_cast<int>(n - got);
     if (RAND_bytes(p + got, chunk) != 1)
-      return Error::internal("no secure random source (getrandom and RAND_bytes both failed)");
+      return Error::internal("no secure random source (the kernel's and RAND_bytes both failed)");
     got += static_cast<size_t>(chunk);
   }
   return Ok{};

@@ -1,6 +1,6 @@
 // The secure random source: session ids, tokens, API keys and temporary
 // file names all come from here. Bytes come from the kernel's CSPRNG
-// (getrandom(2) on Linux, retried on EINTR), else from OpenSSL's RAND_bytes
+// (getrandom(2) on Linux, getentropy(3) elsewhere: core/platform.h), else from OpenSSL's RAND_bytes
 // (its own seeded DRBG), never from a predictable generator such as
 // std::mt19937.
 //

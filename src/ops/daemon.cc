@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/fs.h"
+#include "core/platform.h"
 #include "core/status.h"
 
 namespace lyn::ops {
@@ -51,7 +52,7 @@ void DaemonReady::failed(const std::string& message) {
 DaemonResult daemonize(int log, const std::string& log_shown, std::chrono::milliseconds timeout) {
   DaemonResult result;
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
+  if (platform::pipe_cloexec(fds) != 0) {
     std::fprintf(stderr, "lynguine: %s\n", Error::os("pipe").message.c_str());
     result.exit_code = 1;
     return result;

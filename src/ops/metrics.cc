@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/process_memory.h"
+#include "core/platform.h"
 
 namespace lyn::ops {
 
@@ -211,7 +211,7 @@ std::string Metrics::render(const MetricsSources& src) const {
                                               : std::string_view(src.version));
   out += "} 1\n";
   append_gauge(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-               resident_memory_bytes());
+               platform::resident_memory_bytes());
   append_gauge(out, "process_start_time_seconds", "gauge",
                "Start time of the process since the unix epoch in seconds.", start_unix_);
   append_gauge(out, "process_cpu_seconds_total", "counter",

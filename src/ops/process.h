@@ -13,24 +13,26 @@
 #include <chrono>
 #include <cstdint>
 
+#include "core/platform.h"
+
 namespace lyn::ops {
 
 // kill(pid, 0) succeeds (or fails with EPERM) and the process is no zombie.
 bool pid_alive(pid_t pid);
 
 // When `pid` started, in an opaque unit that only ever compares equal for
-// the same process (Linux: /proc/<pid>/stat's starttime, clock ticks since
-// boot; macOS: the start timeval from sysctl). 0 if there is no such process
-// or it cannot be told.
-std::uint64_t process_start_time(pid_t pid);
+// the same process (see core/platform.h: kUnknownStart where the system
+// cannot tell, then same_process rests on liveness alone).
+using platform::process_start_time;
 
 // pid_alive(pid) and its start time is `start_time` (never true for 0): the
 // process a record made at that time names, not a later one with its pid.
+// Where the system cannot tell start times (kUnknownStart), liveness alone.
 bool same_process(pid_t pid, std::uint64_t start_time);
 
 // Whether `pid` runs the same executable file as this process (device and
-// inode of /proc/<pid>/exe and /proc/self/exe; false where that cannot be
-// told, e.g. the file was replaced by an upgrade, or no /proc).
+// inode, core/platform.h; false where that cannot be told, e.g. the file was
+// replaced by an upgrade, or the system has no way to name it).
 bool runs_our_executable(pid_t pid);
 
 // Sends SIGTERM to `pid` and waits up to `wait` for it to exit; then, if

@@ -20,6 +20,10 @@ namespace lyn::ops {
 // removed, never followed).
 Status remove_stale_socket(const std::string& path);
 
+// Nothing at `path`, or a socket that refuses connections (ECONNREFUSED):
+// no server listens there. False for a listening socket or anything else.
+bool nobody_listens(const std::string& path);
+
 }  // namespace lyn::ops
 
 #endif  // LYNGUINE_OPS_STALE_SOCKET_H_

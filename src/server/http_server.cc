@@ -30,6 +30,7 @@
 
 #include "core/case.h"
 #include "core/json.h"
+#include "core/platform.h"
 #include "server/connection_table.h"
 #include "server/worker_pool.h"
 
@@ -52,21 +53,6 @@ namespace {
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
-}
-
-// The uid of the process at the other end of a Unix domain socket, or -1.
-long peer_uid(int fd) {
-#if defined(SO_PEERCRED)
-  struct ucred cred {};
-  socklen_t len = sizeof cred;
-  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
-  return static_cast<long>(cred.uid);
-#else
-  uid_t uid;
-  gid_t gid;
-  if (::getpeereid(fd, &uid, &gid) != 0) return -1;
-  return static_cast<long>(uid);
-#endif
 }
 
 }  // namespace
@@ -874,7 +860,7 @@ void ServerCore::on_accept(beast::error_code ec, Socket socket) {
     // The per-user server's socket lies in a 0700 directory, so the kernel
     // already keeps other users out; the peer's uid is checked as well, in
     // case the socket was handed over (adopt) or its directory opened up.
-    if (peer_uid(socket.native_handle()) != static_cast<long>(::geteuid())) {
+    if (platform::peer_credentials(socket.native_handle()).uid != static_cast<long>(::geteuid())) {
       beast::error_code ignored;
       socket.close(ignored);
       return do_accept();

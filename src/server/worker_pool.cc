@@ -1,13 +1,14 @@
 #include "server/worker_pool.h"
 
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
+
+#include "core/platform.h"
 
 namespace lyn::server {
 
@@ -37,10 +38,7 @@ WorkerPool::~WorkerPool() {
 void* WorkerPool::start(void* self) {
   auto* pool = static_cast<WorkerPool*>(self);
   if (pool->nice_ > 0) {  // best effort: a failure leaves the thread as it was
-    auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    errno = 0;
-    int now = ::getpriority(PRIO_PROCESS, tid);
-    if (errno == 0) ::setpriority(PRIO_PROCESS, tid, now + pool->nice_);
+    platform::lower_thread_priority(pool->nice_);
   }
   pool->run();
   return nullptr;

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "core/process_memory.h"
+#include "core/platform.h"
 #include "service/handlers.h"
 #include "service/route_table.h"
 
@@ -53,7 +53,7 @@ HandlerReply handle_status(const RequestContext& ctx, const Value&) {
     idle.set("enabled", Value(false));
   }
   m.set("idle_timeout", Value(std::move(idle)));
-  double rss = resident_memory_bytes();
+  double rss = platform::resident_memory_bytes();
   m.set("memory", Value(Map{{"rss_mb", Value(rss / 1024 / 1024)},
                             {"percent", Value(100.0 * rss / total_memory_bytes())}}));
   // Average CPU use over the process's life (lynguine samples 0.1 s; we do
