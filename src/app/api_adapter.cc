@@ -27,7 +27,10 @@ server::Handler api_handler(std::shared_ptr<const service::Api> api) {
     Budget budget(api->options().limits);
     if (req.deadline != std::chrono::steady_clock::time_point::max() &&
         (!budget.deadline() || req.deadline < *budget.deadline()))
-      budget.set_deadline(req.deadline);
+      budget.set_deadline(
+          req.deadline,
+          server::deadline_refusal(
+              std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - req.arrived)));
     if (req.cancel) budget.follow(req.cancel);
     BudgetScope scope(budget);
     auto reply =

@@ -179,7 +179,10 @@ int serve_stop(const StopTarget& which) {
       continue;
     }
     // Requests in flight may take a while to drain; give them time, then insist.
-    if (!ops::stop_process(r.pid, std::chrono::seconds(30), true)) {
+    // A server removes its record as it exits: where the system cannot tell
+    // a zombie from a live process, that is how its exit is seen.
+    auto record_gone = [&dir, pid = r.pid] { return !ops::read_record(*dir, pid).ok(); };
+    if (!ops::stop_process(r.pid, std::chrono::seconds(30), true, record_gone)) {
       std::fprintf(stderr, "lynguine: server pid %d did not stop\n", static_cast<int>(r.pid));
       ++refused;
       continue;

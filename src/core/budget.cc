@@ -166,6 +166,10 @@ bool Budget::check_slow() {
     return false;
   }
   if (cancelled() || (deadline_ && std::chrono::steady_clock::now() >= *deadline_)) {
+    if (!deadline_refusal_.empty()) {
+      refuse(Error{"TimeoutError", deadline_refusal_, 503});
+      return false;
+    }
     refuse(limit_error(Limit::kDeadline, limits_.deadline_ms,
                        cancelled() ? "request cancelled: past its deadline"
                                    : "request deadline passed before the work was done"));

@@ -144,7 +144,13 @@ class Budget {
   static Budget& current();
 
   const Limits& limits() const { return limits_; }
-  void set_deadline(std::chrono::steady_clock::time_point t) { deadline_ = t; }
+  // An earlier deadline than the limits' own. `refusal`, when given, is the
+  // TimeoutError's message once it passes (it names whatever set it, e.g. the
+  // server's --deadline); otherwise the message names deadline_ms.
+  void set_deadline(std::chrono::steady_clock::time_point t, std::string refusal = {}) {
+    deadline_ = t;
+    deadline_refusal_ = std::move(refusal);
+  }
   std::optional<std::chrono::steady_clock::time_point> deadline() const { return deadline_; }
 
   // Stops the work at its next check (from any thread).
@@ -212,6 +218,7 @@ class Budget {
 
   Limits limits_;
   std::optional<std::chrono::steady_clock::time_point> deadline_;
+  std::string deadline_refusal_;  // set_deadline's message, or ""
   std::atomic<bool> cancelled_{false};
   std::shared_ptr<const std::atomic<bool>> followed_;
   uint64_t steps_ = 0, bytes_ = 0, read_bytes_ = 0, rows_ = 0;

@@ -35,19 +35,24 @@ bool runs_our_executable(pid_t pid) {
          their_ino == our_ino;
 }
 
-bool stop_process(pid_t pid, std::chrono::milliseconds wait, bool kill_after) {
+bool stop_process(pid_t pid, std::chrono::milliseconds wait, bool kill_after,
+                  const std::function<bool()>& exited) {
   using Clock = std::chrono::steady_clock;
   if (!pid_alive(pid)) return true;
   if (::kill(pid, SIGTERM) != 0 && errno == ESRCH) return true;
-  auto wait_gone = [pid](std::chrono::milliseconds d) {
+  auto gone = [pid, &exited] {
+    int status;
+    ::waitpid(pid, &status, WNOHANG);  // reap if it happens to be our child
+    if (!pid_alive(pid)) return true;
+    return exited && platform::process_state(pid) == platform::ProcessState::kUnknown && exited();
+  };
+  auto wait_gone = [&gone](std::chrono::milliseconds d) {
     auto deadline = Clock::now() + d;
     while (Clock::now() < deadline) {
-      int status;
-      ::waitpid(pid, &status, WNOHANG);  // reap if it happens to be our child
-      if (!pid_alive(pid)) return true;
+      if (gone()) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    return !pid_alive(pid);
+    return gone();
   };
   if (wait_gone(wait)) return true;
   if (!kill_after) return false;

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 
 #include "core/platform.h"
 
@@ -38,7 +39,12 @@ bool runs_our_executable(pid_t pid);
 // Sends SIGTERM to `pid` and waits up to `wait` for it to exit; then, if
 // `kill_after`, SIGKILL. True if the process is gone. The caller has decided
 // that `pid` is ours to stop (see client/server_check.h's may_signal).
-bool stop_process(pid_t pid, std::chrono::milliseconds wait, bool kill_after);
+// `exited`, when given, is the process's own sign of having exited (a server
+// removes its record): consulted only where a zombie cannot be told from a
+// live process (platform::ProcessState::kUnknown), e.g. a foreground server
+// whose parent has not reaped it yet.
+bool stop_process(pid_t pid, std::chrono::milliseconds wait, bool kill_after,
+                  const std::function<bool()>& exited = {});
 
 }  // namespace lyn::ops
 

@@ -63,6 +63,13 @@ std::string HttpRequest::header(std::string_view name) const {
   return {};
 }
 
+std::string deadline_refusal(std::chrono::milliseconds deadline) {
+  char limit[32];
+  std::snprintf(limit, sizeof limit, "%g", deadline.count() / 1000.0);
+  return std::string("the request was not answered within its deadline of ") + limit +
+         " s (raise it with lynguine serve --deadline SECONDS)";
+}
+
 std::string json_error_body(std::string_view error_type, std::string_view message) {
   std::string out = "{\"status\":\"error\",\"error_type\":";
   append_json_string(out, error_type);
@@ -520,11 +527,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       HttpRequest meta = *request;
       meta.body.clear();
       self->keep_alive_ = false;  // the worker may still be at it; start afresh
-      char limit[32];
-      std::snprintf(limit, sizeof limit, "%g", self->server_->limits.deadline.count() / 1000.0);
       self->send_error(std::move(meta), 503, "TimeoutError",
-                       std::string("the request was not answered within its deadline of ") + limit +
-                           " s (raise it with lynguine serve --deadline SECONDS)");
+                       deadline_refusal(self->server_->limits.deadline));
     });
   }
 

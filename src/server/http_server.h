@@ -207,6 +207,10 @@ struct ServerStats {
 // lynguine's JSON error body: {"status":"error","error_type":T,"error_message":M}.
 std::string json_error_body(std::string_view error_type, std::string_view message);
 
+// The TimeoutError message of a request not answered within `deadline` (the
+// transport's own 503, and the handler's Budget when it stops first).
+std::string deadline_refusal(std::chrono::milliseconds deadline);
+
 class HttpServer {
  public:
   explicit HttpServer(Handler handler, ServerLimits limits = {});
