@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <filesystem>
 
 #include "core/beneath.h"
@@ -86,8 +86,8 @@ bool kernel_realpath(const std::string& path, std::string& out) {
 #ifdef __linux__
   int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
   if (fd < 0) return false;
-  char link[40];
-  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  char link[40] = "/proc/self/fd/";
+  *std::to_chars(link + 14, link + sizeof link - 1, fd).ptr = '\0';
   char buf[PATH_MAX];
   ssize_t n = ::readlink(link, buf, sizeof buf);
   ::close(fd);
