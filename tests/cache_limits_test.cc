@@ -91,6 +91,42 @@ TEST(FileCache, KeepsParsedFilesWithinItsBudget) {
   EXPECT_EQ(loads, 6);
 }
 
+TEST(FileCache, CachedOnlyAnswersHitsAndNeverLoadsAMiss) {
+  TempDir t;
+  FileCache cache;
+  std::string path = t.write("talk.md", "data");
+  int loads = 0;
+  std::function<Result<Value>()> load = [&loads]() -> Result<Value> {
+    ++loads;
+    return Value("parsed");
+  };
+  {
+    FileCache::CachedOnly only;
+    EXPECT_TRUE(FileCache::CachedOnly::active());
+    auto miss = cache.get<Value>(path, "t", load);
+    ASSERT_FALSE(miss.ok());
+    EXPECT_EQ(miss.error().type, "CacheMiss");
+    EXPECT_TRUE(only.missed());
+    EXPECT_EQ(loads, 0);
+    EXPECT_EQ(cache.stats().misses, 0u);  // the worker's load counts it
+  }
+  EXPECT_FALSE(FileCache::CachedOnly::active());
+  ASSERT_TRUE(cache.get<Value>(path, "t", load).ok());
+  EXPECT_EQ(loads, 1);
+  {
+    FileCache::CachedOnly only;
+    auto hit = cache.get<Value>(path, "t", load);
+    ASSERT_TRUE(hit.ok());
+    EXPECT_EQ((*hit)->as_string(), "parsed");
+    EXPECT_FALSE(only.missed());
+    // A changed file is a miss too, never a stale answer.
+    t.write("talk.md", "edited, longer");
+    EXPECT_FALSE(cache.get<Value>(path, "t", load).ok());
+    EXPECT_TRUE(only.missed());
+  }
+  EXPECT_EQ(loads, 1);
+}
+
 TEST(TemplateCache, ChargesTemplatesAndEvictsPastItsBudget) {
   auto source = [](int i) {
     std::string tpl = "{{ a }}" + std::to_string(i);

@@ -152,12 +152,22 @@ class TransportTest : public ::testing::Test {
             while (budget.spend()) {
             }
           }
+          if (r.target == "/defer") {  // declines the I/O thread, answers on a worker
+            if (r.may_defer) {
+              ++deferred_;
+              HttpResponse d;
+              d.needs_worker = true;
+              d.body = "never sent";
+              return d;
+            }
+            return HttpResponse{200, "text/plain", r.cancel ? "on a worker" : "inline", {}};
+          }
           return HttpResponse{200, "text/plain", "handled " + r.target, {}};
         },
         limits);
     server_->set_admission([](HttpRequest& r) {
       Admitted a;
-      a.cheap = r.target == "/health";
+      a.cheap = r.target == "/health" || r.target == "/defer";
       return a;
     });
     server_->set_refusal_observer([this](const Refusal& r) {
@@ -186,6 +196,7 @@ class TransportTest : public ::testing::Test {
   std::thread thread_;
   std::atomic<bool> release_{false};
   std::atomic<int> entered_{0};
+  std::atomic<int> deferred_{0};
   std::mutex mu_;
   std::vector<Refusal> refusals_;
 };
@@ -207,6 +218,28 @@ TEST_F(TransportTest, CheapRequestsAreAnsweredWhileEveryWorkerIsBusy) {
   EXPECT_EQ(server_->stats().busy_workers, 2u);
   release_ = true;
   for (auto& c : slow) EXPECT_EQ(body_of(c->read_response()), "handled /block");
+}
+
+TEST_F(TransportTest, ACheapRequestTheHandlerDeclinesInlineRunsOnAWorker) {
+  ServerLimits limits;
+  limits.workers = 1;
+  Start(limits);
+  RawConn c(port());
+  for (int i = 1; i <= 2; ++i) {  // the connection stays usable after a deferral
+    ASSERT_TRUE(c.send("GET /defer HTTP/1.1\r\nHost: h\r\n\r\n"));
+    EXPECT_EQ(body_of(c.read_response()), "on a worker");
+    EXPECT_EQ(deferred_, i);
+  }
+}
+
+TEST_F(TransportTest, WithoutWorkersNothingIsDeferred) {
+  ServerLimits limits;
+  limits.workers = 0;
+  Start(limits);
+  RawConn c(port());
+  ASSERT_TRUE(c.send("GET /defer HTTP/1.1\r\nHost: h\r\n\r\n"));
+  EXPECT_EQ(body_of(c.read_response()), "inline");
+  EXPECT_EQ(deferred_, 0);
 }
 
 TEST_F(TransportTest, AFullQueueIs503QueueFull) {

@@ -14,4 +14,27 @@ FileStamp stamp_file(const std::string& path) {
   return s;
 }
 
+namespace {
+
+// 0: no scope on this thread; 1: a scope, nothing missed; 2: missed.
+thread_local int cached_only_state = 0;
+
+}  // namespace
+
+FileCache::CachedOnly::CachedOnly() {
+  cached_only_state = 1;
+}
+FileCache::CachedOnly::~CachedOnly() {
+  cached_only_state = 0;
+}
+bool FileCache::CachedOnly::missed() const {
+  return cached_only_state == 2;
+}
+bool FileCache::CachedOnly::active() {
+  return cached_only_state != 0;
+}
+void FileCache::CachedOnly::miss() {
+  if (cached_only_state != 0) cached_only_state = 2;
+}
+
 }  // namespace lyn

@@ -9,9 +9,16 @@
 // recently used ones are dropped once the total passes the byte budget; an
 // object larger than the whole budget is served but not kept.
 //
+// Cached only: while a FileCache::CachedOnly lives on a thread, get() on
+// that thread never loads: a miss (or a changed file) returns a "CacheMiss"
+// error and marks the scope missed, so that the caller (a request tried on
+// a server's I/O thread) can run the work again where reading may block.
+// Code that reads files past the cache asks CachedOnly::active() first.
+//
 // Thread safety: all methods may be called from any thread; a mutex guards
 // the map and parsing happens outside it (two threads may parse the same
-// file at once; the last one wins, both answers are correct).
+// file at once; the last one wins, both answers are correct). A CachedOnly
+// scope is its thread's alone.
 #ifndef LYNGUINE_ACCESS_FILE_CACHE_H_
 #define LYNGUINE_ACCESS_FILE_CACHE_H_
 
@@ -58,6 +65,22 @@ class FileCache {
 
   explicit FileCache(size_t budget_bytes = kDefaultBudget) : lru_(budget_bytes) {}
 
+  // See "Cached only" above. Scopes do not nest.
+  class CachedOnly {
+   public:
+    CachedOnly();
+    ~CachedOnly();
+    CachedOnly(const CachedOnly&) = delete;
+    CachedOnly& operator=(const CachedOnly&) = delete;
+    // Whether something on this thread needed more than the cache held.
+    bool missed() const;
+    // Whether a scope is active on this thread.
+    static bool active();
+    // Marks this thread's scope missed (no-op without one): for readers
+    // that would go past the cache.
+    static void miss();
+  };
+
   // Returns the cached object for (path, tag) if the file is unchanged,
   // else runs `load` (which reads the file itself) and caches its result.
   template <typename T>
@@ -72,6 +95,10 @@ class FileCache {
         ++hits_;
         return std::static_pointer_cast<const T>(e->data);
       }
+    }
+    if (CachedOnly::active()) {
+      CachedOnly::miss();  // neither counted nor loaded: the caller tries again elsewhere
+      return Error{"CacheMiss", path + " is not in the parsed-file cache", 503};
     }
     ++misses_;
     Result<T> loaded = load();

@@ -3,9 +3,11 @@
 #include <charconv>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "access/file_cache.h"
 #include "core/budget.h"
 #include "core/json.h"
 
@@ -33,9 +35,17 @@ server::Handler api_handler(std::shared_ptr<const service::Api> api) {
               std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - req.arrived)));
     if (req.cancel) budget.follow(req.cancel);
     BudgetScope scope(budget);
+    // On an I/O thread, only from the parsed-file cache: anything more
+    // (a miss, a changed file, an uncached read) goes to a worker.
+    std::optional<FileCache::CachedOnly> cached_only;
+    if (req.may_defer) cached_only.emplace();
     auto reply =
         api->handle_streaming(req.method, req.target, req.body, req.caller, req.header("Host"));
     server::HttpResponse resp;
+    if (cached_only && (cached_only->missed() || reply.stream)) {
+      resp.needs_worker = true;
+      return resp;
+    }
     resp.status = reply.status;
     resp.content_type = std::move(reply.content_type);
     resp.headers = std::move(reply.headers);

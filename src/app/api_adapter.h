@@ -25,6 +25,9 @@ namespace lyn::app {
 // handler>". A body in pieces (read_data's) is sent whole when under 256 KiB,
 // else left to the transport as HttpResponse::more (with its size guess), so
 // that it is produced as it is sent and never held whole.
+// Called with may_defer (on an I/O thread), it answers only from the
+// parsed-file cache (FileCache::CachedOnly) and answers needs_worker when
+// that is not enough, or when the body comes in pieces.
 server::Handler api_handler(std::shared_ptr<const service::Api> api);
 
 // The route table's description of a request, in the server's terms.

@@ -358,6 +358,8 @@ server::Handler Observability::wrap(server::Handler inner) {
                ops::log_field("body_bytes", static_cast<long long>(req.body.size())),
                ops::log_field("user_agent", req.header("User-Agent"))});
     server::HttpResponse resp = inner(req);
+    // Declined on the I/O thread: counted and logged when a worker answers.
+    if (resp.needs_worker) return resp;
     if (resp.status >= 400) {
       s->recent_errors.add({0, resp.status, req.method, shown_path(*s, req), error_type_of(resp)});
     }

@@ -27,11 +27,15 @@ HandlerFactory api_handler_factory(LogSettings settings, Limits limits) {
     if (auto st = observability.attach(api); !st.ok()) throw std::runtime_error(st.error().message);
     auto cheap = [api](const server::HttpRequest& req) {
       auto label = api->routes().describe(req.method, req.target).metric_label;
-      // Probes that must answer while every worker is busy: they do no file work.
-      return label == "/api/health" || label == "/api/ping" || label == "/metrics";
+      // Probes that must answer while every worker is busy: they do no file
+      // work. And lamd's field look-ups, answered inline when the talk is in
+      // the parsed-file cache (a stat per file), else on a worker
+      // (api_handler): the pool hop would cost more than the answer.
+      return label == "/api/health" || label == "/api/ping" || label == "/metrics" ||
+             label == "/api/talk/field";
     };
-    return {observability.wrap(api_handler(api)), describe_routes(api),
-            observability.on_refusal(), std::move(cheap)};
+    return {observability.wrap(api_handler(api)), describe_routes(api), observability.on_refusal(),
+            std::move(cheap)};
   };
 }
 

@@ -12,6 +12,12 @@ namespace {
 // other path; any failure (missing, outside the roots, not YAML) counts as
 // "not there", as it does in lynguine.
 std::optional<Value> config_value(const TalkFieldQuery& q, const PathPolicy& policy) {
+  // The config files are read past the cache: never where only cached
+  // answers may be given (a server's I/O thread); the caller tries again.
+  if (FileCache::CachedOnly::active()) {
+    FileCache::CachedOnly::miss();
+    return std::nullopt;
+  }
   Interface::LoadOptions opts;
   opts.user_files = q.config_files;
   opts.directory = ".";

@@ -457,8 +457,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (server_->admission) admitted = server_->admission(req);
     if (admitted.refusal) return answer(std::move(req), std::move(*admitted.refusal));
     if (!server_->pool || admitted.cheap) {
+      req.may_defer = server_->pool != nullptr;
       HttpResponse out = run_handler(req);
-      return answer(std::move(req), std::move(out));
+      if (!out.needs_worker || !req.may_defer) return answer(std::move(req), std::move(out));
+      req.may_defer = false;  // it would block here: a worker runs it again
     }
     dispatch(std::move(req));
   }

@@ -4,7 +4,9 @@
 // I/O thread, then to one Handler, whose HttpResponse is sent back. Built on
 // Boost.Beast/Asio: a few I/O threads run one io_context and only read, parse
 // and write; handlers run on a bounded WorkerPool (issue 13.4), except the
-// ones the Admission marks cheap (health, ping), which are answered inline.
+// ones the Admission marks cheap (health, ping; reads whose files are all
+// in the handler's cache), which are answered inline, unless the handler
+// then finds it would block and asks for a worker (HttpResponse::needs_worker).
 // It listens on TCP (listen) or on a Unix domain socket (listen_unix: the
 // per-user server, whose socket file lies in the user's private state
 // directory; a connecting process of another uid is dropped at once).
@@ -100,6 +102,11 @@ struct HttpRequest {
   // makes its Budget follow it (Budget::follow), so the work stops at its
   // next check and frees the worker. Null for handlers run inline.
   std::shared_ptr<std::atomic<bool>> cancel;
+  // True when the handler runs on an I/O thread (a cheap request) while a
+  // worker pool exists: a handler that finds it cannot answer without
+  // blocking (a file not in its cache) answers HttpResponse::needs_worker
+  // instead, and is run again, with this false, on the pool.
+  bool may_defer = false;
 
   // Set by the Admission (the Guard), read by handlers, logs and metrics:
   std::string client;  // the client's address ("ip"; behind a trusted proxy, the forwarded one)
@@ -125,6 +132,9 @@ struct HttpResponse {
   std::function<bool(std::string& out)> more;
   // With `more`: the whole body's expected size (a guess), for limits.
   std::size_t size_hint = 0;
+  // Never sent: the handler, called with HttpRequest::may_defer, declines
+  // to answer on the I/O thread; the transport runs it again on a worker.
+  bool needs_worker = false;
   // For logs and metrics only (never sent): an error answer's error_type,
   // e.g. "Unauthorized", "QueueFull", "PermissionError".
   std::string error_type;
@@ -135,7 +145,9 @@ using Handler = std::function<HttpResponse(const HttpRequest&)>;
 // What the Admission decided about a complete request.
 struct Admitted {
   std::optional<HttpResponse> refusal;  // set: send this; the handler never runs
-  bool cheap = false;                   // answer on the I/O thread (no pool hop)
+  // Answer on the I/O thread (no pool hop); the handler may still send it
+  // to the pool (HttpRequest::may_defer).
+  bool cheap = false;
 };
 // Runs on an I/O thread for every complete request; may fill the request's
 // client, caller and answer_headers. Must not block.
