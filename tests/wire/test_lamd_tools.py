@@ -298,3 +298,22 @@ def test_toml_front_matter_is_read():
     assert title["stdout"] == 'A "TOML" talk \u00e9\n' and title["rc"] == 0
     broken = next(c for c in toml if c["name"] == "flags/_demo/toml-broken/prefix")
     assert "TomlDecodeError" in broken["stderr"] and broken["rc"] != 0
+
+
+def test_toml_array_left_open_is_an_error():
+    """python's toml package reads `a = [1` at the end of a header as `[]`
+    (it accepts what TOML forbids); ours names the error as the package does
+    for other unbalanced arrays, and the field is empty (README's
+    differences: toml-unterminated-array)."""
+    work = tempfile.mkdtemp(prefix="lyn-toml-")
+    try:
+        with open(os.path.join(work, "talk.md"), "w") as f:
+            f.write('+++\ntitle = "x"\na = [1\n+++\nbody\n')
+        tool = os.path.join(work, "mdfield")
+        os.symlink(BINARY, tool)
+        r = subprocess.run([tool, "title", "talk.md"], cwd=work, capture_output=True, text=True,
+                           env=child_env(work), timeout=60)
+        assert r.stdout == "\n", r
+        assert "Unbalanced brackets in array" in r.stderr, r
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
