@@ -30,7 +30,9 @@ if [ "$port" = 0 ]; then
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 fi
 export HOME="$work/home" TMPDIR="$work/tmp"
-(cd "$work/tmp" && exec "$bin" serve --port "$port" --root "$work/tmp" --quiet) &
+# lamd's shell client (curl) sends no token: --auth none, the documented
+# opt-out for lynguine's and lamd's own clients.
+(cd "$work/tmp" && exec "$bin" serve --port "$port" --root "$work/tmp" --auth none --quiet) &
 server_pid=$!
 for _ in $(seq 1 200); do
   curl -s -f "http://127.0.0.1:$port/api/health" > /dev/null 2>&1 && break
