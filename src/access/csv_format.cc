@@ -63,13 +63,36 @@ Result<CsvOptions> csv_options_from_details(const Map& details) {
       const Value* t = e.get("type");
       if (!f || !t || !t->is_string())
         return Error::value("Each \"dtypes\" entry needs \"field\" and \"type\"");
-      o.dtypes.emplace_back(py_str(*f), t->as_string());
+      o.dtypes.emplace_back(*f, t->as_string());
     }
   }
   return o;
 }
 
 namespace {
+
+// Python's == between two dict keys as JSON and CSV give them: strings
+// equal strings; ints, floats and bools compare as numbers (0 == 0.0 ==
+// False); None equals None.
+bool py_key_equal(const Value& a, const Value& b) {
+  if (a.is_string() || b.is_string())
+    return a.is_string() && b.is_string() && a.as_string() == b.as_string();
+  auto number = [](const Value& v, double& out) {
+    if (v.is_int())
+      out = static_cast<double>(v.as_int());
+    else if (v.is_float())
+      out = v.as_float();
+    else if (v.is_bool())
+      out = v.as_bool() ? 1 : 0;
+    else
+      return false;
+    return true;
+  };
+  if (a.is_int() && b.is_int()) return a.as_int() == b.as_int();
+  double x, y;
+  if (number(a, x) && number(b, y)) return x == y;
+  return a.is_null() && b.is_null();
+}
 
 // How many rows the text can hold at most: its line count.
 size_t max_rows_in(std::string_view text) {
@@ -91,7 +114,10 @@ Error unicode_error(std::string_view text, size_t bad, std::string_view shown) {
 struct CsvLayout {
   std::vector<std::string> header_names;
   bool have_names = false;
-  bool implicit_index = false;  // data rows one field longer than the header
+  std::vector<bool> unnamed;  // header fields that were empty ("Unnamed: N")
+  // Leading fields of the data rows beyond the header's: pandas reads them
+  // as the index (a MultiIndex when several), decided by the first data row.
+  size_t leading = 0;
   size_t ncols = 0;
 };
 
@@ -100,10 +126,8 @@ struct CsvLayout {
 void feed_row(const std::vector<std::string_view>& row, const CsvLayout& layout,
               std::vector<CsvColumnBuilder>& builders) {
   size_t k = 0, b = 0;
-  if (layout.implicit_index) {
-    builders[b++].add(row.empty() ? std::string_view() : row[0]);
-    k = 1;
-  }
+  for (; b < layout.leading; ++b, ++k)
+    builders[b].add(k < row.size() ? row[k] : std::string_view());
   for (; k < row.size(); ++k) builders[b++].add(row[k]);
   for (; b < builders.size(); ++b) builders[b].add({});
 }
@@ -154,9 +178,11 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
     if (opts.header && record_no == *opts.header) {
       ++record_no;
       layout.header_names.reserve(row.size());
-      for (size_t k = 0; k < row.size(); ++k)
+      for (size_t k = 0; k < row.size(); ++k) {
+        layout.unnamed.push_back(row[k].empty());
         layout.header_names.push_back(row[k].empty() ? "Unnamed: " + std::to_string(k)
                                                      : std::string(row[k]));
+      }
       layout.ncols = row.size();
       layout.have_names = true;
       continue;
@@ -167,10 +193,10 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
       layout.have_names = true;
     }
     if (builders.empty()) {
-      layout.implicit_index = opts.header && row.size() == layout.ncols + 1;
-      builders.assign(layout.ncols + (layout.implicit_index ? 1 : 0), CsvColumnBuilder(est_rows));
+      layout.leading = opts.header && row.size() > layout.ncols ? row.size() - layout.ncols : 0;
+      builders.assign(layout.ncols + layout.leading, CsvColumnBuilder(est_rows));
     }
-    size_t expected = layout.ncols + (layout.implicit_index ? 1 : 0);
+    size_t expected = layout.ncols + layout.leading;
     if (row.size() > expected)
       return csv_parser_error("Error tokenizing data. C error: Expected " +
                               std::to_string(expected) + " fields in line " +
@@ -188,21 +214,33 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
   }
   if (builders.empty()) builders.assign(layout.ncols, CsvColumnBuilder(0));
 
-  const size_t offset = layout.implicit_index ? 1 : 0;
+  const size_t offset = layout.leading;
   std::vector<Value> names;
+  // A mangled duplicate takes its original name's dtype when it has none
+  // of its own (pandas 1.5 copies the dtype entry as it mangles).
+  std::vector<Value> originals;
   names.reserve(layout.ncols);
   if (opts.header) {
-    dedupe_csv_names(layout.header_names);
+    for (const auto& h : layout.header_names) originals.emplace_back(h);
+    dedupe_csv_names(layout.header_names, layout.unnamed);
     for (auto& h : layout.header_names) names.emplace_back(std::move(h));
   } else {
     for (size_t k = 0; k < layout.ncols; ++k) names.emplace_back(static_cast<int64_t>(k));
   }
-  // lynguine's `dtypes`: the forced type of each column, if any.
+  // lynguine's `dtypes`: the forced type of each column, if any (the last
+  // entry for a key wins, as in the dict lynguine builds).
+  auto dtype_of = [&](const Value& key) -> const std::string* {
+    const std::string* found = nullptr;
+    for (const auto& [field, type] : opts.dtypes)
+      if (py_key_equal(field, key)) found = &type;
+    return found;
+  };
   std::vector<const std::string*> forced(layout.ncols, nullptr);
   for (size_t k = 0; k < layout.ncols; ++k) {
-    std::string key = py_str(names[k]);
-    for (const auto& [field, type] : opts.dtypes)
-      if (field == key) forced[k] = &type;
+    forced[k] = dtype_of(names[k]);
+    if (!forced[k] && !originals.empty() && !py_key_equal(originals[k], names[k]))
+      forced[k] = dtype_of(originals[k]);
+    if (!forced[k]) forced[k] = dtype_of(Value(static_cast<int64_t>(offset + k)));
     if (forced[k]) builders[offset + k].defer();
   }
 
@@ -233,9 +271,23 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
     LYN_TRY_ASSIGN(col, build(offset + k, std::move(names[k])));
     frame.columns.push_back(std::move(col));
   }
-  if (layout.implicit_index) {
+  if (layout.leading == 1) {
     LYN_TRY_ASSIGN(idx, build(0, Value()));
     frame.index = std::move(idx);
+  } else if (layout.leading > 1) {
+    // A MultiIndex: its labels are tuples of the levels' values.
+    std::vector<std::vector<Value>> levels;
+    for (size_t b = 0; b < layout.leading; ++b) {
+      LYN_TRY_ASSIGN(level, build(b, Value()));
+      levels.push_back(level.values());
+    }
+    std::vector<Value> labels(data_rows);
+    for (size_t r = 0; r < data_rows; ++r) {
+      Tuple t;
+      for (const auto& level : levels) t.items.push_back(level[r]);
+      labels[r] = Value(std::move(t));
+    }
+    frame.index = Column(Value(), "object", std::move(labels));
   }
   return frame;
 }
@@ -311,7 +363,7 @@ Result<Frame> read_csv(const Map& details, const IoContext& ctx) {
     tag.set("quotechar", Value(std::string(1, opts.quotechar)));
     List dt;
     for (const auto& [field, type] : opts.dtypes)
-      dt.emplace_back(Map{{"field", Value(field)}, {"type", Value(type)}});
+      dt.emplace_back(Map{{"field", field}, {"type", Value(type)}});
     tag.set("dtypes", Value(std::move(dt)));
     auto cached = ctx.cache->get<Frame>(path, "csv:" + to_json(Value(std::move(tag))),
                                         std::function<Result<Frame>()>(load));

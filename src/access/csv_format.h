@@ -36,9 +36,13 @@ struct CsvOptions {
   // Row (counting non-blank lines from 0) holding the column names;
   // nullopt (`header: null`) means none: columns are the ints 0..n-1.
   std::optional<int64_t> header = 0;
-  // lynguine `dtypes` entries: field name -> lynguine type function name
-  // (str_type, int_type, float_type, bool_type).
-  std::vector<std::pair<std::string, std::string>> dtypes;
+  // lynguine `dtypes` entries: field -> lynguine type function name
+  // (str_type, int_type, float_type, bool_type). The field is a key of
+  // pandas' dtype dict: it names a column by Python equality (the string
+  // "0" never names the int column 0 of a `header: null` file), and an int
+  // also names the column at that position, as pandas' C parser looks up
+  // `dtype[name]`, then `dtype[i]`.
+  std::vector<std::pair<Value, std::string>> dtypes;
 };
 
 // Reads `header`, `delimiter`, `quotechar` and `dtypes` from a description.

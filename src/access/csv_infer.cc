@@ -162,16 +162,28 @@ int parse_bool(std::string_view v) {
   return -1;
 }
 
-// All digits (with an optional sign) but too large for int64.
-bool fits_uint64(std::string_view v, uint64_t& out) {
+// pandas' str_to_uint64 as _try_uint64 applies it: surrounding spaces, an
+// optional '+', digits. A leading '-' is no error there: it only records
+// that a signed value was seen (whatever follows it).
+enum class UintParse { kOk, kSigned, kOverflow, kInvalid };
+UintParse parse_uint(std::string_view v, uint64_t& out) {
   v = trim_space(v);
+  if (!v.empty() && v[0] == '-') return UintParse::kSigned;
   if (!v.empty() && v[0] == '+') v.remove_prefix(1);
+  if (v.empty() || v[0] < '0' || v[0] > '9') return UintParse::kInvalid;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  return ec == std::errc() && p == v.data() + v.size();
+  if (ec == std::errc::result_out_of_range) {
+    // Overflow is reported only when every byte is a digit.
+    while (p < v.data() + v.size() && *p >= '0' && *p <= '9') ++p;
+    return p == v.data() + v.size() ? UintParse::kOverflow : UintParse::kInvalid;
+  }
+  if (ec != std::errc() || p != v.data() + v.size()) return UintParse::kInvalid;
+  return UintParse::kOk;
 }
 
-// Object text cells, missing markers as NaN.
-Column infer_text(Value name, const std::vector<std::string_view>& vals) {
+// Object text cells, missing markers as NaN (or, without `na_filter`,
+// every field as it is, as pandas keeps a column it gave up converting).
+Column infer_text(Value name, const std::vector<std::string_view>& vals, bool na_filter = true) {
   StringCells text;
   Validity valid;
   text.offsets.reserve(vals.size() + 1);
@@ -179,7 +191,7 @@ Column infer_text(Value name, const std::vector<std::string_view>& vals) {
   for (auto v : vals) bytes += v.size();
   text.bytes.reserve(bytes);
   for (size_t i = 0; i < vals.size(); ++i) {
-    bool missing = na(vals[i]);
+    bool missing = na_filter && na(vals[i]);
     if (!missing) text.bytes.append(vals[i]);
     text.offsets.push_back(static_cast<uint32_t>(text.bytes.size()));
     valid.push_back(i, !missing);
@@ -427,22 +439,85 @@ Column infer_csv_column(Value name, const std::vector<std::string_view>& fields)
   CsvColumnBuilder b(fields.size());
   for (auto f : fields) b.add(f);
   if (!b.deferred()) return b.finish(std::move(name));
-  // Integers beyond int64: pandas tries uint64 (no gaps allowed), else the
-  // column is text, as is one that turned to text after numbers.
-  std::vector<Value> big;
-  big.reserve(fields.size());
+  // pandas 1.5's TextReader._convert_tokens, converter by converter. int64
+  // reads the fields in order and stops at the first that is no int: an
+  // integer beyond int64 before that sends the column to uint64.
+  bool overflow = false;
   for (auto f : fields) {
-    uint64_t u = 0;
-    if (na(f) || !fits_uint64(f, u)) {
-      big.clear();
-      break;
-    }
-    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-      big.emplace_back(static_cast<int64_t>(u));
-    else
-      big.emplace_back(BigInt{std::to_string(u)});
+    int64_t x;
+    if (na(f)) continue;
+    IntParse ip = parse_int(f, x);
+    if (ip == IntParse::kOk) continue;
+    overflow = ip == IntParse::kOverflow;
+    break;
   }
-  if (!big.empty()) return Column(std::move(name), "uint64", std::move(big));
+  if (overflow) {
+    // _try_uint64: stops at the first field that is no unsigned int (then
+    // the converters go on) or beyond uint64 (OverflowError: text). Values
+    // beyond int64 beside a sign or a missing value cannot be stored
+    // (ValueError): the column is text with no missing values at all.
+    bool seen_sint = false, seen_uint = false, seen_null = false, invalid = false;
+    std::vector<Value> cells;
+    cells.reserve(fields.size());
+    for (auto f : fields) {
+      if (na(f)) {
+        seen_null = true;
+        cells.emplace_back(int64_t{0});
+        continue;
+      }
+      uint64_t u = 0;
+      UintParse up = parse_uint(f, u);
+      if (up == UintParse::kInvalid) {
+        invalid = true;
+        break;
+      }
+      if (up == UintParse::kOverflow) return infer_text(std::move(name), fields);
+      if (up == UintParse::kSigned) {
+        seen_sint = true;
+        cells.emplace_back(int64_t{0});
+        continue;
+      }
+      if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        seen_uint = true;
+        cells.emplace_back(BigInt{std::to_string(u)});
+      } else {
+        cells.emplace_back(static_cast<int64_t>(u));
+      }
+    }
+    if (!invalid) {
+      if (seen_uint && (seen_sint || seen_null)) return infer_text(std::move(name), fields, false);
+      if (seen_sint) return infer_text(std::move(name), fields);
+      return Column(std::move(name), "uint64", std::move(cells));
+    }
+  }
+  // Then bool (with gaps: object), then float64, then text.
+  bool bools = true, floats = true;
+  for (auto f : fields) {
+    if (na(f)) continue;
+    double d;
+    bools = bools && parse_bool(f) >= 0;
+    floats = floats && parse_float(f, d);
+    if (!bools && !floats) break;
+  }
+  if (bools) {
+    std::vector<Value> cells;
+    bool gaps = false;
+    for (auto f : fields) {
+      gaps = gaps || na(f);
+      cells.push_back(na(f) ? Value::nan() : Value(parse_bool(f) == 1));
+    }
+    return Column(std::move(name), gaps ? "object" : "bool", std::move(cells));
+  }
+  if (floats) {
+    std::vector<double> cells;
+    cells.reserve(fields.size());
+    for (auto f : fields) {
+      double d = kNaN;
+      if (!na(f)) parse_float(f, d);
+      cells.push_back(d);
+    }
+    return Column::of_floats(std::move(name), "float64", std::move(cells), {}, Missing::kNaN);
+  }
   return infer_text(std::move(name), fields);
 }
 
@@ -515,7 +590,7 @@ Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>
   return Error::key(py_string_repr(type), 400);
 }
 
-void dedupe_csv_names(std::vector<std::string>& names) {
+void dedupe_csv_names(std::vector<std::string>& names, const std::vector<bool>& unnamed) {
   std::unordered_map<std::string, int> counts;
   // How often each name occurs in the header as it is being rewritten.
   std::unordered_map<std::string, int> present;
@@ -524,7 +599,14 @@ void dedupe_csv_names(std::vector<std::string>& names) {
     auto it = present.find(s);
     return it != present.end() && it->second > 0;
   };
-  for (auto& name : names) {
+  // Named columns keep their names: the "Unnamed: N" ones are mangled last.
+  std::vector<size_t> order;
+  order.reserve(names.size());
+  for (int pass = 0; pass < 2; ++pass)
+    for (size_t i = 0; i < names.size(); ++i)
+      if ((i < unnamed.size() && unnamed[i]) == (pass == 1)) order.push_back(i);
+  for (size_t i : order) {
+    std::string& name = names[i];
     std::string col = name;
     int cur = counts.count(col) ? counts[col] : 0;
     if (cur > 0) {

@@ -76,7 +76,9 @@ Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>
 
 // pandas' mangle_dupe_cols as its C parser applies it to a header: a
 // repeat becomes name.N, skipping any N already present in the header.
-void dedupe_csv_names(std::vector<std::string>& names);
+// The names flagged in `unnamed` (empty header fields, already named
+// "Unnamed: N") are mangled after all the others, so a given name is kept.
+void dedupe_csv_names(std::vector<std::string>& names, const std::vector<bool>& unnamed = {});
 
 }  // namespace lyn::access
 

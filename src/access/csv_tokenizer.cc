@@ -30,7 +30,6 @@ CsvTokenizer::CsvTokenizer(std::string_view text, char delimiter, char quotechar
     : text_(text),
       delim_(delimiter),
       quote_(quotechar),
-      ws_delim_(delimiter == ' ' || delimiter == '\t'),
       delim_mask_(kOnes * static_cast<unsigned char>(delimiter)) {
   special_[static_cast<unsigned char>(delimiter)] = true;
   special_[static_cast<unsigned char>('\n')] = true;
@@ -87,9 +86,11 @@ Result<bool> CsvTokenizer::next(std::vector<std::string_view>& row) {
       if (i < n && s[i] == '\n') ++i;
       continue;
     }
-    if ((c0 == ' ' || c0 == '\t') && !ws_delim_) {
+    // pandas' WHITESPACE_LINE state: a line of spaces and tabs other than
+    // the delimiter is blank (with a tab delimiter, " " is; "\t" is not).
+    if ((c0 == ' ' || c0 == '\t') && c0 != delim) {
       size_t j = i;
-      while (j < n && (s[j] == ' ' || s[j] == '\t')) ++j;
+      while (j < n && (s[j] == ' ' || s[j] == '\t') && s[j] != delim) ++j;
       if (j == n || s[j] == '\n' || s[j] == '\r') {
         i = j;
         continue;

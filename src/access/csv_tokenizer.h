@@ -1,7 +1,8 @@
 // CsvTokenizer: splits CSV text into rows of fields as pandas' C tokenizer
 // does: RFC 4180 quoting (delimiters, newlines and doubled quotes inside
 // quoted fields; text after a closing quote joins the field), CRLF, CR or
-// LF line ends, blank lines (and lines of only spaces or tabs) skipped.
+// LF line ends, blank lines (and lines of only spaces or tabs other than
+// the delimiter) skipped.
 //
 // Fields are string_views into the text, or into the tokenizer's own
 // buffer for quoted fields it had to unescape; both stay valid for the
@@ -41,7 +42,6 @@ class CsvTokenizer {
 
   std::string_view text_;
   char delim_, quote_;
-  bool ws_delim_;
   bool special_[256] = {};
   uint64_t delim_mask_;
   size_t pos_ = 0, row_pos_ = 0, rows_ = 0;

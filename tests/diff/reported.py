@@ -9,14 +9,10 @@ that the tester counts them apart and goes on finding new ones.
   with datetimes.
 - Liquid corner cases recorded as pending (diff/liquid*): markdownify of a
   raw HTML block with text after its closing tag.
-- CSV inference (helper "columns" is rewriting the CSV reader): integers
-  beyond int64, empty, duplicate or "Unnamed" header names, rows of
-  different lengths, files of only whitespace, int column names (header:
-  null) meeting string names.
+- CSV: int column names (header: null) meeting string names in the
+  columns, select_columns, add_columns or index options.
 
 reported(case, reason) -> a short reason, or None."""
-import csv
-import io
 import re
 
 try:
@@ -54,33 +50,14 @@ def _yaml_reason(text):
 
 
 def _csv_reason(text, case):
-    if not text.strip():
-        return "a CSV file of whitespace only"
-    if re.search(r"(^|\n)[ \t]+(\r?\n|$)", text):
-        return "CSV lines of whitespace only"
-    if re.search(r"(^|[^\d.])[+-]?\d{19,}($|[^\d.])", text):
-        return "CSV integers beyond int64"
+    """pandas' read_csv corners not matched yet. Integers beyond int64,
+    empty, duplicate or "Unnamed" header names (and their dtypes), rows
+    of different lengths, lines or files of whitespace only and dtypes
+    keyed by strings with header: null all match now, so the tester
+    reports them."""
     body = case["requests"][-1].get("body") or {}
     ds = body.get("data_source") or {}
-    delim = ds.get("delimiter", ",")
-    quote = ds.get("quotechar", '"')
-    if len(delim) != 1 or len(quote) != 1:
-        return None
-    try:
-        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim,
-                               quotechar=quote))
-    except csv.Error:
-        return "CSV the csv module rejects"
-    rows = [r for r in rows if r]
-    if not rows:
-        return None
-    if len({len(r) for r in rows}) > 1:
-        return "CSV rows of different lengths"
-    if "header" not in ds or ds.get("header") == 0:
-        head = rows[0]
-        if any(h == "" or h.startswith("Unnamed") for h in head) or len(set(head)) < len(head):
-            return "empty, duplicate or Unnamed CSV header names"
-    if ds.get("header", 0) is None and any(k in ds for k in ("add_columns", "columns", "dtypes",
+    if ds.get("header", 0) is None and any(k in ds for k in ("add_columns", "columns",
                                                               "select_columns", "index")):
         return "int CSV column names (header: null) meeting string names"
     return None
