@@ -238,7 +238,10 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
   std::vector<const std::string*> forced(layout.ncols, nullptr);
   for (size_t k = 0; k < layout.ncols; ++k) {
     forced[k] = dtype_of(names[k]);
-    if (!forced[k] && !originals.empty() && !py_key_equal(originals[k], names[k]))
+    // (Only when there are rows: pandas builds a frame of no rows from the
+    // dtypes as given.)
+    if (!forced[k] && data_rows > 0 && !originals.empty() &&
+        !py_key_equal(originals[k], names[k]))
       forced[k] = dtype_of(originals[k]);
     if (!forced[k]) forced[k] = dtype_of(Value(static_cast<int64_t>(offset + k)));
     if (forced[k]) builders[offset + k].defer();

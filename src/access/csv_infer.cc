@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <unordered_map>
 
 #include "core/case.h"
@@ -534,16 +535,35 @@ Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>
   auto done = [&c]() -> Result<Column> {
     return Column(std::move(c.name), std::move(c.dtype), std::move(c.values));
   };
+  // pandas converts the text with to_numeric first: an integer outside
+  // int64..uint64 is its ValueError, one beyond int64 makes a uint64 array.
+  size_t position = 0;
+  bool seen_uint = false;
+  auto out_of_range = [&](std::string_view v) -> std::optional<Error> {
+    int64_t i;
+    if (parse_int(v, i) != IntParse::kOverflow) return std::nullopt;
+    uint64_t u;
+    if (parse_uint(v, u) == UintParse::kOk) {
+      seen_uint = true;
+      return std::nullopt;
+    }
+    return Error::value("Integer out of range. at position " + std::to_string(position));
+  };
   if (type == "int_type") {
     c.dtype = "Int32";
     for (auto v : vals) {
       if (na(v)) {
         c.values.emplace_back();
+        ++position;
         continue;
       }
+      if (auto e = out_of_range(v)) return *e;
+      ++position;
       int64_t i = 0;
       double d = 0;
-      if (parse_int(v, i) == IntParse::kOk) {
+      if (seen_uint) {
+        return Error{"TypeError", "cannot safely cast non-equivalent uint64 to int32", 400};
+      } else if (parse_int(v, i) == IntParse::kOk) {
       } else if (parse_float(v, d) && std::isfinite(d) && d == std::floor(d) &&
                  std::fabs(d) < 1e18) {
         i = static_cast<int64_t>(d);
@@ -562,6 +582,8 @@ Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>
     c.dtype = "Float64";
     for (auto v : vals) {
       double d = 0;
+      if (auto e = out_of_range(v)) return *e;
+      ++position;
       if (na(v)) {
         c.values.emplace_back();
       } else if (parse_float(v, d)) {

@@ -1,7 +1,10 @@
 #include "core/frame.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
+#include <cstdlib>
+
+#include "core/datetimelike.h"
 
 namespace lyn {
 
@@ -42,55 +45,42 @@ bool Frame::drop(std::string_view key) {
 
 namespace {
 
-// The strings pandas' datetime inference reads as NaT: a column of datetimes
-// with '' or 'nan' beside them is still a datetime column.
-bool nat_string(const Value& v) {
-  if (!v.is_string()) return false;
-  const std::string& s = v.as_string();
-  return s.empty() || s == "NaT" || s == "nat" || s == "NAT" || s == "nan" || s == "NaN" ||
-         s == "NAN";
-}
-
-// pandas stores a column of datetimes (gaps allowed) as datetime64[ns],
-// or datetime64[ns, tz] when every one has the same UTC offset; naive and
-// aware mixed, or several offsets, stay object. Empty when not all are
-// datetimes.
-std::string datetime_dtype(const std::vector<Value>& values) {
-  const DateTime* first = nullptr;
-  for (const auto& v : values) {
-    if (v.is_null() || v.is_nan() || nat_string(v)) continue;
-    if (!v.is_datetime()) return "";
-    const DateTime& d = v.as_datetime();
-    if (!first) first = &d;
-    if (d.has_tz != first->has_tz || (d.has_tz && d.tz_offset_seconds != first->tz_offset_seconds))
-      return "object";
-  }
-  if (!first) return "";
-  if (!first->has_tz) return "datetime64[ns]";
-  int off = first->tz_offset_seconds;
-  if (off == 0) return "datetime64[ns, UTC]";
-  int a = off < 0 ? -off : off;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "datetime64[ns, UTC%c%02d:%02d]", off < 0 ? '-' : '+', a / 3600,
-                a % 3600 / 60);
-  return buf;
+// Whether a Python int held as a BigInt lies in 0..2^64-1 (pandas' uint64).
+bool fits_uint64(const BigInt& b) {
+  uint64_t u;
+  const std::string& d = b.digits;
+  auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), u);
+  return ec == std::errc() && p == d.data() + d.size();
 }
 
 }  // namespace
 
 std::string infer_dtype(std::vector<Value>& values) {
-  if (std::string dt = datetime_dtype(values); !dt.empty()) {
-    if (dt != "object")
-      for (auto& v : values)
-        if (v.is_null() || nat_string(v)) v = Value::nan();  // NaT
-    return dt;
-  }
+  if (std::string dt = infer_datetimelike(values); !dt.empty()) return dt;
   bool any_int = false, any_float = false, any_bool = false, any_other = false;
-  bool any_missing = false;
+  bool any_missing = false, any_big = false;
+  // pandas' maybe_convert_objects checks each int's range (and ints beyond
+  // int64 beside negative ones) only until it meets the first None: such
+  // ints before any None leave the column object, after one they are floats.
+  bool seen_none = false, seen_uint = false, seen_sint = false, out_of_range = false;
   for (const auto& v : values) {
     switch (v.kind()) {
       case Value::Kind::kInt:
         any_int = true;
+        if (!seen_none && v.as_int() < 0) {
+          seen_sint = true;
+          out_of_range = out_of_range || seen_uint;
+        }
+        break;
+      case Value::Kind::kBigInt:
+        any_int = any_big = true;
+        if (!seen_none) {
+          if (!fits_uint64(v.as_bigint()))
+            out_of_range = true;
+          else
+            seen_uint = true;
+          out_of_range = out_of_range || seen_sint;
+        }
         break;
       case Value::Kind::kFloat:
         if (v.is_nan())
@@ -99,7 +89,7 @@ std::string infer_dtype(std::vector<Value>& values) {
           any_float = true;
         break;
       case Value::Kind::kNull:
-        any_missing = true;
+        any_missing = seen_none = true;
         break;
       case Value::Kind::kBool:
         any_bool = true;
@@ -113,11 +103,14 @@ std::string infer_dtype(std::vector<Value>& values) {
   if (any_bool) {
     return any_missing ? "object" : "bool";
   }
-  if (any_int && !any_float && !any_missing) return "int64";
+  if (out_of_range) return "object";
+  if (any_int && !any_float && !any_missing) return any_big ? "uint64" : "int64";
   if (any_int || any_float) {
     for (auto& v : values) {
       if (v.is_int())
         v = Value(static_cast<double>(v.as_int()));
+      else if (v.kind() == Value::Kind::kBigInt)
+        v = Value(std::strtod(v.as_bigint().digits.c_str(), nullptr));
       else if (v.is_null())
         v = Value::nan();
     }

@@ -5,8 +5,6 @@ that the tester counts them apart and goes on finding new ones.
 - YAML typing (helper "yaml" is replacing the YAML layer): a header or file
   that PyYAML rejects, keys that PyYAML types as numbers, bools or null,
   dates PyYAML cannot construct, folded block scalars with keep chomping.
-- Frames from records (helper "columns"): ints beyond int64, dates mixed
-  with datetimes.
 - Liquid corner cases recorded as pending (diff/liquid*): markdownify of a
   raw HTML block with text after its closing tag.
 - CSV: int column names (header: null) meeting string names in the
@@ -69,25 +67,7 @@ def _liquid_reason(template):
     return None
 
 
-def _frame_reason(files):
-    """pandas' inference when records become a frame (json_normalize,
-    DataFrame of records): ints beyond int64 and dates mixed with
-    datetimes (helper "columns" owns the frame inference)."""
-    text = "\n".join(t for rel, t in files.items() if not rel.endswith(".csv"))
-    if re.search(r"(^|[^\d.])[+-]?\d{19,}($|[^\d.])", text):
-        return "columns: ints beyond int64 in records"
-    dates = re.search(r"\b\d{4}-\d{1,2}-\d{1,2}\b(?![ tT]\d)", text)
-    times = re.search(r"\b\d{4}-\d{1,2}-\d{1,2}([ tT]|\s+)\d{1,2}:\d{2}", text)
-    if dates and times:
-        return "columns: dates mixed with datetimes in a column"
-    return None
-
-
 def reported(case, reason=""):
-    if case.get("kind") in ("yaml", "directory", "interface") and "/data/" in reason:
-        r = _frame_reason(case.get("files", {}))
-        if r:
-            return r
     for req in case.get("requests", []):
         if req.get("op") == "liquid":
             r = _liquid_reason(req.get("template", ""))
