@@ -7,8 +7,6 @@ that the tester counts them apart and goes on finding new ones.
   dates PyYAML cannot construct, folded block scalars with keep chomping.
 - Liquid corner cases recorded as pending (diff/liquid*): markdownify of a
   raw HTML block with text after its closing tag.
-- CSV: int column names (header: null) meeting string names in the
-  columns, select_columns, add_columns or index options.
 
 reported(case, reason) -> a short reason, or None."""
 import re
@@ -47,20 +45,6 @@ def _yaml_reason(text):
     return None
 
 
-def _csv_reason(text, case):
-    """pandas' read_csv corners not matched yet. Integers beyond int64,
-    empty, duplicate or "Unnamed" header names (and their dtypes), rows
-    of different lengths, lines or files of whitespace only and dtypes
-    keyed by strings with header: null all match now, so the tester
-    reports them."""
-    body = case["requests"][-1].get("body") or {}
-    ds = body.get("data_source") or {}
-    if ds.get("header", 0) is None and any(k in ds for k in ("add_columns", "columns",
-                                                              "select_columns", "index")):
-        return "int CSV column names (header: null) meeting string names"
-    return None
-
-
 def _liquid_reason(template):
     if re.search(r"<(div|p|table|pre|blockquote|ul|ol)\b", template) and "markdownify" in template:
         return "liquid: markdownify of a raw HTML block followed by text"
@@ -84,8 +68,4 @@ def reported(case, reason=""):
                 r = _yaml_reason(fm)
                 if r:
                     return "yaml: " + r
-        elif rel.endswith(".csv") and case.get("kind") == "csv":
-            r = _csv_reason(text, case)
-            if r:
-                return "columns: " + r
     return None
