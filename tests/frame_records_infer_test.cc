@@ -52,6 +52,28 @@ TEST(FrameRecordsInfer, DatesAndIsoTextBesideDatetimesBecomeDatetimes) {
   EXPECT_TRUE(tz[2].is_nan());
 }
 
+TEST(FrameRecordsInfer, TextWithAnOffsetSetsTheColumnsOffset) {
+  DateTime noon{2001, 1, 1, 12, 0, 0, 0, false, 0};
+  std::vector<Value> two{Value("2024-01-01T00:00:00+02:00"), Value(noon)};
+  EXPECT_EQ(infer_dtype(two), "datetime64[ns, pytz.FixedOffset(120)]");
+  EXPECT_EQ(two[1], Value(DateTime{2001, 1, 1, 14, 0, 0, 0, true, 7200}));
+  std::vector<Value> z{Value("2024-01-01T00:00:00Z"), Value(noon)};
+  EXPECT_EQ(infer_dtype(z), "datetime64[ns, UTC]");
+  EXPECT_EQ(dtype_of({Value("2024-01-01T00:00:00+02:00"), Value("2024-01-01"), Value(noon)}),
+            "object");
+  EXPECT_EQ(dtype_of({Value("2024-01-01T00:00:00+02:00"), Value("2024-01-01T00:00:00+03:00"),
+                      Value(noon)}),
+            "object");
+}
+
+TEST(FrameRecordsInfer, AThirdStringBeforeAnyDatetimeLeavesObject) {
+  DateTime noon{2001, 1, 1, 12, 0, 0, 0, false, 0};
+  EXPECT_EQ(dtype_of({Value("2024-01-01"), Value("2024-01-02"), Value("nan"), Value(noon)}),
+            "object");
+  EXPECT_EQ(dtype_of({Value("2024-01-01"), Value("2024-01-02"), Value(noon), Value("nan")}),
+            "datetime64[ns]");
+}
+
 TEST(FrameRecordsInfer, WhatIsNotDatetimeLikeStaysObject) {
   DateTime noon{2001, 1, 1, 12, 0, 0, 0, false, 0};
   EXPECT_EQ(dtype_of({Value("x"), Value(noon)}), "object");

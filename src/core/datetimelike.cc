@@ -27,10 +27,10 @@ std::optional<int> digits(std::string_view s, size_t& i, size_t min, size_t max)
   return n;
 }
 
-// A naive ISO 8601 datetime as numpy's parser (pandas' string_to_dts)
-// reads it: YYYY, YYYY-M[M], YYYY-M[M]-D[D] or YYYYMMDD, then optionally
-// 'T' or ' ' and H[H][:MM[:SS[.fraction]]]. Text with a UTC offset or 'Z'
-// is not read here (pandas then gives an offset dtype we do not model).
+// An ISO 8601 datetime as numpy's parser (pandas' string_to_dts) reads it:
+// YYYY, YYYY-M[M], YYYY-M[M]-D[D] or YYYYMMDD, then optionally 'T' or ' '
+// and H[H][:MM[:SS[.fraction]]], then optionally 'Z' or a UTC offset
+// (+HH, +HH:MM, +HHMM).
 std::optional<DateTime> parse_iso(std::string_view s) {
   DateTime d;
   size_t i = 0;
@@ -87,15 +87,33 @@ std::optional<DateTime> parse_iso(std::string_view s) {
         }
       }
     }
+    if (i < s.size() && s[i] == 'Z') {
+      ++i;
+      d.has_tz = true;
+    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+      const int sign = s[i++] == '-' ? -1 : 1;
+      auto oh = digits(s, i, 2, 2);
+      if (!oh || *oh > 23) return std::nullopt;
+      int om = 0;
+      if (i < s.size() && s[i] == ':') ++i;
+      if (i < s.size()) {
+        auto m = digits(s, i, 2, 2);
+        if (!m || *m > 59) return std::nullopt;
+        om = *m;
+      }
+      d.has_tz = true;
+      d.tz_offset_seconds = sign * (*oh * 3600 + om * 60);
+    }
   }
   if (i != s.size()) return std::nullopt;
   return d;
 }
 
-// A naive wall-clock time read as UTC, shown `offset` seconds east of it.
+// The same instant shown `offset` seconds east of UTC (a naive time is
+// read as UTC).
 DateTime at_offset(DateTime d, int offset) {
   int64_t secs = days_from_civil(d.year, d.month, d.day) * 86400 + d.hour * 3600 + d.minute * 60 +
-                 d.second + offset;
+                 d.second + offset - (d.has_tz ? d.tz_offset_seconds : 0);
   int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
   int64_t rem = secs - days * 86400;
   Date c = civil_from_days(days);
@@ -125,34 +143,53 @@ std::string dtype_name(bool has_tz, int off) {
 std::string infer_datetimelike(std::vector<Value>& values) {
   const DateTime* first = nullptr;
   bool others = false;  // dates or text to convert
+  // Text with a UTC offset sets the column's offset (pandas names it
+  // pytz.FixedOffset(minutes)); it cannot meet text without one.
+  bool text_naive = false, text_offset = false, offsets_differ = false;
+  int text_off = 0;
+  // pandas looks at three strings at most: when the third comes before any
+  // datetime, the column is not datetime-like.
+  int strings = 0;
   for (const auto& v : values) {
+    if (v.is_string() && ++strings == 3 && !first) return "";
     if (v.is_null() || v.is_nan() || nat_string(v)) continue;
     if (v.is_date()) {
       others = true;
       continue;
     }
     if (v.is_string()) {
-      if (!parse_iso(v.as_string())) return "";
+      auto d = parse_iso(v.as_string());
+      if (!d) return "";
       others = true;
+      if (!d->has_tz) {
+        text_naive = true;
+      } else {
+        if (text_offset && d->tz_offset_seconds != text_off) return "";
+        text_offset = true;
+        text_off = d->tz_offset_seconds;
+      }
       continue;
     }
     if (!v.is_datetime()) return "";
     const DateTime& d = v.as_datetime();
     if (!first) first = &d;
-    if (d.has_tz != first->has_tz || (d.has_tz && d.tz_offset_seconds != first->tz_offset_seconds))
-      return others ? "" : "object";
+    if (d.has_tz != first->has_tz) return others ? "" : "object";
+    if (d.has_tz && d.tz_offset_seconds != first->tz_offset_seconds) offsets_differ = true;
   }
   if (!first) return "";
-  const bool has_tz = first->has_tz;
-  const int off = first->tz_offset_seconds;
+  if (text_offset && text_naive) return "";
+  if (offsets_differ) return others ? "" : "object";
+  const bool has_tz = text_offset || first->has_tz;
+  const int off = text_offset ? text_off : first->tz_offset_seconds;
   for (auto& v : values) {
     if (v.is_null() || v.is_nan() || nat_string(v)) {
       v = Value::nan();  // NaT
       continue;
     }
-    if (v.is_datetime()) continue;
     DateTime d;
-    if (v.is_date()) {
+    if (v.is_datetime()) {
+      d = v.as_datetime();
+    } else if (v.is_date()) {
       d.year = v.as_date().year;
       d.month = v.as_date().month;
       d.day = v.as_date().day;
@@ -161,6 +198,8 @@ std::string infer_datetimelike(std::vector<Value>& values) {
     }
     v = Value(has_tz ? at_offset(d, off) : d);
   }
+  if (text_offset && off != 0)
+    return "datetime64[ns, pytz.FixedOffset(" + std::to_string(off / 60) + ")]";
   return dtype_name(has_tz, off);
 }
 

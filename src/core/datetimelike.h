@@ -3,9 +3,13 @@
 // records and to a mapping of lists): a column holding datetimes, with
 // only gaps, dates and ISO 8601 text beside them, becomes datetime64[ns]
 // (or datetime64[ns, UTC+hh:mm] when the datetimes carry one UTC offset).
-// Dates become midnight, text is parsed, and beside offset-aware datetimes
-// both are read as UTC and shown at the column's offset; '', 'nan' and
-// 'NaT' are gaps (NaT).
+// Dates become midnight, text is parsed (numpy's ISO 8601 forms), and
+// beside offset-aware datetimes both are read as UTC and shown at the
+// column's offset; '', 'nan' and 'NaT' are gaps (NaT). Text with a UTC
+// offset sets the column's offset (dtype datetime64[ns, pytz.FixedOffset(
+// minutes)], or UTC for Z and +00:00); it cannot meet text without one.
+// As pandas looks at three strings at most, a third string before any
+// datetime leaves the column object.
 //
 // Thread safety: free functions on caller-owned data.
 #ifndef LYNGUINE_CORE_DATETIMELIKE_H_
