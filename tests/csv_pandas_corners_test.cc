@@ -49,7 +49,7 @@ TEST(CsvPandasCorners, BelowInt64IsTextWithGapsOrAFloatBesideFloats) {
   EXPECT_TRUE(first(f).at(2).is_nan());
   Frame g = parse_ok("a\n-9223372036854775809\n1.5\n");
   EXPECT_EQ(first(g).dtype, "float64");
-  EXPECT_EQ(first(g).at(0), Value(-9223372036854775809.0));
+  EXPECT_EQ(first(g).at(0), Value(-9.223372036854778e+18));  // pandas, not the nearest double
   Frame h = parse_ok("a\n9223372036854775808\n1.5\n");
   EXPECT_EQ(first(h).dtype, "float64");
 }
@@ -61,6 +61,20 @@ TEST(CsvPandasCorners, BeyondUint64IsTextWithGaps) {
   Frame g = parse_ok("a\n 9223372036854775808 \n+1\n");
   EXPECT_EQ(first(g).dtype, "uint64");
   EXPECT_EQ(first(g).at(1), Value(int64_t{1}));
+}
+
+TEST(CsvPandasCorners, FloatsAreReadAsPandasPreciseXstrtodReadsThem) {
+  // Seventeen digits at most, leading zeros included; one scaling step.
+  Frame f = parse_ok("a\n00000000000000000001.5\n0.2772040560865690702931375\n1e-400\n");
+  EXPECT_EQ(first(f).dtype, "float64");
+  EXPECT_EQ(first(f).at(0), Value(0.0));
+  EXPECT_EQ(first(f).at(1), Value(0.277204056086569));  // not ...906, the nearest double
+  EXPECT_EQ(first(f).at(2), Value(0.0));
+  Frame g = parse_ok("a\n1e309\n");
+  EXPECT_EQ(first(g).dtype, "object");
+  // An integer that overflows int64 before its '.' sends the column to text.
+  Frame h = parse_ok("a\n99999999999999999999.5\n");
+  EXPECT_EQ(first(h).dtype, "object");
 }
 
 TEST(CsvPandasCorners, UnnamedColumnsAreMangledAfterTheNamedOnes) {

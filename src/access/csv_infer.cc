@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <optional>
 #include <unordered_map>
 
 #include "core/case.h"
-#include "core/float_chars.h"
 #include "core/text.h"
 #include "core/value.h"
 
@@ -85,8 +85,10 @@ IntParse parse_int(std::string_view v, int64_t& out) {
     if (b == e || *b == '-') return IntParse::kNotInt;
   }
   auto [p, ec] = std::from_chars(b, e, out);
-  if (p != e) return IntParse::kNotInt;
+  // pandas finds the overflow in the digits, before it looks at what
+  // follows them: "99999999999999999999.5" overflows.
   if (ec == std::errc::result_out_of_range) return IntParse::kOverflow;
+  if (p != e) return IntParse::kNotInt;
   if (ec != std::errc()) return IntParse::kNotInt;
   return IntParse::kOk;
 }
@@ -113,6 +115,89 @@ bool parse_short_decimal(std::string_view v, double& out) {
   }
   if (digits == 0) return false;
   out = static_cast<double>(m) / kPow10[decimals];
+  return true;
+}
+
+bool ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+bool ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// pandas' precise_xstrtod, the C parser's default float converter, step by
+// step (its results are not always correctly rounded, and we must give
+// the same doubles): at most 17 digits are summed (leading zeros count:
+// "00000000000000000001.5" is 0.0), further integer digits only scale,
+// then one multiplication or division by a power of ten (two below
+// 1e-308, so 1e-400 is 0.0); beyond 1e308 it is no float.
+bool precise_xstrtod(std::string_view v, double& out) {
+  static const std::vector<double> e = [] {
+    std::vector<double> t(309);
+    for (int i = 0; i <= 308; ++i) t[i] = std::strtod(("1e" + std::to_string(i)).c_str(), nullptr);
+    return t;
+  }();
+  constexpr int kMaxDigits = 17;
+  size_t i = 0;
+  const size_t n = v.size();
+  while (i < n && ascii_space(v[i])) ++i;
+  bool negative = false;
+  if (i < n && (v[i] == '-' || v[i] == '+')) negative = v[i++] == '-';
+  double number = 0.;
+  int exponent = 0, num_digits = 0, num_decimals = 0;
+  for (; i < n && ascii_digit(v[i]); ++i) {
+    if (num_digits < kMaxDigits) {
+      number = number * 10. + (v[i] - '0');
+      ++num_digits;
+    } else {
+      ++exponent;
+    }
+  }
+  if (i < n && v[i] == '.') {
+    ++i;
+    for (; num_digits < kMaxDigits && i < n && ascii_digit(v[i]); ++i) {
+      number = number * 10. + (v[i] - '0');
+      ++num_digits;
+      ++num_decimals;
+    }
+    while (i < n && ascii_digit(v[i])) ++i;
+    exponent -= num_decimals;
+  }
+  if (num_digits == 0) return false;
+  if (negative) number = -number;
+  if (i < n && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    bool eneg = false;
+    if (i < n && (v[i] == '-' || v[i] == '+')) eneg = v[i++] == '-';
+    // An int in C: seventeen digits wrap as they do there.
+    uint32_t x = 0;
+    int digits = 0;
+    for (; digits < kMaxDigits && i < n && ascii_digit(v[i]); ++i, ++digits)
+      x = x * 10u + static_cast<uint32_t>(v[i] - '0');
+    if (digits == 0) return false;  // "1e", "1e+": the text does not end a float
+    const int32_t e10 = static_cast<int32_t>(x);
+    exponent =
+        static_cast<int>(static_cast<uint32_t>(exponent) +
+                         (eneg ? 0u - static_cast<uint32_t>(e10) : static_cast<uint32_t>(e10)));
+  }
+  if (exponent > 308) return false;
+  if (exponent > 0) {
+    number *= e[exponent];
+  } else if (exponent < -308) {
+    if (exponent < -616) {
+      number = 0.;
+    } else {
+      number /= e[-308 - exponent];
+      number /= e[308];
+    }
+  } else {
+    number /= e[-exponent];
+  }
+  if (std::isinf(number)) return false;
+  while (i < n && ascii_space(v[i])) ++i;
+  if (i != n) return false;
+  out = number;
   return true;
 }
 
@@ -147,12 +232,7 @@ bool parse_float(std::string_view v, double& out) {
     if (neg) out = -out;
     return true;
   }
-  auto [p, ec] = double_from_chars(body.data(), body.data() + body.size(), out);
-  if (p != body.data() + body.size()) return false;
-  // Out-of-range text (1e400, 1e-400) is not a float to pandas: it stays a string.
-  if (ec != std::errc()) return false;
-  if (neg) out = -out;
-  return true;
+  return precise_xstrtod(v, out);
 }
 
 // pandas' default true_values / false_values for inference.
@@ -173,11 +253,7 @@ UintParse parse_uint(std::string_view v, uint64_t& out) {
   if (!v.empty() && v[0] == '+') v.remove_prefix(1);
   if (v.empty() || v[0] < '0' || v[0] > '9') return UintParse::kInvalid;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec == std::errc::result_out_of_range) {
-    // Overflow is reported only when every byte is a digit.
-    while (p < v.data() + v.size() && *p >= '0' && *p <= '9') ++p;
-    return p == v.data() + v.size() ? UintParse::kOverflow : UintParse::kInvalid;
-  }
+  if (ec == std::errc::result_out_of_range) return UintParse::kOverflow;  // whatever follows
   if (ec != std::errc() || p != v.data() + v.size()) return UintParse::kInvalid;
   return UintParse::kOk;
 }
@@ -541,6 +617,12 @@ Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>
   bool seen_uint = false;
   auto out_of_range = [&](std::string_view v) -> std::optional<Error> {
     int64_t i;
+    // Only text that is all integer (to_numeric's maybe_int) is checked.
+    std::string_view t = trim_space(v);
+    if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
+    if (t.empty() ||
+        !std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return std::nullopt;
     if (parse_int(v, i) != IntParse::kOverflow) return std::nullopt;
     uint64_t u;
     if (parse_uint(v, u) == UintParse::kOk) {
