@@ -633,6 +633,12 @@ Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>
   };
   if (type == "int_type") {
     c.dtype = "Int32";
+    // to_numeric over every field first (its errors name the position),
+    // then one safe cast of the whole array to int32: the TypeError names
+    // the array's dtype (float64 once any field is no int, uint64 beside
+    // integers beyond int64).
+    bool any_float = false, any_negative = false, inexact = false, too_big = false;
+    size_t nonmissing = 0;
     for (auto v : vals) {
       if (na(v)) {
         c.values.emplace_back();
@@ -640,39 +646,82 @@ Result<Column> forced_csv_column(Value name, const std::vector<std::string_view>
         continue;
       }
       if (auto e = out_of_range(v)) return *e;
-      ++position;
+      ++nonmissing;
       int64_t i = 0;
       double d = 0;
-      if (seen_uint) {
-        return Error{"TypeError", "cannot safely cast non-equivalent uint64 to int32", 400};
-      } else if (parse_int(v, i) == IntParse::kOk) {
-      } else if (parse_float(v, d) && std::isfinite(d) && d == std::floor(d) &&
-                 std::fabs(d) < 1e18) {
-        i = static_cast<int64_t>(d);
+      if (parse_int(v, i) == IntParse::kOk) {
+        any_negative = any_negative || i < 0;
+        too_big = too_big || i < std::numeric_limits<int32_t>::min() ||
+                  i > std::numeric_limits<int32_t>::max();
+        c.values.emplace_back(i);
+      } else if (parse_int(v, i) == IntParse::kOverflow) {
+        too_big = true;  // beyond int64, within uint64 (seen_uint)
+        c.values.emplace_back();
       } else if (parse_float(v, d)) {
-        return Error{"TypeError", "cannot safely cast non-equivalent float64 to int32", 400};
+        any_float = true;
+        if (!(std::isfinite(d) && d == std::floor(d)))
+          inexact = true;
+        else if (d < std::numeric_limits<int32_t>::min() || d > std::numeric_limits<int32_t>::max())
+          too_big = true;
+        c.values.emplace_back(inexact || too_big ? int64_t{0} : static_cast<int64_t>(d));
       } else {
-        return Error::value("Unable to parse string \"" + std::string(v) + "\"");
+        return Error::value("Unable to parse string \"" + std::string(v) + "\" at position " +
+                            std::to_string(position));
       }
-      if (i < std::numeric_limits<int32_t>::min() || i > std::numeric_limits<int32_t>::max())
-        return Error::value("Values are too large to be losslessly cast to int32.");
-      c.values.emplace_back(i);
+      ++position;
+    }
+    const bool any_missing = nonmissing < vals.size();
+    if (seen_uint && (any_missing || any_negative)) {
+      // to_numeric hands back the text, which int() reads field by field.
+      for (auto v : vals) {
+        if (na(v)) continue;
+        int64_t i;
+        IntParse ip = parse_int(v, i);
+        if (ip == IntParse::kNotInt)
+          return Error::value("invalid literal for int() with base 10: " +
+                              py_string_repr(std::string(v)));
+        if (ip == IntParse::kOverflow)
+          return Error{"OverflowError", "Python int too large to convert to C long", 400};
+      }
+    }
+    if (inexact || too_big) {
+      const char* array = any_float || (seen_uint && any_negative) ? "float64"
+                          : seen_uint                              ? "uint64"
+                                                                   : "int64";
+      return Error{"TypeError",
+                   std::string("cannot safely cast non-equivalent ") + array + " to int32", 400};
     }
     return done();
   }
   if (type == "float_type") {
     c.dtype = "Float64";
+    bool any_float = false, any_missing = false, any_negative = false;
     for (auto v : vals) {
       double d = 0;
       if (auto e = out_of_range(v)) return *e;
       ++position;
       if (na(v)) {
+        any_missing = true;
         c.values.emplace_back();
-      } else if (parse_float(v, d)) {
-        c.values.emplace_back(d);
-      } else {
-        return Error::value("Unable to parse string \"" + std::string(v) + "\"");
+        continue;
       }
+      if (!parse_float(v, d))
+        return Error::value("Unable to parse string \"" + std::string(v) + "\" at position " +
+                            std::to_string(position - 1));
+      int64_t i;
+      IntParse ip = parse_int(v, i);
+      if (ip == IntParse::kNotInt) any_float = true;
+      any_negative = any_negative || (ip == IntParse::kOk && i < 0);
+      c.values.emplace_back(d);
+    }
+    // Integers become floats by exact conversion, not by pandas' float
+    // parser: all of them when no field is a float, and every field when
+    // integers beyond int64 meet a gap or a sign (to_numeric then hands
+    // back the text, which Python's float() reads).
+    if (!any_float || (seen_uint && (any_missing || any_negative))) {
+      for (size_t k = 0; k < vals.size(); ++k)
+        if (!c.values[k].is_null())
+          c.values[k] = Value(std::strtod(std::string(trim_space(vals[k])).c_str(), nullptr));
     }
     return done();
   }
