@@ -77,6 +77,25 @@ TEST(CsvPandasCorners, FloatsAreReadAsPandasPreciseXstrtodReadsThem) {
   EXPECT_EQ(first(h).dtype, "object");
 }
 
+TEST(CsvPandasCorners, ForcedDtypesFollowToNumericThenOneSafeCast) {
+  CsvOptions i32;
+  i32.dtypes = {{"a", "int_type"}};
+  auto wide = parse_csv("a\n2147483648\n", i32, "x");
+  ASSERT_FALSE(wide.ok());
+  EXPECT_EQ(wide.error().type, "TypeError");
+  EXPECT_EQ(wide.error().message, "cannot safely cast non-equivalent int64 to int32");
+  auto gap = parse_csv("a\n9223372036854775808\nNA\n", i32, "x");
+  ASSERT_FALSE(gap.ok());
+  EXPECT_EQ(gap.error().type, "OverflowError");
+  CsvOptions f64;
+  f64.dtypes = {{"a", "float_type"}};
+  // Integers convert exactly (pandas' float parser would give ...778e18).
+  Frame f = parse_ok("a\n9223372036854775808\n1\n", f64);
+  EXPECT_EQ(first(f).at(0), Value(9.223372036854776e+18));
+  Frame g = parse_ok("a\n9223372036854775808\n1.5\n", f64);
+  EXPECT_EQ(first(g).at(0), Value(9.223372036854778e+18));
+}
+
 TEST(CsvPandasCorners, UnnamedColumnsAreMangledAfterTheNamedOnes) {
   Frame f = parse_ok(",Unnamed: 0,Unnamed: 0.1\n1,2,3\n");
   EXPECT_EQ(keys(f), (std::vector<std::string>{"Unnamed: 0.2", "Unnamed: 0", "Unnamed: 0.1"}));
