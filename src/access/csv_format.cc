@@ -240,8 +240,7 @@ Result<Frame> parse_csv(std::string_view text, const CsvOptions& opts, std::stri
     forced[k] = dtype_of(names[k]);
     // (Only when there are rows: pandas builds a frame of no rows from the
     // dtypes as given.)
-    if (!forced[k] && data_rows > 0 && !originals.empty() &&
-        !py_key_equal(originals[k], names[k]))
+    if (!forced[k] && data_rows > 0 && !originals.empty() && !py_key_equal(originals[k], names[k]))
       forced[k] = dtype_of(originals[k]);
     if (!forced[k]) forced[k] = dtype_of(Value(static_cast<int64_t>(offset + k)));
     if (forced[k]) builders[offset + k].defer();
