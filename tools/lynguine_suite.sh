@@ -18,6 +18,11 @@
 # for `lynguine serve`), KEEP=1 keeps the work directory, REFERENCE=1 runs
 # the same suite against lynguine's own Python server (no shim), to tell
 # failures of the environment (e.g. running as root) from ours.
+# CLIENT_REQUESTS=N runs, instead of the suite, N requests through lynguine's
+# own ServerClient(auto_start=True) (it starts our server through the shim
+# with stdout and stderr piped and never read), alternating health checks and
+# reads of a small CSV, and prints how many completed, the time, and the
+# binary the auto-started server runs (proof that ours answered).
 # Servers the tests leave running (auto-started ones) are stopped at the end.
 # Needs /usr/bin/python3 with pytest and requests (Debian python3-pytest,
 # python3-requests). The tests use fixed ports 8766 and 8767-8770.
@@ -77,6 +82,37 @@ else:
     with open(_REAL) as _f:
         exec(compile(_f.read(), _REAL, "exec"))
 EOF
+
+if [ -n "${CLIENT_REQUESTS:-}" ]; then
+  printf 'a,b\n1,x\n2,y\n' > "$WORK/run/small.csv"
+  cat > "$WORK/run/client_requests.py" <<'EOF'
+import os, sys, time
+from lynguine.client import ServerClient
+n, port = int(sys.argv[1]), int(sys.argv[2])
+here = os.path.dirname(os.path.abspath(__file__))
+c = ServerClient(server_url="http://127.0.0.1:%d" % port, auto_start=True,
+                 idle_timeout=120, max_retries=1)
+source = {"type": "csv", "filename": "small.csv"}
+start = time.monotonic()
+done = 0
+for i in range(n):
+    if i % 2:
+        assert c.health_check()["status"] == "ok"
+    else:
+        assert len(c.read_data(data_source=source, directory=here)) == 2
+    done += 1
+took = time.monotonic() - start
+proc = c._server_process
+exe = os.readlink("/proc/%d/exe" % proc.pid) if proc else "(none: a server was already running)"
+print("%d of %d requests completed in %.1f s; the auto-started server (pid %s) runs %s"
+      % (done, n, took, proc.pid if proc else "-", exe))
+EOF
+  cd "$WORK/run"
+  env -u LYNGUINE_STATE_DIR HOME="$WORK/home" TMPDIR="$WORK/tmp" \
+    PYTHONPATH="$WORK/shim:$ORACLE/site:$ORACLE/src/lynguine:$ORACLE/src/lamd" \
+    /usr/bin/python3 "$WORK/run/client_requests.py" "$CLIENT_REQUESTS" "${CLIENT_PORT:-8771}"
+  exit $?
+fi
 
 # An empty pytest configuration: the kit's pyproject.toml is not ours.
 : > "$WORK/run/pytest.ini"

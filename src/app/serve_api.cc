@@ -10,8 +10,8 @@
 
 namespace lyn::app {
 
-HandlerFactory api_handler_factory(LogSettings settings, Limits limits) {
-  return [settings, limits](const ServeInfo& info) -> ServeHandler {
+HandlerFactory api_handler_factory(LogSettings settings, Limits limits, std::size_t cache_bytes) {
+  return [settings, limits, cache_bytes](const ServeInfo& info) -> ServeHandler {
     auto log = ops::Logger::open(settings.level, settings.format, settings.file);
     if (!log.ok()) throw std::runtime_error(log.error().message);
     Observability observability(info, std::move(log).value());
@@ -20,6 +20,7 @@ HandlerFactory api_handler_factory(LogSettings settings, Limits limits) {
     api_options.idle_timeout_seconds = info.idle_timeout_seconds;
     api_options.idle_seconds = info.idle_seconds;
     api_options.limits = limits;
+    api_options.cache_bytes = cache_bytes;
     api_options.add_routes = [&observability](service::RouteTable& routes) {
       observability.add_routes(routes);
     };

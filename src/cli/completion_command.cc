@@ -54,7 +54,7 @@ _lynguine() {
       COMPREPLY=($(compgen -W "debug info warning error" -- "$cur")); return ;;
     --host)
       COMPREPLY=($(compgen -W "127.0.0.1 ::1 0.0.0.0 localhost" -- "$cur")); return ;;
-    --port|--idle-timeout|--threads|--source|--output|--field|--interface-field|--fields|--columns|--server-url|--api-key|--allowed-host|--allow-origin|--rate-limit|--max-concurrent|--max-response-bytes|--request-timeout|--max-body|--header-timeout|--keep-alive-timeout|--deadline|--max-connections|--max-connections-per-address|--workers|--max-queue|--trusted-proxy|--limit)
+    --port|--idle-timeout|--threads|--source|--output|--field|--interface-field|--fields|--columns|--server-url|--api-key|--allowed-host|--allow-origin|--rate-limit|--max-concurrent|--max-response-bytes|--request-timeout|--max-body|--cache-bytes|--header-timeout|--keep-alive-timeout|--deadline|--max-connections|--max-connections-per-address|--workers|--max-queue|--trusted-proxy|--limit)
       return ;;
   esac
 
@@ -82,7 +82,7 @@ _lynguine() {
       opts="--host --port --socket --root --idle-timeout --daemon --threads --quiet --status --json
         --list --stop --all --ensure --log-format --log-level --log-file --limit --allowed-host --allow-origin
         --auth --auth-token-file --auth-token --api-keys --tls-cert --tls-key --require-tls
-        --rate-limit --max-concurrent --max-response-bytes --request-timeout --max-body
+        --rate-limit --max-concurrent --max-response-bytes --request-timeout --max-body --cache-bytes
         --header-timeout --keep-alive-timeout --deadline --max-connections
         --max-connections-per-address --workers --max-queue --trusted-proxy --help" ;;
     completion) opts="bash" ;;

@@ -15,6 +15,7 @@
 #include "config/paths.h"
 #include "core/budget.h"
 #include "ops/logging.h"
+#include "service/api.h"
 
 namespace lyn::cli {
 
@@ -233,6 +234,13 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->option_text("N")
       ->transform(whole_number(0))
       ->group(kLimits);
+  std::size_t cache_bytes = service::ApiOptions().cache_bytes;
+  app.add_option("--cache-bytes", cache_bytes,
+                 "memory for parsed files, least recently used dropped first; Liquid templates "
+                 "get a sixteenth of it (default 256 MiB; 0: cache nothing)")
+      ->option_text("N")
+      ->transform(whole_number(0))
+      ->group(kLimits);
   app.add_option("--max-body", o.limits.max_body,
                  "larger request bodies are answered 413 (default 64 MiB)")
       ->option_text("N")
@@ -301,7 +309,7 @@ int run_serve_command(const std::vector<std::string>& args) {
       return 1;
     }
   }
-  o.make_handler = app::api_handler_factory(log, budget);
+  o.make_handler = app::api_handler_factory(log, budget, cache_bytes);
   return app::run_serve(o);
 }
 

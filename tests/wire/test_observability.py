@@ -259,3 +259,40 @@ complete_words lynguine call G
     assert out.returncode == 0, out.stderr
     lines = out.stdout.decode().splitlines()
     assert lines == ["serve", "--log-format --log-file", "text json", "GET"]
+
+
+def cache_figures(base):
+    s = parse_metrics(request(base, "GET", "/metrics")[2].decode())
+    return (metric(s, "lynguine_cache_budget_bytes"), metric(s, "lynguine_cache_hits_total") or 0,
+            metric(s, "lynguine_cache_misses_total") or 0)
+
+
+@pytest.mark.parametrize("budget,hits", [(None, True), (5000000, True), (0, False), (200, False)])
+def test_cache_bytes_bounds_the_parsed_file_cache(budget, hits):
+    """`serve --cache-bytes N` is the parsed-file cache's budget: its gauge
+    says so, and a budget too small for the talk (0: cache nothing) turns
+    every look-up into a read of the file."""
+    root, home = fresh_fixtures()
+    args = () if budget is None else ("--cache-bytes", str(budget))
+    s = Server(root, home, args)
+    try:
+        talk = BODIES["/api/talk/field"]
+        for _ in range(3):
+            status, _, body = request(s.base, "POST", "/api/talk/field", talk)
+            assert status == 200, body
+        got_budget, got_hits, got_misses = cache_figures(s.base)
+        assert got_budget == (256 << 20 if budget is None else budget)
+        if hits:
+            assert got_hits >= 2 and got_misses >= 1
+        else:
+            assert got_hits == 0 and got_misses >= 3
+    finally:
+        s.stop()
+
+
+def test_cache_bytes_wants_a_whole_number():
+    home = temp_dir()
+    for bad in ("-1", "lots", "1.5"):
+        r = run_cli(["serve", "--cache-bytes", bad, "--port", "0"], home, home)
+        assert r.returncode == 2, (bad, r.returncode, r.stderr)
+        assert b"--cache-bytes" in r.stderr, r.stderr
