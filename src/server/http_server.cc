@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -75,6 +76,10 @@ std::string deadline_refusal(std::chrono::milliseconds deadline) {
   std::snprintf(limit, sizeof limit, "%g", deadline.count() / 1000.0);
   return std::string("the request was not answered within its deadline of ") + limit +
          " s (raise it with lynguine serve --deadline SECONDS)";
+}
+
+std::size_t default_workers() {
+  return std::max<std::size_t>(2, std::thread::hardware_concurrency());
 }
 
 std::string json_error_body(std::string_view error_type, std::string_view message) {
