@@ -72,10 +72,19 @@ std::string HttpRequest::header(std::string_view name) const {
 }
 
 std::string deadline_refusal(std::chrono::milliseconds deadline) {
-  char limit[32];
-  std::snprintf(limit, sizeof limit, "%g", deadline.count() / 1000.0);
-  return std::string("the request was not answered within its deadline of ") + limit +
-         " s (raise it with lynguine serve --deadline SECONDS)";
+  // Asked for by every request (its Budget carries the message), nearly
+  // always with the server's one deadline: formatted once per thread, not
+  // with a printf per request.
+  thread_local std::chrono::milliseconds::rep last = -1;
+  thread_local std::string text;
+  if (deadline.count() != last || text.empty()) {
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", deadline.count() / 1000.0);
+    text = std::string("the request was not answered within its deadline of ") + limit +
+           " s (raise it with lynguine serve --deadline SECONDS)";
+    last = deadline.count();
+  }
+  return text;
 }
 
 std::size_t default_workers() {
