@@ -14,8 +14,9 @@
   against lynguine's Python server under the same script; and issue 13's
   row: 16 connections on cache hits, the worker pool in place (a
   talk/field whose talk is a fresh cache hit is answered on the I/O
-  thread, anything else on a worker), against the bare Beast server
-  (req/s >= 0.7x, p99 < 5 ms; the load average rides along);
+  thread, anything else on a worker), against the bare Beast server in
+  rounds interleaved with ours (req/s >= 0.7x, p99 < 5 ms; the load
+  average rides along);
 - read_data on a 50,000-row CSV through the server, again and again: on
   cache hits and on misses (the file's mtime moved before each request; the
   server's counters checked), against lynguine's Python server (which reads
@@ -46,6 +47,7 @@ RUNS = 30 if B.QUICK else int(os.environ.get("RUNS", "300"))
 PY_RUNS = 5 if B.QUICK else int(os.environ.get("PY_RUNS", "30"))
 DURATION = 3 if B.QUICK else int(os.environ.get("DURATION", "10"))
 CONNS = int(os.environ.get("CONNS", "32"))
+ROUNDS = 1 if B.QUICK else 5  # interleaved rounds of issue 13's -c16 row
 STARTS = 5 if B.QUICK else 15
 BIG_ROWS = 5000 if B.QUICK else 50000
 READS = 5 if B.QUICK else 20
@@ -90,6 +92,30 @@ def lua_post_cycling(path, root, n_files):
 def py_log_lines(path):
     with open(path, errors="replace") as f:
         return sum(1 for line in f if '"POST /api/talk/field' in line)
+
+
+def interleaved(ours, base):
+    """ROUNDS runs of ours(secs) and base(secs) (each -> (wrk result, hits,
+    misses)), alternating which goes first; ((ours, base), hits, misses)
+    where each merged result's rps is its requests over its total time and
+    p50/p99 the median over the rounds (p99_max_ms: the worst round)."""
+    secs = max(1, DURATION // ROUNDS)
+    runs = {"ours": [], "base": []}
+    hits = misses = 0
+    for r in range(ROUNDS):
+        for name in (("ours", "base") if r % 2 == 0 else ("base", "ours")):
+            w, h, m = (ours if name == "ours" else base)(secs)
+            runs[name].append(w)
+            hits += h
+            misses += m
+
+    def merged(ws):
+        return {"rps": sum(w["requests"] for w in ws) / (secs * len(ws)),
+                "requests": sum(w["requests"] for w in ws),
+                "p50_ms": statistics.median(w["p50_ms"] for w in ws),
+                "p99_ms": statistics.median(w["p99_ms"] for w in ws),
+                "p99_max_ms": max(w["p99_ms"] for w in ws)}
+    return (merged(runs["ours"]), merged(runs["base"])), hits, misses
 
 
 def timed_reads(port, body, n, before_each=None, keep_alive=True):
@@ -236,9 +262,9 @@ def main():
         hit_lua = lua_post(os.path.join(work, "hit.lua"), body)
         miss_lua = lua_post_cycling(os.path.join(work, "miss.lua"), root, MISS_FILES)
 
-        def counted(lua):
+        def counted(lua, secs=None, conns=None):
             m0 = B.metrics(port)
-            w = B.wrk(ours_url, lua, DURATION, CONNS)
+            w = B.wrk(ours_url, lua, secs or DURATION, conns or CONNS)
             m1 = B.metrics(port)
             hits = m1.get("lynguine_cache_hits_total", 0) - m0.get("lynguine_cache_hits_total", 0)
             misses = (m1.get("lynguine_cache_misses_total", 0)
@@ -249,11 +275,15 @@ def main():
         w_hit, hits, misses = counted(hit_lua)
         w_beast = B.wrk("http://127.0.0.1:%d/api/talk/field" % beast_port, hit_lua, DURATION,
                         CONNS)
-        # Issue 13's row: 16 connections, handlers on the worker pool; the
-        # bare Beast server (2 threads, like ours) measured right after.
-        w16, hits16, misses16 = counted(hit_lua)
-        w16_beast = B.wrk("http://127.0.0.1:%d/api/talk/field" % beast_port, hit_lua, DURATION,
-                          16)
+        # Issue 13's row: 16 connections, handlers on the worker pool,
+        # against the bare Beast server (2 threads, like ours), interleaved:
+        # ROUNDS short runs each, alternating which goes first, so that the
+        # load of a shared machine drifting during the row weighs on both.
+        w16, hits16, misses16 = interleaved(
+            lambda secs: counted(hit_lua, secs, 16),
+            lambda secs: (B.wrk("http://127.0.0.1:%d/api/talk/field" % beast_port, hit_lua,
+                                secs, 16), 0, 0))
+        w16, w16_beast = w16
         w_miss, miss_hits, miss_misses = counted(miss_lua)
         w_py = w_py_miss = None
         if have_py:
@@ -268,15 +298,18 @@ def main():
                   target=">=40000 req/s", alloc=rows.ALLOC_OURS, cache="hit",
                   base_p99_ms=w_beast["p99_ms"], **extra(w_hit))
         rows.emit(bench=BENCH, what="wrk -c16 POST talk/field, worker pool, cache hits (%d hits, "
-                  "%d misses)" % (hits16, misses16), ours=rps(w16), unit="req/s",
+                  "%d misses), %d rounds interleaved with the baseline" % (hits16, misses16, ROUNDS),
+                  ours=rps(w16), unit="req/s",
                   better="higher", baseline="bare Boost.Beast hello world (bench/beast_hello.cc)",
                   base=rps(w16_beast), target=">=0.7x", alloc=rows.ALLOC_OURS,
                   cache="hit", base_p99_ms=w16_beast["p99_ms"], load=os.getloadavg()[0],
                   placement="hits inline on the I/O threads, misses on the pool",
                   **extra(w16))
-        rows.emit(bench=BENCH, what="wrk -c16 POST talk/field p99, worker pool, cache hits",
+        rows.emit(bench=BENCH, what="wrk -c16 POST talk/field p99 (median of %d interleaved "
+                  "rounds), worker pool, cache hits" % ROUNDS,
                   ours=w16["p99_ms"], unit="ms", baseline="bare Boost.Beast hello world p99",
                   base=w16_beast["p99_ms"], target="<5 ms", alloc=rows.ALLOC_OURS, cache="hit",
+                  p99_max_ms=w16["p99_max_ms"], base_p99_max_ms=w16_beast["p99_max_ms"],
                   load=os.getloadavg()[0])
         rows.emit(bench=BENCH, what="wrk POST talk/field, cache hits", ours=rps(w_hit),
                   unit="req/s", better="higher", baseline="lynguine Python server",

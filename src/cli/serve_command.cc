@@ -224,8 +224,10 @@ int run_serve_command(const std::vector<std::string>& args) {
       ->option_text("N")
       ->transform(whole_number(0))
       ->group(kLimits);
-  app.add_option("--workers", o.limits.workers,
-                 "threads running request handlers (default 8; 0: on the I/O threads)")
+  app.add_option(
+         "--workers", o.limits.workers,
+         "threads running request handlers (default: one per core, at least 2; 0: on the I/O "
+         "threads)")
       ->option_text("N")
       ->transform(whole_number(0))
       ->group(kLimits);

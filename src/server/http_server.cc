@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -45,9 +46,16 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol;
-// The plain stream over a Unix domain socket (beast::tcp_stream's twin).
-using unix_stream = beast::basic_stream<unix_socket>;
 using Clock = std::chrono::steady_clock;
+// A connection's executor: its own strand, named by its concrete type
+// rather than asio's type-erased any_io_executor, whose copies and
+// property queries (an allocation and a virtual call each) ran on every
+// completion of every request.
+using Executor = asio::strand<asio::io_context::executor_type>;
+using tcp_stream = beast::basic_stream<tcp, Executor>;
+// The plain stream over a Unix domain socket (tcp_stream's twin).
+using unix_stream = beast::basic_stream<unix_socket, Executor>;
+using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
 
 namespace {
 
@@ -64,10 +72,23 @@ std::string HttpRequest::header(std::string_view name) const {
 }
 
 std::string deadline_refusal(std::chrono::milliseconds deadline) {
-  char limit[32];
-  std::snprintf(limit, sizeof limit, "%g", deadline.count() / 1000.0);
-  return std::string("the request was not answered within its deadline of ") + limit +
-         " s (raise it with lynguine serve --deadline SECONDS)";
+  // Asked for by every request (its Budget carries the message), nearly
+  // always with the server's one deadline: formatted once per thread, not
+  // with a printf per request.
+  thread_local std::chrono::milliseconds::rep last = -1;
+  thread_local std::string text;
+  if (deadline.count() != last || text.empty()) {
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", deadline.count() / 1000.0);
+    text = std::string("the request was not answered within its deadline of ") + limit +
+           " s (raise it with lynguine serve --deadline SECONDS)";
+    last = deadline.count();
+  }
+  return text;
+}
+
+std::size_t default_workers() {
+  return std::max<std::size_t>(2, std::thread::hardware_concurrency());
 }
 
 std::string json_error_body(std::string_view error_type, std::string_view message) {
@@ -196,7 +217,7 @@ std::string transfer_encoding_problem(const http::request_parser<http::string_bo
 }  // namespace
 
 // One connection. All its handlers run on its own strand. Stream is
-// beast::tcp_stream (http), beast::ssl_stream<beast::tcp_stream> (https) or
+// tcp_stream (http), beast::ssl_stream<tcp_stream> (https) or
 // unix_stream (http over a Unix domain socket); everything below is the same
 // for the three but the socket options (TCP_NODELAY) and the peer's name.
 template <class Stream>
@@ -221,7 +242,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   Session(ServerCore* server, Socket&& socket)
       : server_(server),
         stream_(make_stream(std::move(socket), server)),
-        idle_timer_(stream_.get_executor()),
+        watchdog_(stream_.get_executor()),
         deadline_timer_(stream_.get_executor()),
         retry_timer_(stream_.get_executor()) {
     beast::error_code ec;
@@ -251,11 +272,11 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     set_quiet(true);  // until its first request is complete, it may be evicted
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), admitted] {
       if constexpr (kTls) {  // https: the handshake first, within header_timeout
-        self->lowest().expires_after(self->server_->limits.header_timeout);
+        self->watch(Clock::now() + self->server_->limits.header_timeout, Due::other);
         self->stream_.async_handshake(asio::ssl::stream_base::server,
                                       [self, admitted](beast::error_code ec) {
                                         if (ec) return self->close();
-                                        self->lowest().expires_never();
+                                        self->unwatch();
                                         self->begin(admitted);
                                       });
       } else {
@@ -346,20 +367,20 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       // first byte and the head together bounded by both timeouts.
       return read_header(server_->limits.keep_alive_timeout + server_->limits.header_timeout);
     }
-    idle_timer_.expires_after(server_->limits.keep_alive_timeout);
-    idle_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (!ec && self->state_ == State::idle) {
-        self->server_->drop("idle_timeout", self->address_);
-        self->close();
-      }
+    watch(Clock::now() + server_->limits.keep_alive_timeout, Due::idle);
+    // Read the first bytes themselves rather than wait for the socket to
+    // be readable: the read is tried at once (a keep-alive client's next
+    // request has often arrived already), where a wait always went through
+    // the reactor (an epoll_ctl and a turn of epoll_wait per request).
+    // Header time starts once they are here.
+    auto room = buffer_.prepare(kFirstRead);
+    stream_.async_read_some(room, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->buffer_.commit(n);
+      if (ec || self->state_ != State::idle) return self->close();
+      self->read_header();
     });
-    lowest().socket().async_wait(asio::socket_base::wait_read,
-                                 [self = shared_from_this()](beast::error_code ec) {
-                                   self->idle_timer_.cancel();
-                                   if (ec || self->state_ != State::idle) return self->close();
-                                   self->read_header();
-                                 });
   }
+  static constexpr std::size_t kFirstRead = 4096;
 
   void read_header(std::chrono::milliseconds header_time = std::chrono::milliseconds(0)) {
     state_ = State::reading;  // still quiet: nothing of ours is lost if it is closed
@@ -369,7 +390,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         static_cast<std::uint32_t>(std::min<std::size_t>(server_->limits.max_header, UINT32_MAX)));
     parser_->body_limit(server_->limits.max_body);
     auto limit = header_time.count() > 0 ? header_time : server_->limits.header_timeout;
-    lowest().expires_after(std::min(limit, server_->limits.request_timeout));
+    watch(request_started_ + std::min(limit, server_->limits.request_timeout), Due::header);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -414,7 +435,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         !parser_->is_done()) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      req.version());
-      lowest().expires_at(request_started_ + server_->limits.request_timeout);
+      watch(request_started_ + server_->limits.request_timeout, Due::other);
       http::async_write(stream_, *cont,
                         [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
                           if (ec) return self->close();
@@ -427,7 +448,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void read_body() {
     if (parser_->is_done()) return on_read(beast::error_code{});
-    lowest().expires_at(request_started_ + server_->limits.request_timeout);
+    watch(request_started_ + server_->limits.request_timeout, Due::request);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -435,7 +456,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
   void on_read(beast::error_code ec) {
     if (handle_read_error(ec, false)) return;
-    lowest().expires_never();
+    unwatch();
     state_ = State::busy;
     set_quiet(false);
     auto msg = parser_->release();
@@ -606,7 +627,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       return start_stream(std::move(*wire), std::move(out.more), keep_alive);
     }
     if (!head) *wire += out.body;
-    lowest().expires_after(server_->limits.request_timeout);
+    watch(Clock::now() + server_->limits.request_timeout, Due::other);
     asio::async_write(
         stream_, asio::buffer(*wire),
         [self = shared_from_this(), wire, keep_alive](beast::error_code ec, std::size_t) {
@@ -719,10 +740,11 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
       return;
     }
     writing_ = true;
-    lowest().expires_after(server_->limits.request_timeout);
+    watch(Clock::now() + server_->limits.request_timeout, Due::other);
     asio::async_write(stream_, asio::buffer(pieces_.front()),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
+                        self->unwatch();  // no limit while the next piece is produced
                         self->queued_bytes_ -= self->pieces_.front().size();
                         self->server_->stream_queued -= self->pieces_.front().size();
                         self->pieces_.pop_front();
@@ -754,7 +776,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void graceful_close() {
     state_ = State::closing;
     if constexpr (kTls) {  // close_notify, then close (bounded by 2 s)
-      lowest().expires_after(std::chrono::seconds(2));
+      watch(Clock::now() + std::chrono::seconds(2), Due::other);
       stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close(); });
       return;
     }
@@ -763,7 +785,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     if (ec) return close();
     drained_ = 0;
     set_quiet(true);  // nothing left to lose: may be evicted
-    lowest().expires_after(std::chrono::seconds(2));
+    watch(Clock::now() + std::chrono::seconds(2), Due::other);
     drain();
   }
 
@@ -781,7 +803,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   void close() {
     state_ = State::closing;
     set_quiet(false);
-    idle_timer_.cancel();
+    unwatch();
+    watchdog_.cancel();
     deadline_timer_.cancel();
     retry_timer_.cancel();
     beast::error_code ec;
@@ -789,12 +812,52 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     lowest().close();
   }
 
+  // --- the watchdog: one timer bounds every phase of the connection ---
+  // What a phase's time limit is, hence what its expiry counts as.
+  // other: a write, a TLS handshake, a closing drain (closed, not counted).
+  enum class Due { none, idle, header, request, other };
+
+  // The phase now under way must end by `due`. Only recorded, unless the
+  // timer waits for a later moment (or none): a keep-alive request moves
+  // the limit forward each phase and usually costs no timer operation at
+  // all, where Beast's per-operation stream timeouts armed and cancelled
+  // two or three timers per request. A timer that fires early sleeps again
+  // until the recorded moment.
+  void watch(Clock::time_point due, Due why) {
+    due_ = due;
+    due_why_ = why;
+    if (watch_pending_ && watch_at_ <= due) return;
+    watch_at_ = due;
+    watch_pending_ = true;
+    watchdog_.expires_at(due);  // a wait still pending ends as another generation's
+    watchdog_.async_wait([self = shared_from_this(), gen = ++watch_gen_](beast::error_code ec) {
+      self->on_watchdog(ec, gen);
+    });
+  }
+  // No limit until the next watch() (handling a request, producing a piece).
+  void unwatch() { due_why_ = Due::none; }
+
+  void on_watchdog(beast::error_code ec, std::uint64_t gen) {
+    if (gen != watch_gen_) return;
+    watch_pending_ = false;
+    if (ec || due_why_ == Due::none) return;
+    if (Clock::now() < due_) return watch(due_, due_why_);
+    if (due_why_ == Due::idle) server_->drop("idle_timeout", address_);
+    if (due_why_ == Due::header) server_->drop("header_timeout", address_);
+    if (due_why_ == Due::request) server_->drop("request_timeout", address_);
+    close();  // the operation under way ends with an error and closes too
+  }
+
   static constexpr std::size_t kDiscard = 64 * 1024;
 
   ServerCore* server_;
   Stream stream_;
-  asio::steady_timer idle_timer_;
-  asio::steady_timer deadline_timer_;
+  Timer watchdog_;
+  Clock::time_point due_{}, watch_at_{};
+  Due due_why_ = Due::none;
+  bool watch_pending_ = false;
+  std::uint64_t watch_gen_ = 0;
+  Timer deadline_timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<char[]> discard_;
@@ -808,7 +871,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
   bool awaiting_worker_ = false;
   // A streamed answer: all on the strand, but more_, which only the one
   // production task running at a time touches.
-  asio::steady_timer retry_timer_;
+  Timer retry_timer_;
   std::function<bool(std::string&)> more_;
   std::deque<std::string> pieces_;
   std::size_t queued_bytes_ = 0;
@@ -819,15 +882,16 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 void ServerCore::do_accept() {
   if (unix_acceptor && unix_acceptor->is_open()) {
     unix_acceptor->async_accept(asio::make_strand(*ioc),
-                                [this](beast::error_code ec, unix_socket::socket socket) {
+                                [this](beast::error_code ec, unix_stream::socket_type socket) {
                                   on_accept(ec, std::move(socket));
                                 });
     return;
   }
   if (!acceptor || !acceptor->is_open()) return;
-  acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
-    on_accept(ec, std::move(socket));
-  });
+  acceptor->async_accept(asio::make_strand(*ioc),
+                         [this](beast::error_code ec, tcp_stream::socket_type socket) {
+                           on_accept(ec, std::move(socket));
+                         });
 }
 
 void ServerCore::retry_accept_later() {
@@ -862,7 +926,7 @@ void ServerCore::on_accept(beast::error_code ec, Socket socket) {
     auto added = connections.add(session, session->address());
     session->start(added.id, added.admitted);
   };
-  if constexpr (std::is_same_v<Socket, unix_socket::socket>) {
+  if constexpr (std::is_same_v<typename Socket::protocol_type, unix_socket>) {
     // The per-user server's socket lies in a 0700 directory, so the kernel
     // already keeps other users out; the peer's uid is checked as well, in
     // case the socket was handed over (adopt) or its directory opened up.
@@ -873,9 +937,9 @@ void ServerCore::on_accept(beast::error_code ec, Socket socket) {
     }
     start(std::make_shared<Session<unix_stream>>(this, std::move(socket)));
   } else if (ssl) {
-    start(std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(this, std::move(socket)));
+    start(std::make_shared<Session<beast::ssl_stream<tcp_stream>>>(this, std::move(socket)));
   } else {
-    start(std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket)));
+    start(std::make_shared<Session<tcp_stream>>(this, std::move(socket)));
   }
   do_accept();
 }

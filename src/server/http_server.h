@@ -164,6 +164,13 @@ using Admission = std::function<Admitted(HttpRequest&)>;
 using AnswerHeaders =
     std::function<void(const HttpRequest&, std::vector<std::pair<std::string, std::string>>&)>;
 
+// The worker pool's default size: one thread per core, at least two.
+// Handlers are CPU-bound (parsing, JSON building): workers beyond the cores
+// add no throughput, only runnable threads that make the I/O threads (and
+// the clients) wait for a core, so /api/health answered late while slow
+// reads ran (bench/transport_attack.py, 8 workers against 2 on 2 cores).
+std::size_t default_workers();
+
 struct ServerLimits {
   std::size_t max_body = std::size_t{64} << 20;
   std::size_t max_header = std::size_t{16} << 10;
@@ -185,8 +192,8 @@ struct ServerLimits {
   std::function<bool(std::string_view address)> shared_address;
   // Threads running handlers (0: none; every handler runs inline on the
   // I/O threads, which a slow request then stalls) and requests that may
-  // wait for one before more are answered 503.
-  std::size_t workers = 8;
+  // wait for one before more are answered 503. Default: default_workers().
+  std::size_t workers = default_workers();
   std::size_t max_queue = 64;
   // A worker thread's stack (Liquid's deepest allowed recursion fits 1 MiB).
   std::size_t worker_stack_bytes = std::size_t{8} << 20;
