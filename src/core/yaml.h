@@ -47,6 +47,16 @@ struct YamlLimits {
 Result<Value> parse_yaml(std::string_view text, std::string_view source_name = "<unicode string>",
                          const YamlLimits& limits = {});
 
+// yaml.safe_load(stream) of a file, as lynguine reads every YAML file it
+// opens itself (data files, directory entries, interface and config
+// files): parse_yaml, except that PyYAML's pure-Python scanner refuses a
+// tab between tokens or in a plain scalar (ScannerError "found character
+// '\t' that cannot start any token"; libyaml skips it), and errors are
+// worded as pure_python_wording words them. Front matter is not read this
+// way (python-frontmatter uses CSafeLoader, i.e. parse_yaml).
+Result<Value> safe_load(std::string_view text, std::string_view source_name = "<unicode string>",
+                        const YamlLimits& limits = {});
+
 // True when `e` is one of yaml.YAMLError's classes (what lynguine's
 // readers catch: a front matter that fails so reads as empty), false for
 // the Python exceptions PyYAML lets through (ValueError of `0x_`, ...).
