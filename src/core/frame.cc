@@ -132,14 +132,36 @@ std::string infer_dtype(std::vector<Value>& values) {
 }
 
 Frame Frame::from_records(const List& records) {
-  std::vector<std::string> order;
+  // Keys as Python's dict compares them: a YAML key typed as a number, bool
+  // or null (`2024:`, `yes:`) is a column labelled by that value, apart
+  // from a string key of the same spelling.
+  std::vector<MapKey> order;
+  bool typed = false;
   for (const auto& r : records) {
     if (!r.is_map()) continue;
     for (const auto& [k, _] : r.as_map()) {
-      if (std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
+      if (std::none_of(order.begin(), order.end(), [&](const MapKey& o) { return o.same_key(k); }))
+        order.push_back(k);
+      typed = typed || k.typed();
     }
   }
-  return from_records(records, order);
+  if (!typed) return from_records(records, std::vector<std::string>(order.begin(), order.end()));
+  Frame f;
+  f.columns.reserve(order.size());
+  for (const auto& key : order) {
+    std::vector<Value> cells;
+    cells.reserve(records.size());
+    for (const auto& r : records) {
+      const Value* v = nullptr;
+      if (r.is_map())
+        for (const auto& [k, x] : r.as_map())
+          if (k.same_key(key)) v = &x;
+      cells.push_back(v ? *v : Value::nan());
+    }
+    f.columns.push_back(
+        Column::inferred(key.typed() ? *key.typed() : Value(std::string(key)), std::move(cells)));
+  }
+  return f;
 }
 
 Frame Frame::from_records(const List& records, const std::vector<std::string>& names) {
@@ -242,7 +264,7 @@ Result<Frame> frame_from_data(const Value& data) {
         for (auto& x : cells) x = x.is_null() ? Value::nan() : Value(x.to_double());
         dtype = "float64";
       }
-      f.columns.emplace_back(Value(k), std::move(dtype), std::move(cells));
+      f.columns.emplace_back(k.typed() ? *k.typed() : Value(k), std::move(dtype), std::move(cells));
     }
     return f;
   }

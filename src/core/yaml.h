@@ -11,9 +11,9 @@
 // Errors are values with PyYAML's class (ScannerError, ParserError,
 // ComposerError, ConstructorError, ReaderError; or ValueError, KeyError,
 // ... where PyYAML lets a Python exception through) and its message as
-// CSafeLoader words it. Where the pure-Python SafeLoader (lynguine's
-// yaml.safe_load of a file) accepts or words a document differently from
-// libyaml, we follow libyaml.
+// CSafeLoader words it. safe_load follows the pure-Python SafeLoader
+// instead (lynguine's yaml.safe_load of a file) where it accepts or words
+// a document differently.
 //
 // Budgets (YamlLimits) bound the work and memory of any input: its size,
 // its nesting depth, and the nodes that aliases and merge keys may add

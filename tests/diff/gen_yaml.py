@@ -103,17 +103,20 @@ def generate(rng, base):
     if shape < 0.5:
         recs = []
         keys2 = rng.sample(KEYS[:16], rng.randint(1, 4))
+        if rng.random() < 0.1:
+            keys2.append(rng.choice(ODD_KEYS))
         for _ in range(rng.randint(1, 4)):
             recs.append("- " + "\n  ".join("%s: %s" % (k, rng.choice(SCALARS)) for k in keys2
                                            if rng.random() < 0.9 or k == keys2[0]))
         text = "\n".join(recs) + "\n"
     elif shape < 0.8:
-        text = "\n".join(mapping_lines(rng, rng.randint(0, 6), KEYS[:16])) + "\n"
+        text = "\n".join(mapping_lines(rng, rng.randint(0, 6),
+                                       KEYS[:16] + ODD_KEYS[:rng.randint(0, 2)])) + "\n"
     else:
         n = rng.randint(0, 3)
         text = "\n".join("%s: [%s]" % (k, ", ".join(rng.choice(SCALARS[:70]) or "''"
                                                    for _ in range(n)))
-                         for k in rng.sample(KEYS[:16], rng.randint(1, 3))) + "\n"
+                         for k in rng.sample(KEYS[:16] + ODD_KEYS[:2], rng.randint(1, 3))) + "\n"
     files["data.yml"] = text
     ds = {"type": "yaml", "filename": base + "/data.yml"}
     if rng.random() < 0.3:
