@@ -131,52 +131,54 @@ std::string infer_dtype(std::vector<Value>& values) {
   return "float64";
 }
 
+namespace {
+
+// One column per key, in order: each record's value, NaN where it has none.
+template <typename Key, typename Label, typename Find>
+Frame frame_of_keys(const List& records, const std::vector<Key>& keys, Label label, Find find) {
+  Frame f;
+  f.columns.reserve(keys.size());
+  for (const auto& key : keys) {
+    std::vector<Value> cells;
+    cells.reserve(records.size());
+    for (const auto& r : records) {
+      const Value* v = find(r, key);
+      cells.push_back(v ? *v : Value::nan());
+    }
+    f.columns.push_back(Column::inferred(label(key), std::move(cells)));
+  }
+  return f;
+}
+
+}  // namespace
+
 Frame Frame::from_records(const List& records) {
   // Keys as Python's dict compares them: a YAML key typed as a number, bool
   // or null (`2024:`, `yes:`) is a column labelled by that value, apart
   // from a string key of the same spelling.
   std::vector<MapKey> order;
-  bool typed = false;
   for (const auto& r : records) {
     if (!r.is_map()) continue;
-    for (const auto& [k, _] : r.as_map()) {
+    for (const auto& [k, _] : r.as_map())
       if (std::none_of(order.begin(), order.end(), [&](const MapKey& o) { return o.same_key(k); }))
         order.push_back(k);
-      typed = typed || k.typed();
-    }
   }
-  if (!typed) return from_records(records, std::vector<std::string>(order.begin(), order.end()));
-  Frame f;
-  f.columns.reserve(order.size());
-  for (const auto& key : order) {
-    std::vector<Value> cells;
-    cells.reserve(records.size());
-    for (const auto& r : records) {
-      const Value* v = nullptr;
-      if (r.is_map())
+  return frame_of_keys(
+      records, order,
+      [](const MapKey& key) { return key.typed() ? *key.typed() : Value(std::string(key)); },
+      [](const Value& r, const MapKey& key) -> const Value* {
+        if (!r.is_map()) return nullptr;
+        if (!key.typed()) return r.as_map().find(key);
         for (const auto& [k, x] : r.as_map())
-          if (k.same_key(key)) v = &x;
-      cells.push_back(v ? *v : Value::nan());
-    }
-    f.columns.push_back(
-        Column::inferred(key.typed() ? *key.typed() : Value(std::string(key)), std::move(cells)));
-  }
-  return f;
+          if (k.same_key(key)) return &x;
+        return nullptr;
+      });
 }
 
 Frame Frame::from_records(const List& records, const std::vector<std::string>& names) {
-  Frame f;
-  f.columns.reserve(names.size());
-  for (const auto& name : names) {
-    std::vector<Value> cells;
-    cells.reserve(records.size());
-    for (const auto& r : records) {
-      const Value* v = r.get(name);
-      cells.push_back(v ? *v : Value::nan());
-    }
-    f.columns.push_back(Column::inferred(Value(name), std::move(cells)));
-  }
-  return f;
+  return frame_of_keys(
+      records, names, [](const std::string& name) { return Value(name); },
+      [](const Value& r, const std::string& name) { return r.get(name); });
 }
 
 std::vector<Value> Frame::row_labels() const {
