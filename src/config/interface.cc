@@ -157,6 +157,9 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
     // Python opens the file as UTF-8 text: other bytes fail before YAML.
     if (auto bad = py_utf8_error(text)) return Error{"UnicodeDecodeError", *bad, 400};
     auto parsed = safe_load(text, fname);
+    // Interface.from_file words a yaml.YAMLError; what PyYAML lets through
+    // (a ValueError of `2024-02-30`) reaches the caller as it is.
+    if (!parsed.ok() && !is_yaml_error(parsed.error())) return parsed.error();
     if (!parsed.ok())
       return Error::value("Error reading yaml file \"" + fname +
                           "\", error: " + parsed.error().message);

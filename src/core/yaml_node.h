@@ -55,6 +55,10 @@ std::string marked_message(std::string_view source_name, std::string_view contex
 Error marked_error(const NodeGraph& g, std::string_view type, std::string_view context,
                    const Mark* context_mark, std::string_view problem, const Mark* problem_mark);
 
+// The id of the token PyYAML's scanner makes at byte `i` of `text`, as
+// repr() prints it ('<scalar>', "'['", '<stream end>', ...).
+std::string token_id_at(std::string_view text, size_t i);
+
 // A refusal by one of the budgets of YamlLimits.
 Error limit_error(std::string message, int http_status = 400);
 

@@ -77,6 +77,7 @@ bool is_break(std::string_view text, size_t i, size_t* width) {
 struct StrayTab {
   yaml::Mark at;
   std::optional<yaml::Mark> block_start;
+  bool after_indicators = false;  // `|\t`: right after `|`, `>`, `+`, `-` or a digit
 };
 
 std::optional<StrayTab> stray_tab(std::string_view text) {
@@ -104,7 +105,12 @@ std::optional<StrayTab> stray_tab(std::string_view text) {
     if (c == '\t' && !in_comment) {
       if (!in || in->span == Span::kPlain || in->span == Span::kDirective)
         return StrayTab{p, std::nullopt};
-      if (header) return StrayTab{p, in->start};
+      if (header) {
+        char prev = i ? text[i - 1] : ' ';
+        bool right_after = prev == '|' || prev == '>' || prev == '+' || prev == '-' ||
+                           (prev >= '0' && prev <= '9');
+        return StrayTab{p, in->start, right_after};
+      }
     }
     ++i;
     while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
@@ -139,6 +145,7 @@ std::optional<Result<std::string>> without_unknown_directives(std::string_view t
                                                               std::string_view source_name) {
   std::string out(text);
   bool changed = false, directive = false;
+  std::string token = "'<stream end>'";
   size_t i = 0, line = 0;
   while (i < text.size()) {
     std::string_view l = line_at(text, i);
@@ -148,6 +155,7 @@ std::optional<Result<std::string>> without_unknown_directives(std::string_view t
         if (!changed) return std::nullopt;
         bool starts = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
         if (starts) return Result<std::string>(std::move(out));
+        token = yaml::token_id_at(text, i + blank);
         break;
       }
       directive = true;
@@ -166,7 +174,7 @@ std::optional<Result<std::string>> without_unknown_directives(std::string_view t
   return Result<std::string>(
       Error{"ParserError",
             yaml::marked_message(source_name, "", nullptr,
-                                 "expected '<document start>', but found another token", &at),
+                                 "expected '<document start>', but found " + token, &at),
             400});
 }
 
@@ -193,11 +201,14 @@ Result<Value> safe_load(std::string_view text, std::string_view source_name,
         if (at && before(*at, tab->at)) return pure_python_wording(graph.error(), text);
       }
       if (tab->block_start)
-        return Error{
-            "ScannerError",
-            yaml::marked_message(source_name, "while scanning a block scalar", &*tab->block_start,
-                                 "expected a comment or a line break, but found '\\t'", &tab->at),
-            400};
+        return Error{"ScannerError",
+                     yaml::marked_message(
+                         source_name, "while scanning a block scalar", &*tab->block_start,
+                         tab->after_indicators
+                             ? "expected chomping or indentation indicators, but found '\\t'"
+                             : "expected a comment or a line break, but found '\\t'",
+                         &tab->at),
+                     400};
       return Error{
           "ScannerError",
           yaml::marked_message(source_name, "while scanning for the next token", nullptr,
