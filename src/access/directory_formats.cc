@@ -189,8 +189,9 @@ Result<List> read_yaml_records(const std::string& path, const std::string& shown
     if (!text.ok()) return text.error();
     auto v = safe_load(*text, shown);
     // read_yaml_file logs a YAMLError and reads the file as {}; what PyYAML
-    // lets through (a ValueError of `2024-02-30`) fails the read.
-    if (!v.ok() && is_yaml_error(v.error())) return Value(Map{});
+    // lets through (a ValueError of `2024-02-30`) and our budgets' refusals
+    // fail the read.
+    if (!v.ok() && is_yaml_error(v.error()) && !is_yaml_refusal(v.error())) return Value(Map{});
     return v;
   };
   if (ctx.cache) {

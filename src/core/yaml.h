@@ -62,6 +62,11 @@ Result<Value> safe_load(std::string_view text, std::string_view source_name = "<
 // the Python exceptions PyYAML lets through (ValueError of `0x_`, ...).
 bool is_yaml_error(const Error& e);
 
+// True when `e` is a refusal by YamlLimits (or of a recursive structure):
+// a document PyYAML would have loaded, so no reader may take it for one
+// PyYAML rejects. These, and only these, have the base class YAMLError.
+bool is_yaml_refusal(const Error& e);
+
 // `e` (an error of parse_yaml on `text`) as lynguine's yaml.safe_load of a
 // file words it: PyYAML's pure-Python parser says "expected ',' or ']', but
 // got ':'" (the token at the problem mark) where libyaml says "did not find
