@@ -1,4 +1,5 @@
-// Over 500 lines: the directory, glob and list readers and the writer share lynguine's path and store-field rules.
+// Over 500 lines: the directory, glob and list readers and the writer share lynguine's path and
+// store-field rules.
 #include "access/directory_formats.h"
 
 #include <dirent.h>
@@ -186,9 +187,11 @@ Result<List> read_yaml_records(const std::string& path, const std::string& shown
   auto load = [&]() -> Result<Value> {
     auto text = read_utf8(ctx, path, shown);
     if (!text.ok()) return text.error();
-    auto v = parse_yaml(*text, shown);
-    // read_yaml_file logs a YAMLError and reads the file as {}.
-    if (!v.ok()) return Value(Map{});
+    auto v = safe_load(*text, shown);
+    // read_yaml_file logs a YAMLError and reads the file as {}; what PyYAML
+    // lets through (a ValueError of `2024-02-30`) and our budgets' refusals
+    // fail the read.
+    if (!v.ok() && is_yaml_error(v.error()) && !is_yaml_refusal(v.error())) return Value(Map{});
     return v;
   };
   if (ctx.cache) {

@@ -17,10 +17,11 @@ Result<Value> load_yaml_file(const IoContext& ctx, const std::string& path,
   if (!text.ok()) return text.error();
   if (!utf8::is_valid(*text))
     return Error::value("File " + py_string_repr(shown) + " is not valid UTF-8 text");
-  auto v = parse_yaml(*text, path);
-  if (!v.ok()) {
-    return Error::value("Error reading yaml file \"" + path + "\", error: " + v.error().message);
-  }
+  auto v = safe_load(*text, path);
+  // read_yaml_file logs a YAMLError and reads the file as {}; what PyYAML
+  // lets through (a ValueError of `2024-02-30`) and our budgets' refusals
+  // fail the read.
+  if (!v.ok() && is_yaml_error(v.error()) && !is_yaml_refusal(v.error())) return Value(Map{});
   return v;
 }
 

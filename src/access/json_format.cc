@@ -20,11 +20,15 @@ Result<Frame> frame_from_python_data(const Value& data) {
       return Error::value("Mixing dicts with non-Series may lead to ambiguous ordering.");
     if (any_map) {
       // {column: {index: value}}: the index is the union of the inner keys.
-      std::vector<std::string> index;
+      // Keys typed by YAML (`2024:`) label by their value, as Python's dict.
+      auto label = [](const MapKey& k) { return k.typed() ? *k.typed() : Value(k); };
+      std::vector<MapKey> index;
       for (const auto& [col, inner] : m) {
         if (!inner.is_map()) continue;
         for (const auto& [k, _] : inner.as_map())
-          if (std::find(index.begin(), index.end(), k) == index.end()) index.push_back(k);
+          if (std::none_of(index.begin(), index.end(),
+                           [&](const MapKey& i) { return i.same_key(k); }))
+            index.push_back(k);
       }
       Frame f;
       for (const auto& [col, inner] : m) {
@@ -32,13 +36,15 @@ Result<Frame> frame_from_python_data(const Value& data) {
         cells.reserve(index.size());
         for (const auto& k : index) {
           if (inner.is_map()) {
-            const Value* v = inner.as_map().find(k);
+            const Value* v = nullptr;
+            for (const auto& [ik, x] : inner.as_map())
+              if (ik.same_key(k)) v = &x;
             cells.push_back(v ? *v : Value::nan());
           } else {
             cells.push_back(inner);
           }
         }
-        Column c = Column::inferred(Value(col), std::move(cells));
+        Column c = Column::inferred(label(col), std::move(cells));
         // On an empty index pandas types a mapping's column float64 and a
         // scalar's by the scalar.
         if (c.empty()) {
@@ -47,7 +53,9 @@ Result<Frame> frame_from_python_data(const Value& data) {
         }
         f.columns.push_back(std::move(c));
       }
-      f.index = Column(Value(), "object", std::vector<Value>(index.begin(), index.end()));
+      std::vector<Value> labels;
+      for (const auto& k : index) labels.push_back(label(k));
+      f.index = Column(Value(), "object", std::move(labels));
       return f;
     }
     return frame_from_data(data);

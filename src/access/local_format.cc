@@ -22,7 +22,8 @@ Result<Frame> frame_from_data_or_scalars(const Value& data, const Map& details) 
       // pd.DataFrame(data, index=[details.get("index", "value")]): one row
       // (an empty mapping is one row with no columns).
       Frame f;
-      for (const auto& [k, v] : m) f.columns.push_back(Column::inferred(Value(k), {v}));
+      for (const auto& [k, v] : m)
+        f.columns.push_back(Column::inferred(k.typed() ? *k.typed() : Value(k), {v}));
       const Value* label = details.find("index");
       f.index = Column::inferred(Value(), {label ? *label : Value("value")});
       return f;

@@ -30,6 +30,23 @@ bool in(const std::vector<std::string>& list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
+// CustomDataFrame holds a group as df.loc[:, list(df.columns)]: pandas
+// selects every column of a label once for each time the label is listed,
+// so a label the frame holds k times (an hstack's repeated `_right`
+// suffixes) comes out k*k times, each run in the frame's order.
+void select_own_labels(Frame& f) {
+  bool repeated = false;
+  for (size_t i = 0; i < f.columns.size() && !repeated; ++i)
+    for (size_t j = i + 1; j < f.columns.size() && !repeated; ++j)
+      repeated = label_equal(f.columns[i].name, f.columns[j].name);
+  if (!repeated) return;
+  std::vector<Column> out;
+  for (const auto& listed : f.columns)
+    for (const auto& c : f.columns)
+      if (label_equal(listed.name, c.name)) out.push_back(c);
+  f.columns = std::move(out);
+}
+
 // str(KeyError(msg)) is repr(msg).
 void drop_duplicate_index(Frame& f) {
   if (!f.index) return;
@@ -241,8 +258,9 @@ Result<CustomDataFrame> CustomDataFrame::from_flow(const Interface& iface,
     if (is_parameter_type(key)) {
       LYN_TRY_ASSIGN(row, parameter_row(frame, *item));
       frame = std::move(row);
-    } else if (!is_series_type(key)) {
-      drop_duplicate_index(frame);
+    } else {
+      select_own_labels(frame);
+      if (!is_series_type(key)) drop_duplicate_index(frame);
     }
     // lynguine builds its frame from the first group and adds the others,
     // except that while what it holds is empty (no rows or no columns) the

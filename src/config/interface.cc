@@ -156,10 +156,13 @@ Result<Interface> Interface::from_file(const LoadOptions& opts, const PathPolicy
     LYN_TRY_ASSIGN(text, policy.read_file(fname, fname, size_t{64} << 20));
     // Python opens the file as UTF-8 text: other bytes fail before YAML.
     if (auto bad = py_utf8_error(text)) return Error{"UnicodeDecodeError", *bad, 400};
-    auto parsed = parse_yaml(text, fname);
+    auto parsed = safe_load(text, fname);
+    // Interface.from_file words a yaml.YAMLError; what PyYAML lets through
+    // (a ValueError of `2024-02-30`) reaches the caller as it is.
+    if (!parsed.ok() && !is_yaml_error(parsed.error())) return parsed.error();
     if (!parsed.ok())
       return Error::value("Error reading yaml file \"" + fname +
-                          "\", error: " + pure_python_wording(parsed.error(), text).message);
+                          "\", error: " + parsed.error().message);
     data = std::move(parsed).value();
     if (opts.field) {
       const Value* sub = data.get(*opts.field);

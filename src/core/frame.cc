@@ -124,30 +124,54 @@ std::string infer_dtype(std::vector<Value>& values) {
   return "float64";
 }
 
-Frame Frame::from_records(const List& records) {
-  std::vector<std::string> order;
-  for (const auto& r : records) {
-    if (!r.is_map()) continue;
-    for (const auto& [k, _] : r.as_map()) {
-      if (std::find(order.begin(), order.end(), k) == order.end()) order.push_back(k);
-    }
-  }
-  return from_records(records, order);
-}
+namespace {
 
-Frame Frame::from_records(const List& records, const std::vector<std::string>& names) {
+// One column per key, in order: each record's value, NaN where it has none.
+template <typename Key, typename Label, typename Find>
+Frame frame_of_keys(const List& records, const std::vector<Key>& keys, Label label, Find find) {
   Frame f;
-  f.columns.reserve(names.size());
-  for (const auto& name : names) {
+  f.columns.reserve(keys.size());
+  for (const auto& key : keys) {
     std::vector<Value> cells;
     cells.reserve(records.size());
     for (const auto& r : records) {
-      const Value* v = r.get(name);
+      const Value* v = find(r, key);
       cells.push_back(v ? *v : Value::nan());
     }
-    f.columns.push_back(Column::inferred(Value(name), std::move(cells)));
+    f.columns.push_back(Column::inferred(label(key), std::move(cells)));
   }
   return f;
+}
+
+}  // namespace
+
+Frame Frame::from_records(const List& records) {
+  // Keys as Python's dict compares them: a YAML key typed as a number, bool
+  // or null (`2024:`, `yes:`) is a column labelled by that value, apart
+  // from a string key of the same spelling.
+  std::vector<MapKey> order;
+  for (const auto& r : records) {
+    if (!r.is_map()) continue;
+    for (const auto& [k, _] : r.as_map())
+      if (std::none_of(order.begin(), order.end(), [&](const MapKey& o) { return o.same_key(k); }))
+        order.push_back(k);
+  }
+  return frame_of_keys(
+      records, order,
+      [](const MapKey& key) { return key.typed() ? *key.typed() : Value(std::string(key)); },
+      [](const Value& r, const MapKey& key) -> const Value* {
+        if (!r.is_map()) return nullptr;
+        if (!key.typed()) return r.as_map().find(key);
+        for (const auto& [k, x] : r.as_map())
+          if (k.same_key(key)) return &x;
+        return nullptr;
+      });
+}
+
+Frame Frame::from_records(const List& records, const std::vector<std::string>& names) {
+  return frame_of_keys(
+      records, names, [](const std::string& name) { return Value(name); },
+      [](const Value& r, const std::string& name) { return r.get(name); });
 }
 
 std::vector<Value> Frame::row_labels() const {
@@ -235,7 +259,7 @@ Result<Frame> frame_from_data(const Value& data) {
         for (auto& x : cells) x = x.is_null() ? Value::nan() : Value(x.to_double());
         dtype = "float64";
       }
-      f.columns.emplace_back(Value(k), std::move(dtype), std::move(cells));
+      f.columns.emplace_back(k.typed() ? *k.typed() : Value(k), std::move(dtype), std::move(cells));
     }
     return f;
   }

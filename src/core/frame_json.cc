@@ -76,7 +76,9 @@ FrameJsonWriter::FrameJsonWriter(const Frame& frame, Layout layout)
   for (size_t j = 0; j < frame.columns.size(); ++j) {
     const Column& c = frame.columns[j];
     std::string k = j ? ", " : "{";
-    append_json_string(k, c.key());
+    // A label typed as a number, bool or null is a dict key json.dumps
+    // writes as `1`, `true`, `null`.
+    append_json_string(k, c.name.is_string() ? c.key() : json_key(c.name));
     k += ": ";
     keys_.push_back(std::move(k));
     views_.push_back(c.view());

@@ -515,11 +515,6 @@ char* write_json_string(char* p, std::string_view s, bool ensure_ascii) {
   return o.p;
 }
 
-namespace {
-
-// json.dumps' text for a key that is not a string: true, false, null, the
-// int, float.__repr__ (NaN, Infinity). Dates and bytes, which json.dumps
-// refuses, as their values are written.
 std::string json_key(const Value& k) {
   switch (k.kind()) {
     case Value::Kind::kNull:
@@ -540,6 +535,8 @@ std::string json_key(const Value& k) {
       return py_str(k);
   }
 }
+
+namespace {
 
 // `depth`: the nesting level of `v` (for indentation).
 void append_value(std::string& out, const Value& v, const JsonWriteOptions& o, int depth) {

@@ -36,6 +36,11 @@ Result<Value> parse_json(std::string_view text, int max_depth = kJsonMaxDepth,
                          size_t max_bytes = kJsonMaxBytes);
 
 std::string to_json(const Value& v, JsonWriteOptions options = {});
+
+// json.dumps' text for a dict key that is not a string: true, false, null,
+// the int, float.__repr__ (NaN, Infinity); dates and bytes, which
+// json.dumps refuses, as their values are written (dates in ISO form).
+std::string json_key(const Value& k);
 void append_json(std::string& out, const Value& v, JsonWriteOptions options = {});
 // A JSON string literal for `s`.
 void append_json_string(std::string& out, std::string_view s, bool ensure_ascii = true);

@@ -22,6 +22,10 @@ bool is_yaml_error(const Error& e) {
   return false;
 }
 
+bool is_yaml_refusal(const Error& e) {
+  return e.type == "YAMLError";
+}
+
 Value resolve_plain_scalar(std::string_view text) {
   std::string_view tag = yaml::implicit_tag(text);
   if (yaml::is_scalar_tag(tag)) {

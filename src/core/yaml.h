@@ -11,9 +11,9 @@
 // Errors are values with PyYAML's class (ScannerError, ParserError,
 // ComposerError, ConstructorError, ReaderError; or ValueError, KeyError,
 // ... where PyYAML lets a Python exception through) and its message as
-// CSafeLoader words it. Where the pure-Python SafeLoader (lynguine's
-// yaml.safe_load of a file) accepts or words a document differently from
-// libyaml, we follow libyaml.
+// CSafeLoader words it. safe_load follows the pure-Python SafeLoader
+// instead (lynguine's yaml.safe_load of a file) where it accepts or words
+// a document differently.
 //
 // Budgets (YamlLimits) bound the work and memory of any input: its size,
 // its nesting depth, and the nodes that aliases and merge keys may add
@@ -47,10 +47,25 @@ struct YamlLimits {
 Result<Value> parse_yaml(std::string_view text, std::string_view source_name = "<unicode string>",
                          const YamlLimits& limits = {});
 
+// yaml.safe_load(stream) of a file, as lynguine reads every YAML file it
+// opens itself (data files, directory entries, interface and config
+// files): parse_yaml, except that PyYAML's pure-Python scanner refuses a
+// tab between tokens or in a plain scalar (ScannerError "found character
+// '\t' that cannot start any token"; libyaml skips it), and errors are
+// worded as pure_python_wording words them. Front matter is not read this
+// way (python-frontmatter uses CSafeLoader, i.e. parse_yaml).
+Result<Value> safe_load(std::string_view text, std::string_view source_name = "<unicode string>",
+                        const YamlLimits& limits = {});
+
 // True when `e` is one of yaml.YAMLError's classes (what lynguine's
 // readers catch: a front matter that fails so reads as empty), false for
 // the Python exceptions PyYAML lets through (ValueError of `0x_`, ...).
 bool is_yaml_error(const Error& e);
+
+// True when `e` is a refusal by YamlLimits (or of a recursive structure):
+// a document PyYAML would have loaded, so no reader may take it for one
+// PyYAML rejects. These, and only these, have the base class YAMLError.
+bool is_yaml_refusal(const Error& e);
 
 // `e` (an error of parse_yaml on `text`) as lynguine's yaml.safe_load of a
 // file words it: PyYAML's pure-Python parser says "expected ',' or ']', but

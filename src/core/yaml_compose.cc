@@ -53,8 +53,8 @@ Mark mark_of(const yaml_mark_t& m) {
 
 class Composer {
  public:
-  Composer(std::string_view text, std::string_view name, const YamlLimits& limits)
-      : limits_(limits) {
+  Composer(std::string_view text, std::string_view name, const YamlLimits& limits, Loader loader)
+      : limits_(limits), loader_(loader) {
     graph_.source_name = std::string(name);
     yaml_parser_initialize(&parser_);
     // The text stands for a Python str, which CParser hands libyaml as
@@ -194,11 +194,14 @@ class Composer {
       n.value.assign(reinterpret_cast<const char*>(event_.data.scalar.value),
                      event_.data.scalar.length);
       // Resolver.resolve: implicit resolvers for a plain scalar or one
-      // tagged `!` (libyaml then reports plain_implicit).
+      // tagged `!` (libyaml then reports plain_implicit, except for an
+      // empty node, which the pure-Python parser resolves all the same).
+      bool implicit =
+          event_.data.scalar.plain_implicit || (loader_ == Loader::kSafe && str(tag) == "!");
       if (!given.empty())
         n.tag = given;
       else
-        n.tag = event_.data.scalar.plain_implicit ? implicit_tag(n.value) : kTagStr;
+        n.tag = implicit ? implicit_tag(n.value) : kTagStr;
     } else {
       n.tag = !given.empty() ? std::string(given)
                              : std::string(kind == NodeKind::kSequence ? kTagSeq : kTagMap);
@@ -230,6 +233,7 @@ class Composer {
   }
 
   const YamlLimits& limits_;
+  Loader loader_;
   yaml_parser_t parser_;
   yaml_event_t event_;
   bool have_event_ = false;
@@ -241,13 +245,13 @@ class Composer {
 }  // namespace
 
 Result<NodeGraph> compose(std::string_view text, std::string_view source_name,
-                          const YamlLimits& limits) {
+                          const YamlLimits& limits, Loader loader) {
   if (text.size() > limits.max_bytes)
     return limit_error("YAML document of " + std::to_string(text.size()) +
                            " bytes exceeds the limit of " + std::to_string(limits.max_bytes) +
                            " bytes (yaml max_bytes)",
                        413);
-  Composer composer(text, source_name, limits);
+  Composer composer(text, source_name, limits, loader);
   return composer.single_document();
 }
 

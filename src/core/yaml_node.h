@@ -55,13 +55,23 @@ std::string marked_message(std::string_view source_name, std::string_view contex
 Error marked_error(const NodeGraph& g, std::string_view type, std::string_view context,
                    const Mark* context_mark, std::string_view problem, const Mark* problem_mark);
 
+// The id of the token PyYAML's scanner makes at byte `i` of `text`, as
+// repr() prints it ('<scalar>', "'['", '<stream end>', ...).
+std::string token_id_at(std::string_view text, size_t i);
+
 // A refusal by one of the budgets of YamlLimits.
 Error limit_error(std::string message, int http_status = 400);
+
+// Which of PyYAML's loaders the composer follows where they differ:
+// CSafeLoader (libyaml's parser) or SafeLoader (the pure-Python parser,
+// which resolves a node tagged `!` with no value implicitly, to None, where
+// libyaml reports it as not plain-implicit, a str '').
+enum class Loader { kCSafe, kSafe };
 
 // libyaml's events composed into nodes, tags resolved as PyYAML's Resolver
 // does; one document at most (yaml.load's get_single_node).
 Result<NodeGraph> compose(std::string_view text, std::string_view source_name,
-                          const YamlLimits& limits);
+                          const YamlLimits& limits, Loader loader = Loader::kCSafe);
 
 // SafeConstructor applied to the graph (it mutates the graph as PyYAML
 // does when it flattens merge keys), then the objects copied into a Value

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/yaml.h"
+#include "core/yaml_node.h"
 
 namespace lyn {
 
@@ -59,7 +60,10 @@ std::optional<size_t> leading_number(std::string_view s) {
   return n;
 }
 
-// The id of the token PyYAML's scanner makes at `i`, as repr() prints it.
+}  // namespace
+
+namespace yaml {
+
 std::string token_id_at(std::string_view text, size_t i) {
   if (i >= text.size()) return "'<stream end>'";
   char c = text[i];
@@ -90,9 +94,33 @@ std::string token_id_at(std::string_view text, size_t i) {
   return "'<scalar>'";
 }
 
+}  // namespace yaml
+
+namespace {
+
+// libyaml's "found character that cannot start any token" names the
+// character in PyYAML's words: "found character '\t' that cannot ...".
+Error name_the_character(Error e, std::string_view text) {
+  static constexpr std::string_view kLib = "\nfound character that cannot start any token";
+  size_t at = e.message.find(kLib);
+  size_t ln = e.message.rfind(", line ");
+  size_t col = e.message.rfind(", column ");
+  if (at == std::string::npos || ln == std::string::npos || col == std::string::npos) return e;
+  auto line = leading_number(std::string_view(e.message).substr(ln + 7));
+  auto column = leading_number(std::string_view(e.message).substr(col + 9));
+  if (!line || !column) return e;
+  size_t i = offset_of(text, *line, *column);
+  if (i >= text.size()) return e;
+  size_t n = 1;
+  while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+  e.message.insert(at + 16, " " + py_string_repr(text.substr(i, n)));
+  return e;
+}
+
 }  // namespace
 
 Error pure_python_wording(Error e, std::string_view text) {
+  if (e.type == "ScannerError") return name_the_character(std::move(e), text);
   if (e.type != "ParserError") return e;
   static constexpr std::string_view kLib = "\ndid not find expected ";
   size_t at = e.message.find(kLib);
@@ -109,7 +137,7 @@ Error pure_python_wording(Error e, std::string_view text) {
   auto column = leading_number(std::string_view(e.message).substr(col + 9));
   if (!line || !column) return e;
   size_t i = offset_of(text, *line, *column);
-  std::string got = token_id_at(text, i);
+  std::string got = yaml::token_id_at(text, i);
   std::string worded;
   if (what == "',' or ']'" || what == "',' or '}'") {
     worded = "expected " + what + ", but got " + got;

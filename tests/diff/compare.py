@@ -149,7 +149,8 @@ KNOWN_BUGS = [
      lambda req, ref: req.get("path", "").endswith("/set_value") and ref.get("status") == 500
      and any(m in ref.get("text", "") for m in ("Must have equal len keys",
                                                 "Incompatible indexer with Series",
-                                                "setting an array element with a sequence"))),
+                                                "setting an array element with a sequence",
+                                                "could not broadcast input array"))),
     # lynguine's at-setter writes into the first frame that lacks the row
     # (adding it), where a correct server stores the value in the column's
     # own frame or refuses (recorded: sessions/attendance/set_value-output-

@@ -107,9 +107,18 @@ def interface(rng):
     return iface
 
 
-def dump(d):
+def dump(d, rng=None):
     # JSON is YAML: the interface as a flow mapping, one section a line.
-    return "\n".join("%s: %s" % (k, json.dumps(v, ensure_ascii=False)) for k, v in d.items()) + "\n"
+    # Now and then a tab where lynguine's yaml.safe_load (PyYAML's
+    # pure-Python scanner) refuses one, or in a comment, where it does not.
+    sep = ": "
+    if rng is not None and rng.random() < 0.04:
+        sep = rng.choice([":\t", ": \t", ":  "])
+    text = "\n".join("%s%s%s" % (k, sep, json.dumps(v, ensure_ascii=False))
+                     for k, v in d.items()) + "\n"
+    if rng is not None and rng.random() < 0.04:
+        text += rng.choice(["# a\tcomment\n", "\t# after a tab\n", "# plain\n"])
+    return text
 
 
 def generate(rng, base):
@@ -134,12 +143,12 @@ def generate(rng, base):
             child["input"] = data_item(rng, "input")
         if rng.random() < 0.2:
             child["output"] = data_item(rng, "output")
-        files["child/_lynguine.yml"] = dump(child)
+        files["child/_lynguine.yml"] = dump(child, rng)
         for f in ("people.csv", "out.csv", "series.csv"):
             if rng.random() < 0.5:
                 files["child/" + f] = files[f]
         directory = base + "/child"
-    files["_lynguine.yml"] = dump(iface)
+    files["_lynguine.yml"] = dump(iface, rng)
     req = []
 
     def http(method, path, body=None):

@@ -20,6 +20,10 @@ SCALARS = [
     "6.8523015e+5", "685.230_15e+03", "-1_0", "0b0", "0x_1", "1__0", "1.5e", "e5", "NaN",
     "Infinity", "-inf", "+1", "+0.5", "0o7", "012345", "09", "0.", "-.inf", "2001-12-14",
     "2002-1-1", "1:2", "1:60", "-1:30", "1.5:30", "True ", " spaced", "tab\there",
+    # Tabs where PyYAML's pure-Python scanner (lynguine's yaml.safe_load of a
+    # file) stops and libyaml (front matter) goes on.
+    "trailing\t", "\tafter colon", "x\t# tab before comment", "x # tab\tin comment",
+    "[1,\t2]", "'quoted\ttab'", "2024-13-45", "2023-02-29", "2024-02-29 25:00:00",
 ]
 
 BLOCKS = [
@@ -36,9 +40,8 @@ BLOCKS = [
 KEYS = ["title", "date", "venue", "author", "categories", "published", "reveal", "layout",
         "abstract", "tags", "year", "time", "ref", "draft", "weight", "url", "notes", "k-1",
         "with space", "Title", "x", "'quoted key'"]
-# Keys PyYAML types as numbers, bools or null: their differences are recorded
-# as pending for the YAML layer, so they come up now and then only.
-ODD_KEYS = ["2024", "yes", "null", "1.5"]
+# Keys PyYAML types as numbers, bools, null or dates.
+ODD_KEYS = ["2024", "yes", "null", "1.5", "~", "0x10", "2024-01-02", "-1", "off"]
 
 
 def scalar_line(rng, key):
@@ -51,7 +54,7 @@ def mapping_lines(rng, n, keys=KEYS):
     lines, used = [], set()
     anchor = None
     for _ in range(n):
-        key = rng.choice(ODD_KEYS) if keys is KEYS and rng.random() < 0.03 else rng.choice(keys)
+        key = rng.choice(ODD_KEYS) if keys is KEYS and rng.random() < 0.1 else rng.choice(keys)
         if key in used and rng.random() < 0.8:
             continue
         used.add(key)
@@ -100,17 +103,20 @@ def generate(rng, base):
     if shape < 0.5:
         recs = []
         keys2 = rng.sample(KEYS[:16], rng.randint(1, 4))
+        if rng.random() < 0.1:
+            keys2.append(rng.choice(ODD_KEYS))
         for _ in range(rng.randint(1, 4)):
             recs.append("- " + "\n  ".join("%s: %s" % (k, rng.choice(SCALARS)) for k in keys2
                                            if rng.random() < 0.9 or k == keys2[0]))
         text = "\n".join(recs) + "\n"
     elif shape < 0.8:
-        text = "\n".join(mapping_lines(rng, rng.randint(0, 6), KEYS[:16])) + "\n"
+        text = "\n".join(mapping_lines(rng, rng.randint(0, 6),
+                                       KEYS[:16] + ODD_KEYS[:rng.randint(0, 2)])) + "\n"
     else:
         n = rng.randint(0, 3)
         text = "\n".join("%s: [%s]" % (k, ", ".join(rng.choice(SCALARS[:70]) or "''"
                                                    for _ in range(n)))
-                         for k in rng.sample(KEYS[:16], rng.randint(1, 3))) + "\n"
+                         for k in rng.sample(KEYS[:16] + ODD_KEYS[:2], rng.randint(1, 3))) + "\n"
     files["data.yml"] = text
     ds = {"type": "yaml", "filename": base + "/data.yml"}
     if rng.random() < 0.3:
