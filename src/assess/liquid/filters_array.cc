@@ -118,8 +118,10 @@ RValue f_join(const RValue& in, const Args& a, const KwArgs&) {
 }
 
 RValue f_first(const RValue& in, const Args&, const KwArgs&) {
-  if (!in.is_list()) return RValue(Nil{});
-  return get_member(in, "first");
+  // A hash's first item is its first (key, value) tuple.
+  if (!in.is_list() && !in.is_map()) return RValue(Nil{});
+  RValue v = get_member(in, "first");
+  return v.is_undefined() ? RValue(Nil{}) : v;
 }
 RValue f_last(const RValue& in, const Args&, const KwArgs&) {
   if (!in.is_list()) return RValue(Nil{});
@@ -139,7 +141,9 @@ RValue f_map(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   for (const RValue& item : in_list(in)) {
     if (item.is_nil()) throw NilItem{};  // the filter's result is None
-    if (item.is_map() || item.is_none() || item.is_string())
+    if (item.is_string())                // a string that contains the key gives the key
+      out.push_back(item.str().find(key) != std::string_view::npos ? RValue(key) : RValue());
+    else if (item.is_map() || item.is_none())
       out.push_back(item_get(item, key));
     else if (item.is_list())
       out.push_back(get_member(item, key));
@@ -156,14 +160,16 @@ RValue f_reverse(const RValue& in, const Args&, const KwArgs&) {
 }
 
 // Python hash equality for uniq: 1 == 1.0 == True, "1" differs.
-bool hash_equal(const RValue& a, const RValue& b) { return py_eq(a, b); }
+bool hash_equal(const RValue& a, const RValue& b) {
+  return py_eq(a, b);
+}
 
 RValue f_uniq(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   std::string key = a.empty() ? "" : py_str(a[0]);
   RList seen;
+  // Compared with ==, as list.index does (nothing is hashed).
   for (const RValue& item : in_list(in)) {
-    if (item.is_list() || (item.is_map() && a.empty())) throw FilterError{"unhashable type"};
     // obj[key]: only a mapping can be read (a missing key is MISSING).
     if (!a.empty() && !item.is_map()) throw FilterError{"can't read property of " + py_str(item)};
     RValue k = a.empty() ? item : item_get(item, key);
@@ -185,8 +191,15 @@ RValue f_compact(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   std::string key = a.empty() ? "" : py_str(a[0]);
   for (const RValue& item : in_list(in)) {
-    const RValue v = a.empty() ? item : item_get(item, key);
-    if (!v.is_none()) out.push_back(item);
+    if (a.empty()) {
+      if (!item.is_nil()) out.push_back(item);
+      continue;
+    }
+    // itm[key]: only a mapping can be read, and a key it lacks is Python's
+    // KeyError, which python-liquid does not catch (the render fails).
+    if (!item.is_map()) throw FilterError{"can't read property '" + key + "'"};
+    if (!has_key(item, key)) throw FatalError{"KeyError", py_string_repr(key)};
+    if (!item_get(item, key).is_nil()) out.push_back(item);
   }
   return RValue(std::move(out));
 }

@@ -332,8 +332,7 @@ RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
   RValue it = eval(*node.iterable);
   RList items;
   if (it.is_map()) {
-    for (const auto& kv : it.ref()->as_map())
-      items.push_back(RValue(RList{RValue::borrow(kv.first), RValue::from(kv.second)}));
+    items = map_items(*it.ref());
   } else if (it.is_list()) {
     items = it.items();
   } else if (it.is_string()) {

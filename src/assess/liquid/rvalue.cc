@@ -79,13 +79,14 @@ RValue int_from_digits(std::string digits) {
 
 bool RValue::is_list() const {
   auto k = kind();
-  if (k == Kind::kList || k == Kind::kRange) return true;
+  if (k == Kind::kList || k == Kind::kRange || k == Kind::kTuple) return true;
   return k == Kind::kRef && ref()->is_list();
 }
 
 RList RValue::items() const {
   switch (kind()) {
     case Kind::kList:
+    case Kind::kTuple:
       return *list_ptr();
     case Kind::kRange: {
       RList out;
@@ -111,6 +112,7 @@ RList RValue::items() const {
 size_t RValue::size() const {
   switch (kind()) {
     case Kind::kList:
+    case Kind::kTuple:
       return list_ptr()->size();
     case Kind::kRange:
       return range().stop >= range().start
@@ -193,6 +195,16 @@ void append_py_str(std::string& out, const RValue& v) {
         append_py_repr(out, item);
       }
       out += ']';
+      return;
+    }
+    case RValue::Kind::kTuple: {
+      const RList& items = *v.list_ptr();
+      out += '(';
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        append_py_repr(out, items[i]);
+      }
+      out += items.size() == 1 ? ",)" : ")";
       return;
     }
     case RValue::Kind::kLoop:
@@ -352,6 +364,7 @@ bool py_eq(const RValue& a, const RValue& b) {
   if (ka == K::kRange || kb == K::kRange)
     return ka == K::kRange && kb == K::kRange && range_eq(a.range(), b.range());
   if (a.is_list() && b.is_list()) {
+    if ((ka == K::kTuple) != (kb == K::kTuple)) return false;  // (1,) != [1]
     if (ka == K::kRef && kb == K::kRef && a.ref() == b.ref()) return true;
     RList x = a.items(), y = b.items();
     if (x.size() != y.size()) return false;
@@ -456,6 +469,12 @@ RValue loop_member(const LoopState& l, std::string_view key) {
   return RValue();
 }
 
+template <typename KV>
+RValue pair_tuple(const KV& kv) {
+  return RValue(Tuple{
+      std::make_shared<const RList>(RList{RValue::borrow(kv.first), RValue::from(kv.second)})});
+}
+
 RValue list_member(const RValue& v, std::string_view key) {
   if (key == "size") return RValue(static_cast<int64_t>(v.size()));
   if (key == "first" || key == "last") {
@@ -471,6 +490,13 @@ RValue list_member(const RValue& v, std::string_view key) {
 
 }  // namespace
 
+RList map_items(const Value& map) {
+  RList out;
+  out.reserve(map.as_map().size());
+  for (const auto& kv : map.as_map()) out.push_back(pair_tuple(kv));
+  return out;
+}
+
 RValue get_member(const RValue& v, std::string_view key) {
   switch (v.kind()) {
     case RValue::Kind::kRef: {
@@ -478,12 +504,14 @@ RValue get_member(const RValue& v, std::string_view key) {
       if (r.is_map()) {
         if (const Value* f = r.as_map().find(key)) return RValue::from(*f);
         if (key == "size") return RValue(static_cast<int64_t>(r.as_map().size()));
+        if (key == "first" && !r.as_map().empty()) return pair_tuple(*r.as_map().begin());
         return RValue();
       }
       if (r.is_list()) return list_member(v, key);
       return RValue();
     }
     case RValue::Kind::kList:
+    case RValue::Kind::kTuple:
     case RValue::Kind::kRange:
       return list_member(v, key);
     case RValue::Kind::kStr:
