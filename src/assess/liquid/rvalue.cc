@@ -228,6 +228,12 @@ void append_py_str(std::string& out, const RValue& v) {
 
 void append_py_repr(std::string& out, const RValue& v) {
   switch (v.kind()) {
+    case RValue::Kind::kUndefined:
+      // Only map puts one in a list (python-liquid's _NULL, for a missing
+      // property): a null, whose repr python-liquid leaves as the object's
+      // address; we write Python's None.
+      out += "None";
+      return;
     case RValue::Kind::kStr:
     case RValue::Kind::kStrRef:
       out += lyn::py_string_repr(v.str());
