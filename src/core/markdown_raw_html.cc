@@ -12,20 +12,22 @@ namespace {
 // Python-Markdown's block_level_elements.
 bool is_block_level(std::string_view tag) {
   static const char* kTags[] = {
-      "address", "article",  "aside",   "blockquote", "details",  "div",    "dl",     "fieldset",
-      "figcaption", "figure", "footer", "form",       "h1",       "h2",     "h3",     "h4",
-      "h5",      "h6",       "header",  "hgroup",     "hr",       "main",   "menu",   "nav",
-      "ol",      "p",        "pre",     "section",    "table",    "ul",     "canvas", "colgroup",
-      "dd",      "body",     "dt",      "group",      "iframe",   "li",     "legend", "math",
-      "map",     "noscript", "output",  "object",     "option",   "progress", "script", "style",
-      "summary", "tbody",    "td",      "textarea",   "tfoot",    "th",     "thead",  "tr",
+      "address",    "article",  "aside",  "blockquote", "details", "div",      "dl",     "fieldset",
+      "figcaption", "figure",   "footer", "form",       "h1",      "h2",       "h3",     "h4",
+      "h5",         "h6",       "header", "hgroup",     "hr",      "main",     "menu",   "nav",
+      "ol",         "p",        "pre",    "section",    "table",   "ul",       "canvas", "colgroup",
+      "dd",         "body",     "dt",     "group",      "iframe",  "li",       "legend", "math",
+      "map",        "noscript", "output", "object",     "option",  "progress", "script", "style",
+      "summary",    "tbody",    "td",     "textarea",   "tfoot",   "th",       "thead",  "tr",
       "video"};
   for (const char* t : kTags)
     if (tag == t) return true;
   return false;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // blank_line_re: `^([ ]*\n){2}`, the rest of the line and the next are blank.
 bool blank_lines_follow(std::string_view rest) {

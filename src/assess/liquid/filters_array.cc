@@ -118,12 +118,15 @@ RValue f_join(const RValue& in, const Args& a, const KwArgs&) {
 }
 
 RValue f_first(const RValue& in, const Args&, const KwArgs&) {
-  // A hash's first item is its first (key, value) tuple.
+  // A hash's first item is its first (key, value) tuple; undefined[0] is
+  // undefined.
+  if (in.is_undefined()) return in;
   if (!in.is_list() && !in.is_map()) return RValue(Nil{});
   RValue v = get_member(in, "first");
   return v.is_undefined() ? RValue(Nil{}) : v;
 }
 RValue f_last(const RValue& in, const Args&, const KwArgs&) {
+  if (in.is_undefined()) return in;
   if (!in.is_list()) return RValue(Nil{});
   return get_member(in, "last");
 }

@@ -86,6 +86,10 @@ RValue arith(const RValue& in, const Args& a, DecimalOp op) {
       throw FilterError{"modulo: can't divide by 0"};
     return int_op(x, y, op);
   }
+  // A bool stays a bool (an int to Python) until it meets a float:
+  // Decimal(str(True)) is an error python-liquid does not catch.
+  if (in.is_bool() || a[0].is_bool())
+    throw FatalError{"InvalidOperation", "[<class 'decimal.ConversionSyntax'>]"};
   return RValue(decimal_op(x, y, op));
 }
 

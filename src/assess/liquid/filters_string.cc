@@ -279,6 +279,10 @@ RValue f_url_decode(const RValue& in, const Args&, const KwArgs&) {
 // base64.b64decode (binascii.a2b_base64, not strict) through core/base64,
 // then .decode() of the bytes, which LAX mode does not swallow.
 std::string b64_decode(std::string_view s, bool url_safe) {
+  // A str must be ASCII before decoding (base64's ValueError, not caught).
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80)
+      throw FatalError{"ValueError", "string argument should contain only ASCII characters"};
   std::string text(s);
   if (url_safe)
     for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;

@@ -245,6 +245,28 @@ NodePtr Parser::parse_tag_body() {
     p.expect_end();
     return n;
   }
+  if (name == "include" || name == "render") {
+    // python-liquid parses `'name' [with|for expr [as ident]] [, key: value]...`
+    // and then fails to load the template when rendering (no loader): the
+    // error drops the enclosing top-level node. An empty tag fails the same
+    // way; a malformed argument list is a parse error.
+    std::string_view text = cur().text;
+    if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+      ExprParser p(text);
+      p.parse_primary();
+      if (p.accept_word("with") || p.accept_word("for")) {
+        p.parse_primary();
+        if (p.accept_word("as")) p.parse_identifier();
+      }
+      while (p.accept(ExprToken::Kind::kComma) || p.peek().kind == ExprToken::Kind::kIdent) {
+        p.parse_identifier();
+        p.expect(ExprToken::Kind::kColon, "':'");
+        p.parse_primary();
+      }
+      p.expect_end();
+    }
+    return std::make_unique<Node>(Node::Kind::kTemplate);
+  }
   if (name == "break") return std::make_unique<Node>(Node::Kind::kBreak);
   if (name == "continue") return std::make_unique<Node>(Node::Kind::kContinue);
   if (name == "liquid") {

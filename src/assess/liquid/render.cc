@@ -530,7 +530,9 @@ Renderer::Flow Renderer::render_node(const Node& node) {
         throw;
       }
       out_ = saved;
-      assign(n.name, RValue(std::move(buf)));
+      // A break or continue leaves the capture before it assigns
+      // (python-liquid's loop exceptions).
+      if (f == Flow::kNormal) assign(n.name, RValue(std::move(buf)));
       return f;
     }
     case Node::Kind::kCycle:
@@ -556,19 +558,23 @@ Renderer::Flow Renderer::render_node(const Node& node) {
       std::string buf;
       std::string* saved = out_;
       out_ = &buf;
+      Flow f;
       try {
-        render_block(static_cast<const BlockNode&>(node).body);
+        f = render_block(static_cast<const BlockNode&>(node).body);
       } catch (...) {
         out_ = saved;
         throw;
       }
       out_ = saved;
+      if (f != Flow::kNormal) return f;  // left before comparing, as a capture
       if (buf != ifchanged_) {
         emit(buf);
         ifchanged_ = std::move(buf);
       }
       return Flow::kNormal;
     }
+    case Node::Kind::kTemplate:
+      throw FilterError{"no template loader: include and render cannot load a template"};
     case Node::Kind::kBlock: {
       const Block& b = static_cast<const BlockNode&>(node).body;
       for (const NodePtr& n : b.nodes) {
