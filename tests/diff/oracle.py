@@ -85,17 +85,23 @@ class Oracle:
         # null_repr: python-liquid's map puts a _Null object where an item
         # lacks the property, and str() of the list shows its repr, a memory
         # address (README's differences); written as None, as we do.
+        # The `empty` and `blank` keywords' reprs are addresses too: written
+        # as nothing, as their str() is.
         from liquid.builtin.filters import array
+        from liquid.builtin.expressions import primitive
+        patched = [(array._Null, "None"), (primitive.Empty, ""), (primitive.Blank, "")]
         fixed = []
         if null_repr:
-            array._Null.__repr__ = lambda _self: fixed.append(1) or "None"
+            for cls, text in patched:
+                cls.__repr__ = lambda _self, t=text: fixed.append(1) or t
         try:
             ans = {"output": self.render_liquid(self.compute, template, **context)}
         except Exception as e:  # noqa: BLE001 (every failure is an answer)
             ans = {"error_type": type(e).__name__, "error_message": str(e)}
         finally:
             if null_repr:
-                del array._Null.__repr__
+                for cls, _ in patched:
+                    del cls.__repr__
         if fixed:
             ans["fixed"] = True
         return ans

@@ -39,7 +39,10 @@ RValue attr_of(const RValue& item, std::string_view key, const RValue& dflt) {
   if (item.is_string())
     return item.str().find(key) != std::string_view::npos ? RValue(std::string(key)) : dflt;
   if (item.is_nil()) throw NilItem{};
-  if (item.is_number() || item.is_bool())
+  // Nor can numbers, bools, the empty/blank keywords or map's missing item
+  // (undefined here, python-liquid's _Null) be read.
+  if (item.is_number() || item.is_bool() || item.kind() == RValue::Kind::kEmpty ||
+      item.kind() == RValue::Kind::kBlank || item.is_undefined())
     throw FilterError{"'" + py_str(item) + "' object is not subscriptable"};
   return dflt;
 }
@@ -85,10 +88,19 @@ RList sorted_by(const RList& items, RList keys, bool natural) {
   return out;
 }
 
+// Python's truth of a filter argument (`if key:`): '', 0 and empty
+// sequences are false too.
+bool py_arg_truthy(const RValue& v) {
+  if (!v.truthy()) return false;
+  if (v.is_number()) return v.to_double() != 0;
+  if (v.is_string() || v.is_list() || v.is_map()) return v.size() != 0;
+  return true;
+}
+
 RValue sort_impl(const RValue& in, const Args& a, bool natural) {
   RList items = in_list(in);
   RList keys;
-  if (!a.empty() && a[0].truthy()) {
+  if (!a.empty() && py_arg_truthy(a[0])) {
     std::string key = py_str(a[0]);
     for (const RValue& item : items) keys.push_back(attr_of(item, key, RValue(kMaxChar)));
   } else {
@@ -146,7 +158,7 @@ RValue f_map(const RValue& in, const Args& a, const KwArgs&) {
     if (item.is_nil()) throw NilItem{};  // the filter's result is None
     if (item.is_string())                // a string that contains the key gives the key
       out.push_back(item.str().find(key) != std::string_view::npos ? RValue(key) : RValue());
-    else if (item.is_map() || item.is_none())
+    else if (item.is_map())
       out.push_back(item_get(item, key));
     else if (item.is_list())
       out.push_back(get_member(item, key));

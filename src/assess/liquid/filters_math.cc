@@ -27,7 +27,9 @@ RValue int_or_float(double d) {
     std::snprintf(buf, sizeof buf, "%.0f", d);
     return RValue(std::string(buf));
   }
-  throw FilterError{"cannot convert float to integer"};
+  // Python's errors, which python-liquid does not catch.
+  if (std::isnan(d)) throw FatalError{"ValueError", "cannot convert float NaN to integer"};
+  throw FatalError{"OverflowError", "cannot convert float infinity to integer"};
 }
 
 Int floor_div(Int a, Int b) {

@@ -24,8 +24,11 @@ RValue f_default(const RValue& in, const Args& a, const KwArgs& kw) {
   RValue dflt = a.empty() ? RValue(std::string()) : a[0];
   if (in.is_bool() && !in.as_bool()) return allow_false ? in : dflt;
   if (in.is_none()) return dflt;
-  if ((in.is_string() || in.is_list() || in.is_map()) && in.size() == 0) return dflt;
-  if (in.kind() == RValue::Kind::kEmpty || in.kind() == RValue::Kind::kBlank) return dflt;
+  // Empty.__eq__: an empty str, list or dict (an empty range is kept).
+  if ((in.is_string() || (in.is_list() && !in.is_range()) || in.is_map()) && in.size() == 0)
+    return dflt;
+  // The `empty` and `blank` keywords are objects python-liquid's default
+  // keeps.
   return in;
 }
 

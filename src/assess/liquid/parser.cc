@@ -151,6 +151,8 @@ NodePtr Parser::parse_statement() {
       return n;
     }
     case Token::Kind::kOutput: {
+      // `{{ }}` is no node at all (a block holding it can still be blank).
+      if (is_whitespace(t.text)) return nullptr;
       auto n = std::make_unique<OutputNode>();
       n->value = ExprParser(t.text).parse_filtered();
       return n;
@@ -218,6 +220,12 @@ NodePtr Parser::parse_tag_body() {
     return n;
   }
   if (name == "echo") {
+    if (is_whitespace(text)) {
+      // python-liquid's echo then takes the next token for its expression:
+      // that token is lost, whatever it is.
+      advance();
+      return nullptr;
+    }
     auto n = std::make_unique<OutputNode>();
     n->value = ExprParser(text).parse_filtered();
     return n;

@@ -336,10 +336,8 @@ RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
   } else if (it.is_list()) {
     items = it.items();
   } else if (it.is_string()) {
-    items.push_back(it);
-  } else if (!it.is_none()) {
-    throw FilterError{"expected an iterable"};
-  }
+    if (!it.str().empty()) items.push_back(it);
+  }  // anything else (numbers, bools, nil, empty, blank) has no items
   int64_t offset = 0;
   if (node.offset_continue) {
     for (const auto& kv : stop_index_)

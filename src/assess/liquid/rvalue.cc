@@ -423,6 +423,8 @@ bool contains(const RValue& a, const RValue& b, bool& ok) {
   if (a.is_map()) {
     if (b.is_map()) throw FatalError{"TypeError", "unhashable type: 'dict'"};
     if (b.is_list() && !b.is_range()) throw FatalError{"TypeError", "unhashable type: 'list'"};
+    if (b.kind() == RValue::Kind::kEmpty) throw FatalError{"TypeError", "unhashable type: 'Empty'"};
+    if (b.kind() == RValue::Kind::kBlank) throw FatalError{"TypeError", "unhashable type: 'Blank'"};
     return b.is_string() && a.ref()->as_map().contains(b.str());
   }
   if (a.is_range()) {
@@ -485,7 +487,7 @@ RValue list_member(const RValue& v, std::string_view key) {
   if (key == "size") return RValue(static_cast<int64_t>(v.size()));
   if (key == "first" || key == "last") {
     size_t n = v.size();
-    if (n == 0) return RValue(Nil{});
+    if (n == 0) return RValue();  // Python's IndexError: undefined
     size_t idx = key == "first" ? 0 : n - 1;
     if (v.kind() == RValue::Kind::kRef) return RValue::from(v.ref()->as_list()[idx]);
     if (v.is_range()) return RValue(v.range().start + static_cast<int64_t>(idx));
