@@ -140,7 +140,8 @@ RValue f_first(const RValue& in, const Args&, const KwArgs&) {
 RValue f_last(const RValue& in, const Args&, const KwArgs&) {
   if (in.is_undefined()) return in;
   if (!in.is_list()) return RValue(Nil{});
-  return get_member(in, "last");
+  RValue v = get_member(in, "last");  // an empty list's is None here
+  return v.is_undefined() ? RValue(Nil{}) : v;
 }
 
 RValue f_concat(const RValue& in, const Args& a, const KwArgs&) {
