@@ -163,9 +163,9 @@ bool ascii_alnum(char c) {
   return ascii_alpha(c) || (c >= '0' && c <= '9');
 }
 
-// The end of a start tag at `i` ('<' and a letter): after the first '>'
-// outside an attribute value quoted right after '='; npos if none.
-size_t start_tag_end(std::string_view s, size_t i) {
+}  // namespace
+
+size_t html_start_tag_end(std::string_view s, size_t i) {
   for (size_t k = i + 1; k < s.size(); ++k) {
     if (s[k] == '>') return k + 1;
     if (s[k] == '=') {
@@ -180,8 +180,6 @@ size_t start_tag_end(std::string_view s, size_t i) {
   }
   return std::string_view::npos;
 }
-
-}  // namespace
 
 // python-liquid's strip_tags: html.parser's tokens (convert_charrefs off),
 // keeping data, entity and character references (written back with their
@@ -251,7 +249,7 @@ std::string strip_html(std::string_view s) {
     std::string_view rest = s.substr(i);
     size_t end = std::string_view::npos;
     if (rest.size() > 1 && ascii_alpha(rest[1])) {  // a start tag
-      end = start_tag_end(s, i);
+      end = html_start_tag_end(s, i);
       if (end != std::string_view::npos) {
         std::string name = tag_name(i + 1);
         bool self_closed = s.substr(i, end - i).ends_with("/>");

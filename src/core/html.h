@@ -21,6 +21,10 @@ std::string html_escape(std::string_view s);
 std::string html_unescape(std::string_view s);
 // Drops <script> / <style> elements with their content, comments and tags.
 std::string strip_html(std::string_view s);
+// html.parser's end of the start tag at s[i] ('<' and a letter): just after
+// the first '>' outside an attribute value quoted right after '='; npos if
+// the tag is not closed.
+size_t html_start_tag_end(std::string_view s, size_t i);
 
 }  // namespace lyn
 

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/case.h"
+#include "core/html.h"
 
 namespace lyn {
 
@@ -136,24 +137,11 @@ class Extractor {
     size_t k = n;
     while (k < s_.size() && !is_space(s_[k]) && s_[k] != '/' && s_[k] != '>' && s_[k] != '\0') ++k;
     std::string name = ascii_lower(std::string(s_.substr(n, k - n)));
-    // The tag's end: the first '>' outside quoted attribute values.
-    char quote = 0;
-    size_t end = k;
-    for (; end < s_.size(); ++end) {
-      char c = s_[end];
-      if (quote) {
-        if (c == quote) quote = 0;
-      } else if (!closing && (c == '"' || c == '\'')) {
-        quote = c;
-      } else if (c == '>') {
-        break;
-      }
-    }
-    if (end >= s_.size()) return 0;
-    ++end;
+    size_t end = closing ? s_.find('>', k) : html_start_tag_end(s_, i);
+    if (end == std::string_view::npos) return 0;
     if (closing) {
-      end_tag(i, end, name);
-      return end;
+      end_tag(i, end + 1, name);
+      return end + 1;
     }
     bool self_closed = s_.substr(i, end - i).ends_with("/>");
     if (self_closed || name == "hr") {
@@ -163,10 +151,9 @@ class Extractor {
     start_tag(i, end, name);
     if (inraw_ && (name == "script" || name == "style")) {
       // Their content is text up to the end tag.
-      size_t close = end;
       std::string lower = ascii_lower(std::string(s_.substr(end)));
       size_t at = lower.find("</" + name);
-      close = at == std::string::npos ? s_.size() : end + at;
+      size_t close = at == std::string::npos ? s_.size() : end + at;
       data(end, close);
       return close;
     }
