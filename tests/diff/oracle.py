@@ -92,6 +92,15 @@ class Oracle:
         patched = [(array._Null, "None"), (primitive.Empty, ""), (primitive.Blank, "")]
         fixed = []
         if null_repr:
+            # python-liquid's date filter is an lru_cache: 1.0 after 1 (equal,
+            # same hash) answers as 1 did, so an answer would depend on the
+            # renders before it; each render starts with an empty cache.
+            from liquid.builtin.filters import misc
+            f = misc.date
+            while f is not None and not hasattr(f, "cache_clear"):
+                f = getattr(f, "__wrapped__", None)
+            if f is not None:
+                f.cache_clear()
             for cls, text in patched:
                 cls.__repr__ = lambda _self, t=text: fixed.append(1) or t
         try:

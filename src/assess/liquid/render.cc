@@ -328,7 +328,7 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
   return v;
 }
 
-RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
+RList Renderer::loop_items(const ForNode& node) {
   RValue it = eval(*node.iterable);
   RList items;
   if (it.is_map()) {
@@ -360,17 +360,17 @@ RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
   int64_t end = limit < 0 || limit > size - begin ? size : begin + limit;
   RList out(items.begin() + begin, items.begin() + end);
   if (node.reversed) std::reverse(out.begin(), out.end());
-  offset_out = end;
+  // Where `offset: continue` resumes: for and tablerow share the key (the
+  // loop variable and its collection).
+  if (int64_t* s = find_slot(stop_index_, node.loop_name))
+    *s = end;
+  else
+    stop_index_.emplace_back(node.loop_name, end);
   return out;
 }
 
 Renderer::Flow Renderer::render_for(const ForNode& node) {
-  int64_t stop = 0;
-  RList items = loop_items(node, stop);
-  if (int64_t* s = find_slot(stop_index_, node.loop_name))
-    *s = stop;
-  else
-    stop_index_.emplace_back(node.loop_name, stop);
+  RList items = loop_items(node);
   if (items.empty()) {
     if (node.alternative) return render_block(*node.alternative);
     return Flow::kNormal;
@@ -398,8 +398,7 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
 }
 
 void Renderer::render_tablerow(const ForNode& node) {
-  int64_t stop = 0;
-  RList items = loop_items(node, stop);
+  RList items = loop_items(node);
   HeldBytes held(budget_, items.size() * sizeof(RValue));
   LoopState state;
   state.name = node.loop_name;
