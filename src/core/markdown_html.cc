@@ -106,13 +106,19 @@ size_t match_bracket(std::string_view s, size_t i) {
   return std::string_view::npos;
 }
 
+// NOT_STRONG_RE: a lone `*` or `_` with whitespace (or the text's end) on
+// both sides is text, taken out before emphasis is looked for.
+bool not_strong(std::string_view s, size_t j) {
+  bool ws_before = j == 0 || std::isspace(static_cast<unsigned char>(s[j - 1]));
+  bool ws_after = j + 1 >= s.size() || std::isspace(static_cast<unsigned char>(s[j + 1]));
+  return ws_before && ws_after;
+}
+
 // Python-Markdown's emphasis: `*` pairs anywhere (a `*` or `_` between
 // spaces is literal), `_` only at word boundaries; `***x***` is strong+em.
 bool try_emphasis(std::string_view s, size_t& i, std::string& out) {
   char d = s[i];
-  bool ws_before = i == 0 || std::isspace(static_cast<unsigned char>(s[i - 1]));
-  bool ws_after = i + 1 >= s.size() || std::isspace(static_cast<unsigned char>(s[i + 1]));
-  if (ws_before && ws_after) return false;
+  if (not_strong(s, i)) return false;
   if (d == '_' && i > 0 && is_word(s[i - 1])) return false;
   size_t n = 0;
   while (i + n < s.size() && s[i + n] == d && n < 3) ++n;
@@ -122,9 +128,16 @@ bool try_emphasis(std::string_view s, size_t& i, std::string& out) {
     while (from <= s.size()) {
       size_t j = s.find(delim, from);
       if (j == std::string_view::npos) break;
+      if (len == 1 && not_strong(s, j)) {  // text, not a closing delimiter
+        from = j + 1;
+        continue;
+      }
       std::string_view inner = s.substr(i + len, j - i - len);
       bool ok = !inner.empty();
-      if (len == 1 && d == '*' && inner.find('*') != std::string_view::npos) break;
+      bool star_inside = false;
+      for (size_t k = i + len; k < j; ++k)
+        if (s[k] == '*' && !not_strong(s, k)) star_inside = true;
+      if (len == 1 && d == '*' && star_inside) break;
       if (d == '_') {
         if (j + len < s.size() && (is_word(s[j + len]) || s[j + len] == '_')) ok = false;
         if (!inner.empty() && (inner.front() == '_' || inner.back() == '_')) ok = false;
