@@ -291,7 +291,16 @@ RValue f_sum(const RValue& in, const Args& a, const KwArgs&) {
   RList vals;
   if (!a.empty() && a[0].truthy()) {
     std::string key = py_str(a[0]);
-    for (const RValue& item : items) vals.push_back(attr_of(item, key, RValue(0)));
+    for (const RValue& item : items) {
+      try {
+        vals.push_back(attr_of(item, key, RValue(0)));
+      } catch (...) {  // FilterError or NilItem
+        // Python converts each value as it reads it: a value before this
+        // item that is no number fails first (InvalidOperation).
+        decimal_sum(vals);
+        throw;
+      }
+    }
   } else {
     vals = items;
   }
