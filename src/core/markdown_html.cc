@@ -591,7 +591,10 @@ std::string markdown_to_html(std::string_view text) {
   for (size_t k = raw.stash.size(); k-- > 0;) {
     std::string ph = raw_html_placeholder(k);
     std::string para = cat({"<p>", ph, "</p>"});
+    // Inline HTML (a <br /> kept for the end) stays in its paragraph.
+    bool block = raw_html_is_block_level(raw.stash[k]);
     for (const std::string* from : {&para, &ph}) {
+      if (from == &para && !block) continue;
       for (size_t at = 0; (at = out.find(*from, at)) != std::string::npos;) {
         out.replace(at, from->size(), raw.stash[k]);
         at += raw.stash[k].size();

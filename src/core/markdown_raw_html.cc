@@ -48,8 +48,12 @@ class Extractor {
   RawHtmlBlocks run() {
     size_t i = 0;
     while (i < s_.size()) {
+      if (s_[i] == '&') {
+        i = reference_at(i);
+        continue;
+      }
       if (s_[i] != '<') {
-        size_t j = s_.find('<', i);
+        size_t j = s_.find_first_of("<&", i);
         if (j == std::string_view::npos) j = s_.size();
         data(i, j);
         i = j;
@@ -97,6 +101,51 @@ class Extractor {
     cache_.clear();
   }
 
+  // An entity or character reference at `i` ('&', a name or number, ';';
+  // a number's ';' is added when missing): with the raw block or the tail
+  // of one, else text. Anything else is a '&' of text.
+  size_t reference_at(size_t i) {
+    size_t j = i + 1, k = j;
+    bool num = j < s_.size() && s_[j] == '#';
+    if (num) {
+      k = ++j;
+      bool hex = k < s_.size() && (s_[k] == 'x' || s_[k] == 'X');
+      if (hex) ++k;
+      size_t d = k;
+      while (d < s_.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s_[d]))
+                                   : std::isdigit(static_cast<unsigned char>(s_[d]))))
+        ++d;
+      if (d == k || d >= s_.size() || std::isxdigit(static_cast<unsigned char>(s_[d]))) {
+        data(i, i + 1);
+        return i + 1;
+      }
+      k = d;
+    } else {
+      if (j >= s_.size() || !std::isalpha(static_cast<unsigned char>(s_[j]))) {
+        data(i, i + 1);
+        return i + 1;
+      }
+      while (k < s_.size() &&
+             (std::isalnum(static_cast<unsigned char>(s_[k])) || s_[k] == '-' || s_[k] == '.'))
+        ++k;
+      if (k >= s_.size()) {
+        data(i, i + 1);
+        return i + 1;
+      }
+    }
+    if (num && s_[k] != ';') {  // html.parser completes a character reference
+      (inraw_ || intail_ ? cache_ : out_).append(s_.substr(i, k - i)).append(";");
+      consumed(i, k);
+      return k;
+    }
+    if (s_[k] != ';') {  // an entity without its ';' is text
+      data(i, i + 1);
+      return i + 1;
+    }
+    empty_tag(i, k + 1, false);
+    return k + 1;
+  }
+
   // A comment, <hr> or a self-closed tag (`block`: a block on its own when
   // it starts a line).
   void empty_tag(size_t b, size_t e, bool block) {
@@ -130,6 +179,14 @@ class Extractor {
       if (end == std::string_view::npos) return 0;
       empty_tag(i, end + 3, true);
       return end + 3;
+    }
+    if (rest.size() > 1 && (rest[1] == '?' || rest[1] == '!')) {
+      // A processing instruction or declaration: a block at a line start
+      // or after a block, else text.
+      size_t gt = s_.find('>', i + 2);
+      if (gt == std::string_view::npos || !(intail_ || at_line_start(i))) return 0;
+      empty_tag(i, gt + 1, true);
+      return gt + 1;
     }
     bool closing = rest.size() > 1 && rest[1] == '/';
     size_t n = i + (closing ? 2 : 1);
@@ -214,6 +271,20 @@ std::string raw_html_placeholder(size_t index) {
   out += std::to_string(index);
   out += '\x03';
   return out;
+}
+
+bool raw_html_is_block_level(std::string_view html) {
+  // re.match(r'^\<\/?([^ >]+)', html)
+  if (html.empty() || html[0] != '<') return false;
+  size_t b = html.size() > 1 && html[1] == '/' ? 2 : 1;
+  size_t e = b;
+  while (e < html.size() && html[e] != ' ' && html[e] != '>') ++e;
+  if (e == b) return false;
+  char first = html[b];
+  if (first == '!' || first == '?' || first == '@' || first == '%') return true;
+  std::string tag = ascii_lower(std::string(html.substr(b, e - b)));
+  while (!tag.empty() && tag.back() == '/') tag.pop_back();  // is_block_level's rstrip('/')
+  return is_block_level(tag);
 }
 
 RawHtmlBlocks extract_raw_html(std::string_view source) {

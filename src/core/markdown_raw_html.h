@@ -28,6 +28,10 @@ struct RawHtmlBlocks {
 // `source` must hold no '\x02' or '\x03' (Python-Markdown drops them too):
 // a placeholder is '\x02' + number + '\x03'.
 RawHtmlBlocks extract_raw_html(std::string_view source);
+// RawHtmlPostprocessor.isblocklevel: the HTML starts with a block-level tag
+// (or `<!`, `<?`, `<@`, `<%`); only then does it replace the paragraph its
+// placeholder stands in.
+bool raw_html_is_block_level(std::string_view html);
 std::string raw_html_placeholder(size_t index);
 
 }  // namespace lyn
