@@ -181,6 +181,27 @@ size_t html_start_tag_end(std::string_view s, size_t i) {
   return std::string_view::npos;
 }
 
+size_t html_reference_end(std::string_view s, size_t i, bool& numeric) {
+  size_t j = i + 1;
+  numeric = j < s.size() && s[j] == '#';
+  if (numeric) {
+    size_t k = j + 1;
+    bool hex = k < s.size() && (s[k] == 'x' || s[k] == 'X');
+    if (hex) ++k;
+    size_t d = k;
+    while (d < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[d]))
+                                : std::isdigit(static_cast<unsigned char>(s[d]))))
+      ++d;
+    if (d == k || d >= s.size() || std::isxdigit(static_cast<unsigned char>(s[d])))
+      return std::string_view::npos;
+    return d;
+  }
+  if (j >= s.size() || !ascii_alpha(s[j])) return std::string_view::npos;
+  size_t d = j;
+  while (d < s.size() && (ascii_alnum(s[d]) || s[d] == '-' || s[d] == '.')) ++d;
+  return d < s.size() ? d : std::string_view::npos;
+}
+
 // python-liquid's strip_tags: html.parser's tokens (convert_charrefs off),
 // keeping data, entity and character references (written back with their
 // ';'), and dropping tags, comments, declarations and processing
@@ -206,37 +227,17 @@ std::string strip_html(std::string_view s) {
   while (i < s.size()) {
     char c = s[i];
     if (c == '&') {
-      // &name or &#digits followed by a character that ends it: "&name;".
-      size_t j = i + 1;
-      bool num = j < s.size() && s[j] == '#';
-      if (num) {
-        ++j;
-        bool hex = j < s.size() && (s[j] == 'x' || s[j] == 'X');
-        size_t k = j + (hex ? 1 : 0);
-        size_t d = k;
-        while (d < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[d]))
-                                    : std::isdigit(static_cast<unsigned char>(s[d]))))
-          ++d;
-        if (d > k && d < s.size()) {
-          data("&#");
-          data(s.substr(j, d - j));
-          data(";");
-          i = s[d] == ';' ? d + 1 : d;
-          continue;
-        }
-      } else if (j < s.size() && ascii_alpha(s[j])) {
-        size_t d = j;
-        while (d < s.size() && (ascii_alnum(s[d]) || s[d] == '-' || s[d] == '.')) ++d;
-        if (d < s.size()) {
-          data("&");
-          data(s.substr(j, d - j));
-          data(";");
-          i = s[d] == ';' ? d + 1 : d;
-          continue;
-        }
+      // A reference is written back with its ';'.
+      bool num;
+      size_t d = html_reference_end(s, i, num);
+      if (d == std::string_view::npos) {
+        data("&");
+        ++i;
+        continue;
       }
-      data("&");
-      ++i;
+      data(s.substr(i, d - i));
+      data(";");
+      i = s[d] == ';' ? d + 1 : d;
       continue;
     }
     if (c != '<') {

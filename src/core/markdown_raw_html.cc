@@ -105,33 +105,11 @@ class Extractor {
   // a number's ';' is added when missing): with the raw block or the tail
   // of one, else text. Anything else is a '&' of text.
   size_t reference_at(size_t i) {
-    size_t j = i + 1, k = j;
-    bool num = j < s_.size() && s_[j] == '#';
-    if (num) {
-      k = ++j;
-      bool hex = k < s_.size() && (s_[k] == 'x' || s_[k] == 'X');
-      if (hex) ++k;
-      size_t d = k;
-      while (d < s_.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s_[d]))
-                                   : std::isdigit(static_cast<unsigned char>(s_[d]))))
-        ++d;
-      if (d == k || d >= s_.size() || std::isxdigit(static_cast<unsigned char>(s_[d]))) {
-        data(i, i + 1);
-        return i + 1;
-      }
-      k = d;
-    } else {
-      if (j >= s_.size() || !std::isalpha(static_cast<unsigned char>(s_[j]))) {
-        data(i, i + 1);
-        return i + 1;
-      }
-      while (k < s_.size() &&
-             (std::isalnum(static_cast<unsigned char>(s_[k])) || s_[k] == '-' || s_[k] == '.'))
-        ++k;
-      if (k >= s_.size()) {
-        data(i, i + 1);
-        return i + 1;
-      }
+    bool num;
+    size_t k = html_reference_end(s_, i, num);
+    if (k == std::string_view::npos) {
+      data(i, i + 1);
+      return i + 1;
     }
     if (num && s_[k] != ';') {  // html.parser completes a character reference
       (inraw_ || intail_ ? cache_ : out_).append(s_.substr(i, k - i)).append(";");
