@@ -154,43 +154,138 @@ std::string html_unescape(std::string_view s) {
   return out;
 }
 
+namespace {
+
+bool ascii_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool ascii_alnum(char c) {
+  return ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+size_t html_start_tag_end(std::string_view s, size_t i) {
+  for (size_t k = i + 1; k < s.size(); ++k) {
+    if (s[k] == '>') return k + 1;
+    if (s[k] == '=') {
+      size_t q = k + 1;
+      while (q < s.size() && (s[q] == ' ' || s[q] == '\t' || s[q] == '\n' || s[q] == '\r')) ++q;
+      if (q < s.size() && (s[q] == '"' || s[q] == '\'')) {
+        size_t close = s.find(s[q], q + 1);
+        if (close == std::string_view::npos) return std::string_view::npos;
+        k = close;
+      }
+    }
+  }
+  return std::string_view::npos;
+}
+
+size_t html_reference_end(std::string_view s, size_t i, bool& numeric) {
+  size_t j = i + 1;
+  numeric = j < s.size() && s[j] == '#';
+  if (numeric) {
+    size_t k = j + 1;
+    bool hex = k < s.size() && (s[k] == 'x' || s[k] == 'X');
+    if (hex) ++k;
+    size_t d = k;
+    while (d < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[d]))
+                                : std::isdigit(static_cast<unsigned char>(s[d]))))
+      ++d;
+    if (d == k || d >= s.size() || std::isxdigit(static_cast<unsigned char>(s[d])))
+      return std::string_view::npos;
+    return d;
+  }
+  if (j >= s.size() || !ascii_alpha(s[j])) return std::string_view::npos;
+  size_t d = j;
+  while (d < s.size() && (ascii_alnum(s[d]) || s[d] == '-' || s[d] == '.')) ++d;
+  return d < s.size() ? d : std::string_view::npos;
+}
+
+// python-liquid's strip_tags: html.parser's tokens (convert_charrefs off),
+// keeping data, entity and character references (written back with their
+// ';'), and dropping tags, comments, declarations and processing
+// instructions, and whatever is inside <script> and <style>. A '<' that
+// starts none of these is text. Untouched unless the text holds both '<'
+// and '>'.
 std::string strip_html(std::string_view s) {
+  if (s.find('<') == std::string_view::npos || s.find('>') == std::string_view::npos)
+    return std::string(s);
   std::string out;
+  int script = 0, style = 0;
+  auto data = [&](std::string_view d) {
+    if (!script && !style) out.append(d);
+  };
+  auto tag_name = [&](size_t from) {
+    size_t e = from;
+    while (e < s.size() && !std::isspace(static_cast<unsigned char>(s[e])) && s[e] != '/' &&
+           s[e] != '>')
+      ++e;
+    return ascii_lower(std::string(s.substr(from, e - from)));
+  };
   size_t i = 0;
   while (i < s.size()) {
-    if (s[i] != '<') {
-      out += s[i++];
+    char c = s[i];
+    if (c == '&') {
+      // A reference is written back with its ';'.
+      bool num;
+      size_t d = html_reference_end(s, i, num);
+      if (d == std::string_view::npos) {
+        data("&");
+        ++i;
+        continue;
+      }
+      data(s.substr(i, d - i));
+      data(";");
+      i = s[d] == ';' ? d + 1 : d;
+      continue;
+    }
+    if (c != '<') {
+      size_t j = s.find_first_of("<&", i);
+      if (j == std::string_view::npos) j = s.size();
+      data(s.substr(i, j - i));
+      i = j;
       continue;
     }
     std::string_view rest = s.substr(i);
-    if (rest.substr(0, 4) == "<!--") {
-      size_t e = s.find("-->", i + 4);
-      if (e != std::string_view::npos) {
-        i = e + 3;
+    size_t end = std::string_view::npos;
+    if (rest.size() > 1 && ascii_alpha(rest[1])) {  // a start tag
+      end = html_start_tag_end(s, i);
+      if (end != std::string_view::npos) {
+        std::string name = tag_name(i + 1);
+        bool self_closed = s.substr(i, end - i).ends_with("/>");
+        if (!self_closed && (name == "script" || name == "style")) {
+          ++(name == "script" ? script : style);
+          // Their content is text up to their end tag (dropped here).
+          std::string lower = ascii_lower(std::string(s.substr(end)));
+          size_t close = lower.find("</" + name);
+          if (close == std::string::npos) return out;
+          i = end + close;
+          continue;
+        }
+        i = end;
         continue;
       }
-    }
-    bool handled = false;
-    for (std::string_view tag : {std::string_view("script"), std::string_view("style")}) {
-      if (rest.size() > tag.size() && ascii_iequals(rest.substr(1, tag.size()), tag)) {
-        size_t e = ascii_ifind(s, std::string("</") + std::string(tag), i);
-        if (e != std::string_view::npos) {
-          size_t gt = s.find('>', e);
-          if (gt != std::string_view::npos) {
-            i = gt + 1;
-            handled = true;
-          }
+    } else if (rest.substr(0, 4) == "<!--") {
+      size_t e = s.find("-->", i + 4);
+      if (e != std::string_view::npos) end = e + 3;
+    } else if (rest.size() > 1 && (rest[1] == '!' || rest[1] == '?' || rest[1] == '/')) {
+      size_t gt = s.find('>', i + 2);
+      if (gt != std::string_view::npos) {
+        end = gt + 1;
+        if (rest[1] == '/' && rest.size() > 2 && ascii_alpha(rest[2])) {
+          std::string name = tag_name(i + 2);
+          if (name == "script") --script;
+          if (name == "style") --style;
         }
       }
-      if (handled) break;
     }
-    if (handled) continue;
-    size_t gt = s.find('>', i + 1);
-    if (gt == std::string_view::npos) {
-      out += s[i++];
+    if (end == std::string_view::npos) {  // no markup: the '<' is text
+      data("<");
+      ++i;
       continue;
     }
-    i = gt + 1;
+    i = end;
   }
   return out;
 }

@@ -21,6 +21,16 @@ std::string html_escape(std::string_view s);
 std::string html_unescape(std::string_view s);
 // Drops <script> / <style> elements with their content, comments and tags.
 std::string strip_html(std::string_view s);
+// html.parser's end of the start tag at s[i] ('<' and a letter): just after
+// the first '>' outside an attribute value quoted right after '='; npos if
+// the tag is not closed.
+size_t html_start_tag_end(std::string_view s, size_t i);
+// html.parser's reading of a reference at s[i] ('&'): `&#` and decimal or
+// `x` hex digits (not followed by another hex digit), or `&` and a name
+// ([A-Za-z][-.A-Za-z0-9]*), with some character after it. Returns where
+// the digits or the name end (s[end] is that character; ';' or not), or
+// npos; `numeric` says which kind.
+size_t html_reference_end(std::string_view s, size_t i, bool& numeric);
 
 }  // namespace lyn
 

@@ -7,6 +7,7 @@
 
 #include "core/case.h"
 #include "core/html.h"
+#include "core/markdown_raw_html.h"
 
 namespace lyn {
 
@@ -105,13 +106,19 @@ size_t match_bracket(std::string_view s, size_t i) {
   return std::string_view::npos;
 }
 
+// NOT_STRONG_RE: a lone `*` or `_` with whitespace (or the text's end) on
+// both sides is text, taken out before emphasis is looked for.
+bool not_strong(std::string_view s, size_t j) {
+  bool ws_before = j == 0 || std::isspace(static_cast<unsigned char>(s[j - 1]));
+  bool ws_after = j + 1 >= s.size() || std::isspace(static_cast<unsigned char>(s[j + 1]));
+  return ws_before && ws_after;
+}
+
 // Python-Markdown's emphasis: `*` pairs anywhere (a `*` or `_` between
 // spaces is literal), `_` only at word boundaries; `***x***` is strong+em.
 bool try_emphasis(std::string_view s, size_t& i, std::string& out) {
   char d = s[i];
-  bool ws_before = i == 0 || std::isspace(static_cast<unsigned char>(s[i - 1]));
-  bool ws_after = i + 1 >= s.size() || std::isspace(static_cast<unsigned char>(s[i + 1]));
-  if (ws_before && ws_after) return false;
+  if (not_strong(s, i)) return false;
   if (d == '_' && i > 0 && is_word(s[i - 1])) return false;
   size_t n = 0;
   while (i + n < s.size() && s[i + n] == d && n < 3) ++n;
@@ -121,9 +128,16 @@ bool try_emphasis(std::string_view s, size_t& i, std::string& out) {
     while (from <= s.size()) {
       size_t j = s.find(delim, from);
       if (j == std::string_view::npos) break;
+      if (len == 1 && not_strong(s, j)) {  // text, not a closing delimiter
+        from = j + 1;
+        continue;
+      }
       std::string_view inner = s.substr(i + len, j - i - len);
       bool ok = !inner.empty();
-      if (len == 1 && d == '*' && inner.find('*') != std::string_view::npos) break;
+      bool star_inside = false;
+      for (size_t k = i + len; k < j; ++k)
+        if (s[k] == '*' && !not_strong(s, k)) star_inside = true;
+      if (len == 1 && d == '*' && star_inside) break;
       if (d == '_') {
         if (j + len < s.size() && (is_word(s[j + len]) || s[j + len] == '_')) ok = false;
         if (!inner.empty() && (inner.front() == '_' || inner.back() == '_')) ok = false;
@@ -331,22 +345,19 @@ size_t list_marker(const std::string& line, bool& ordered) {
   return std::string::npos;
 }
 
-bool is_block_html(const std::string& line) {
-  static const char* kTags[] = {
-      "address", "article", "aside", "blockquote", "del", "details",  "div", "dl", "fieldset",
-      "figure",  "footer",  "form",  "h1",         "h2",  "h3",       "h4",  "h5", "h6",
-      "header",  "hr",      "ins",   "math",       "nav", "noscript", "ol",  "p",  "pre",
-      "section", "script",  "style", "table",      "ul",  "iframe"};
-  if (line.empty() || line[0] != '<') return false;
-  size_t j = 1;
-  if (j < line.size() && line[j] == '/') ++j;
-  size_t k = j;
-  while (k < line.size() && std::isalnum(static_cast<unsigned char>(line[k]))) ++k;
-  std::string name;
-  for (size_t x = j; x < k; ++x) name += ascii_lower(line[x]);
-  for (const char* t : kTags)
-    if (name == t) return true;
-  return line.substr(0, 4) == "<!--";
+// A block-quote line: up to three spaces, then '>'.
+bool is_quote_line(std::string_view line) {
+  size_t i = indent_of(line);
+  return i <= 3 && i < line.size() && line[i] == '>';
+}
+
+// BlockQuoteProcessor.clean: the line without its `>` and one space after.
+std::string quote_content(const std::string& line) {
+  if (strip(line) == ">") return "";
+  if (!is_quote_line(line)) return line;  // a lazy continuation
+  size_t i = indent_of(line) + 1;
+  if (i < line.size() && line[i] == ' ') ++i;
+  return line.substr(i);
 }
 
 std::string render_blocks(const Lines& lines);
@@ -423,6 +434,8 @@ std::string render_list(const Lines& lines, size_t& i) {
 
 std::string render_blocks(const Lines& lines) {
   std::vector<std::string> blocks;
+  size_t quote_block = std::string::npos;  // the last block, when a quote
+  Lines quote_lines;                       // and what it quotes
   size_t i = 0;
   while (i < lines.size()) {
     const std::string& line = lines[i];
@@ -468,25 +481,28 @@ std::string render_blocks(const Lines& lines) {
       blocks.push_back(render_list(lines, i));
       continue;
     }
-    if (line[0] == '>') {
+    if (is_quote_line(line)) {
+      // The rest of the block (up to a blank line) is quoted; a quote right
+      // after another continues it (Python-Markdown's sibling blockquote).
       Lines inner;
-      while (i < lines.size() && !is_blank(lines[i])) {
-        std::string l = lines[i];
-        if (!l.empty() && l[0] == '>') {
-          l = l.substr(1);
-          if (!l.empty() && l[0] == ' ') l = l.substr(1);
-        }
-        inner.push_back(l);
-        ++i;
+      bool continues = quote_block != std::string::npos && quote_block + 1 == blocks.size();
+      if (continues) {
+        inner = quote_lines;
+        inner.push_back("");
       }
-      blocks.push_back(cat({"<blockquote>\n", render_blocks(inner), "\n</blockquote>"}));
-      continue;
-    }
-    if (is_block_html(line)) {
-      std::string raw;
-      while (i < lines.size() && !is_blank(lines[i])) raw += (raw.empty() ? "" : "\n") + lines[i++];
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t')) raw.pop_back();
-      blocks.push_back(raw);
+      while (i < lines.size() && !is_blank(lines[i])) inner.push_back(quote_content(lines[i++]));
+      // A chunk that ends in one blank line ends its last paragraph with a
+      // newline, as Python-Markdown's "\n\n" split leaves it.
+      if (i + 1 == lines.size() && lines[i].empty()) inner.push_back("");
+      std::string body = render_blocks(inner);
+      std::string html = body.empty() ? "<blockquote></blockquote>"
+                                      : cat({"<blockquote>\n", body, "\n</blockquote>"});
+      if (continues)
+        blocks.back() = html;
+      else
+        blocks.push_back(html);
+      quote_block = blocks.size() - 1;
+      quote_lines = std::move(inner);
       continue;
     }
     // Paragraph, possibly a setext header.
@@ -509,6 +525,7 @@ std::string render_blocks(const Lines& lines) {
         }
         std::string h;
         if (l[0] == '#' && atx_header(l, h)) break;
+        if (is_quote_line(l)) break;  // a quote interrupts a paragraph
       }
       para.push_back(l);
       ++i;
@@ -516,6 +533,8 @@ std::string render_blocks(const Lines& lines) {
     if (para.empty()) continue;
     std::string text;
     for (size_t k = 0; k < para.size(); ++k) text += (k ? "\n" : "") + para[k];
+    // The chunk's one trailing blank line stays in its last paragraph.
+    if (i + 1 == lines.size() && lines[i].empty()) text += "\n";
     // Python-Markdown keeps a paragraph's trailing spaces (no break at the
     // end: a break needs a newline after them); leading ones go.
     size_t b = 0;
@@ -530,25 +549,59 @@ std::string render_blocks(const Lines& lines) {
 }  // namespace
 
 std::string markdown_to_html(std::string_view text) {
-  Lines lines;
+  // Python-Markdown's NormalizeWhitespace: no STX/ETX, "\n" line ends, a
+  // blank line appended, tabs expanded, lines of spaces emptied.
+  std::string norm;
   std::string cur;
+  bool first_line = true;
+  auto end_line = [&] {
+    if (!first_line && cur.find_first_not_of(' ') == std::string::npos) cur.clear();
+    norm += cur;
+    norm += '\n';
+    cur.clear();
+    first_line = false;
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (c == '\x02' || c == '\x03') continue;
     if (c == '\r') {
       if (i + 1 < text.size() && text[i + 1] == '\n') continue;
       c = '\n';
     }
     if (c == '\n') {
-      lines.push_back(cur);
-      cur.clear();
+      end_line();
     } else if (c == '\t') {
       cur.append(4 - cur.size() % 4, ' ');
     } else {
       cur += c;
     }
   }
-  lines.push_back(cur);
-  return render_blocks(lines);
+  end_line();
+  norm += '\n';
+  // Raw HTML blocks come out before the block parser sees the text.
+  RawHtmlBlocks raw = extract_raw_html(norm);
+  Lines lines;
+  size_t b = 0;
+  for (size_t e; (e = raw.text.find('\n', b)) != std::string::npos; b = e + 1)
+    lines.push_back(raw.text.substr(b, e - b));
+  lines.push_back(raw.text.substr(b));
+  std::string out = render_blocks(lines);
+  // RawHtmlPostprocessor: a placeholder paragraph becomes its HTML, as does
+  // any other placeholder.
+  for (size_t k = raw.stash.size(); k-- > 0;) {
+    std::string ph = raw_html_placeholder(k);
+    std::string para = cat({"<p>", ph, "</p>"});
+    // Inline HTML (a <br /> kept for the end) stays in its paragraph.
+    bool block = raw_html_is_block_level(raw.stash[k]);
+    for (const std::string* from : {&para, &ph}) {
+      if (from == &para && !block) continue;
+      for (size_t at = 0; (at = out.find(*from, at)) != std::string::npos;) {
+        out.replace(at, from->size(), raw.stash[k]);
+        at += raw.stash[k].size();
+      }
+    }
+  }
+  return strip(out);
 }
 
 }  // namespace lyn

@@ -203,6 +203,11 @@ def main():
                                     error_message=ans["error_message"])
                     if req.get("pending"):
                         case["pending"] = req["pending"]
+                    bug = req.get("lynguine_bug") or spec.get("lynguine_bug")
+                    if bug:
+                        case["lynguine_bug"] = True
+                        case["note"] = bug
+                        case["correct"] = r["correct"]
                     liquid_cases.append(case)
                     continue
                 configs = ["_lamd.yml", "_config.yml"]

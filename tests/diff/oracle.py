@@ -8,7 +8,7 @@ JSON line on stdout:
   {"op": "http", "method": M, "path": P, "body": B}
       -> {"status": S, "text": T}   exactly what lynguine's server handler
          (LynguineHandler) answers, without the socket
-  {"op": "liquid", "template": T, "context": C}
+  {"op": "liquid", "template": T, "context": C [, "null_repr": true]}
       -> {"output": O} | {"error_type": E, "error_message": M}
          lynguine.util.text.render_liquid(Compute({}), T, **C)
   {"op": "mdfield", "args": [...]}
@@ -81,11 +81,39 @@ class Oracle:
         getattr(h, "do_" + method)()
         return out
 
-    def liquid(self, template, context):
+    def liquid(self, template, context, null_repr=False):
+        # null_repr: python-liquid's map puts a _Null object where an item
+        # lacks the property, and str() of the list shows its repr, a memory
+        # address (README's differences); written as None, as we do.
+        # The `empty` and `blank` keywords' reprs are addresses too: written
+        # as nothing, as their str() is.
+        from liquid.builtin.filters import array
+        from liquid.builtin.expressions import primitive
+        patched = [(array._Null, "None"), (primitive.Empty, ""), (primitive.Blank, "")]
+        fixed = []
+        if null_repr:
+            # python-liquid's date filter is an lru_cache: 1.0 after 1 (equal,
+            # same hash) answers as 1 did, so an answer would depend on the
+            # renders before it; each render starts with an empty cache.
+            from liquid.builtin.filters import misc
+            f = misc.date
+            while f is not None and not hasattr(f, "cache_clear"):
+                f = getattr(f, "__wrapped__", None)
+            if f is not None:
+                f.cache_clear()
+            for cls, text in patched:
+                cls.__repr__ = lambda _self, t=text: fixed.append(1) or t
         try:
-            return {"output": self.render_liquid(self.compute, template, **context)}
+            ans = {"output": self.render_liquid(self.compute, template, **context)}
         except Exception as e:  # noqa: BLE001 (every failure is an answer)
-            return {"error_type": type(e).__name__, "error_message": str(e)}
+            ans = {"error_type": type(e).__name__, "error_message": str(e)}
+        finally:
+            if null_repr:
+                for cls, _ in patched:
+                    del cls.__repr__
+        if fixed:
+            ans["fixed"] = True
+        return ans
 
     def mdfield(self, args):
         from lamd.mdfield import main
@@ -108,7 +136,7 @@ class Oracle:
         if op == "http":
             return self.http(req["method"], req["path"], req.get("body"))
         if op == "liquid":
-            return self.liquid(req["template"], req.get("context", {}))
+            return self.liquid(req["template"], req.get("context", {}), req.get("null_repr", False))
         if op == "mdfield":
             return self.mdfield(req["args"])
         if op == "reset":

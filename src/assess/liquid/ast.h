@@ -82,7 +82,8 @@ struct Node {
     kBreak,
     kContinue,
     kIfChanged,
-    kBlock,  // a `{% liquid %}` tag's statements
+    kBlock,     // a `{% liquid %}` tag's statements
+    kTemplate,  // `include` / `render`: lynguine's environment has no loader
   };
   explicit Node(Kind k) : kind(k) {}
   virtual ~Node() = default;

@@ -1,8 +1,6 @@
-// The `date` filter's machinery: a dateutil-like parser for the date
-// strings found in data (ISO dates and datetimes with `Z` or an offset,
-// `March 5, 2024`, `5 Mar 2024 10:00`, `2024/03/05`, `03/05/2024`) and
-// Python's datetime.strftime on top of glibc strftime (`%-d` works; `%z`,
-// `%Z` and `%f` are expanded as Python does).
+// The `date` filter's machinery: python-dateutil's parser for date strings
+// (date_parse.cc) and Python's datetime.strftime on top of glibc strftime
+// (`%-d` works; `%z`, `%Z` and `%f` are expanded as Python does).
 //
 // Thread safety: pure functions.
 #ifndef LYNGUINE_ASSESS_LIQUID_DATE_FORMAT_H_
@@ -19,8 +17,11 @@ namespace lyn::liquid {
 struct ParsedDate {
   DateTime dt;
   bool is_utc = false;  // dateutil's tzutc(): `%Z` gives "UTC"
+  std::string tz_name;  // `%Z` of a fixed offset (dateutil's tzoffset)
 };
 
+// dateutil.parser.parse(s) on today at midnight (UTC); nullopt where it
+// raises ParserError. Throws FatalError for its OverflowError.
 std::optional<ParsedDate> parse_date(std::string_view s);
 std::string py_strftime(const ParsedDate& d, std::string_view format);
 // datetime.fromtimestamp in UTC.

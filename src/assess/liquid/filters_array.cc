@@ -39,7 +39,10 @@ RValue attr_of(const RValue& item, std::string_view key, const RValue& dflt) {
   if (item.is_string())
     return item.str().find(key) != std::string_view::npos ? RValue(std::string(key)) : dflt;
   if (item.is_nil()) throw NilItem{};
-  if (item.is_number() || item.is_bool())
+  // Nor can numbers, bools, the empty/blank keywords or map's missing item
+  // (undefined here, python-liquid's _Null) be read.
+  if (item.is_number() || item.is_bool() || item.kind() == RValue::Kind::kEmpty ||
+      item.kind() == RValue::Kind::kBlank || item.is_undefined())
     throw FilterError{"'" + py_str(item) + "' object is not subscriptable"};
   return dflt;
 }
@@ -85,10 +88,19 @@ RList sorted_by(const RList& items, RList keys, bool natural) {
   return out;
 }
 
+// Python's truth of a filter argument (`if key:`): '', 0 and empty
+// sequences are false too.
+bool py_arg_truthy(const RValue& v) {
+  if (!v.truthy()) return false;
+  if (v.is_number()) return v.to_double() != 0;
+  if (v.is_string() || v.is_list() || v.is_map()) return v.size() != 0;
+  return true;
+}
+
 RValue sort_impl(const RValue& in, const Args& a, bool natural) {
   RList items = in_list(in);
   RList keys;
-  if (!a.empty() && a[0].truthy()) {
+  if (!a.empty() && py_arg_truthy(a[0])) {
     std::string key = py_str(a[0]);
     for (const RValue& item : items) keys.push_back(attr_of(item, key, RValue(kMaxChar)));
   } else {
@@ -118,12 +130,18 @@ RValue f_join(const RValue& in, const Args& a, const KwArgs&) {
 }
 
 RValue f_first(const RValue& in, const Args&, const KwArgs&) {
-  if (!in.is_list()) return RValue(Nil{});
-  return get_member(in, "first");
+  // A hash's first item is its first (key, value) tuple; undefined[0] is
+  // undefined.
+  if (in.is_undefined()) return in;
+  if (!in.is_list() && !in.is_map()) return RValue(Nil{});
+  RValue v = get_member(in, "first");
+  return v.is_undefined() ? RValue(Nil{}) : v;
 }
 RValue f_last(const RValue& in, const Args&, const KwArgs&) {
+  if (in.is_undefined()) return in;
   if (!in.is_list()) return RValue(Nil{});
-  return get_member(in, "last");
+  RValue v = get_member(in, "last");  // an empty list's is None here
+  return v.is_undefined() ? RValue(Nil{}) : v;
 }
 
 RValue f_concat(const RValue& in, const Args& a, const KwArgs&) {
@@ -139,7 +157,9 @@ RValue f_map(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   for (const RValue& item : in_list(in)) {
     if (item.is_nil()) throw NilItem{};  // the filter's result is None
-    if (item.is_map() || item.is_none() || item.is_string())
+    if (item.is_string())                // a string that contains the key gives the key
+      out.push_back(item.str().find(key) != std::string_view::npos ? RValue(key) : RValue());
+    else if (item.is_map())
       out.push_back(item_get(item, key));
     else if (item.is_list())
       out.push_back(get_member(item, key));
@@ -156,14 +176,16 @@ RValue f_reverse(const RValue& in, const Args&, const KwArgs&) {
 }
 
 // Python hash equality for uniq: 1 == 1.0 == True, "1" differs.
-bool hash_equal(const RValue& a, const RValue& b) { return py_eq(a, b); }
+bool hash_equal(const RValue& a, const RValue& b) {
+  return py_eq(a, b);
+}
 
 RValue f_uniq(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   std::string key = a.empty() ? "" : py_str(a[0]);
   RList seen;
+  // Compared with ==, as list.index does (nothing is hashed).
   for (const RValue& item : in_list(in)) {
-    if (item.is_list() || (item.is_map() && a.empty())) throw FilterError{"unhashable type"};
     // obj[key]: only a mapping can be read (a missing key is MISSING).
     if (!a.empty() && !item.is_map()) throw FilterError{"can't read property of " + py_str(item)};
     RValue k = a.empty() ? item : item_get(item, key);
@@ -185,8 +207,15 @@ RValue f_compact(const RValue& in, const Args& a, const KwArgs&) {
   RList out;
   std::string key = a.empty() ? "" : py_str(a[0]);
   for (const RValue& item : in_list(in)) {
-    const RValue v = a.empty() ? item : item_get(item, key);
-    if (!v.is_none()) out.push_back(item);
+    if (a.empty()) {
+      if (!item.is_nil()) out.push_back(item);
+      continue;
+    }
+    // itm[key]: only a mapping can be read, and a key it lacks is Python's
+    // KeyError, which python-liquid does not catch (the render fails).
+    if (!item.is_map()) throw FilterError{"can't read property '" + key + "'"};
+    if (!has_key(item, key)) throw FatalError{"KeyError", py_string_repr(key)};
+    if (!item_get(item, key).is_nil()) out.push_back(item);
   }
   return RValue(std::move(out));
 }
@@ -262,7 +291,16 @@ RValue f_sum(const RValue& in, const Args& a, const KwArgs&) {
   RList vals;
   if (!a.empty() && a[0].truthy()) {
     std::string key = py_str(a[0]);
-    for (const RValue& item : items) vals.push_back(attr_of(item, key, RValue(0)));
+    for (const RValue& item : items) {
+      try {
+        vals.push_back(attr_of(item, key, RValue(0)));
+      } catch (...) {  // FilterError or NilItem
+        // Python converts each value as it reads it: a value before this
+        // item that is no number fails first (InvalidOperation).
+        decimal_sum(vals);
+        throw;
+      }
+    }
   } else {
     vals = items;
   }

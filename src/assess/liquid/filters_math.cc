@@ -27,7 +27,9 @@ RValue int_or_float(double d) {
     std::snprintf(buf, sizeof buf, "%.0f", d);
     return RValue(std::string(buf));
   }
-  throw FilterError{"cannot convert float to integer"};
+  // Python's errors, which python-liquid does not catch.
+  if (std::isnan(d)) throw FatalError{"ValueError", "cannot convert float NaN to integer"};
+  throw FatalError{"OverflowError", "cannot convert float infinity to integer"};
 }
 
 Int floor_div(Int a, Int b) {
@@ -86,6 +88,10 @@ RValue arith(const RValue& in, const Args& a, DecimalOp op) {
       throw FilterError{"modulo: can't divide by 0"};
     return int_op(x, y, op);
   }
+  // A bool stays a bool (an int to Python) until it meets a float:
+  // Decimal(str(True)) is an error python-liquid does not catch.
+  if (in.is_bool() || a[0].is_bool())
+    throw FatalError{"InvalidOperation", "[<class 'decimal.ConversionSyntax'>]"};
   return RValue(decimal_op(x, y, op));
 }
 

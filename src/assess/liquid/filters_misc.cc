@@ -24,8 +24,11 @@ RValue f_default(const RValue& in, const Args& a, const KwArgs& kw) {
   RValue dflt = a.empty() ? RValue(std::string()) : a[0];
   if (in.is_bool() && !in.as_bool()) return allow_false ? in : dflt;
   if (in.is_none()) return dflt;
-  if ((in.is_string() || in.is_list() || in.is_map()) && in.size() == 0) return dflt;
-  if (in.kind() == RValue::Kind::kEmpty || in.kind() == RValue::Kind::kBlank) return dflt;
+  // Empty.__eq__: an empty str, list or dict (an empty range is kept).
+  if ((in.is_string() || (in.is_list() && !in.is_range()) || in.is_map()) && in.size() == 0)
+    return dflt;
+  // The `empty` and `blank` keywords are objects python-liquid's default
+  // keeps.
   return in;
 }
 
@@ -34,23 +37,66 @@ RValue f_size(const RValue& in, const Args&, const KwArgs&) {
   return RValue(0);
 }
 
+// datetime.fromtimestamp of an int (TZ=UTC): Python's OverflowError past
+// time_t, OSError where the C library cannot convert it, ValueError for a
+// year outside 1..9999 (the year as glibc's int computes it), checked for
+// the time itself and then for the time a day earlier (CPython's probe for
+// a fold in local time).
+std::optional<ParsedDate> timestamp_date(const RValue& ts, std::string& error_type,
+                                         std::string& message) {
+  Int t = 0;
+  if (ts.is_big() || (t = ts.is_bool() ? Int(ts.as_bool()) : ts.as_int()) > INT64_MAX ||
+      t < INT64_MIN) {
+    error_type = "OverflowError";
+    message = "timestamp out of range for platform time_t";
+    return std::nullopt;
+  }
+  for (Int probe : {t, t - 86400}) {
+    std::time_t tt = static_cast<std::time_t>(probe);
+    std::tm tm{};
+    if (probe < INT64_MIN || !gmtime_r(&tt, &tm)) {
+      error_type = "OSError";
+      message = "[Errno 75] Value too large for defined data type";
+      return std::nullopt;
+    }
+    int32_t year = static_cast<int32_t>(static_cast<uint32_t>(tm.tm_year) + 1900u);
+    if (year < 1 || year > 9999) {
+      error_type = "ValueError";
+      message = "year " + std::to_string(year) + " is out of range";
+      return std::nullopt;
+    }
+  }
+  return from_timestamp(static_cast<double>(t));
+}
+
+// python-liquid's date: "now"/"today"; a string of digits is a Unix
+// timestamp (any failure raises); other strings go through dateutil (one
+// that does not parse comes back unchanged); an int or bool is a timestamp
+// (past time_t, or where the C library gives up, it comes back as str());
+// anything else is an argument error.
 RValue f_date(const RValue& in, const Args& a, const KwArgs&) {
   std::string fmt = py_str(a[0]);
   std::optional<ParsedDate> d;
   if (in.is_undefined()) return RValue(std::string());
+  std::string error_type, message;
   if (in.is_string()) {
     std::string s(in.str());
     bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
     if (s == "now" || s == "today") {
       d = from_timestamp(static_cast<double>(std::time(nullptr)));
-    } else if (digits && s.size() < 15) {  // a Unix timestamp, as python-liquid reads it
-      d = from_timestamp(std::strtod(s.c_str(), nullptr));
+    } else if (digits) {
+      d = timestamp_date(int_from_digits(s), error_type, message);
+      if (!d) throw FatalError{error_type, message};
     } else {
       d = parse_date(s);
     }
     if (!d) return in;
-  } else if (in.is_integral()) {
-    d = from_timestamp(in.to_double());
+  } else if (in.is_integral() || in.is_bool()) {
+    d = timestamp_date(in, error_type, message);
+    if (!d) {
+      if (error_type == "ValueError") throw FatalError{error_type, message};
+      return RValue(py_str(in));
+    }
   } else if (const Value* v = in.ref(); v && (v->is_date() || v->is_datetime())) {
     ParsedDate pd;
     if (v->is_date()) {

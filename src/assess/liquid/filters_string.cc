@@ -201,8 +201,11 @@ RValue f_split(const RValue& in, const Args& a, const KwArgs&) {
   return RValue(std::move(out));
 }
 
+// int(v) of an int, a bool, a float (truncated) or an int string; anything
+// else is an argument error.
 int64_t int_arg_strict(const RValue& v, const char* name) {
   if (v.is_int()) return static_cast<int64_t>(v.as_int());
+  if (v.is_bool()) return v.as_bool() ? 1 : 0;
   if (v.is_string()) {
     if (auto i = parse_py_int(v.str())) return static_cast<int64_t>(*i);
   }
@@ -210,9 +213,16 @@ int64_t int_arg_strict(const RValue& v, const char* name) {
   throw FilterError{std::string(name) + ": expected an integer argument"};
 }
 
+// python-liquid's _slice_arg: as int_arg_strict, but a float is an error
+// (the reference implementation casts none).
+int64_t slice_arg(const RValue& v) {
+  if (v.is_float()) throw FilterError{"slice expected an integer start, found float"};
+  return int_arg_strict(v, "slice");
+}
+
 RValue f_slice(const RValue& in, const Args& a, const KwArgs&) {
-  int64_t start = int_arg_strict(a[0], "slice");
-  int64_t length = a.size() > 1 ? int_arg_strict(a[1], "slice") : 1;
+  int64_t start = slice_arg(a[0]);
+  int64_t length = a.size() > 1 && !a[1].is_undefined() ? slice_arg(a[1]) : 1;
   auto clamp = [](int64_t start, int64_t length, int64_t n, int64_t& b, int64_t& e) {
     int64_t stop = start + length;
     if (start < 0 && stop >= 0) stop = n;
@@ -279,6 +289,10 @@ RValue f_url_decode(const RValue& in, const Args&, const KwArgs&) {
 // base64.b64decode (binascii.a2b_base64, not strict) through core/base64,
 // then .decode() of the bytes, which LAX mode does not swallow.
 std::string b64_decode(std::string_view s, bool url_safe) {
+  // A str must be ASCII before decoding (base64's ValueError, not caught).
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80)
+      throw FatalError{"ValueError", "string argument should contain only ASCII characters"};
   std::string text(s);
   if (url_safe)
     for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;

@@ -30,14 +30,15 @@ uint64_t value_bytes(const RValue& v) {
       return v.str().size();
     case RValue::Kind::kBig:
       return v.big_digits().size();
-    case RValue::Kind::kList: {
+    case RValue::Kind::kList:
+    case RValue::Kind::kTuple: {
       // Lists built from lists share nothing: each item is counted.
       uint64_t n = 0;
       for (const RValue& item : *v.list_ptr()) {
         n += sizeof(RValue);
         if (item.kind() == RValue::Kind::kStr)
           n += item.str().size();
-        else if (item.kind() == RValue::Kind::kList)
+        else if (item.kind() == RValue::Kind::kList || item.kind() == RValue::Kind::kTuple)
           n += item.list_ptr()->size() * sizeof(RValue);
       }
       return n;

@@ -151,6 +151,8 @@ NodePtr Parser::parse_statement() {
       return n;
     }
     case Token::Kind::kOutput: {
+      // `{{ }}` is no node at all (a block holding it can still be blank).
+      if (is_whitespace(t.text)) return nullptr;
       auto n = std::make_unique<OutputNode>();
       n->value = ExprParser(t.text).parse_filtered();
       return n;
@@ -218,6 +220,12 @@ NodePtr Parser::parse_tag_body() {
     return n;
   }
   if (name == "echo") {
+    if (is_whitespace(text)) {
+      // python-liquid's echo then takes the next token for its expression:
+      // that token is lost, whatever it is.
+      advance();
+      return nullptr;
+    }
     auto n = std::make_unique<OutputNode>();
     n->value = ExprParser(text).parse_filtered();
     return n;
@@ -244,6 +252,28 @@ NodePtr Parser::parse_tag_body() {
     n->name = p.parse_identifier();
     p.expect_end();
     return n;
+  }
+  if (name == "include" || name == "render") {
+    // python-liquid parses `'name' [with|for expr [as ident]] [, key: value]...`
+    // and then fails to load the template when rendering (no loader): the
+    // error drops the enclosing top-level node. An empty tag fails the same
+    // way; a malformed argument list is a parse error.
+    std::string_view text = cur().text;
+    if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+      ExprParser p(text);
+      p.parse_primary();
+      if (p.accept_word("with") || p.accept_word("for")) {
+        p.parse_primary();
+        if (p.accept_word("as")) p.parse_identifier();
+      }
+      while (p.accept(ExprToken::Kind::kComma) || p.peek().kind == ExprToken::Kind::kIdent) {
+        p.parse_identifier();
+        p.expect(ExprToken::Kind::kColon, "':'");
+        p.parse_primary();
+      }
+      p.expect_end();
+    }
+    return std::make_unique<Node>(Node::Kind::kTemplate);
   }
   if (name == "break") return std::make_unique<Node>(Node::Kind::kBreak);
   if (name == "continue") return std::make_unique<Node>(Node::Kind::kContinue);

@@ -328,19 +328,16 @@ RValue Renderer::eval_filtered(const FilteredExpr& fe) {
   return v;
 }
 
-RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
+RList Renderer::loop_items(const ForNode& node) {
   RValue it = eval(*node.iterable);
   RList items;
   if (it.is_map()) {
-    for (const auto& kv : it.ref()->as_map())
-      items.push_back(RValue(RList{RValue::borrow(kv.first), RValue::from(kv.second)}));
+    items = map_items(*it.ref());
   } else if (it.is_list()) {
     items = it.items();
   } else if (it.is_string()) {
-    items.push_back(it);
-  } else if (!it.is_none()) {
-    throw FilterError{"expected an iterable"};
-  }
+    if (!it.str().empty()) items.push_back(it);
+  }  // anything else (numbers, bools, nil, empty, blank) has no items
   int64_t offset = 0;
   if (node.offset_continue) {
     for (const auto& kv : stop_index_)
@@ -363,17 +360,17 @@ RList Renderer::loop_items(const ForNode& node, int64_t& offset_out) {
   int64_t end = limit < 0 || limit > size - begin ? size : begin + limit;
   RList out(items.begin() + begin, items.begin() + end);
   if (node.reversed) std::reverse(out.begin(), out.end());
-  offset_out = end;
+  // Where `offset: continue` resumes: for and tablerow share the key (the
+  // loop variable and its collection).
+  if (int64_t* s = find_slot(stop_index_, node.loop_name))
+    *s = end;
+  else
+    stop_index_.emplace_back(node.loop_name, end);
   return out;
 }
 
 Renderer::Flow Renderer::render_for(const ForNode& node) {
-  int64_t stop = 0;
-  RList items = loop_items(node, stop);
-  if (int64_t* s = find_slot(stop_index_, node.loop_name))
-    *s = stop;
-  else
-    stop_index_.emplace_back(node.loop_name, stop);
+  RList items = loop_items(node);
   if (items.empty()) {
     if (node.alternative) return render_block(*node.alternative);
     return Flow::kNormal;
@@ -401,8 +398,7 @@ Renderer::Flow Renderer::render_for(const ForNode& node) {
 }
 
 void Renderer::render_tablerow(const ForNode& node) {
-  int64_t stop = 0;
-  RList items = loop_items(node, stop);
+  RList items = loop_items(node);
   HeldBytes held(budget_, items.size() * sizeof(RValue));
   LoopState state;
   state.name = node.loop_name;
@@ -531,7 +527,9 @@ Renderer::Flow Renderer::render_node(const Node& node) {
         throw;
       }
       out_ = saved;
-      assign(n.name, RValue(std::move(buf)));
+      // A break or continue leaves the capture before it assigns
+      // (python-liquid's loop exceptions).
+      if (f == Flow::kNormal) assign(n.name, RValue(std::move(buf)));
       return f;
     }
     case Node::Kind::kCycle:
@@ -557,19 +555,23 @@ Renderer::Flow Renderer::render_node(const Node& node) {
       std::string buf;
       std::string* saved = out_;
       out_ = &buf;
+      Flow f;
       try {
-        render_block(static_cast<const BlockNode&>(node).body);
+        f = render_block(static_cast<const BlockNode&>(node).body);
       } catch (...) {
         out_ = saved;
         throw;
       }
       out_ = saved;
+      if (f != Flow::kNormal) return f;  // left before comparing, as a capture
       if (buf != ifchanged_) {
         emit(buf);
         ifchanged_ = std::move(buf);
       }
       return Flow::kNormal;
     }
+    case Node::Kind::kTemplate:
+      throw FilterError{"no template loader: include and render cannot load a template"};
     case Node::Kind::kBlock: {
       const Block& b = static_cast<const BlockNode&>(node).body;
       for (const NodePtr& n : b.nodes) {

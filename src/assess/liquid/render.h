@@ -57,8 +57,9 @@ class Renderer {
   bool eval_condition(const Expr& e) { return eval(e).truthy(); }
   RValue lookup(std::string_view name);
   void assign(const std::string& name, RValue v);
-  // Items to loop over, after offset / limit / reversed.
-  RList loop_items(const ForNode& node, int64_t& offset_out);
+  // Items to loop over, after offset / limit / reversed; records where
+  // `offset: continue` resumes.
+  RList loop_items(const ForNode& node);
   int64_t& counter(const std::string& name);
   // Write to the current output (or capture), which liquid_output_bytes
   // bounds; the render's own output is charged to the memory budget.

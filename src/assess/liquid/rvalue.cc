@@ -79,13 +79,14 @@ RValue int_from_digits(std::string digits) {
 
 bool RValue::is_list() const {
   auto k = kind();
-  if (k == Kind::kList || k == Kind::kRange) return true;
+  if (k == Kind::kList || k == Kind::kRange || k == Kind::kTuple) return true;
   return k == Kind::kRef && ref()->is_list();
 }
 
 RList RValue::items() const {
   switch (kind()) {
     case Kind::kList:
+    case Kind::kTuple:
       return *list_ptr();
     case Kind::kRange: {
       RList out;
@@ -111,6 +112,7 @@ RList RValue::items() const {
 size_t RValue::size() const {
   switch (kind()) {
     case Kind::kList:
+    case Kind::kTuple:
       return list_ptr()->size();
     case Kind::kRange:
       return range().stop >= range().start
@@ -195,6 +197,16 @@ void append_py_str(std::string& out, const RValue& v) {
       out += ']';
       return;
     }
+    case RValue::Kind::kTuple: {
+      const RList& items = *v.list_ptr();
+      out += '(';
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        append_py_repr(out, items[i]);
+      }
+      out += items.size() == 1 ? ",)" : ")";
+      return;
+    }
     case RValue::Kind::kLoop:
       append_loop_str(out, v.loop());
       return;
@@ -216,6 +228,12 @@ void append_py_str(std::string& out, const RValue& v) {
 
 void append_py_repr(std::string& out, const RValue& v) {
   switch (v.kind()) {
+    case RValue::Kind::kUndefined:
+      // Only map puts one in a list (python-liquid's _NULL, for a missing
+      // property): a null, whose repr python-liquid leaves as the object's
+      // address; we write Python's None.
+      out += "None";
+      return;
     case RValue::Kind::kStr:
     case RValue::Kind::kStrRef:
       out += lyn::py_string_repr(v.str());
@@ -352,6 +370,7 @@ bool py_eq(const RValue& a, const RValue& b) {
   if (ka == K::kRange || kb == K::kRange)
     return ka == K::kRange && kb == K::kRange && range_eq(a.range(), b.range());
   if (a.is_list() && b.is_list()) {
+    if ((ka == K::kTuple) != (kb == K::kTuple)) return false;  // (1,) != [1]
     if (ka == K::kRef && kb == K::kRef && a.ref() == b.ref()) return true;
     RList x = a.items(), y = b.items();
     if (x.size() != y.size()) return false;
@@ -404,6 +423,8 @@ bool contains(const RValue& a, const RValue& b, bool& ok) {
   if (a.is_map()) {
     if (b.is_map()) throw FatalError{"TypeError", "unhashable type: 'dict'"};
     if (b.is_list() && !b.is_range()) throw FatalError{"TypeError", "unhashable type: 'list'"};
+    if (b.kind() == RValue::Kind::kEmpty) throw FatalError{"TypeError", "unhashable type: 'Empty'"};
+    if (b.kind() == RValue::Kind::kBlank) throw FatalError{"TypeError", "unhashable type: 'Blank'"};
     return b.is_string() && a.ref()->as_map().contains(b.str());
   }
   if (a.is_range()) {
@@ -456,11 +477,17 @@ RValue loop_member(const LoopState& l, std::string_view key) {
   return RValue();
 }
 
+template <typename KV>
+RValue pair_tuple(const KV& kv) {
+  return RValue(Tuple{
+      std::make_shared<const RList>(RList{RValue::borrow(kv.first), RValue::from(kv.second)})});
+}
+
 RValue list_member(const RValue& v, std::string_view key) {
   if (key == "size") return RValue(static_cast<int64_t>(v.size()));
   if (key == "first" || key == "last") {
     size_t n = v.size();
-    if (n == 0) return RValue(Nil{});
+    if (n == 0) return RValue();  // Python's IndexError: undefined
     size_t idx = key == "first" ? 0 : n - 1;
     if (v.kind() == RValue::Kind::kRef) return RValue::from(v.ref()->as_list()[idx]);
     if (v.is_range()) return RValue(v.range().start + static_cast<int64_t>(idx));
@@ -471,6 +498,13 @@ RValue list_member(const RValue& v, std::string_view key) {
 
 }  // namespace
 
+RList map_items(const Value& map) {
+  RList out;
+  out.reserve(map.as_map().size());
+  for (const auto& kv : map.as_map()) out.push_back(pair_tuple(kv));
+  return out;
+}
+
 RValue get_member(const RValue& v, std::string_view key) {
   switch (v.kind()) {
     case RValue::Kind::kRef: {
@@ -478,12 +512,14 @@ RValue get_member(const RValue& v, std::string_view key) {
       if (r.is_map()) {
         if (const Value* f = r.as_map().find(key)) return RValue::from(*f);
         if (key == "size") return RValue(static_cast<int64_t>(r.as_map().size()));
+        if (key == "first" && !r.as_map().empty()) return pair_tuple(*r.as_map().begin());
         return RValue();
       }
       if (r.is_list()) return list_member(v, key);
       return RValue();
     }
     case RValue::Kind::kList:
+    case RValue::Kind::kTuple:
     case RValue::Kind::kRange:
       return list_member(v, key);
     case RValue::Kind::kStr:

@@ -43,6 +43,12 @@ struct LoopState;
 class RValue;
 using RList = std::vector<RValue>;
 using RListPtr = std::shared_ptr<const RList>;
+// A Python tuple: what iterating a mapping yields, (key, value). A sequence
+// like a list, except that str() gives `('k', 1)` and a tuple never equals
+// a list.
+struct Tuple {
+  RListPtr items;
+};
 
 class RValue {
  public:
@@ -60,7 +66,8 @@ class RValue {
     kLoop,
     kEmpty,
     kBlank,
-    kBig
+    kBig,
+    kTuple
   };
 
   RValue() = default;
@@ -82,6 +89,7 @@ class RValue {
   RValue(BigNum b) : v_(std::move(b)) {}
   RValue(RListPtr l) : v_(std::move(l)) {}
   RValue(RList l) : v_(std::make_shared<const RList>(std::move(l))) {}
+  RValue(Tuple t) : v_(std::move(t)) {}
   RValue(const LoopState* l) : v_(l) {}
   // Scalars are unpacked; strings are borrowed; containers are referenced.
   static RValue from(const Value& v);
@@ -100,7 +108,8 @@ class RValue {
   bool is_integral() const { return is_int() || is_big(); }
   bool is_string() const { return kind() == Kind::kStr || kind() == Kind::kStrRef; }
   bool is_range() const { return kind() == Kind::kRange; }
-  // A sequence: a list from the context, a built list or a range.
+  bool is_tuple() const { return kind() == Kind::kTuple; }
+  // A sequence: a list from the context, a built list, a tuple or a range.
   bool is_list() const;
   bool is_map() const { return ref() && ref()->is_map(); }
   const Value* ref() const { return kind() == Kind::kRef ? std::get<const Value*>(v_) : nullptr; }
@@ -115,7 +124,10 @@ class RValue {
                                 : std::get<std::string_view>(v_);
   }
   const Range& range() const { return std::get<Range>(v_); }
-  const RListPtr& list_ptr() const { return std::get<RListPtr>(v_); }
+  // The items of a built list or a tuple.
+  const RListPtr& list_ptr() const {
+    return kind() == Kind::kTuple ? std::get<Tuple>(v_).items : std::get<RListPtr>(v_);
+  }
   const LoopState* loop() const { return std::get<const LoopState*>(v_); }
 
   // Items of a sequence (list, range, context list) as RValues.
@@ -131,7 +143,7 @@ class RValue {
 
  private:
   std::variant<Undefined, Nil, bool, Int, double, std::string, std::string_view, Range,
-               const Value*, RListPtr, const LoopState*, EmptyKw, BlankKw, BigNum>
+               const Value*, RListPtr, const LoopState*, EmptyKw, BlankKw, BigNum, Tuple>
       v_;
 };
 
@@ -163,8 +175,12 @@ bool less_than(const RValue& a, const RValue& b, bool& ok);
 // (Python's TypeError) for a list or dict looked up in a dict.
 bool contains(const RValue& a, const RValue& b, bool& ok);
 
-// Member lookup: `v.key` / `v[key]`, with size/first/last. Undefined when
-// missing.
+// The (key, value) tuples of a mapping, in order: what `for` and `first`
+// see of a hash.
+RList map_items(const Value& map);
+
+// Member lookup: `v.key` / `v[key]`, with size/first/last (a hash's first
+// is its first (key, value) tuple). Undefined when missing.
 RValue get_member(const RValue& v, std::string_view key);
 RValue get_index(const RValue& v, const RValue& key);
 
