@@ -98,8 +98,8 @@ std::vector<ops::MetricSample> extra_samples(Observability::State& s) {
     add("lynguine_worker_queue_length", "gauge", "Requests waiting for a worker.",
         static_cast<double>(t.queued));
     add("lynguine_handlers_overrun_total", "counter",
-        "Handlers that ended after their request was answered 503 at its deadline "
-        "(stopped at a budget check, their worker freed).",
+        "Handlers that ran past their request's deadline, answered 503 (stopped at a "
+        "budget check, their worker freed).",
         static_cast<double>(t.handlers_overrun));
     add("lynguine_streamed_answers_total", "counter",
         "Answers sent in pieces as they were produced (chunked).",

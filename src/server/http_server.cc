@@ -516,9 +516,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     request->cancel = std::make_shared<std::atomic<bool>>(false);
     WorkerPool::Task task = [self = shared_from_this(), request]() mutable {
       auto out = std::make_shared<HttpResponse>(run_handler(*request, self->server_));
-      // Counted here, on the worker: proof that a handler stopped by its
-      // deadline gave its worker back (the answer was sent already).
-      if (request->cancel->load()) self->server_->counters.handlers_overrun++;
+      // Counted here, on the worker: proof that a handler that ran past its
+      // deadline gave its worker back. Either side may see the deadline
+      // first: the timer below (the 503 is sent, the cancel flag set) or the
+      // handler's own Budget, which holds the same deadline (its 503 is the
+      // answer); both are one overrun.
+      if (request->cancel->load() || Clock::now() >= request->deadline)
+        self->server_->counters.handlers_overrun++;
       asio::post(self->stream_.get_executor(), [self, request, out] {
         if (!self->awaiting_worker_) return;  // answered at the deadline already
         self->awaiting_worker_ = false;

@@ -214,7 +214,7 @@ struct ServerStats {
   std::uint64_t header_timeouts = 0, idle_timeouts = 0, request_timeouts = 0;
   std::uint64_t queue_full = 0;         // 503: no room in the worker queue
   std::uint64_t deadline_exceeded = 0;  // 503: no answer by the deadline
-  std::uint64_t handlers_overrun = 0;   // handlers that ended after their deadline's 503
+  std::uint64_t handlers_overrun = 0;   // handlers that ended past their deadline (503)
   std::size_t queued = 0, busy_workers = 0, workers = 0;  // now
   std::uint64_t streamed_answers = 0;  // answers sent in pieces (HttpResponse::more)
   // Bytes of streamed answers produced and not yet written, in all (now),
