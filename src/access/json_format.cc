@@ -25,10 +25,12 @@ Result<Frame> frame_from_python_data(const Value& data) {
       std::vector<MapKey> index;
       for (const auto& [col, inner] : m) {
         if (!inner.is_map()) continue;
-        for (const auto& [k, _] : inner.as_map())
+        for (const auto& entry : inner.as_map()) {
+          const MapKey& k = entry.first;  // a lambda cannot capture a binding (clang 14)
           if (std::none_of(index.begin(), index.end(),
                            [&](const MapKey& i) { return i.same_key(k); }))
             index.push_back(k);
+        }
       }
       Frame f;
       for (const auto& [col, inner] : m) {

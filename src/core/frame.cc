@@ -152,9 +152,11 @@ Frame Frame::from_records(const List& records) {
   std::vector<MapKey> order;
   for (const auto& r : records) {
     if (!r.is_map()) continue;
-    for (const auto& [k, _] : r.as_map())
+    for (const auto& entry : r.as_map()) {
+      const MapKey& k = entry.first;  // a lambda cannot capture a binding (clang 14)
       if (std::none_of(order.begin(), order.end(), [&](const MapKey& o) { return o.same_key(k); }))
         order.push_back(k);
+    }
   }
   return frame_of_keys(
       records, order,
