@@ -634,6 +634,10 @@ std::optional<ParsedDate> parse_date(std::string_view s) {
   int64_t year = r.year >= 0 ? r.year : today.tm_year + 1900;
   int64_t mon = r.month >= 0 ? r.month : today.tm_mon + 1;
   int64_t day = r.day >= 0 ? r.day : today.tm_mday;
+  // With no day found, monthrange(year, month) comes first: a month out of
+  // 1..12 is its ValueError (the text is returned unchanged) before
+  // replace() meets a year too large for C.
+  if (r.day < 0 && (mon < 1 || mon > 12)) return std::nullopt;
   for (int64_t v : {year, mon, day, r.hour, r.minute, r.second, r.microsecond})
     if (v > INT_MAX) throw FatalError{"OverflowError", "signed integer is greater than maximum"};
   if (year < 1 || year > 9999 || mon < 1 || mon > 12) return std::nullopt;
