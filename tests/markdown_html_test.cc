@@ -38,6 +38,19 @@ TEST(MarkdownRawHtml, WhereABlockStarts) {
   EXPECT_EQ(markdown_to_html("<span>a</span>\nb"), "<p><span>a</span>\nb</p>");
 }
 
+TEST(MarkdownRawHtml, DeclarationsAreBlocksButBogusCommentsAreText) {
+  EXPECT_EQ(markdown_to_html("<!doctype html>\n# h"), "<!doctype html>\n<h1>h</h1>");
+  EXPECT_EQ(markdown_to_html("<!DOCTYPE html>"), "<!DOCTYPE html>");
+  // <! not starting a comment, a marked section or a doctype: html.parser's
+  // bogus comment, inline for Python-Markdown (escaped as text), raw inside
+  // a block.
+  EXPECT_EQ(markdown_to_html("<! c >\n# h"), "<p>&lt;! c &gt;</p>\n<h1>h</h1>");
+  EXPECT_EQ(markdown_to_html("<!x>"), "<p>&lt;!x&gt;</p>");
+  EXPECT_EQ(markdown_to_html("a <! c > b"), "<p>a &lt;! c &gt; b</p>");
+  EXPECT_EQ(markdown_to_html("<div>\n<! c >\n</div>\n\n# h"),
+            "<div>\n<! c >\n</div>\n\n<h1>h</h1>");
+}
+
 TEST(MarkdownRawHtml, ScriptContentIsNotMarkup) {
   EXPECT_EQ(markdown_to_html("<script>\nif (a < b) { x = '</div>'; }\n</script>\nafter"),
             "<script>\nif (a < b) { x = '</div>'; }\n</script>\n<p>after</p>");

@@ -159,10 +159,20 @@ class Extractor {
       return end + 3;
     }
     if (rest.size() > 1 && (rest[1] == '?' || rest[1] == '!')) {
-      // A processing instruction or declaration: a block at a line start
-      // or after a block, else text.
+      // A processing instruction, a declaration (<!doctype ...>) or a
+      // marked section (<![...): a block at a line start or after a block,
+      // else text. Any other <!...> is html.parser's bogus comment, which
+      // Python-Markdown keeps inline: raw only inside a block, else text.
       size_t gt = s_.find('>', i + 2);
-      if (gt == std::string_view::npos || !(intail_ || at_line_start(i))) return 0;
+      if (gt == std::string_view::npos) return 0;
+      bool bogus = rest[1] == '!' && rest.substr(0, 3) != "<![" &&
+                   ascii_lower(std::string(rest.substr(0, 9))) != "<!doctype";
+      if (bogus) {
+        if (!(inraw_ || intail_)) return 0;
+        empty_tag(i, gt + 1, false);
+        return gt + 1;
+      }
+      if (!(intail_ || at_line_start(i))) return 0;
       empty_tag(i, gt + 1, true);
       return gt + 1;
     }
