@@ -119,7 +119,7 @@ struct Plan {
 
 Plan plan_for(const std::vector<Value>& vals) {
   size_t nulls = 0, nans = 0, kinds = 0;
-  bool seen[10] = {};
+  bool seen[Value::kKindCount] = {};
   bool tz_set = false, tz_mixed = false;
   Plan p;
   size_t text = 0;

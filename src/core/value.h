@@ -167,6 +167,9 @@ class Value {
     kTuple,
     kSet
   };
+  // How many kinds there are (kSet is the last): the size of a table indexed
+  // by Kind.
+  static constexpr size_t kKindCount = static_cast<size_t>(Kind::kSet) + 1;
 
   Value() = default;
   Value(std::nullptr_t) {}
