@@ -21,32 +21,22 @@ Result<Frame> frame_from_python_data(const Value& data) {
     if (any_map) {
       // {column: {index: value}}: the index is the union of the inner keys.
       // Keys typed by YAML (`2024:`) label by their value, as Python's dict.
-      auto label = [](const MapKey& k) { return k.typed() ? *k.typed() : Value(k); };
       std::vector<MapKey> index;
-      for (const auto& [col, inner] : m) {
-        if (!inner.is_map()) continue;
-        for (const auto& entry : inner.as_map()) {
-          const MapKey& k = entry.first;  // a lambda cannot capture a binding (clang 14)
-          if (std::none_of(index.begin(), index.end(),
-                           [&](const MapKey& i) { return i.same_key(k); }))
-            index.push_back(k);
-        }
-      }
+      for (const auto& [col, inner] : m)
+        if (inner.is_map()) add_new_keys(inner.as_map(), index);
       Frame f;
       for (const auto& [col, inner] : m) {
         std::vector<Value> cells;
         cells.reserve(index.size());
         for (const auto& k : index) {
           if (inner.is_map()) {
-            const Value* v = nullptr;
-            for (const auto& [ik, x] : inner.as_map())
-              if (ik.same_key(k)) v = &x;
+            const Value* v = inner.as_map().find_key(k);
             cells.push_back(v ? *v : Value::nan());
           } else {
             cells.push_back(inner);
           }
         }
-        Column c = Column::inferred(label(col), std::move(cells));
+        Column c = Column::inferred(col.as_value(), std::move(cells));
         // On an empty index pandas types a mapping's column float64 and a
         // scalar's by the scalar.
         if (c.empty()) {
@@ -56,7 +46,7 @@ Result<Frame> frame_from_python_data(const Value& data) {
         f.columns.push_back(std::move(c));
       }
       std::vector<Value> labels;
-      for (const auto& k : index) labels.push_back(label(k));
+      for (const auto& k : index) labels.push_back(k.as_value());
       f.index = Column(Value(), "object", std::move(labels));
       return f;
     }

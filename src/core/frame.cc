@@ -150,23 +150,12 @@ Frame Frame::from_records(const List& records) {
   // or null (`2024:`, `yes:`) is a column labelled by that value, apart
   // from a string key of the same spelling.
   std::vector<MapKey> order;
-  for (const auto& r : records) {
-    if (!r.is_map()) continue;
-    for (const auto& entry : r.as_map()) {
-      const MapKey& k = entry.first;  // a lambda cannot capture a binding (clang 14)
-      if (std::none_of(order.begin(), order.end(), [&](const MapKey& o) { return o.same_key(k); }))
-        order.push_back(k);
-    }
-  }
+  for (const auto& r : records)
+    if (r.is_map()) add_new_keys(r.as_map(), order);
   return frame_of_keys(
-      records, order,
-      [](const MapKey& key) { return key.typed() ? *key.typed() : Value(std::string(key)); },
+      records, order, [](const MapKey& key) { return key.as_value(); },
       [](const Value& r, const MapKey& key) -> const Value* {
-        if (!r.is_map()) return nullptr;
-        if (!key.typed()) return r.as_map().find(key);
-        for (const auto& [k, x] : r.as_map())
-          if (k.same_key(key)) return &x;
-        return nullptr;
+        return r.is_map() ? r.as_map().find_key(key) : nullptr;
       });
 }
 

@@ -89,6 +89,9 @@ class MapKey : public std::string {
   // Python's `==` between keys: 1, 1.0 and True are the same key; a string
   // key never equals a typed one.
   bool same_key(const MapKey& other) const;
+  // The key as a value, as pandas labels a column by it: the typed key, or
+  // the string.
+  Value as_value() const;
 
  private:
   std::shared_ptr<const Value> typed_;
@@ -110,6 +113,10 @@ class Map {
   Value& operator[](std::string_view key);
   // Replaces in place (keeping position) or appends.
   void set(std::string_view key, Value v);
+  // Python's `d[key]` for any key: a typed key finds an equal typed key
+  // (1, 1.0, True), a string key only the same string.
+  const Value* find_key(const MapKey& key) const;
+  Value* find_key(const MapKey& key);
   // Python's `d[key] = v` for any key: an equal key keeps its place and its
   // first spelling (`{1: 'a', True: 'b'}` is `{1: 'b'}`).
   void assign(MapKey key, Value v);
@@ -130,6 +137,10 @@ class Map {
   friend class MapBuilder;
   std::vector<Item> items_;
 };
+
+// Appends the keys of `m` that `keys` lacks (Python's ==): the union of
+// several dicts' keys, first seen first, as pandas collects columns.
+void add_new_keys(const Map& m, std::vector<MapKey>& keys);
 
 // Builds a Map as Python builds a dict from a parser's key/value pairs (a
 // repeated key keeps its first place and spelling and takes the last

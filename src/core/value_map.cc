@@ -1,5 +1,6 @@
 // Map, MapKey and MapBuilder (declared in core/value.h): Python's dict
 // semantics for the keys a YAML or JSON document can hold.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -83,6 +84,10 @@ bool MapKey::same_key(const MapKey& other) const {
   return a && a == key_form(*other.typed_);
 }
 
+Value MapKey::as_value() const {
+  return typed_ ? *typed_ : Value(static_cast<const std::string&>(*this));
+}
+
 // ---- Map ----
 
 Map::Map(std::initializer_list<Item> items) : items_(items) {}
@@ -109,14 +114,31 @@ void Map::set(std::string_view key, Value v) {
   (*this)[key] = std::move(v);
 }
 
+const Value* Map::find_key(const MapKey& key) const {
+  for (const auto& [k, v] : items_)
+    if (k.same_key(key)) return &v;
+  return nullptr;
+}
+
+Value* Map::find_key(const MapKey& key) {
+  for (auto& [k, v] : items_)
+    if (k.same_key(key)) return &v;
+  return nullptr;
+}
+
 void Map::assign(MapKey key, Value v) {
-  for (auto& item : items_) {
-    if (item.first.same_key(key)) {
-      item.second = std::move(v);
-      return;
-    }
+  if (Value* old = find_key(key)) {
+    *old = std::move(v);
+    return;
   }
   items_.emplace_back(std::move(key), std::move(v));
+}
+
+void add_new_keys(const Map& m, std::vector<MapKey>& keys) {
+  for (const auto& item : m)
+    if (std::none_of(keys.begin(), keys.end(),
+                     [&](const MapKey& k) { return k.same_key(item.first); }))
+      keys.push_back(item.first);
 }
 
 bool Map::erase(std::string_view key) {
